@@ -1,0 +1,1 @@
+"""The headless core: model, store, editing, scoring and export. Never imports textual."""

@@ -1,0 +1,351 @@
+"""Editing a session: the one set of functions the TUI, the CLI and scripts all use.
+
+Every function takes a :class:`Session` and returns a new one; nothing is mutated, so the
+previous session object *is* the undo step (:class:`History`). Unchanged items are shared
+between the old and new session, so an edit costs a list copy, not a deep copy.
+
+Every function validates what it changes and checks references, raising :class:`EditError`
+(with the offending field where there is one) instead of producing an invalid session.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import EditError
+from .model import MAX_ID, TABLES, Item, Scoring, Session, SessionInfo, find, reference_problems
+
+# The words people use for one item of each table.
+SINGULAR = {
+    "departments": "department",
+    "personas": "persona",
+    "stages": "stage",
+    "pains": "pain",
+    "processes": "process",
+    "solutions": "solution",
+}
+TABLE_OF = {v: k for k, v in SINGULAR.items()}
+
+
+def _table(table: str) -> str:
+    table = TABLE_OF.get(table, table)
+    if table not in TABLES:
+        raise EditError(f"no such kind of item: {table!r}")
+    return table
+
+
+def slugify(text: str, *, words: int = 5, limit: int = 40) -> str:
+    """A short readable id from a name or note: ``"I can't find it!"`` → ``"i-cant-find-it"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("'", "").lower()
+    parts = [p for p in re.split(r"[^a-z0-9]+", ascii_text) if p][:words]
+    slug = "-".join(parts)[:limit].strip("-")
+    return slug
+
+
+def new_id(session: Session, table: str, label: str) -> str:
+    table = _table(table)
+    taken = {item.id for item in getattr(session, table)}
+    base = slugify(label) or SINGULAR[table]
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: MAX_ID - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Pydantic errors as ``{field: message}``, the first per field (for forms)."""
+    out: dict[str, str] = {}
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        field = str(loc[0]) if loc else "item"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        out.setdefault(field, msg)
+    return out
+
+
+class ItemError(EditError):
+    """An item did not validate; ``errors`` maps each bad field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+
+
+def validate_item(table: str, data: dict[str, Any]) -> Item:
+    model = TABLES[_table(table)]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ItemError(field_errors(exc)) from None
+
+
+def _checked(session: Session, table: str | None = None) -> Session:
+    problems = reference_problems(session)
+    if problems:
+        # "pains[x].caused_by: unknown process 'y'" → field "caused_by"
+        first = problems[0]
+        where, _, message = first.partition(": ")
+        field = where.rsplit(".", 1)[1] if "." in where else None
+        raise EditError(message, field)
+    return session
+
+
+def _replace(session: Session, **tables: list[Item]) -> Session:
+    return session.model_copy(update=tables)
+
+
+def add_item(
+    session: Session, table: str, fields: dict[str, Any], *, index: int | None = None
+) -> tuple[Session, Item]:
+    """Add an item (a new readable id is made when ``fields`` has none)."""
+    table = _table(table)
+    data = dict(fields)
+    if not data.get("id"):
+        label = str(data.get("name") or data.get("text") or SINGULAR[table])
+        data["id"] = new_id(session, table, label)
+    item = validate_item(table, data)
+    items = list(getattr(session, table))
+    if any(existing.id == item.id for existing in items):
+        raise EditError(f"id {item.id!r} is already used", "id")
+    items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
+    return _checked(_replace(session, **{table: items})), item
+
+
+def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Item]:
+    """Change some fields of one item. Its id stays (references point at it)."""
+    table = _table(table)
+    items = list(getattr(session, table))
+    for i, old in enumerate(items):
+        if old.id == item_id:
+            break
+    else:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    if "id" in changes and changes["id"] != item_id:
+        raise EditError("an id cannot be changed once other items may point at it", "id")
+    data = old.model_dump()
+    data.update(changes)
+    item = validate_item(table, data)
+    items[i] = item
+    return _checked(_replace(session, **{table: items})), item
+
+
+def _map_items(items: list[Item], fix: Callable[[Item], dict[str, Any] | None]) -> list[Item]:
+    """Apply ``fix`` to each item; an item is copied only when ``fix`` returns changes."""
+    out = []
+    for item in items:
+        changes = fix(item)
+        out.append(item.model_copy(update=changes) if changes else item)
+    return out
+
+
+def _without(values: Iterable[str], gone: set[str]) -> list[str]:
+    return [v for v in values if v not in gone]
+
+
+def delete_item(session: Session, table: str, item_id: str) -> Session:
+    """Delete an item and every reference to it (undo restores them all, see :class:`History`)."""
+    table = _table(table)
+    if find(session, table, item_id) is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    return _delete_many(session, {table: {item_id}})
+
+
+def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
+    # Deleting a stage deletes its pains and processes too: they cannot float without a stage.
+    stages = gone.get("stages", set())
+    if stages:
+        gone.setdefault("pains", set()).update(p.id for p in session.pains if p.stage in stages)
+        gone.setdefault("processes", set()).update(p.id for p in session.processes if p.stage in stages)
+    update: dict[str, list[Item]] = {}
+    for table, ids in gone.items():
+        update[table] = [item for item in getattr(session, table) if item.id not in ids]
+    depts = gone.get("departments", set())
+    personas = gone.get("personas", set())
+    procs = gone.get("processes", set())
+
+    def fix_stage(s: Any) -> dict[str, Any] | None:
+        ch: dict[str, Any] = {}
+        if depts and any(o in depts for o in s.owners):
+            ch["owners"] = _without(s.owners, depts)
+        if personas and any(p in personas for p in s.emotion):
+            ch["emotion"] = {k: v for k, v in s.emotion.items() if k not in personas}
+        return ch or None
+
+    def fix_pain(p: Any) -> dict[str, Any] | None:
+        ch: dict[str, Any] = {}
+        if personas and any(x in personas for x in p.personas):
+            ch["personas"] = _without(p.personas, personas)
+        if procs and any(x in procs for x in p.caused_by):
+            ch["caused_by"] = _without(p.caused_by, procs)
+        return ch or None
+
+    def fix_process(p: Any) -> dict[str, Any] | None:
+        ch: dict[str, Any] = {}
+        if depts and p.owner in depts:
+            ch["owner"] = None
+        if procs and any(x in procs for x in p.feeds):
+            ch["feeds"] = _without(p.feeds, procs)
+        return ch or None
+
+    def fix_solution(s: Any) -> dict[str, Any] | None:
+        ch: dict[str, Any] = {}
+        if depts and s.owner in depts:
+            ch["owner"] = None
+        if procs and any(x in procs for x in s.targets):
+            ch["targets"] = _without(s.targets, procs)
+        return ch or None
+
+    fixes = {"stages": fix_stage, "pains": fix_pain, "processes": fix_process, "solutions": fix_solution}
+    for table, fix in fixes.items():
+        update[table] = _map_items(update.get(table, getattr(session, table)), fix)
+    return _checked(_replace(session, **update))
+
+
+def move_item(session: Session, table: str, item_id: str, delta: int) -> Session:
+    """Move an item ``delta`` places up (negative) or down (positive) in its table."""
+    table = _table(table)
+    items = list(getattr(session, table))
+    index = next((i for i, it in enumerate(items) if it.id == item_id), None)
+    if index is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    target = max(0, min(len(items) - 1, index + delta))
+    if target == index:
+        return session
+    items.insert(target, items.pop(index))
+    return _replace(session, **{table: items})
+
+
+def _toggle(session: Session, table: str, item_id: str, field: str, value: str, on: bool | None) -> Session:
+    item = find(session, table, item_id)
+    if item is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    values = list(getattr(item, field))
+    present = value in values
+    if on is None:
+        on = not present
+    if on == present:
+        return session
+    values = values + [value] if on else [v for v in values if v != value]
+    return update_item(session, table, item_id, {field: values})[0]
+
+
+def link_cause(session: Session, pain_id: str, process_id: str, on: bool | None = None) -> Session:
+    """Say (or unsay) that ``process_id`` causes ``pain_id``. ``on=None`` toggles."""
+    return _toggle(session, "pains", pain_id, "caused_by", process_id, on)
+
+
+def link_feed(session: Session, process_id: str, downstream_id: str, on: bool | None = None) -> Session:
+    """Say (or unsay) that ``process_id`` hands work to ``downstream_id``."""
+    if process_id == downstream_id:
+        raise EditError("a process cannot feed itself", "feeds")
+    return _toggle(session, "processes", process_id, "feeds", downstream_id, on)
+
+
+def link_target(session: Session, solution_id: str, process_id: str, on: bool | None = None) -> Session:
+    """Say (or unsay) that ``solution_id`` changes ``process_id``."""
+    return _toggle(session, "solutions", solution_id, "targets", process_id, on)
+
+
+def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | None) -> Session:
+    stage = find(session, "stages", stage_id)
+    if stage is None:
+        raise EditError(f"no stage with id {stage_id!r}")
+    emotion = dict(stage.emotion)  # type: ignore[attr-defined]
+    if value is None:
+        emotion.pop(persona_id, None)
+    else:
+        emotion[persona_id] = value
+    return update_item(session, "stages", stage_id, {"emotion": emotion})[0]
+
+
+def update_info(session: Session, changes: dict[str, Any]) -> Session:
+    data = session.session.model_dump()
+    data.update(changes)
+    try:
+        info = SessionInfo.model_validate(data)
+    except ValidationError as exc:
+        raise ItemError(field_errors(exc)) from None
+    return session.model_copy(update={"session": info})
+
+
+def update_scoring(session: Session, changes: dict[str, Any]) -> Session:
+    data = session.scoring.model_dump()
+    data.update(changes)
+    try:
+        scoring = Scoring.model_validate(data)
+    except ValidationError as exc:
+        raise ItemError(field_errors(exc)) from None
+    return session.model_copy(update={"scoring": scoring})
+
+
+class History:
+    """The current session plus undo and redo steps (each a whole, shared-structure session)."""
+
+    def __init__(self, session: Session, limit: int = 100) -> None:
+        self._session = session
+        self._undo: list[tuple[str, Session]] = []
+        self._redo: list[tuple[str, Session]] = []
+        self.limit = limit
+        self.version = 0  # goes up on every change, undo and redo (autosave watches it)
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    def apply(self, label: str, session: Session) -> Session:
+        if session is self._session:
+            return session
+        self._undo.append((label, self._session))
+        del self._undo[: -self.limit]
+        self._redo.clear()
+        self._session = session
+        self.version += 1
+        return session
+
+    def reset(self, session: Session) -> None:
+        """Replace everything (after a reload from disk): no undo across that."""
+        self._session = session
+        self._undo.clear()
+        self._redo.clear()
+        self.version += 1
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> str | None:
+        """Go back one step; returns what was undone, or None when there is nothing."""
+        if not self._undo:
+            return None
+        label, previous = self._undo.pop()
+        self._redo.append((label, self._session))
+        self._session = previous
+        self.version += 1
+        return label
+
+    def redo(self) -> str | None:
+        if not self._redo:
+            return None
+        label, nxt = self._redo.pop()
+        self._undo.append((label, self._session))
+        self._session = nxt
+        self.version += 1
+        return label

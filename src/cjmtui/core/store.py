@@ -1,0 +1,440 @@
+"""Loading and saving session files so that nothing is ever lost.
+
+- Loading caps the size before parsing and turns every failure (bad UTF-8, TOML syntax, deep
+  nesting, huge integers, wrong shape, dangling ids) into one :class:`SessionFileError` that
+  names the file and, where it can, the table, item id and field.
+- Saving writes a temp file in the same folder, fsyncs it, ``os.replace``s it over the old
+  file and fsyncs the folder; the previous version is kept as ``NAME.toml.bak``. A failed save
+  leaves the old file byte-identical and no temp file behind.
+- Before saving over a file, its content is compared with what was loaded: if someone else
+  changed it, the save is refused with :class:`ConflictError`.
+- A lock file beside the session tells a second instance that the session is already open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import tomlio
+from .errors import ConflictError, SaveError, SessionFileError
+from .model import SCHEMA_VERSION, TABLES, Session, reference_problems
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+SUFFIX = ".toml"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a file looked like when we last read or wrote it."""
+
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes) -> Fingerprint:
+        return cls(len(data), hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: Path
+    session: Session
+    fingerprint: Fingerprint
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Bring an older file's data up to :data:`SCHEMA_VERSION`. The one place migrations go."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SessionFileError(source, f"schema_version: must be a whole number, not {version!r}")
+    if version > SCHEMA_VERSION:
+        raise SessionFileError(
+            source,
+            f"schema_version {version} was written by a newer cjmtui; this version reads up to "
+            f"{SCHEMA_VERSION}. Upgrade cjmtui to open it.",
+        )
+    if version < 1:
+        raise SessionFileError(source, f"schema_version: {version} is not a valid version")
+    # Version 1 is the first; future versions transform ``data`` here, step by step.
+    data["schema_version"] = SCHEMA_VERSION
+    return data
+
+
+def _where(data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic location into ``pains[cant-find-part].severity``."""
+    parts: list[str] = []
+    node = data
+    for i, key in enumerate(loc):
+        if isinstance(key, int) and i > 0 and isinstance(node, list):
+            item = node[key] if key < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = ident if isinstance(ident, str) and len(ident) <= 64 else f"#{key + 1}"
+            parts[-1] = f"{parts[-1]}[{label}]"
+            node = item
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts) or "file"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def validation_problems(data: Any, error: ValidationError) -> list[str]:
+    problems = []
+    for err in error.errors(include_url=False):
+        where = _where(data, tuple(err["loc"]))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (see docs/session-format.md for the fields)"
+        elif err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], (dict, list)):
+            msg = f"{msg} (got {_short(err['input'])})"
+        problems.append(f"{where}: {msg}")
+    return problems
+
+
+def session_from_data(data: Any, source: str) -> Session:
+    if not isinstance(data, dict):
+        raise SessionFileError(source, "not a session (expected a TOML table at the top)")
+    data = migrate(data, source)
+    try:
+        session = Session.model_validate(data)
+    except ValidationError as exc:
+        raise SessionFileError(source, validation_problems(data, exc)) from None
+    except (RecursionError, ValueError) as exc:  # pragma: no cover - defensive
+        raise SessionFileError(source, f"invalid content ({type(exc).__name__})") from None
+    problems = reference_problems(session)
+    if problems:
+        raise SessionFileError(source, problems)
+    return session
+
+
+def parse_session(text: str, source: str = "<text>") -> Session:
+    """Parse and validate session TOML. Raises :class:`SessionFileError`, never anything else."""
+    try:
+        data = tomlio.loads(text)
+    except tomlio.TOMLDecodeError as exc:
+        raise SessionFileError(source, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SessionFileError(source, "not valid TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise SessionFileError(source, f"not valid TOML: {exc}") from None
+    try:
+        return session_from_data(data, source)
+    except RecursionError:
+        raise SessionFileError(source, "nested too deeply") from None
+
+
+def decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SessionFileError(
+            source, f"not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    source = str(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise SessionFileError(source, "no such file") from None
+    except IsADirectoryError:
+        raise SessionFileError(source, "is a folder, not a session file") from None
+    except PermissionError:
+        raise SessionFileError(source, "permission denied") from None
+    except OSError as exc:
+        raise SessionFileError(source, f"cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SessionFileError(
+            source, f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB); not a session file?"
+        )
+    return data
+
+
+def load_session(path: str | os.PathLike[str]) -> Loaded:
+    path = Path(path)
+    data = read_bytes(path)
+    session = parse_session(decode(data, str(path)), str(path))
+    return Loaded(path, session, Fingerprint.of(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def session_document(session: Session) -> dict[str, Any]:
+    """The session as plain data in file order (what JSON export and the writer use)."""
+    return session.model_dump(mode="python", exclude_none=True)
+
+
+def dumps_session(session: Session) -> str:
+    """The session as TOML, in the stable layout described in docs/session-format.md."""
+    info = session.session.model_dump(exclude_none=True)
+    scoring = session.scoring.model_dump()
+    arrays = []
+    for table in TABLES:
+        items = getattr(session, table)
+        arrays.append((table, [item.model_dump(exclude_none=True) for item in items]))
+    return tomlio.dumps_document(
+        {"schema_version": session.schema_version},
+        [("session", info), ("scoring", scoring)],
+        arrays,
+    )
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every filesystem lets a folder be opened or synced
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically. On failure the old file is untouched."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd = -1
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fd = -1
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                mode = path.stat().st_mode & 0o777
+                os.chmod(tmp, mode)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        if backup and path.exists():
+            _keep_backup(path)
+        os.replace(tmp, path)
+        tmp = ""
+        _fsync_dir(folder)
+    except OSError as exc:
+        raise SaveError(f"{path}: could not save ({exc.strerror or exc}); the file on disk is unchanged") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _keep_backup(path: Path) -> None:
+    """Keep the current file as ``NAME.toml.bak`` (a hard link: no copy, never torn)."""
+    bak = path.with_name(path.name + ".bak")
+    link = bak.with_name(f".{bak.name}.{os.getpid()}.tmp")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(link)
+        os.link(path, link)
+        os.replace(link, bak)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(link)
+        with contextlib.suppress(OSError, SaveError):  # a filesystem without hard links
+            write_atomic(bak, path.read_bytes(), backup=False)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def current_fingerprint(path: Path) -> Fingerprint | None:
+    try:
+        with open(path, "rb") as fh:
+            return Fingerprint.of(fh.read(MAX_FILE_BYTES + 1))
+    except FileNotFoundError:
+        return None
+
+
+def save_session(
+    path: str | os.PathLike[str],
+    session: Session,
+    expected: Fingerprint | None = None,
+    *,
+    overwrite: bool = False,
+    backup: bool = True,
+) -> Fingerprint:
+    """Save atomically and return the new fingerprint.
+
+    ``expected`` is the fingerprint from the last load or save: if the file on disk is no
+    longer that, :class:`ConflictError` is raised and nothing is written. With no
+    ``expected``, an existing file is only replaced when ``overwrite`` is true.
+    """
+    path = Path(path)
+    try:
+        text = dumps_session(session)
+        data = text.encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError) as exc:
+        raise SaveError(f"{path}: could not save ({exc}); the file on disk is unchanged") from None
+    try:
+        on_disk = current_fingerprint(path)
+    except OSError as exc:
+        raise SaveError(f"{path}: could not check the file ({exc.strerror or exc}); nothing written") from None
+    if on_disk is not None:
+        if expected is None and not overwrite:
+            raise ConflictError(f"{path}: already exists; choose another name")
+        if expected is not None and on_disk != expected and not overwrite:
+            if on_disk == Fingerprint.of(data):
+                return on_disk  # someone saved exactly this already
+            raise ConflictError(
+                f"{path}: changed on disk since it was opened; reload it or save as a new file"
+            )
+    write_atomic(path, data, backup=backup)
+    return Fingerprint.of(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Locks: so a second instance on the same session knows
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    pid: int
+    host: str
+    started: str
+
+    def describe(self) -> str:
+        return f"process {self.pid} on {self.host} since {self.started}"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def read_lock(path: Path) -> LockInfo | None:
+    """Who else has this session open, if anyone still alive does."""
+    try:
+        raw = json.loads(lock_path(path).read_text("utf-8"))
+        info = LockInfo(int(raw["pid"]), str(raw["host"]), str(raw["started"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if info.host == socket.gethostname() and not _pid_alive(info.pid):
+        return None  # stale: that process is gone
+    if info.host == socket.gethostname() and info.pid == os.getpid():
+        return None
+    return info
+
+
+class SessionLock:
+    """Marks a session as open by this process. ``other`` is who else had it, if anyone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.other = read_lock(self.path)
+        self._held = False
+
+    def acquire(self) -> LockInfo | None:
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+        with contextlib.suppress(OSError, SaveError):
+            write_atomic(lock_path(self.path), json.dumps(info).encode(), backup=False)
+            self._held = True
+        return self.other
+
+    def release(self) -> None:
+        if not self._held:
+            return
+        with contextlib.suppress(OSError):
+            raw = json.loads(lock_path(self.path).read_text("utf-8"))
+            if raw.get("pid") == os.getpid():
+                lock_path(self.path).unlink()
+        self._held = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Where sessions live
+
+
+def user_data_dir() -> Path:
+    if sys.platform == "win32":  # pragma: no cover
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":  # pragma: no cover
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "cjmtui"
+
+
+def user_config_dir() -> Path:
+    if sys.platform == "win32":  # pragma: no cover
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":  # pragma: no cover
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "cjmtui"
+
+
+def sessions_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--dir``, else ``$CJMTUI_SESSIONS``, else ``./sessions`` if it exists, else the user data dir."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("CJMTUI_SESSIONS")
+    if env:
+        return Path(env)
+    local = Path("sessions")
+    if local.is_dir():
+        return local
+    return user_data_dir() / "sessions"
+
+
+def list_sessions(folder: Path) -> list[Path]:
+    """Session files in ``folder``, most recently changed first."""
+    try:
+        files = [p for p in folder.iterdir() if p.suffix == SUFFIX and p.is_file() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+    def mtime(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted(files, key=lambda p: (-mtime(p), p.name))
