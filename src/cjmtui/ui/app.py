@@ -1,0 +1,656 @@
+"""The cjmtui application: screens per step of the method, autosave, signals, themes, palette."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from ..core.edit import SINGULAR, ItemError, add_item, update_item
+from ..core.errors import CjmError, EditError, ExportError
+from ..core.export import export_csv, export_json, export_markdown, write_export
+from ..core.model import Item, Session, find, item_label
+from ..core.safety import safe_filename, safe_output_path
+from ..core.scoring import rank
+from ..core.settings import load_settings, save_setting
+from ..core.store import Fingerprint, current_fingerprint
+from ..core.workspace import SaveResult, Workspace
+from .commands import CjmCommands
+from .screens.dialogs import AskName, Choice, ExportDialog
+from .screens.form import ItemForm, form_title
+from .screens.help import HelpScreen, binding_rows
+from .screens.links import LinkPicker
+from .screens.lists import (
+    DepartmentsScreen,
+    PainsScreen,
+    PersonasScreen,
+    ProcessesScreen,
+    SolutionsScreen,
+    StagesScreen,
+)
+from .screens.map import MapScreen
+from .screens.picker import PickerScreen
+from .screens.summary import SummaryScreen
+from .text import clip, plain
+from .themes import DEFAULT_THEME, load_themes
+
+AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
+DISK_CHECK_INTERVAL = 2.0
+HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
+
+SCREENS_GROUP = Binding.Group("Screens", compact=True)
+
+SCREEN_CLASSES = {
+    "personas": PersonasScreen,
+    "stages": StagesScreen,
+    "pains": PainsScreen,
+    "processes": ProcessesScreen,
+    "solutions": SolutionsScreen,
+    "map": MapScreen,
+    "summary": SummaryScreen,
+    "departments": DepartmentsScreen,
+}
+MODE_OF_TABLE = {
+    "personas": "personas",
+    "stages": "stages",
+    "pains": "pains",
+    "processes": "processes",
+    "solutions": "solutions",
+    "departments": "departments",
+}
+
+
+class CjmApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "cjmtui"
+    MODES: ClassVar[dict[str, Any]] = dict(SCREEN_CLASSES)
+    COMMANDS = App.COMMANDS | {CjmCommands}
+    SCREEN_TITLES: ClassVar[dict[str, str]] = {mode: cls.TITLE for mode, cls in SCREEN_CLASSES.items()}
+    PALETTE_ACTIONS: ClassVar[list[tuple[str, str, str]]] = [
+        ("Undo", "undo", "Undo the last change"),
+        ("Redo", "redo", "Redo what was undone"),
+        ("Save now", "save", "Write the session file now (it also saves by itself)"),
+        ("Save as…", "save_as", "Save to a new file and continue there"),
+        ("Export ranked quick wins…", "export", "Write md/csv/json"),
+        ("Copy ranked list as Markdown", "copy_ranking", "To the clipboard (OSC 52 works over SSH)"),
+        ("Quick capture", "capture", "Add notes on this screen, one per Enter"),
+        ("Keys and help", "help", "Every key, and the method in five questions"),
+        ("Open another session", "open_picker", "The session picker"),
+        ("Quit (saves first)", "quit", "Save and leave"),
+    ]
+
+    BINDINGS = [
+        Binding("1", "switch_mode('personas')", "Persona", id="screen.personas", group=SCREENS_GROUP),
+        Binding("2", "switch_mode('stages')", "Stages", id="screen.stages", group=SCREENS_GROUP),
+        Binding("3", "switch_mode('pains')", "Pains", id="screen.pains", group=SCREENS_GROUP),
+        Binding("4", "switch_mode('processes')", "Processes", id="screen.processes", group=SCREENS_GROUP),
+        Binding("5", "switch_mode('solutions')", "Solutions", id="screen.solutions", group=SCREENS_GROUP),
+        Binding("6", "switch_mode('map')", "Map", id="screen.map", group=SCREENS_GROUP),
+        Binding("7", "switch_mode('summary')", "Summary", id="screen.summary", group=SCREENS_GROUP),
+        Binding("8", "switch_mode('departments')", "Departments", id="screen.departments", group=SCREENS_GROUP),
+        Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
+        Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False),
+        Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?"),
+        Binding("f2,ctrl+s", "save", "Save", id="app.save", show=False, tooltip="It saves by itself; this saves now"),
+        Binding("f10,ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="F10",
+                tooltip="Save and quit"),
+    ]
+
+    version: reactive[int] = reactive(0, init=False)
+    stage_id: reactive[str | None] = reactive(None, init=False)
+    persona_lens: reactive[str | None] = reactive(None, init=False)
+    save_state: reactive[str] = reactive("", init=False)
+    save_ok: reactive[bool] = reactive(True, init=False)
+
+    def __init__(self, workspace: Workspace | None, sessions_dir: Path, *, watch_disk: bool = True,
+                 handle_signals: bool = True) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.sessions_dir = Path(sessions_dir)
+        self.watch_disk = watch_disk
+        self.handle_signals = handle_signals
+        self._save_timer = None
+        self._saving = False
+        self._paused_reason: str | None = None  # autosave held back until the user decides
+        self._disk_stat: tuple[int, int] | None = None
+        self._conflict_open = False
+        self._exiting = False
+        self._theme_errors: list[str] = []
+        themes, self._theme_errors = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = load_settings().get("theme", DEFAULT_THEME)
+        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+
+    # Session access -------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        assert self.workspace is not None
+        return self.workspace.session
+
+    def on_mount(self) -> None:
+        for message in self._theme_errors:
+            self.notify(message, title="Theme not loaded", severity="warning", markup=False, timeout=8)
+        if self.handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, self._on_signal, sig)
+        if self.workspace is None:
+            self.push_screen(PickerScreen(self.sessions_dir))
+        else:
+            self._start_workspace()
+        if self.watch_disk:
+            self.set_interval(DISK_CHECK_INTERVAL, self._check_disk)
+
+    def _start_workspace(self) -> None:
+        ws = self.workspace
+        assert ws is not None
+        other = ws.acquire()
+        if other is not None:
+            self.notify(
+                f"This session is also open in {other.describe()}. cjmtui never overwrites their "
+                "saved changes silently: if both edit, the second save is stopped and you choose.",
+                title="Open elsewhere too",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+        self._remember_disk()
+        self.save_state = "saved" if not ws.dirty else "unsaved"
+        self.title = f"cjmtui — {ws.path.name}"
+        self.ensure_stage()
+        self.version = ws.history.version
+        self.switch_mode("stages" if not self.session.stages else "pains")
+
+    def open_workspace(self, workspace: Workspace) -> None:
+        """Called by the session picker."""
+        self.workspace = workspace
+        self._start_workspace()
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_running:
+            save_setting("theme", theme)
+
+    # Editing --------------------------------------------------------------------------------
+
+    def apply(self, label: str, fn, *args: Any) -> Any:  # noqa: ANN001
+        """Run a core edit on the session; on success record it (undo) and save soon."""
+        assert self.workspace is not None
+        try:
+            result = fn(self.session, *args)
+        except EditError as exc:
+            self.notify(str(exc), title="Not changed", severity="error", markup=False)
+            return None
+        session, item = result if isinstance(result, tuple) else (result, True)
+        self.workspace.history.apply(label, session)
+        self.version = self.workspace.history.version
+        return item
+
+    def add(self, table: str, fields: dict[str, Any]) -> Item | None:
+        item = self.apply(f"add {SINGULAR[table]}", add_item, table, fields)
+        if isinstance(item, Item):
+            with contextlib.suppress(Exception):
+                self.screen.select(item.id)  # type: ignore[attr-defined]
+            return item
+        return None
+
+    def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Item | None:
+        return self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes)
+
+    def ensure_stage(self) -> None:
+        if self.workspace is None:
+            return
+        stages = self.session.stages
+        if self.stage_id is None or not any(s.id == self.stage_id for s in stages):
+            self.stage_id = stages[0].id if stages else None
+
+    def step_stage(self, delta: int) -> None:
+        stages = self.session.stages
+        if not stages:
+            return
+        ids = [s.id for s in stages]
+        index = ids.index(self.stage_id) if self.stage_id in ids else 0
+        self.stage_id = ids[max(0, min(len(ids) - 1, index + delta))]
+
+    def set_lens(self, persona_id: str | None) -> None:
+        self.persona_lens = persona_id
+        persona = find(self.session, "personas", persona_id) if persona_id else None
+        self.notify(f"Persona lens: {persona.name if persona else 'everyone'}", markup=False)
+
+    def action_undo(self) -> None:
+        if self.workspace is None:
+            return
+        label = self.workspace.history.undo()
+        if label is None:
+            self.notify("Nothing to undo.")
+            return
+        self.version = self.workspace.history.version
+        self.ensure_stage()
+        self.notify(f"Undid: {label}", markup=False)
+
+    def action_redo(self) -> None:
+        if self.workspace is None:
+            return
+        label = self.workspace.history.redo()
+        if label is None:
+            self.notify("Nothing to redo.")
+            return
+        self.version = self.workspace.history.version
+        self.ensure_stage()
+        self.notify(f"Redid: {label}", markup=False)
+
+    def action_capture(self) -> None:
+        action = getattr(self.screen, "action_capture", None)
+        if action:
+            action()
+
+    def go_to(self, table: str, item_id: str) -> None:
+        """Show an item where it lives (the palette's "go to …")."""
+        item = find(self.session, table, item_id)
+        if item is None:
+            return
+        stage = getattr(item, "stage", None)
+        if table == "stages":
+            stage = item_id
+        if stage:
+            self.stage_id = stage
+        mode = MODE_OF_TABLE[table]
+        self.switch_mode(mode)
+
+        def _select() -> None:
+            with contextlib.suppress(Exception):
+                self.screen.select(item_id)  # type: ignore[attr-defined]
+
+        self.call_after_refresh(_select)
+
+    # Forms and pickers ------------------------------------------------------------------------
+
+    def open_form(self, table: str, item_id: str | None, defaults: dict[str, Any] | None = None) -> None:
+        session = self.session
+        if table == "stages" and item_id is None and defaults is None:
+            defaults = {}
+        item = find(session, table, item_id) if item_id else None
+        if item_id is not None and item is None:
+            return
+        values = item.model_dump() if item is not None else dict(defaults or {})
+
+        def validate(new: dict[str, Any]) -> None:
+            if item_id is None:
+                add_item(self.session, table, new)
+            else:
+                update_item(self.session, table, item_id, new)
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result is None:
+                return
+            if item_id is None:
+                self.add(table, result)
+            else:
+                self.update(table, item_id, result)
+
+        title = form_title(table, item_id, item_label(item) if item else "")
+        self.push_screen(ItemForm(table, values, session, title, validate), done)
+
+    def open_links(self, kind: str, item_id: str) -> None:
+        """Link picker. ``kind``: pains (its causes), processes (pains it causes), feeds, solutions."""
+        session = self.session
+        stages = {s.id: s.name for s in session.stages}
+
+        def proc_label(p) -> Any:  # noqa: ANN001
+            return plain(f"{clip(p.name, 50)}  @ {clip(stages.get(p.stage, p.stage), 18)}")
+
+        def pain_label(p) -> Any:  # noqa: ANN001
+            return plain(f"{clip(p.text, 50)}  @ {clip(stages.get(p.stage, p.stage), 18)}")
+
+        if kind == "pains":
+            pain = find(session, "pains", item_id)
+            title = f"Why does the customer feel “{clip(pain.text, 40)}”? Tick the processes that cause it"
+            candidates = [(p.id, proc_label(p)) for p in session.processes]
+            selected = set(pain.caused_by)
+            field_table, field = "pains", "caused_by"
+        elif kind == "processes":
+            proc = find(session, "processes", item_id)
+            title = f"Which pains does “{clip(proc.name, 40)}” cause? Tick them"
+            candidates = [(p.id, pain_label(p)) for p in session.pains]
+            selected = {p.id for p in session.pains if item_id in p.caused_by}
+            field_table, field = "", ""
+        elif kind == "feeds":
+            proc = find(session, "processes", item_id)
+            title = f"Which processes does “{clip(proc.name, 40)}” hand work to?"
+            candidates = [(p.id, proc_label(p)) for p in session.processes if p.id != item_id]
+            selected = set(proc.feeds)
+            field_table, field = "processes", "feeds"
+        else:
+            sol = find(session, "solutions", item_id)
+            title = f"Which processes does “{clip(sol.text, 40)}” change?"
+            candidates = [(p.id, proc_label(p)) for p in session.processes]
+            selected = set(sol.targets)
+            field_table, field = "solutions", "targets"
+        if not candidates:
+            self.notify("Nothing to link yet: add internal processes on screen 4.", severity="warning")
+            return
+
+        def done(result: set[str] | None) -> None:
+            if result is None or result == selected:
+                return
+            if field_table:
+                order = [cid for cid, _ in candidates if cid in result]
+                self.apply(f"link {field.replace('_', ' ')}", _set_field, field_table, item_id, field, order)
+            else:
+                self.apply("link causes", _set_causes, item_id, result)
+
+        self.push_screen(LinkPicker(title, candidates, selected), done)
+
+    # Saving ---------------------------------------------------------------------------------
+
+    def watch_version(self) -> None:
+        if self.workspace is None:
+            return
+        if self._paused_reason:
+            self.save_state = f"not saved: {self._paused_reason}"
+            self.save_ok = False
+            return
+        self.save_state = "unsaved…"
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        if self.workspace is None or self._saving or self._paused_reason:
+            return
+        if not self.workspace.dirty:
+            return
+        self._saving = True
+        self.save_state = "saving…"
+        ws = self.workspace
+
+        def work() -> None:
+            result = ws.save()
+            self.call_from_thread(self._after_save, result)
+
+        threading.Thread(target=work, name="cjmtui-save", daemon=True).start()
+
+    def _after_save(self, result: SaveResult) -> None:
+        self._saving = False
+        self._show_save(result)
+        if result.ok:
+            self._remember_disk()
+            if self.workspace is not None and self.workspace.dirty and self._save_timer is None:
+                self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+        elif result.conflict:
+            self._conflict()
+        else:
+            # Keep every edit in memory and retry: a full disk or a read-only folder may recover.
+            if self._save_timer is None:
+                self._save_timer = self.set_timer(3.0, self._autosave)
+
+    def _show_save(self, result: SaveResult) -> None:
+        if result.ok:
+            self.save_state = f"saved {dt.datetime.now():%H:%M:%S}"
+            self.save_ok = True
+        else:
+            self.save_state = "⚠ NOT SAVED — " + ("file changed on disk" if result.conflict else "see message")
+            self.save_ok = False
+            if not result.conflict:
+                self.notify(result.message, title="Could not save (your notes are kept; retrying)",
+                            severity="error", markup=False, timeout=10)
+
+    def action_save(self) -> None:
+        if self.workspace is None:
+            return
+        if self._paused_reason:
+            self._conflict()
+            return
+        result = self.workspace.save(force=False)
+        self._show_save(result)
+        if result.ok:
+            self._remember_disk()
+        elif result.conflict:
+            self._conflict()
+
+    def _remember_disk(self) -> None:
+        if self.workspace is None:
+            return
+        try:
+            st = self.workspace.path.stat()
+            self._disk_stat = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            self._disk_stat = None
+
+    def _check_disk(self) -> None:
+        """Notice when someone else changed the file, before we would save over it."""
+        ws = self.workspace
+        if ws is None or self._saving or self._conflict_open or self._paused_reason:
+            return
+        try:
+            st = ws.path.stat()
+        except OSError:
+            return
+        if (st.st_mtime_ns, st.st_size) == self._disk_stat:
+            return
+        try:
+            now: Fingerprint | None = current_fingerprint(ws.path)
+        except OSError:
+            return
+        if now == ws.fingerprint:
+            self._disk_stat = (st.st_mtime_ns, st.st_size)
+            return
+        self._conflict()
+
+    def _conflict(self) -> None:
+        if self._conflict_open or self.workspace is None:
+            return
+        self._conflict_open = True
+        self._paused_reason = "file changed on disk"
+        self.save_state = "⚠ NOT SAVED — file changed on disk"
+        self.save_ok = False
+
+        def answer(choice: str | None) -> None:
+            self._conflict_open = False
+            if choice == "reload":
+                try:
+                    self.workspace.reload()
+                except CjmError as exc:
+                    self.notify(str(exc), title="Could not reload", severity="error", markup=False)
+                    return
+                self._paused_reason = None
+                self._remember_disk()
+                self.ensure_stage()
+                self.version = self.workspace.history.version
+                self.save_state = "reloaded from disk"
+                self.save_ok = True
+            elif choice == "saveas":
+                self.action_save_as()
+            else:
+                self.notify("Autosave is paused until you reload or save as (F2 asks again).",
+                            severity="warning")
+
+        self.push_screen(
+            Choice(
+                "The session file changed on disk",
+                f"{self.workspace.path} was changed by someone else since cjmtui opened it. "
+                "cjmtui will not overwrite it. Reload it (your unsaved edits here are dropped) "
+                "or save your version as a new file?",
+                [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")],
+            ),
+            answer,
+        )
+
+    def action_save_as(self) -> None:
+        if self.workspace is None:
+            return
+        ws = self.workspace
+        suggestion = f"{ws.path.stem}-copy.toml"
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                target = safe_output_path(ws.path.parent, safe_filename(name, suffix=".toml", strict=True))
+            except ExportError as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            result = ws.save_as(target)
+            if result.ok:
+                self._paused_reason = None
+                self._remember_disk()
+                self._show_save(result)
+                self.title = f"cjmtui — {ws.path.name}"
+                self.notify(f"Saved as {target}; editing continues there.", markup=False)
+            else:
+                self.notify(result.message, title="Not saved", severity="error", markup=False)
+
+        self.push_screen(AskName("Save as (a new file in the same folder)", suggestion), chosen)
+
+    # Export -----------------------------------------------------------------------------------
+
+    def open_export(self) -> None:
+        if self.workspace is None:
+            return
+        ws = self.workspace
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            fmt, name = result
+            try:
+                path = safe_output_path(ws.path.parent, safe_filename(name, suffix=f".{fmt}", strict=True))
+                text = self.export_text(fmt)
+                written = write_export(text, path)
+            except (CjmError, OSError) as exc:
+                self.notify(str(exc), title="Not exported", severity="error", markup=False)
+                return
+            self.notify(f"Wrote {written}", title="Exported", markup=False, timeout=10)
+
+        self.push_screen(ExportDialog(ws.path.parent, f"{ws.path.stem}-quick-wins"), chosen)
+
+    def export_text(self, fmt: str) -> str:
+        ranking = rank(self.session, self.persona_lens)
+        if fmt == "md":
+            return export_markdown(self.session, ranking)
+        if fmt == "csv":
+            return export_csv(self.session, ranking)
+        if fmt == "json":
+            return export_json(self.session, ranking)
+        raise ExportError(f"unknown format {fmt!r}")
+
+    def action_export(self) -> None:
+        self.open_export()
+
+    def action_copy_ranking(self) -> None:
+        from ..core.export import ranking_markdown
+
+        self.copy_to_clipboard(ranking_markdown(rank(self.session, self.persona_lens), self.session))
+        self.notify("Copied the ranked list as Markdown.")
+
+    # Help, picker, quitting --------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(binding_rows(self.screen)))
+
+    def action_open_picker(self) -> None:
+        self.action_save()
+        self.push_screen(PickerScreen(self.sessions_dir))
+
+    def save_before_exit(self) -> tuple[bool, str]:
+        """Save synchronously; on failure write a rescue copy. Returns (saved, message)."""
+        ws = self.workspace
+        if ws is None or (not ws.dirty and not self._paused_reason):
+            return True, ""
+        if not self._paused_reason:
+            result = ws.save()
+            if result.ok:
+                return True, ""
+        rescue = ws.rescue()
+        if rescue is not None:
+            return False, f"The session file could not be saved; your notes are in {rescue}"
+        return False, "The session file could not be saved and no rescue copy could be written."
+
+    async def action_quit(self) -> None:
+        ws = self.workspace
+        if ws is not None and ws.dirty and not self._paused_reason:
+            result = ws.save()
+            if not result.ok:
+                self._show_save(result)
+
+                def answer(choice: str | None) -> None:
+                    if choice == "quit":
+                        saved, message = self.save_before_exit()
+                        self._finish(message)
+                    elif choice == "saveas":
+                        self.action_save_as()
+
+                self.push_screen(
+                    Choice(
+                        "Your latest notes are not saved",
+                        f"{result.message}\nQuit anyway (a rescue copy is written next to the file or in "
+                        "your data folder), save as a new file, or stay?",
+                        [("q", "Quit, write rescue copy", "quit"), ("s", "Save as…", "saveas"), ("c", "Stay", "stay")],
+                    ),
+                    answer,
+                )
+                return
+        if self._paused_reason:
+            _saved, message = self.save_before_exit()
+            self._finish(message)
+            return
+        self._finish("")
+
+    def _finish(self, message: str) -> None:
+        if self.workspace is not None:
+            self.workspace.release()
+        self._exiting = True
+        self.exit(0, message=message or None)
+
+    def _on_signal(self, signum: int) -> None:
+        """SIGHUP (the SSH link dropped) or SIGTERM: save, then leave promptly."""
+        if self._exiting:
+            return
+        self._exiting = True
+        saved, _message = self.save_before_exit()
+        if self.workspace is not None:
+            self.workspace.release()
+        # A dead terminal can make the normal teardown block on output; never linger.
+        timer = threading.Timer(HARD_EXIT_AFTER, os._exit, args=(0 if saved else 1,))
+        timer.daemon = True
+        timer.start()
+        self.exit(128 + signum)
+
+
+def _set_field(session: Session, table: str, item_id: str, field: str, values: list[str]) -> Session:
+    return update_item(session, table, item_id, {field: values})[0]
+
+
+def _set_causes(session: Session, process_id: str, pains: set[str]) -> Session:
+    """Make ``process_id`` the cause of exactly ``pains`` (one undo step)."""
+    from ..core.edit import link_cause
+
+    for pain in session.pains:
+        want = pain.id in pains
+        if want != (process_id in pain.caused_by):
+            session = link_cause(session, pain.id, process_id, want)
+    return session
+
+
+def run(path: Path | None, sessions_dir: Path) -> int:
+    """Open the TUI on ``path`` (already checked to load) or on the session picker."""
+    workspace = Workspace.open(path) if path is not None else None
+    app = CjmApp(workspace, sessions_dir)
+    code = app.run()
+    return code if isinstance(code, int) else 0
+
+
+__all__ = ["CjmApp", "ItemError", "run"]

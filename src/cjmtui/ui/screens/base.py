@@ -1,0 +1,234 @@
+"""What every workshop screen shares: the top bar, the method's question, quick capture, footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...core.edit import SINGULAR, delete_item, move_to
+from ...core.model import Item, Session, find, item_label
+from ..text import clip, plain
+from ..widgets.capture import QuickCapture
+from ..widgets.itemtable import Cell, ItemTable
+from ..widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from ..app import CjmApp
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 16
+
+
+class WorkshopScreen(Screen):
+    """A screen of the workshop. Subclasses fill :meth:`compose_body` and :meth:`refresh_view`."""
+
+    TITLE: ClassVar[str] = ""
+    QUESTION: ClassVar[str] = ""
+    MODE: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield Static(Text(self.QUESTION), classes="question")
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        yield QuickCapture(id="capture")
+        yield Static(
+            f"Terminal too small: cjmtui needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            classes="too-small",
+        )
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def cjm(self) -> CjmApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> Session:
+        return self.cjm.session
+
+    def on_mount(self) -> None:
+        self.query_one(QuickCapture).display = False
+        self._shown_version = -1
+        self.watch(self.cjm, "version", self._version_changed, init=False)
+        self.watch(self.cjm, "stage_id", self._version_changed, init=False)
+        self.watch(self.cjm, "save_state", self._save_state_changed, init=True)
+        self.watch(self.cjm, "persona_lens", self._version_changed, init=False)
+
+    def on_screen_resume(self) -> None:
+        bar = self.query_one(TopBar)
+        bar.screen_title = self.TITLE
+        bar.session_title = self.session.session.title
+        self._fit(self.size.width, self.size.height)
+        if self._shown_version != self._view_key():
+            self._show_session()
+
+    def on_resize(self, event) -> None:  # noqa: ANN001 - textual's Resize event
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+
+    def _view_key(self) -> object:
+        return (self.cjm.version, self.cjm.stage_id, self.cjm.persona_lens)
+
+    def _version_changed(self, *_: object) -> None:
+        if self.is_current:
+            self._show_session()
+        else:
+            self._shown_version = -1
+
+    def _save_state_changed(self, *_: object) -> None:
+        bar = self.query_one(TopBar)
+        state, ok = self.cjm.save_state, self.cjm.save_ok
+        bar.save_state, bar.save_ok = state, ok
+
+    def _show_session(self) -> None:
+        self._shown_version = self._view_key()
+        self.query_one(TopBar).session_title = self.session.session.title
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Show the current session (called after every change while this screen is shown)."""
+
+    # Quick capture ------------------------------------------------------------------------
+
+    def capture_label(self) -> str | None:
+        """What quick capture adds here (None: this screen captures nothing)."""
+        return None
+
+    def capture(self, text: str) -> None:
+        """Add one captured note."""
+
+    def action_capture(self) -> None:
+        label = self.capture_label()
+        if label is None:
+            self.notify("Nothing to capture on this screen: press 1–5 for a screen that does.")
+            return
+        self.query_one(QuickCapture).open(label)
+
+    @on(QuickCapture.Captured)
+    def _captured(self, event: QuickCapture.Captured) -> None:
+        self.capture(event.text)
+        label = self.capture_label()
+        if label is not None:
+            self.query_one("#capture-label", Static).update(plain(label))
+
+    @on(QuickCapture.Closed)
+    def _capture_closed(self) -> None:
+        self.focus_main()
+
+    def focus_main(self) -> None:
+        for table in self.query(ItemTable):
+            table.focus()
+            return
+
+
+class ItemsScreen(WorkshopScreen):
+    """A list of one kind of item, with add, edit, delete, reorder, all by keyboard."""
+
+    TABLE: ClassVar[str] = ""
+    COLUMNS: ClassVar[list[tuple[str, int | None]]] = []
+
+    BINDINGS = [
+        Binding("a", "capture", "Add", id="item.capture", tooltip="Quick capture: type a note, Enter, repeat"),
+        Binding("e", "edit", "Edit", id="item.edit", tooltip="Edit every field of the highlighted item"),
+        Binding("n", "new", "New…", id="item.new", tooltip="Add an item with the full form", show=False),
+        Binding("d,delete", "delete", "Del", id="item.delete", tooltip="Delete (u undoes)"),
+        Binding("K,shift+up", "move(-1)", "Move up", id="item.move_up", show=False),
+        Binding("J,shift+down", "move(1)", "Move down", id="item.move_down", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield ItemTable(self.COLUMNS, id="items")
+        yield Static("", id="detail", classes="detail")
+
+    @property
+    def table(self) -> ItemTable:
+        return self.query_one("#items", ItemTable)
+
+    def visible_items(self, session: Session) -> list[Item]:
+        return list(getattr(session, self.TABLE))
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        return [plain(item_label(item))]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        return Text()
+
+    def refresh_view(self, select: str | None = None) -> None:
+        session = self.session
+        rows = [(item.id, self.row_cells(item, session)) for item in self.visible_items(session)]
+        self.table.set_rows(rows, select=select)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        item = self.current_item()
+        detail = self.query_one("#detail", Static)
+        if item is None:
+            detail.update(Text(self.empty_hint(), style="italic"))
+        else:
+            detail.update(self.detail(item, self.session))
+
+    def empty_hint(self) -> str:
+        return f"No {SINGULAR[self.TABLE]} yet: press a to add one."
+
+    @on(DataTable.RowHighlighted, "#items")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#items")
+    def _selected(self) -> None:
+        self.action_edit()
+
+    def current_item(self) -> Item | None:
+        item_id = self.table.current_id
+        return find(self.session, self.TABLE, item_id) if item_id else None
+
+    def select(self, item_id: str) -> None:
+        self.refresh_view(select=item_id)
+
+    # Actions --------------------------------------------------------------------------------
+
+    def new_item_defaults(self) -> dict | None:
+        return {}
+
+    def action_new(self) -> None:
+        defaults = self.new_item_defaults()
+        if defaults is None:
+            return
+        self.cjm.open_form(self.TABLE, None, defaults)
+
+    def action_edit(self) -> None:
+        item = self.current_item()
+        if item is None:
+            self.notify("Nothing highlighted to edit.")
+            return
+        self.cjm.open_form(self.TABLE, item.id)
+
+    def action_delete(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        label = clip(item_label(item), 40)
+        if self.cjm.apply(f"delete {SINGULAR[self.TABLE]} “{label}”", delete_item, self.TABLE, item.id):
+            self.notify(f"Deleted “{label}”. Press u to undo.", markup=False)
+
+    def action_move(self, delta: int) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        other = self.table.neighbour(item.id, delta)
+        if other is None:
+            return
+        if self.cjm.apply(f"move {SINGULAR[self.TABLE]}", move_to, self.TABLE, item.id, other):
+            self.refresh_view(select=item.id)

@@ -1,0 +1,164 @@
+"""Small dialogs: export, save as, a file changed on disk, quitting with unsaved notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ..text import plain
+
+EXPORT_FORMATS = ("md", "csv", "json")
+
+
+class ExportDialog(ModalScreen[tuple[str, str] | None]):
+    """Ask for a format and a file name (a bare name, written into the session's folder)."""
+
+    BINDINGS = [
+        Binding("f2,ctrl+s", "submit", "Export", id="export.submit", priority=True),
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+    ]
+
+    def __init__(self, folder: Path, stem: str, formats: tuple[str, ...] = EXPORT_FORMATS) -> None:
+        super().__init__()
+        self.folder = folder
+        self.stem = stem
+        self.formats = formats
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Export the ranked quick wins and the map", classes="form-title")
+            yield Label("Format")
+            yield Select([(Text(f), f) for f in self.formats], value=self.formats[0], allow_blank=False, id="export-format")
+            yield Label("File name (written in the session's folder)")
+            yield Input(value=f"{self.stem}.{self.formats[0]}", id="export-name")
+            yield Static(plain(str(self.folder)), classes="dim")
+            yield Static("", id="export-error", classes="field-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Export (F2)", variant="primary", id="ok")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-name", Input).focus()
+
+    @on(Select.Changed, "#export-format")
+    def _format(self, event: Select.Changed) -> None:
+        name = self.query_one("#export-name", Input)
+        stem = name.value.rsplit(".", 1)[0] if "." in name.value else name.value
+        name.value = f"{stem or self.stem}.{event.value}"
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(plain(f"⚠ {message}"))
+
+    def action_submit(self) -> None:
+        fmt = self.query_one("#export-format", Select).value
+        name = self.query_one("#export-name", Input).value.strip()
+        if not name:
+            self.show_error("type a file name")
+            return
+        self.dismiss((str(fmt), name))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class AskName(ModalScreen[str | None]):
+    """Ask for a new file name (save as)."""
+
+    BINDINGS = [
+        Binding("f2,ctrl+s", "submit", "OK", id="ask.submit", priority=True),
+        Binding("escape", "cancel", "Cancel", id="ask.cancel"),
+    ]
+
+    def __init__(self, title: str, value: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.title_text), classes="form-title")
+            yield Input(value=self.value, id="ask-name")
+            yield Static("", id="ask-error", classes="field-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("OK (Enter)", variant="primary", id="ok")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_submit(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if value:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class Choice(ModalScreen[str | None]):
+    """A question with a few answers, each with its own key."""
+
+    def __init__(self, title: str, message: str, answers: list[tuple[str, str, str]]) -> None:
+        """``answers`` is ``[(key, label, value)]``; Escape answers None."""
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.answers = answers
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.title_text), classes="form-title")
+            yield Static(plain(self.message))
+            with Horizontal(classes="form-buttons"):
+                for key, label, value in self.answers:
+                    yield Button(f"{label} ({key})", id=f"answer-{value}")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        for key, _label, value in self.answers:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
+        if event.key == "escape":
+            event.stop()
+            self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("answer-") or None)

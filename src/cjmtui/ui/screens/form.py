@@ -1,0 +1,270 @@
+"""The full edit form for any item: every field, validated by the core, errors beside the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from ...core.edit import SINGULAR, ItemError
+from ...core.errors import EditError
+from ...core.model import EVIDENCE, KINDS, PHASES, STATUSES, Session, item_label
+from ..text import clip, plain
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str  # text | long | lines | int | float | choice | ref | refs | emotion
+    choices: tuple[str, ...] = ()
+    table: str = ""  # for ref/refs
+    optional: bool = False
+    help: str = ""
+
+
+RATING = ("1", "2", "3", "4", "5")
+
+FORMS: dict[str, list[Field]] = {
+    "departments": [
+        Field("name", "Name", "text"),
+        Field("role", "Role", "text", help="What this function does for the customer"),
+    ],
+    "personas": [
+        Field("name", "Name", "text"),
+        Field("description", "Description", "long"),
+        Field("goals", "Goals", "lines", help="separate with ;"),
+        Field("needs", "Needs", "lines", help="separate with ;"),
+        Field("frustrations", "Frustrations", "lines", help="separate with ;"),
+    ],
+    "stages": [
+        Field("name", "Stage", "text"),
+        Field("phase", "Phase", "choice", PHASES, optional=True),
+        Field("customer_goal", "Customer goal", "text", help="What the customer is trying to do here"),
+        Field("touchpoints", "Touchpoints", "lines", help="separate with ;"),
+        Field("channels", "Channels", "lines", help="separate with ;"),
+        Field("owners", "Owning departments", "refs", table="departments"),
+        Field("emotion", "Emotion per persona", "emotion", table="personas"),
+    ],
+    "pains": [
+        Field("text", "In the customer's words", "text"),
+        Field("kind", "Pain or gain", "choice", KINDS),
+        Field("stage", "Stage", "ref", table="stages"),
+        Field("severity", "Severity (1–5)", "choice", RATING),
+        Field("frequency", "Frequency (1–5)", "choice", RATING),
+        Field("evidence", "Evidence", "choice", EVIDENCE),
+        Field("personas", "Personas (none = everyone)", "refs", table="personas"),
+        Field("caused_by", "Caused by (internal processes)", "refs", table="processes"),
+    ],
+    "processes": [
+        Field("name", "Internal process", "text"),
+        Field("stage", "Runs in parallel to stage", "ref", table="stages"),
+        Field("owner", "Owner department", "ref", table="departments", optional=True),
+        Field("systems", "Systems", "lines", help="separate with ;"),
+        Field("feeds", "Hands work to (downstream)", "refs", table="processes"),
+    ],
+    "solutions": [
+        Field("text", "Solution", "text"),
+        Field("targets", "Changes these processes", "refs", table="processes"),
+        Field("effort", "Effort (1–5)", "choice", RATING),
+        Field("confidence", "Confidence (0–1)", "float"),
+        Field("owner", "Owner department", "ref", table="departments", optional=True),
+        Field("status", "Status", "choice", STATUSES),
+        Field("votes", "Votes", "int"),
+    ],
+}
+
+EMOTIONS = (("–2 very negative", -2), ("–1 negative", -1), ("0 neutral", 0), ("+1 positive", 1), ("+2 very positive", 2))
+
+
+class ItemForm(ModalScreen[dict[str, Any] | None]):
+    """Edits ``values`` for one item of ``table``; returns the new values, or None if cancelled.
+
+    ``validate`` is called with the values on submit; it raises :class:`EditError` (or
+    :class:`ItemError` with per-field messages) to keep the form open with the errors shown.
+    """
+
+    BINDINGS = [
+        Binding("f2,ctrl+s", "submit", "Save item", id="form.submit", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, table: str, values: dict[str, Any], session: Session, title: str, validate) -> None:  # noqa: ANN001
+        super().__init__()
+        self.table = table
+        self.values = values
+        self.session = session
+        self.form_title = title
+        self.validate = validate
+        self.fields = FORMS[table]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Static(plain(self.form_title), classes="form-title")
+            for field in self.fields:
+                yield Label(field.label + (f"  ({field.help})" if field.help else ""), classes="field-label")
+                yield from self._widgets(field)
+                yield Static("", id=f"err-{field.name}", classes="field-error")
+            yield Static("", id="err-item", classes="field-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (F2)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def _widgets(self, field: Field) -> list[Widget]:
+        value = self.values.get(field.name)
+        wid = f"f-{field.name}"
+        if field.kind == "text":
+            return [Input(value=value or "", id=wid)]
+        if field.kind == "long":
+            area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False)
+            return [area]
+        if field.kind == "lines":
+            return [Input(value="; ".join(value or []), id=wid)]
+        if field.kind in ("int", "float"):
+            return [Input(value="" if value is None else str(value), id=wid, type="number" if field.kind == "float" else "integer")]
+        if field.kind == "choice":
+            options = [(Text(c), c) for c in field.choices]
+            current = "" if value is None else str(value)
+            return [
+                Select(
+                    options,
+                    value=current if current in field.choices else Select.NULL,
+                    allow_blank=field.optional,
+                    id=wid,
+                    prompt="—",
+                )
+            ]
+        if field.kind == "ref":
+            items = getattr(self.session, field.table)
+            options = [(plain(clip(item_label(i), 60)), i.id) for i in items]
+            ids = {i.id for i in items}
+            return [
+                Select(options, value=value if value in ids else Select.NULL, allow_blank=True, id=wid, prompt="—")
+            ]
+        if field.kind == "refs":
+            chosen = set(value or [])
+            selections = [
+                Selection(self._ref_prompt(field.table, i), i.id, i.id in chosen)
+                for i in getattr(self.session, field.table)
+                if not (field.name == "feeds" and i.id == self.values.get("id"))
+            ]
+            return [SelectionList(*selections, id=wid, classes="refs")]
+        if field.kind == "emotion":
+            emotion = value or {}
+            widgets: list[Widget] = []
+            for persona in self.session.personas:
+                options = [(Text(label), v) for label, v in EMOTIONS]
+                current = emotion.get(persona.id)
+                widgets.append(
+                    Horizontal(
+                        Label(plain(clip(persona.name, 24)), classes="emotion-label"),
+                        Select(options, value=current if current is not None else Select.NULL, allow_blank=True,
+                               id=f"emo-{persona.id}", prompt="not set"),
+                        classes="emotion-row",
+                    )
+                )
+            if not widgets:
+                widgets.append(Label("(add personas on screen 1 to rate emotion per persona)"))
+            return widgets
+        raise ValueError(field.kind)
+
+    def _ref_prompt(self, table: str, item) -> Text:  # noqa: ANN001
+        label = clip(item_label(item), 56)
+        stage = getattr(item, "stage", None)
+        if stage and table in ("processes", "pains"):
+            st = next((s for s in self.session.stages if s.id == stage), None)
+            if st is not None:
+                return Text.assemble(plain(label), (f"  @ {clip(st.name, 20)}", "dim"))
+        return plain(label)
+
+    def on_mount(self) -> None:
+        first = self.query(f"#f-{self.fields[0].name}")
+        if first:
+            first.first().focus()
+
+    def collect(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in self.fields:
+            wid = f"#f-{field.name}"
+            if field.kind == "text":
+                out[field.name] = self.query_one(wid, Input).value
+            elif field.kind == "long":
+                out[field.name] = self.query_one(wid, TextArea).text
+            elif field.kind == "lines":
+                raw = self.query_one(wid, Input).value
+                out[field.name] = [part.strip() for part in raw.split(";") if part.strip()]
+            elif field.kind in ("int", "float"):
+                raw = self.query_one(wid, Input).value.strip()
+                out[field.name] = raw if raw else (0 if field.kind == "int" else None)
+            elif field.kind in ("choice", "ref"):
+                value = self.query_one(wid, Select).value
+                if value is Select.NULL:
+                    out[field.name] = None
+                elif field.choices == RATING:
+                    out[field.name] = int(value)
+                else:
+                    out[field.name] = value
+            elif field.kind == "refs":
+                out[field.name] = list(self.query_one(wid, SelectionList).selected)
+            elif field.kind == "emotion":
+                emotion = {}
+                for persona in self.session.personas:
+                    value = self.query_one(f"#emo-{persona.id}", Select).value
+                    if value is not Select.NULL:
+                        emotion[persona.id] = value
+                out[field.name] = emotion
+        return out
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for widget in self.query(".field-error"):
+            widget.update("")
+        known = {f.name for f in self.fields}
+        for field, message in errors.items():
+            target = field if field in known else "item"
+            self.query_one(f"#err-{target}", Static).update(Text(f"⚠ {message}", style="bold"))
+        first = next((f for f in errors if f in known), None)
+        if first:
+            widget = self.query_one(f"#err-{first}")
+            widget.scroll_visible()
+
+    def action_submit(self) -> None:
+        values = self.collect()
+        try:
+            self.validate(values)
+        except ItemError as exc:
+            self.show_errors(exc.errors)
+            return
+        except EditError as exc:
+            self.show_errors({exc.field or "item": exc.message})
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+
+def form_title(table: str, item_id: str | None, label: str = "") -> str:
+    what = SINGULAR[table]
+    return f"New {what}" if item_id is None else f"Edit {what}: {clip(label, 50)}"

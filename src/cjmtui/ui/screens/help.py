@@ -1,0 +1,70 @@
+"""Help: every key of the app and of the screen you came from, and the method in five questions."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+METHOD = """The method (Level 1 customer journey mapping):
+ 1 Who is the customer? (personas, their variations)      — screen 1
+ 2 What is the first step of their journey? The next?    — screen 2
+ 3 What do they experience at each step, in their words? — screen 3
+ 4 Which internal process runs in parallel, and why does
+   the customer feel that pain? (root causes upstream)   — screen 4
+ 5 What changes to the internal processes would fix it?  — screen 5
+ Then rank: upstream quick wins that remove pain in many downstream stages first — screen 7."""
+
+
+def binding_rows(screen) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """(key, what it does, where) for every active binding with a description."""
+    rows = []
+    seen = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or (binding.action, key) in seen:
+            continue
+        seen.add((binding.action, key))
+        where = "app" if active.node is screen.app else type(active.node).__name__
+        rows.append((screen.app.get_key_display(binding), binding.description, where))
+    rows.sort(key=lambda r: (r[2] != "app", r[2], r[1]))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table(title="Keys", expand=True, show_lines=False)
+        table.add_column("Key", style="bold", no_wrap=True)
+        table.add_column("Action")
+        table.add_column("Where", style="dim")
+        for key, desc, where in self.rows:
+            table.add_row(Text(key), Text(desc), Text(where))
+        with VerticalScroll(id="help"):
+            yield Static(Text(METHOD))
+            yield Static(table)
+            yield Static(
+                Text(
+                    "ctrl+p opens the command palette: every action, screen and item by name "
+                    "(e.g. “go to stage Place order”). Quit with F10 (or ctrl+q): it saves first. "
+                    "Esc or q closes this help.",
+                    style="italic",
+                )
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

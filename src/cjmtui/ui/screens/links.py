@@ -1,0 +1,86 @@
+"""The link picker: tick which items are linked (causes, handoffs, targets), from either side."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from ..text import plain
+
+
+class LinkPicker(ModalScreen[set[str] | None]):
+    """Returns the ticked ids, or None when cancelled. Type to filter; space ticks."""
+
+    BINDINGS = [
+        Binding("f2,ctrl+s", "apply", "Apply", id="links.apply", priority=True),
+        Binding("escape", "cancel", "Cancel", id="links.cancel"),
+        Binding("down", "to_list", "List", show=False),
+    ]
+
+    def __init__(self, title: str, candidates: list[tuple[str, Text]], selected: set[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.candidates = candidates
+        self.selected = set(selected)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="links"):
+            yield Static(plain(self.title_text), classes="form-title")
+            yield Input(placeholder="type to filter", id="links-filter")
+            yield SelectionList(*self._selections(""), id="links-list")
+            yield Static(Text("space ticks · F2 applies · Esc cancels", style="dim"))
+            with Horizontal(classes="form-buttons"):
+                yield Button("Apply (F2)", variant="primary", id="apply")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def _selections(self, query: str) -> list[Selection]:
+        q = query.casefold().strip()
+        return [
+            Selection(prompt, item_id, item_id in self.selected)
+            for item_id, prompt in self.candidates
+            if not q or q in prompt.plain.casefold()
+        ]
+
+    def on_mount(self) -> None:
+        self.query_one("#links-list", SelectionList).focus()
+
+    @on(Input.Changed, "#links-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        lst = self.query_one("#links-list", SelectionList)
+        lst.clear_options()
+        lst.add_options(self._selections(event.value))
+
+    @on(Input.Submitted, "#links-filter")
+    def _to_list(self) -> None:
+        self.query_one("#links-list", SelectionList).focus()
+
+    def action_to_list(self) -> None:
+        self.query_one("#links-list", SelectionList).focus()
+
+    @on(SelectionList.SelectionToggled)
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        value = event.selection.value
+        if value in self.selected:
+            self.selected.discard(value)
+        else:
+            self.selected.add(value)
+
+    def action_apply(self) -> None:
+        self.dismiss(set(self.selected))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,362 @@
+"""The screens that follow the method's questions: personas, stages, pains, processes, solutions."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...core.model import Item, Session, find, item_label
+from ...core.scoring import Graph
+from ..text import clip, plain
+from ..widgets.itemtable import Cell
+from .base import ItemsScreen
+
+STAGE_GROUP = Binding.Group("Stage", compact=True)
+EMOTION_FACE = {-2: "☹☹", -1: "☹", 0: "·", 1: "☺", 2: "☺☺"}
+
+
+def names(session: Session, table: str, ids: list[str], width: int = 60) -> str:
+    labels = []
+    for item_id in ids:
+        item = find(session, table, item_id)
+        labels.append(item_label(item) if item else item_id)
+    return clip(", ".join(labels), width) if labels else "—"
+
+
+def _line(label: str, value: str) -> Text:
+    return Text.assemble((f"{label}: ", "bold"), plain(value))
+
+
+class PersonasScreen(ItemsScreen):
+    MODE = "personas"
+    TITLE = "1 Persona"
+    QUESTION = "Who is the customer? Name each customer variation, their goals, needs and frustrations."
+    TABLE = "personas"
+    COLUMNS = [("Persona", 24), ("Description", None), ("Goals", 5), ("Needs", 5), ("Frust.", 6)]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        return [
+            plain(item.name),
+            plain(item.description),
+            str(len(item.goals)),
+            str(len(item.needs)),
+            str(len(item.frustrations)),
+        ]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        return Text("\n").join(
+            [
+                _line("Description", item.description or "—"),
+                _line("Goals", "; ".join(item.goals) or "—"),
+                _line("Needs", "; ".join(item.needs) or "—"),
+                _line("Frustrations", "; ".join(item.frustrations) or "—"),
+            ]
+        )
+
+    def capture_label(self) -> str:
+        return "New persona:"
+
+    def capture(self, text: str) -> None:
+        self.cjm.add("personas", {"name": text})
+
+
+class DepartmentsScreen(ItemsScreen):
+    MODE = "departments"
+    TITLE = "8 Departments"
+    QUESTION = "Which internal functions touch this journey, and what does each one do?"
+    TABLE = "departments"
+    COLUMNS = [("Department", 26), ("Role", None)]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        return [plain(item.name), plain(item.role)]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        stages = [s.name for s in session.stages if item.id in s.owners]
+        procs = [p.name for p in session.processes if p.owner == item.id]
+        return Text("\n").join(
+            [_line("Owns stages", ", ".join(stages) or "—"), _line("Owns processes", ", ".join(procs) or "—")]
+        )
+
+    def capture_label(self) -> str:
+        return "New department:"
+
+    def capture(self, text: str) -> None:
+        self.cjm.add("departments", {"name": text})
+
+
+class StagesScreen(ItemsScreen):
+    MODE = "stages"
+    TITLE = "2 Stages"
+    QUESTION = "What is the first step of the customer journey? And the next?"
+    TABLE = "stages"
+    COLUMNS = [("#", 2), ("Stage", None), ("Phase", 13), ("Customer goal", None), ("Owners", 16), ("Emotion", 10)]
+    BINDINGS = [
+        Binding("K,shift+up", "move(-1)", "Move up", id="stage.move_up", key_display="K"),
+        Binding("J,shift+down", "move(1)", "Move down", id="stage.move_down", key_display="J"),
+    ]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        index = session.stages.index(item) + 1
+        faces = " ".join(EMOTION_FACE[item.emotion[p.id]] for p in session.personas if p.id in item.emotion)
+        return [
+            str(index),
+            plain(item.name),
+            item.phase or "—",
+            plain(item.customer_goal),
+            plain(names(session, "departments", item.owners, 18)),
+            faces or "—",
+        ]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        emotions = ", ".join(
+            f"{p.name} {item.emotion[p.id]:+d}" for p in session.personas if p.id in item.emotion
+        )
+        pains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "pain")
+        gains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "gain")
+        procs = sum(1 for p in session.processes if p.stage == item.id)
+        return Text("\n").join(
+            [
+                _line("Customer goal", item.customer_goal or "—"),
+                _line("Touchpoints", ", ".join(item.touchpoints) or "—"),
+                _line("Channels", ", ".join(item.channels) or "—"),
+                _line("Emotion", emotions or "—"),
+                Text(f"{pains} pains, {gains} gains, {procs} internal processes"),
+            ]
+        )
+
+    def capture_label(self) -> str:
+        return "New stage:"
+
+    def capture(self, text: str) -> None:
+        item = self.cjm.add("stages", {"name": text})
+        if item is not None and self.cjm.stage_id is None:
+            self.cjm.stage_id = item.id
+
+    def on_data_table_row_highlighted(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.stage_id = item.id
+
+
+class StagedScreen(ItemsScreen):
+    """Items that belong to one stage at a time; [ and ] change the stage."""
+
+    BINDINGS = [
+        Binding("left_square_bracket", "stage(-1)", "Previous stage", id="stage.prev", key_display="[", group=STAGE_GROUP),
+        Binding("right_square_bracket", "stage(1)", "Next stage", id="stage.next", key_display="]", group=STAGE_GROUP),
+        Binding("l", "links", "Causes", id="item.links", tooltip="Link the processes that cause the pains"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="stagebar", classes="stagebar")
+        yield from super().compose_body()
+
+    def stage(self):  # noqa: ANN201
+        return find(self.session, "stages", self.cjm.stage_id) if self.cjm.stage_id else None
+
+    def visible_items(self, session: Session) -> list[Item]:
+        stage_id = self.cjm.stage_id
+        return [item for item in getattr(session, self.TABLE) if item.stage == stage_id]
+
+    def refresh_view(self, select: str | None = None) -> None:
+        self.cjm.ensure_stage()
+        stages = self.session.stages
+        stage = self.stage()
+        bar = self.query_one("#stagebar", Static)
+        if stage is None:
+            bar.update(Text("No stages yet: press 2 and add the first step of the journey.", style="italic"))
+        else:
+            index = stages.index(stage) + 1
+            bar.update(
+                Text.assemble(
+                    ("◀ [  ", "dim"),
+                    (f"Stage {index}/{len(stages)}: ", "bold"),
+                    plain(stage.name, "bold"),
+                    (f"  ({stage.phase})" if stage.phase else "", "dim"),
+                    ("  ] ▶", "dim"),
+                )
+            )
+        super().refresh_view(select)
+
+    def action_stage(self, delta: int) -> None:
+        self.cjm.step_stage(delta)
+
+    def action_links(self) -> None:
+        item = self.current_item()
+        if item is None:
+            self.notify("Highlight an item first.")
+            return
+        self.cjm.open_links(self.TABLE, item.id)
+
+    def new_item_defaults(self) -> dict | None:
+        if self.stage() is None:
+            self.notify("Add a stage first (press 2).", severity="warning")
+            return None
+        return {"stage": self.cjm.stage_id}
+
+
+class PainsScreen(StagedScreen):
+    MODE = "pains"
+    TITLE = "3 Pain points"
+    QUESTION = "What is the customer experiencing in this step? Their pains (and gains), in their own words."
+    TABLE = "pains"
+    COLUMNS = [("", 1), ("In the customer's words", None), ("Sev", 3), ("Freq", 4), ("Evidence", 10), ("Caused by", 18)]
+    BINDINGS = [
+        Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back"),
+    ]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        mark = Text("−", style="bold red") if item.kind == "pain" else Text("+", style="bold green")
+        return [
+            mark,
+            plain(item.text),
+            str(item.severity),
+            str(item.frequency),
+            item.evidence,
+            plain(names(session, "processes", item.caused_by, 200)),
+        ]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        who = names(session, "personas", item.personas) if item.personas else "every persona"
+        causes = []
+        for proc_id in item.caused_by:
+            proc = find(session, "processes", proc_id)
+            if proc is not None:
+                owner = find(session, "departments", proc.owner) if proc.owner else None
+                causes.append(f"{proc.name} ({owner.name if owner else 'no owner'})")
+        return Text("\n").join(
+            [
+                _line("Affects", who),
+                _line("Why (caused by)", "; ".join(causes) or "— press l to link the internal process that causes it"),
+                Text(f"weight {item.severity}×{item.frequency} = {item.weight}  ·  evidence: {item.evidence}"),
+            ]
+        )
+
+    def capture_label(self) -> str | None:
+        stage = self.stage()
+        return f"New pain @ {clip(stage.name, 24)}:" if stage else "New pain (add a stage first):"
+
+    def capture(self, text: str) -> None:
+        if self.stage() is None:
+            self.notify("Add a stage first (press 2).", severity="warning")
+            return
+        fields = {"stage": self.cjm.stage_id, "text": text}
+        if self.cjm.persona_lens:
+            fields["personas"] = [self.cjm.persona_lens]
+        self.cjm.add("pains", fields)
+
+    def action_toggle_kind(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.update("pains", item.id, {"kind": "gain" if item.kind == "pain" else "pain"})
+
+    def visible_items(self, session: Session) -> list[Item]:
+        items = super().visible_items(session)
+        lens = self.cjm.persona_lens
+        if lens:
+            items = [p for p in items if not p.personas or lens in p.personas]
+        return items
+
+
+class ProcessesScreen(StagedScreen):
+    MODE = "processes"
+    TITLE = "4 Internal processes"
+    QUESTION = (
+        "What internal process runs in parallel to this step? "
+        "Why is the customer feeling that pain: which process causes it?"
+    )
+    TABLE = "processes"
+    COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12), ("Hands off to", None), ("Causes", 6)]
+    BINDINGS = [
+        Binding("f", "feeds", "Handoffs", id="process.feeds", tooltip="Pick the downstream processes this one hands work to"),
+    ]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        causes = sum(1 for p in session.pains if item.id in p.caused_by)
+        return [
+            plain(item.name),
+            plain(names(session, "departments", [item.owner] if item.owner else [], 16)),
+            plain(clip(", ".join(item.systems), 12) or "—"),
+            plain(names(session, "processes", item.feeds, 200)),
+            str(causes),
+        ]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        causes = [p.text for p in session.pains if item.id in p.caused_by]
+        fed_by = [p.name for p in session.processes if item.id in p.feeds]
+        graph = Graph(session)
+        impact, stages, reached = graph.reach([item.id])
+        return Text("\n").join(
+            [
+                _line("Causes", "; ".join(causes) or "— press l to link the pains it causes"),
+                _line("Receives work from", ", ".join(fed_by) or "—"),
+                _line("Hands work to", names(session, "processes", item.feeds)),
+                Text(f"Fixing it would reach {len(reached)} pains in {stages} stages (impact {impact:.1f})"),
+            ]
+        )
+
+    def capture_label(self) -> str | None:
+        stage = self.stage()
+        return f"New process @ {clip(stage.name, 24)}:" if stage else "New process (add a stage first):"
+
+    def capture(self, text: str) -> None:
+        if self.stage() is None:
+            self.notify("Add a stage first (press 2).", severity="warning")
+            return
+        self.cjm.add("processes", {"stage": self.cjm.stage_id, "name": text})
+
+    def action_feeds(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.open_links("feeds", item.id)
+
+
+class SolutionsScreen(ItemsScreen):
+    MODE = "solutions"
+    TITLE = "5 Solutions"
+    QUESTION = "What changes to the internal processes would improve the customer's experience?"
+    TABLE = "solutions"
+    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8), ("Votes", 5)]
+    BINDINGS = [
+        Binding("l", "links", "Targets", id="solution.targets", tooltip="Pick the processes this solution changes"),
+    ]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        return [
+            plain(item.text),
+            plain(names(session, "processes", item.targets, 200)),
+            str(item.effort),
+            f"{item.confidence:.1f}",
+            item.status,
+            str(item.votes),
+        ]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        graph = Graph(session, self.cjm.persona_lens)
+        impact, stages, reached = graph.reach(item.targets)
+        owner = find(session, "departments", item.owner) if item.owner else None
+        return Text("\n").join(
+            [
+                _line("Changes", names(session, "processes", item.targets, 200)),
+                _line("Owner", owner.name if owner else "—"),
+                Text(
+                    f"Reaches {len(reached)} pains in {stages} stages · impact {impact:.1f} · "
+                    f"effort {item.effort} · confidence {item.confidence:.0%}"
+                ),
+            ]
+        )
+
+    def capture_label(self) -> str:
+        return "New solution:"
+
+    def capture(self, text: str) -> None:
+        self.cjm.add("solutions", {"text": text})
+
+    def action_links(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.open_links("solutions", item.id)

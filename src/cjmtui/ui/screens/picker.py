@@ -1,0 +1,116 @@
+"""The session picker: sessions in the sessions folder, most recent first, or a new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...core.errors import CjmError
+from ...core.safety import safe_filename, safe_output_path
+from ...core.store import list_sessions, save_session
+from ...core.templates import TEMPLATES, new_session
+from ...core.workspace import Workspace
+from ..text import plain
+from ..widgets.itemtable import ItemTable
+from .dialogs import AskName, Choice
+
+if TYPE_CHECKING:
+    from ..app import CjmApp
+
+
+class PickerScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="picker.open", show=False),
+        Binding("n", "new", "New session", id="picker.new", tooltip="Create a session from a template"),
+        Binding("r", "reload", "Refresh", id="picker.refresh", show=False),
+    ]
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(" cjmtui — customer journey mapping ", style="bold reverse"), id="topbar")
+        yield Static(plain(f"Sessions in {self.folder}  (most recent first) · Enter opens · n creates a new one"),
+                     classes="question")
+        yield ItemTable([("Session file", None), ("Changed", 17), ("Size", 8)], id="sessions")
+        yield Static("", id="picker-error", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.query_one(ItemTable).focus()
+
+    def action_reload(self) -> None:
+        rows = []
+        for path in list_sessions(self.folder):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            when = dt.datetime.fromtimestamp(st.st_mtime).strftime("%Y-%m-%d %H:%M")
+            rows.append((str(path), [plain(path.name), when, f"{st.st_size // 1024 + 1} KB"]))
+        table = self.query_one(ItemTable)
+        table.set_rows(rows)
+        if not rows:
+            self.query_one("#picker-error", Static).update(
+                Text("No sessions here yet: press n to create one from a template.", style="italic")
+            )
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        path = self.query_one(ItemTable).current_id
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> None:
+        try:
+            workspace = Workspace.open(path)
+        except CjmError as exc:
+            self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
+            return
+        app: CjmApp = self.app  # type: ignore[assignment]
+        if app.workspace is not None:
+            app.workspace.release()
+        self.dismiss()
+        app.open_workspace(workspace)
+
+    def action_new(self) -> None:
+        def named(title: str | None) -> None:
+            if not title:
+                return
+            answers = [(str(i + 1), name, name) for i, name in enumerate(TEMPLATES)]
+
+            def templated(template: str | None) -> None:
+                if template:
+                    self.create(title, template)
+
+            self.app.push_screen(
+                Choice("Start from a template", "Each template prefills stages by phase and the usual departments.",
+                       answers),
+                templated,
+            )
+
+        self.app.push_screen(AskName("Title of the new session", "New session"), named)
+
+    def create(self, title: str, template: str) -> None:
+        try:
+            session = new_session(title, template, date=dt.date.today())
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = safe_output_path(self.folder, safe_filename(title, suffix=".toml"))
+            save_session(path, session)
+        except (CjmError, OSError) as exc:
+            self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
+            return
+        self.open_path(path)

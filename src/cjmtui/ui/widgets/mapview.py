@@ -1,0 +1,279 @@
+"""The journey map: stages as columns, lanes as rows, the cause cascade lit for the highlighted item.
+
+Marks work without colour: ``►`` the highlighted item, ``▲`` what causes it upstream, ``▼`` what
+it causes downstream. The map shows as many stage columns as fit and pages sideways.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ...core.causes import Ref, related
+from ...core.model import Session, Stage, item_label
+from ...core.safety import printable
+
+LABEL_W = 12
+MIN_COL = 20
+MAX_COL = 34
+FACE = {-2: "☹☹ −2", -1: "☹ −1", 0: "· 0", 1: "☺ +1", 2: "☺☺ +2"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    ref: Ref
+    text: str
+    prefix: str
+
+
+class MapView(Widget, can_focus=True):
+    BINDINGS = [
+        Binding("left,h", "move(-1, 0)", "◀ Stage", id="map.left", show=False),
+        Binding("right,l", "move(1, 0)", "Stage ▶", id="map.right", show=False),
+        Binding("up,k", "move(0, -1)", "Up", id="map.up", show=False),
+        Binding("down,j", "move(0, 1)", "Down", id="map.down", show=False),
+        Binding("less_than_sign,shift+left", "page(-1)", "Page ◀", id="map.page_left", key_display="<"),
+        Binding("greater_than_sign,shift+right", "page(1)", "Page ▶", id="map.page_right", key_display=">"),
+        Binding("home", "edge(-1)", "First stage", id="map.first", show=False),
+        Binding("end", "edge(1)", "Last stage", id="map.last", show=False),
+    ]
+
+    col = reactive(0)
+    row = reactive(0)
+    first = reactive(0)
+
+    class Moved(Message):
+        def __init__(self, ref: Ref | None, line: int) -> None:
+            self.ref = ref
+            self.line = line
+            super().__init__()
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session: Session | None = None
+        self.persona: str | None = None
+        self._columns: list[list[Cell]] = []
+        self._cursor_line = 0
+        self._lines: list[Text] = []
+
+    # Data -------------------------------------------------------------------------------------
+
+    def show(self, session: Session, persona: str | None = None) -> None:
+        self.session = session
+        self.persona = persona
+        self._columns = [self._cells(session, stage) for stage in session.stages]
+        self.col = min(self.col, max(0, len(self._columns) - 1))
+        self._clamp_row()
+        self._rebuild()
+
+    def _cells(self, session: Session, stage: Stage) -> list[Cell]:
+        cells: list[Cell] = []
+        for pain in session.pains:
+            if pain.stage != stage.id:
+                continue
+            if self.persona and pain.personas and self.persona not in pain.personas:
+                continue
+            mark = "−" if pain.kind == "pain" else "+"
+            cells.append(Cell(("pains", pain.id), pain.text, f"{mark}{pain.severity * pain.frequency:>2} "))
+        for proc in session.processes:
+            if proc.stage == stage.id:
+                cells.append(Cell(("processes", proc.id), proc.name, "⚙ "))
+        for sol in session.solutions:
+            home = next((p.stage for p in session.processes if sol.targets and p.id == sol.targets[0]), None)
+            if home == stage.id:
+                cells.append(Cell(("solutions", sol.id), sol.text, "✚ "))
+        return cells
+
+    @property
+    def current(self) -> Ref | None:
+        if not self._columns or not self._columns[self.col]:
+            if self.session and self.session.stages:
+                return ("stages", self.session.stages[self.col].id)
+            return None
+        return self._columns[self.col][self.row].ref
+
+    def _clamp_row(self) -> None:
+        if not self._columns:
+            self.row = 0
+            return
+        self.row = max(0, min(self.row, len(self._columns[self.col]) - 1))
+
+    # Layout -------------------------------------------------------------------------------------
+
+    def col_width(self) -> int:
+        width = max(MIN_COL + LABEL_W, self.size.width or 80)
+        n = max(1, min(len(self._columns) or 1, (width - LABEL_W) // MIN_COL))
+        return max(MIN_COL, min(MAX_COL, (width - LABEL_W) // n))
+
+    def visible_count(self) -> int:
+        width = max(MIN_COL + LABEL_W, self.size.width or 80)
+        return max(1, (width - LABEL_W) // self.col_width())
+
+    def _fit_window(self) -> None:
+        n = self.visible_count()
+        if self.col < self.first:
+            self.first = self.col
+        elif self.col >= self.first + n:
+            self.first = self.col - n + 1
+        self.first = max(0, min(self.first, max(0, len(self._columns) - n)))
+
+    def _rebuild(self) -> None:
+        if self.session is None:
+            return
+        self._fit_window()
+        session = self.session
+        ref = self.current
+        rel = related(session, ref[0], ref[1]) if ref else None
+        w = self.col_width()
+        cols = list(range(self.first, min(len(session.stages), self.first + self.visible_count())))
+        lines: list[Text] = []
+
+        def row_of(label: str, cells: list[list[Text]]) -> None:
+            height = max((len(c) for c in cells), default=0) or 1
+            for i in range(height):
+                line = Text(f"{label if i == 0 else '':<{LABEL_W - 1}}"[: LABEL_W - 1] + "│", style="bold")
+                for c in cells:
+                    piece = c[i] if i < len(c) else Text(" " * (w - 1))
+                    line.append_text(piece)
+                    line.append("│", style="dim")
+                lines.append(line)
+
+        def fit(text: str, style: str = "") -> Text:
+            clean = printable(text)
+            return Text(f"{clean[: w - 1]:<{w - 1}}", style=style)
+
+        def sep() -> None:
+            lines.append(Text("─" * (LABEL_W - 1) + "┼" + ("─" * (w - 1) + "┼") * len(cols), style="dim"))
+
+        # Header: stage names and phases.
+        row_of("Stage", [[fit(f"{i + 1}. {session.stages[i].name}", "bold")] for i in cols])
+        row_of("Phase", [[fit(session.stages[i].phase or "", "italic")] for i in cols])
+        sep()
+        personas = [p for p in session.personas if not self.persona or p.id == self.persona]
+        for persona in personas:
+            cells = []
+            for i in cols:
+                value = session.stages[i].emotion.get(persona.id)
+                cells.append([fit(FACE[value] if value is not None else "")])
+            row_of(printable(persona.name)[: LABEL_W - 1], cells)
+        if personas:
+            sep()
+        row_of("Touchpoints", [[fit(", ".join(session.stages[i].touchpoints))] for i in cols])
+        sep()
+        cursor_line = len(lines)
+        for lane, table in (("Pains/gains", "pains"), ("Processes", "processes"), ("Solutions", "solutions")):
+            lane_cells: list[list[Text]] = []
+            lane_start = len(lines)
+            for i in cols:
+                col_lines: list[Text] = []
+                for r, cell in enumerate(self._columns[i]):
+                    if cell.ref[0] != table:
+                        continue
+                    mark = "  "
+                    style = ""
+                    if i == self.col and r == self.row:
+                        mark, style = "► ", "reverse bold"
+                    elif rel and cell.ref in rel.upstream:
+                        mark, style = "▲ ", "bold underline"
+                    elif rel and cell.ref in rel.downstream:
+                        mark, style = "▼ ", "bold"
+                    body = textwrap.wrap(printable(cell.prefix + cell.text), w - 3) or [""]
+                    if len(body) > 3:
+                        body = body[:3]
+                        body[-1] = body[-1][: w - 4] + "…"
+                    if i == self.col and r == self.row:
+                        cursor_line = lane_start + len(col_lines)
+                    for k, part in enumerate(body):
+                        col_lines.append(Text(f"{mark if k == 0 else '  '}{part:<{w - 3}}", style=style))
+                lane_cells.append(col_lines)
+            row_of(lane, lane_cells)
+            sep()
+        if not session.stages:
+            lines = [Text("No stages yet: press 2 and add the first step of the journey.", style="italic")]
+        self._lines = lines
+        self._cursor_line = cursor_line
+        self.styles.height = len(lines)
+        self.refresh(layout=True)
+        self.post_message(self.Moved(ref, cursor_line))
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines) if self._lines else Text("")
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def action_move(self, dcol: int, drow: int) -> None:
+        if not self._columns:
+            return
+        if dcol:
+            self.col = max(0, min(len(self._columns) - 1, self.col + dcol))
+            self._clamp_row()
+        if drow:
+            self.row = max(0, min(len(self._columns[self.col]) - 1, self.row + drow))
+        self._rebuild()
+
+    def action_page(self, direction: int) -> None:
+        if not self._columns:
+            return
+        n = self.visible_count()
+        self.col = max(0, min(len(self._columns) - 1, self.col + direction * n))
+        self.first = max(0, self.first + direction * n)
+        self._clamp_row()
+        self._rebuild()
+
+    def action_edge(self, direction: int) -> None:
+        if self._columns:
+            self.col = 0 if direction < 0 else len(self._columns) - 1
+            self._clamp_row()
+            self._rebuild()
+
+    def go_to(self, ref: Ref) -> bool:
+        for c, cells in enumerate(self._columns):
+            for r, cell in enumerate(cells):
+                if cell.ref == ref:
+                    self.col, self.row = c, r
+                    self._rebuild()
+                    return True
+        if ref[0] == "stages" and self.session:
+            for c, stage in enumerate(self.session.stages):
+                if stage.id == ref[1]:
+                    self.col, self.row = c, 0
+                    self._rebuild()
+                    return True
+        return False
+
+
+def describe(session: Session, ref: Ref | None) -> Text:
+    """The details line under the map for the highlighted item."""
+    if ref is None:
+        return Text("")
+    table, item_id = ref
+    item = next((i for i in getattr(session, table) if i.id == item_id), None)
+    if item is None:
+        return Text("")
+    rel = related(session, table, item_id)
+
+    def labels(refs: set[Ref], kind: str) -> str:
+        out = [item_label(i) for i in getattr(session, kind) if (kind, i.id) in refs]
+        return printable("; ".join(out)) or "—"
+
+    what = {"pains": "Pain", "processes": "Process", "solutions": "Solution", "stages": "Stage"}[table]
+    text = Text.assemble(("► ", "bold"), (f"{what}: ", "bold"), printable(item_label(item)), "\n")
+    if table == "pains":
+        text.append_text(Text.assemble(("▲ caused upstream by: ", "bold"), labels(rel.upstream, "processes"), "\n"))
+        text.append_text(Text.assemble(("▲ fixed by: ", "bold"), labels(rel.upstream, "solutions")))
+    elif table == "processes":
+        text.append_text(Text.assemble(("▼ causes downstream: ", "bold"), labels(rel.downstream, "pains"), "\n"))
+        text.append_text(Text.assemble(("▲ receives work from: ", "bold"), labels(rel.upstream, "processes")))
+    elif table == "solutions":
+        text.append_text(Text.assemble(("▼ changes: ", "bold"), labels(rel.downstream, "processes"), "\n"))
+        text.append_text(Text.assemble(("▼ removes pain: ", "bold"), labels(rel.downstream, "pains")))
+    return text

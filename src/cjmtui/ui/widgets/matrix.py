@@ -1,0 +1,50 @@
+"""The impact/effort matrix drawn with characters: each solution's rank placed in its quadrant."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ...core.scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, Ranking
+
+
+def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int = 14) -> Text:
+    """Effort 1–5 runs left to right, impact bottom to top; the lines split the quadrants."""
+    width = max(30, width)
+    height = max(8, height)
+    inner_w, inner_h = width - 8, height - 3
+    top = max((s.impact for s in ranking.solutions), default=0.0) or 1.0
+    grid = [[" "] * inner_w for _ in range(inner_h)]
+    split_x = round((max_effort + 0.5 - 1) / 4 * (inner_w - 1))
+    split_y = inner_h - 1 - round(min(ranking.median_impact / top, 1.0) * (inner_h - 1))
+    for y in range(inner_h):
+        grid[y][split_x] = "│"
+    for x in range(inner_w):
+        grid[split_y][x] = "┼" if x == split_x else "─"
+    placed: dict[tuple[int, int], list[str]] = {}
+    for sol in ranking.solutions:
+        x = round((sol.effort - 1) / 4 * (inner_w - 1))
+        y = inner_h - 1 - round(sol.impact / top * (inner_h - 1))
+        placed.setdefault((x, y), []).append(str(sol.rank))
+    for (x, y), ranks in placed.items():
+        label = ",".join(ranks[:3]) + ("+" if len(ranks) > 3 else "")
+        start = max(0, min(x, inner_w - len(label)))
+        for i, ch in enumerate(label):
+            grid[y][start + i] = ch
+    out = Text()
+    corner = {0: QUICK_WIN.upper(), 1: MAJOR_PROJECT.upper()}
+    out.append(f"impact ▲   {corner[0]:<{max(1, split_x - 3)}}  {corner[1]}\n", style="bold")
+    for y, row in enumerate(grid):
+        axis = "high" if y == 0 else ("low" if y == inner_h - 1 else "")
+        line = "".join(row)
+        out.append(f"{axis:>6} ┃", style="dim")
+        for ch in line:
+            if ch.isdigit() or ch in ",+":
+                out.append(ch, style="bold reverse")
+            else:
+                out.append(ch, style="dim")
+        out.append("\n")
+    out.append(f"{'':>6} ┗" + "━" * inner_w + "▶ effort\n", style="dim")
+    out.append(f"{'':>8}1 (low)" + " " * max(1, inner_w - 15) + "5 (high)\n", style="dim")
+    out.append(f"        {FILL_IN.upper()} below the line on the left, {THANKLESS.upper()} below on the right",
+               style="italic")
+    return out

@@ -1,0 +1,32 @@
+"""The bar at the top: which screen, which session, and whether every note is saved."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ..text import clip
+
+
+class TopBar(Static):
+    screen_title: reactive[str] = reactive("")
+    session_title: reactive[str] = reactive("")
+    save_state: reactive[str] = reactive("")
+    save_ok: reactive[bool] = reactive(True)
+    extra: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        width = max(20, self.size.width)
+        right = Text()
+        if self.extra:
+            right.append(f" {self.extra} ", style="bold")
+        right.append(f" {self.save_state} ", style="" if self.save_ok else "bold reverse")
+        left = Text()
+        left.append(" cjmtui ", style="bold reverse")
+        left.append(f" {self.screen_title} ", style="bold")
+        room = width - left.cell_len - right.cell_len - 2
+        if room > 3:
+            left.append("· " + clip(self.session_title, room - 2))
+        pad = max(1, width - left.cell_len - right.cell_len)
+        return Text.assemble(left, " " * pad, right, no_wrap=True, overflow="ellipsis")
