@@ -19,7 +19,7 @@ from ..core.edit import SINGULAR, ItemError, add_item, update_item
 from ..core.errors import CjmError, EditError, ExportError
 from ..core.export import export_csv, export_json, export_markdown, write_export
 from ..core.model import Item, Session, find, item_label
-from ..core.safety import safe_filename, safe_output_path
+from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
 from ..core.store import Fingerprint, current_fingerprint
@@ -129,7 +129,17 @@ class CjmApp(App[int]):
         for theme in themes:
             self.register_theme(theme)
         wanted = load_settings().get("theme", DEFAULT_THEME)
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        for name in (wanted, DEFAULT_THEME, "textual-dark"):
+            if name in self.available_themes:
+                self.theme = name
+                break
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup=False):  # noqa: ANN001, ANN201
+        """Every notification shows its text literally: paths and notes may hold markup or escapes."""
+        return super().notify(
+            printable(str(message), single_line=False), title=printable(title), severity=severity,
+            timeout=timeout, markup=False,
+        )
 
     # Session access -------------------------------------------------------------------------
 
@@ -308,10 +318,10 @@ class CjmApp(App[int]):
         stages = {s.id: s.name for s in session.stages}
 
         def proc_label(p) -> Any:  # noqa: ANN001
-            return plain(f"{clip(p.name, 50)}  @ {clip(stages.get(p.stage, p.stage), 18)}")
+            return plain(f"{clip(p.name, 44)}  @ {clip(stages.get(p.stage, p.stage), 16)}")
 
         def pain_label(p) -> Any:  # noqa: ANN001
-            return plain(f"{clip(p.text, 50)}  @ {clip(stages.get(p.stage, p.stage), 18)}")
+            return plain(f"{clip(p.text, 44)}  @ {clip(stages.get(p.stage, p.stage), 16)}")
 
         if kind == "pains":
             pain = find(session, "pains", item_id)

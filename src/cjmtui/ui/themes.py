@@ -24,16 +24,11 @@ _COLOR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent"
 
 
 def bundled_theme_files() -> list[Path]:
-    here = Path(__file__).resolve()
-    candidates = [here.parents[1] / "themes", here.parents[3] / "themes"]  # installed, checkout
     try:
-        candidates.insert(0, Path(str(resources.files("cjmtui") / "themes")))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        pass
-    for folder in candidates:
-        if folder.is_dir():
-            return sorted(folder.glob("*.toml"))
-    return []
+        folder = Path(str(resources.files("cjmtui.themes")))  # installed as cjmtui/themes
+    except ModuleNotFoundError:  # an editable install: the checkout's themes/ folder
+        folder = Path(__file__).resolve().parents[3] / "themes"
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 
 def user_theme_files() -> list[Path]:

@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.edit import SINGULAR, ItemError
 from ...core.errors import EditError
 from ...core.model import EVIDENCE, KINDS, PHASES, STATUSES, Session, item_label
 from ..text import clip, plain
+from ..widgets.checklist import CheckList
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,16 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
         with VerticalScroll(id="form"):
             yield Static(plain(self.form_title), classes="form-title")
             for field in self.fields:
-                yield Label(field.label + (f"  ({field.help})" if field.help else ""), classes="field-label")
-                yield from self._widgets(field)
+                widgets = self._widgets(field)
+                label = Label(field.label, classes="field-label")
+                if field.help:
+                    label.tooltip = field.help
+                if field.kind in ("refs", "emotion", "long"):
+                    yield Label(f"{field.label}  ({field.help})" if field.help else field.label,
+                                classes="field-label block")
+                    yield from widgets
+                else:
+                    yield Horizontal(label, *widgets, classes="field-row")
                 yield Static("", id=f"err-{field.name}", classes="field-error")
             yield Static("", id="err-item", classes="field-error")
             with Horizontal(classes="form-buttons"):
@@ -123,14 +131,15 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
         value = self.values.get(field.name)
         wid = f"f-{field.name}"
         if field.kind == "text":
-            return [Input(value=value or "", id=wid)]
+            return [Input(value=value or "", id=wid, compact=True)]
         if field.kind == "long":
-            area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False)
+            area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
             return [area]
         if field.kind == "lines":
-            return [Input(value="; ".join(value or []), id=wid)]
+            return [Input(value="; ".join(value or []), id=wid, compact=True, placeholder="separate with ;")]
         if field.kind in ("int", "float"):
-            return [Input(value="" if value is None else str(value), id=wid, type="number" if field.kind == "float" else "integer")]
+            kind = "number" if field.kind == "float" else "integer"
+            return [Input(value="" if value is None else str(value), id=wid, type=kind, compact=True)]
         if field.kind == "choice":
             options = [(Text(c), c) for c in field.choices]
             current = "" if value is None else str(value)
@@ -141,6 +150,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
                     allow_blank=field.optional,
                     id=wid,
                     prompt="—",
+                    compact=True,
                 )
             ]
         if field.kind == "ref":
@@ -148,16 +158,16 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
             options = [(plain(clip(item_label(i), 60)), i.id) for i in items]
             ids = {i.id for i in items}
             return [
-                Select(options, value=value if value in ids else Select.NULL, allow_blank=True, id=wid, prompt="—")
+                Select(options, value=value if value in ids else Select.NULL, allow_blank=True, id=wid, prompt="—",
+                       compact=True)
             ]
         if field.kind == "refs":
-            chosen = set(value or [])
-            selections = [
-                Selection(self._ref_prompt(field.table, i), i.id, i.id in chosen)
+            entries = [
+                (i.id, self._ref_prompt(field.table, i))
                 for i in getattr(self.session, field.table)
                 if not (field.name == "feeds" and i.id == self.values.get("id"))
             ]
-            return [SelectionList(*selections, id=wid, classes="refs")]
+            return [CheckList(entries, value or [], id=wid, classes="refs")]
         if field.kind == "emotion":
             emotion = value or {}
             widgets: list[Widget] = []
@@ -168,7 +178,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
                     Horizontal(
                         Label(plain(clip(persona.name, 24)), classes="emotion-label"),
                         Select(options, value=current if current is not None else Select.NULL, allow_blank=True,
-                               id=f"emo-{persona.id}", prompt="not set"),
+                               id=f"emo-{persona.id}", prompt="not set", compact=True),
                         classes="emotion-row",
                     )
                 )
@@ -178,12 +188,12 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
         raise ValueError(field.kind)
 
     def _ref_prompt(self, table: str, item) -> Text:  # noqa: ANN001
-        label = clip(item_label(item), 56)
+        label = clip(item_label(item), 44)
         stage = getattr(item, "stage", None)
         if stage and table in ("processes", "pains"):
             st = next((s for s in self.session.stages if s.id == stage), None)
             if st is not None:
-                return Text.assemble(plain(label), (f"  @ {clip(st.name, 20)}", "dim"))
+                return Text.assemble(plain(label), (f"  @ {clip(st.name, 16)}", "dim"))
         return plain(label)
 
     def on_mount(self) -> None:
@@ -204,7 +214,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
                 out[field.name] = [part.strip() for part in raw.split(";") if part.strip()]
             elif field.kind in ("int", "float"):
                 raw = self.query_one(wid, Input).value.strip()
-                out[field.name] = raw if raw else (0 if field.kind == "int" else None)
+                out[field.name] = _number(raw, int if field.kind == "int" else float)
             elif field.kind in ("choice", "ref"):
                 value = self.query_one(wid, Select).value
                 if value is Select.NULL:
@@ -214,7 +224,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
                 else:
                     out[field.name] = value
             elif field.kind == "refs":
-                out[field.name] = list(self.query_one(wid, SelectionList).selected)
+                out[field.name] = self.query_one(wid, CheckList).selected
             elif field.kind == "emotion":
                 emotion = {}
                 for persona in self.session.personas:
@@ -227,10 +237,13 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
     def show_errors(self, errors: dict[str, str]) -> None:
         for widget in self.query(".field-error"):
             widget.update("")
+            widget.display = False
         known = {f.name for f in self.fields}
         for field, message in errors.items():
             target = field if field in known else "item"
-            self.query_one(f"#err-{target}", Static).update(Text(f"⚠ {message}", style="bold"))
+            error = self.query_one(f"#err-{target}", Static)
+            error.update(Text(f"⚠ {message}", style="bold"))
+            error.display = True
         first = next((f for f in errors if f in known), None)
         if first:
             widget = self.query_one(f"#err-{first}")
@@ -263,6 +276,16 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_submit()
+
+
+def _number(raw: str, kind: type) -> Any:
+    """The typed number, or the raw text (the core then says what is wrong with it)."""
+    if not raw:
+        return 0 if kind is int else raw
+    try:
+        return kind(raw)
+    except ValueError:
+        return raw
 
 
 def form_title(table: str, item_id: str | None, label: str = "") -> str:

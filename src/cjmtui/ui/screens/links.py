@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Input, Static
 
 from ..text import plain
+from ..widgets.checklist import CheckList
 
 
 class LinkPicker(ModalScreen[set[str] | None]):
@@ -32,47 +32,34 @@ class LinkPicker(ModalScreen[set[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links"):
             yield Static(plain(self.title_text), classes="form-title")
-            yield Input(placeholder="type to filter", id="links-filter")
-            yield SelectionList(*self._selections(""), id="links-list")
-            yield Static(Text("space ticks · F2 applies · Esc cancels", style="dim"))
+            yield Input(placeholder="type to filter", id="links-filter", compact=True)
+            yield CheckList(self.candidates, self.selected, id="links-list")
+            yield Static(Text("space ticks · type in the filter box to narrow · F2 applies · Esc cancels", style="dim"))
             with Horizontal(classes="form-buttons"):
                 yield Button("Apply (F2)", variant="primary", id="apply")
                 yield Button("Cancel (Esc)", id="cancel")
 
-    def _selections(self, query: str) -> list[Selection]:
-        q = query.casefold().strip()
-        return [
-            Selection(prompt, item_id, item_id in self.selected)
-            for item_id, prompt in self.candidates
-            if not q or q in prompt.plain.casefold()
-        ]
+    @property
+    def checklist(self) -> CheckList:
+        return self.query_one("#links-list", CheckList)
 
     def on_mount(self) -> None:
-        self.query_one("#links-list", SelectionList).focus()
+        self.checklist.focus()
 
     @on(Input.Changed, "#links-filter")
     def _filter(self, event: Input.Changed) -> None:
-        lst = self.query_one("#links-list", SelectionList)
-        lst.clear_options()
-        lst.add_options(self._selections(event.value))
+        q = event.value.casefold().strip()
+        self.checklist.show_only(item_id for item_id, prompt in self.candidates if not q or q in prompt.plain.casefold())
 
     @on(Input.Submitted, "#links-filter")
     def _to_list(self) -> None:
-        self.query_one("#links-list", SelectionList).focus()
+        self.checklist.focus()
 
     def action_to_list(self) -> None:
-        self.query_one("#links-list", SelectionList).focus()
-
-    @on(SelectionList.SelectionToggled)
-    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
-        value = event.selection.value
-        if value in self.selected:
-            self.selected.discard(value)
-        else:
-            self.selected.add(value)
+        self.checklist.focus()
 
     def action_apply(self) -> None:
-        self.dismiss(set(self.selected))
+        self.dismiss(set(self.checklist.selected))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
