@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import EditError
-from .model import MAX_ID, TABLES, Item, Scoring, Session, SessionInfo, find, reference_problems
+from .model import MAX_ID, MAX_ITEMS, TABLES, Item, Scoring, Session, SessionInfo, find, reference_problems
 
 # The words people use for one item of each table.
 SINGULAR = {
@@ -121,6 +121,8 @@ def add_item(
     items = list(getattr(session, table))
     if any(existing.id == item.id for existing in items):
         raise EditError(f"id {item.id!r} is already used", "id")
+    if len(items) >= MAX_ITEMS:  # the loader refuses more, so a save would not load back
+        raise EditError(f"a session holds at most {MAX_ITEMS} {table}")
     items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
     return _checked(_replace(session, **{table: items})), item
 
@@ -349,3 +351,14 @@ class History:
         self._session = nxt
         self.version += 1
         return label
+
+
+def move_to(session: Session, table: str, item_id: str, other_id: str) -> Session:
+    """Move an item to where ``other_id`` stands (used to reorder within a filtered view)."""
+    table = _table(table)
+    items = list(getattr(session, table))
+    index = next((i for i, it in enumerate(items) if it.id == item_id), None)
+    target = next((i for i, it in enumerate(items) if it.id == other_id), None)
+    if index is None or target is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id if index is None else other_id!r}")
+    return move_item(session, table, item_id, target - index)

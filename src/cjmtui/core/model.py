@@ -70,7 +70,7 @@ Emotion = Annotated[int, Field(ge=-2, le=2)]
 
 
 class Item(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, validate_default=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=False)
 
 
 class SessionInfo(Item):
@@ -78,7 +78,7 @@ class SessionInfo(Item):
     journey: Journey = "other"
     state: State = "current"
     facilitator: Line = ""
-    date: dt.date | None = None
+    date: Annotated[dt.date | None, Field(strict=False)] = None  # TOML date or "YYYY-MM-DD"
 
 
 class Scoring(Item):

@@ -131,7 +131,11 @@ class Graph:
         reached = []
         for hops, pain in best.values():
             w = pain.severity * pain.frequency
-            reached.append(Reached(pain.id, pain.stage, hops, w, w * decay**hops))
+            contribution = w * decay**hops
+            if contribution > 0:  # hop_decay = 0 credits only the target's own pains
+                reached.append(Reached(pain.id, pain.stage, hops, w, contribution))
+        if not reached:
+            return 0.0, 0, ()
         # Biggest contribution first, then journey order: the "why this rank" reading order.
         reached.sort(key=lambda r: (-r.contribution, r.hops, self._order[r.pain]))
         impact = sum(r.contribution for r in reached)

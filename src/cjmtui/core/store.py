@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -29,7 +30,7 @@ from pydantic import ValidationError
 
 from . import tomlio
 from .errors import ConflictError, SaveError, SessionFileError
-from .model import SCHEMA_VERSION, TABLES, Session, reference_problems
+from .model import ID_PATTERN, SCHEMA_VERSION, TABLES, Session, reference_problems
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 SUFFIX = ".toml"
@@ -66,7 +67,7 @@ def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
     if version > SCHEMA_VERSION:
         raise SessionFileError(
             source,
-            f"schema_version {version} was written by a newer cjmtui; this version reads up to "
+            f"schema_version {_short(version)} was written by a newer cjmtui; this version reads up to "
             f"{SCHEMA_VERSION}. Upgrade cjmtui to open it.",
         )
     if version < 1:
@@ -74,6 +75,9 @@ def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
     # Version 1 is the first; future versions transform ``data`` here, step by step.
     data["schema_version"] = SCHEMA_VERSION
     return data
+
+
+_PLAIN = re.compile(ID_PATTERN)
 
 
 def _where(data: Any, loc: tuple[Any, ...]) -> str:
@@ -84,17 +88,24 @@ def _where(data: Any, loc: tuple[Any, ...]) -> str:
         if isinstance(key, int) and i > 0 and isinstance(node, list):
             item = node[key] if key < len(node) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            label = ident if isinstance(ident, str) and len(ident) <= 64 else f"#{key + 1}"
+            # Only a well-formed id is shown as is: a hostile one (newlines, terminal escapes)
+            # must not reach the user's terminal, so it is named by position instead.
+            plain = isinstance(ident, str) and len(ident) <= 64 and _PLAIN.fullmatch(ident)
+            label = ident if plain else f"#{key + 1}"
             parts[-1] = f"{parts[-1]}[{label}]"
             node = item
         else:
-            parts.append(str(key))
+            text = str(key)
+            parts.append(text if text.isprintable() and len(text) <= 64 else _short(text))
             node = node.get(key) if isinstance(node, dict) else None
     return ".".join(parts) or "file"
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print (a hex literal of thousands of digits)
+        return f"a {value.bit_length()}-bit number" if isinstance(value, int) else "a value too long to show"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -141,11 +152,14 @@ def parse_session(text: str, source: str = "<text>") -> Session:
         return session_from_data(data, source)
     except RecursionError:
         raise SessionFileError(source, "nested too deeply") from None
+    except ValueError as exc:  # defensive: whatever the content, one clear error, no traceback
+        raise SessionFileError(source, f"invalid content ({type(exc).__name__})") from None
 
 
 def decode(data: bytes, source: str) -> str:
     try:
-        return data.decode("utf-8")
+        # "utf-8-sig": a byte order mark (as some Windows editors write) is not an error.
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SessionFileError(
             source, f"not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
@@ -212,8 +226,12 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
-    """Write ``data`` to ``path`` atomically. On failure the old file is untouched."""
+def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically. On failure the old file is untouched.
+
+    With ``exclusive``, the file must not exist yet: it is created with a hard link, which
+    fails (:class:`ConflictError`) if another process created the name in the meantime.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     fd = -1
     tmp = ""
@@ -229,10 +247,17 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True) -> None:
                 mode = path.stat().st_mode & 0o777
                 os.chmod(tmp, mode)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        if backup and path.exists():
-            _keep_backup(path)
-        os.replace(tmp, path)
+            os.chmod(tmp, 0o666 & ~_UMASK)
+        if exclusive:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise ConflictError(f"{path}: already exists; choose another name") from None
+            os.unlink(tmp)
+        else:
+            if backup and path.exists():
+                _keep_backup(path)
+            os.replace(tmp, path)
         tmp = ""
         _fsync_dir(folder)
     except OSError as exc:
@@ -261,10 +286,14 @@ def _keep_backup(path: Path) -> None:
             write_atomic(bak, path.read_bytes(), backup=False)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def _read_umask() -> int:
+    # Read once, at import (single-threaded): os.umask can only be read by setting it.
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
 
 
 def current_fingerprint(path: Path) -> Fingerprint | None:
@@ -308,7 +337,7 @@ def save_session(
             raise ConflictError(
                 f"{path}: changed on disk since it was opened; reload it or save as a new file"
             )
-    write_atomic(path, data, backup=backup)
+    write_atomic(path, data, backup=backup, exclusive=on_disk is None and expected is None)
     return Fingerprint.of(data)
 
 
@@ -339,7 +368,7 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    except OSError:
+    except (OSError, OverflowError):  # OverflowError: a pid no process can have
         return False
     return True
 
@@ -349,7 +378,7 @@ def read_lock(path: Path) -> LockInfo | None:
     try:
         raw = json.loads(lock_path(path).read_text("utf-8"))
         info = LockInfo(int(raw["pid"]), str(raw["host"]), str(raw["started"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
         return None
     if info.host == socket.gethostname() and not _pid_alive(info.pid):
         return None  # stale: that process is gone
@@ -380,7 +409,8 @@ class SessionLock:
     def release(self) -> None:
         if not self._held:
             return
-        with contextlib.suppress(OSError):
+        # Whatever the lock file now holds (someone else's lock, garbage), releasing never fails.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             raw = json.loads(lock_path(self.path).read_text("utf-8"))
             if raw.get("pid") == os.getpid():
                 lock_path(self.path).unlink()

@@ -1,0 +1,34 @@
+"""Shared fixtures. Every test runs with its own config, data and sessions folders, so a
+developer's own settings, themes and sessions never leak into (or get touched by) the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "sessions"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def example_copy(tmp_path):
+    """A writable copy of a bundled example: ``example_copy("online-ordering")`` → its path."""
+
+    def copy(name: str = "online-ordering") -> Path:
+        target = tmp_path / f"{name}.toml"
+        shutil.copyfile(EXAMPLES / f"{name}.toml", target)
+        return target
+
+    return copy
