@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import contextlib
 import datetime as dt
 import os
@@ -17,7 +18,6 @@ from textual.reactive import reactive
 
 from ..core.edit import SINGULAR, ItemError, add_item, update_item
 from ..core.errors import CjmError, EditError, ExportError
-from ..core.export import export_csv, export_json, export_markdown, write_export
 from ..core.model import Item, Session, find, item_label
 from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
@@ -25,23 +25,10 @@ from ..core.settings import load_settings, save_setting
 from ..core.store import Fingerprint, current_fingerprint
 from ..core.workspace import SaveResult, Workspace
 from .commands import CjmCommands
-from .screens.dialogs import AskName, Choice, ExportDialog
-from .screens.form import ItemForm, form_title
-from .screens.help import HelpScreen, binding_rows
-from .screens.links import LinkPicker
-from .screens.lists import (
-    DepartmentsScreen,
-    PainsScreen,
-    PersonasScreen,
-    ProcessesScreen,
-    SolutionsScreen,
-    StagesScreen,
-)
-from .screens.map import MapScreen
-from .screens.picker import PickerScreen
-from .screens.summary import SummaryScreen
 from .text import clip, plain
 from .themes import DEFAULT_THEME, load_themes
+
+# Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
 AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
 DISK_CHECK_INTERVAL = 2.0
@@ -49,16 +36,29 @@ HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal l
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 
-SCREEN_CLASSES = {
-    "personas": PersonasScreen,
-    "stages": StagesScreen,
-    "pains": PainsScreen,
-    "processes": ProcessesScreen,
-    "solutions": SolutionsScreen,
-    "map": MapScreen,
-    "summary": SummaryScreen,
-    "departments": DepartmentsScreen,
+SCREENS: dict[str, tuple[str, str, str]] = {
+    # mode: (module, class, title)
+    "personas": ("lists", "PersonasScreen", "1 Persona"),
+    "stages": ("lists", "StagesScreen", "2 Stages"),
+    "pains": ("lists", "PainsScreen", "3 Pain points"),
+    "processes": ("lists", "ProcessesScreen", "4 Internal processes"),
+    "solutions": ("lists", "SolutionsScreen", "5 Solutions"),
+    "map": ("map", "MapScreen", "6 Map"),
+    "summary": ("summary", "SummaryScreen", "7 Summary"),
+    "departments": ("lists", "DepartmentsScreen", "8 Departments"),
 }
+
+
+def _screen_factory(mode: str):  # noqa: ANN202
+    module_name, class_name, _title = SCREENS[mode]
+
+    def make():  # noqa: ANN202
+        module = importlib.import_module(f"cjmtui.ui.screens.{module_name}")
+        return getattr(module, class_name)()
+
+    return make
+
+
 MODE_OF_TABLE = {
     "personas": "personas",
     "stages": "stages",
@@ -72,9 +72,9 @@ MODE_OF_TABLE = {
 class CjmApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
-    MODES: ClassVar[dict[str, Any]] = dict(SCREEN_CLASSES)
+    MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(mode) for mode in SCREENS}
     COMMANDS = App.COMMANDS | {CjmCommands}
-    SCREEN_TITLES: ClassVar[dict[str, str]] = {mode: cls.TITLE for mode, cls in SCREEN_CLASSES.items()}
+    SCREEN_TITLES: ClassVar[dict[str, str]] = {mode: title for mode, (_m, _c, title) in SCREENS.items()}
     PALETTE_ACTIONS: ClassVar[list[tuple[str, str, str]]] = [
         ("Undo", "undo", "Undo the last change"),
         ("Redo", "redo", "Redo what was undone"),
@@ -157,6 +157,8 @@ class CjmApp(App[int]):
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(sig, self._on_signal, sig)
         if self.workspace is None:
+            from .screens.picker import PickerScreen
+
             self.push_screen(PickerScreen(self.sessions_dir))
         else:
             self._start_workspace()
@@ -287,6 +289,8 @@ class CjmApp(App[int]):
     # Forms and pickers ------------------------------------------------------------------------
 
     def open_form(self, table: str, item_id: str | None, defaults: dict[str, Any] | None = None) -> None:
+        from .screens.form import ItemForm, form_title
+
         session = self.session
         if table == "stages" and item_id is None and defaults is None:
             defaults = {}
@@ -314,6 +318,8 @@ class CjmApp(App[int]):
 
     def open_links(self, kind: str, item_id: str) -> None:
         """Link picker. ``kind``: pains (its causes), processes (pains it causes), feeds, solutions."""
+        from .screens.links import LinkPicker
+
         session = self.session
         stages = {s.id: s.name for s in session.stages}
 
@@ -459,6 +465,8 @@ class CjmApp(App[int]):
         self._conflict()
 
     def _conflict(self) -> None:
+        from .screens.dialogs import Choice
+
         if self._conflict_open or self.workspace is None:
             return
         self._conflict_open = True
@@ -498,6 +506,8 @@ class CjmApp(App[int]):
         )
 
     def action_save_as(self) -> None:
+        from .screens.dialogs import AskName
+
         if self.workspace is None:
             return
         ws = self.workspace
@@ -526,6 +536,9 @@ class CjmApp(App[int]):
     # Export -----------------------------------------------------------------------------------
 
     def open_export(self) -> None:
+        from ..core.export import write_export
+        from .screens.dialogs import ExportDialog
+
         if self.workspace is None:
             return
         ws = self.workspace
@@ -546,6 +559,8 @@ class CjmApp(App[int]):
         self.push_screen(ExportDialog(ws.path.parent, f"{ws.path.stem}-quick-wins"), chosen)
 
     def export_text(self, fmt: str) -> str:
+        from ..core.export import export_csv, export_json, export_markdown
+
         ranking = rank(self.session, self.persona_lens)
         if fmt == "md":
             return export_markdown(self.session, ranking)
@@ -567,11 +582,15 @@ class CjmApp(App[int]):
     # Help, picker, quitting --------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen, binding_rows
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(binding_rows(self.screen)))
 
     def action_open_picker(self) -> None:
+        from .screens.picker import PickerScreen
+
         self.action_save()
         self.push_screen(PickerScreen(self.sessions_dir))
 
@@ -590,6 +609,8 @@ class CjmApp(App[int]):
         return False, "The session file could not be saved and no rescue copy could be written."
 
     async def action_quit(self) -> None:
+        from .screens.dialogs import Choice
+
         ws = self.workspace
         if ws is not None and ws.dirty and not self._paused_reason:
             result = ws.save()

@@ -21,17 +21,22 @@ METHOD = """The method (Level 1 customer journey mapping):
 
 
 def binding_rows(screen) -> list[tuple[str, str, str]]:  # noqa: ANN001
-    """(key, what it does, where) for every active binding with a description."""
-    rows = []
-    seen = set()
+    """(keys, what it does, where) for every active binding with a description, one row per action."""
+    app = screen.app
+    grouped: dict[tuple[str, str, str], list[str]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or (binding.action, key) in seen:
+        if not binding.description:
             continue
-        seen.add((binding.action, key))
-        where = "app" if active.node is screen.app else type(active.node).__name__
-        rows.append((screen.app.get_key_display(binding), binding.description, where))
-    rows.sort(key=lambda r: (r[2] != "app", r[2], r[1]))
+        node = active.node
+        where = "everywhere" if node is app else ("this screen" if node is screen else type(node).__name__)
+        display = app.get_key_display(Binding(key, binding.action))
+        keys = grouped.setdefault((where, binding.description, binding.action), [])
+        if display not in keys:
+            keys.append(display)
+    order = {"this screen": 0, "everywhere": 2}
+    rows = [(" / ".join(keys), desc, where) for (where, desc, _action), keys in grouped.items()]
+    rows.sort(key=lambda r: (order.get(r[2], 1), r[2], r[1]))
     return rows
 
 

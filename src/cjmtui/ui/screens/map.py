@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from rich.text import Text
 from textual.widgets import Static
 
 from ..widgets.mapview import MapView, describe
@@ -21,6 +22,7 @@ class MapScreen(WorkshopScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
+        yield Static("", id="map-window", classes="stagebar")
         with VerticalScroll(id="map-scroll"):
             yield MapView(id="map")
         yield Static("", id="map-detail", classes="detail")
@@ -42,6 +44,14 @@ class MapScreen(WorkshopScreen):
     @on(MapView.Moved)
     def _moved(self, event: MapView.Moved) -> None:
         self.query_one("#map-detail", Static).update(describe(self.session, event.ref))
+        first, last, total = event.window
+        more = ("◀ " if first > 1 else "  ") + ("▶" if last < total else " ")
+        self.query_one("#map-window", Static).update(
+            Text.assemble(
+                (f"Stages {first}–{last} of {total} {more}", "bold"),
+                ("   ←→ stage · ↑↓ item · < > page · e edit · ► highlighted ▲ causes it ▼ it causes", "dim"),
+            )
+        )
         scroll = self.query_one("#map-scroll", VerticalScroll)
         height = scroll.size.height or 10
         if not scroll.scroll_y <= event.line < scroll.scroll_y + height - 1:

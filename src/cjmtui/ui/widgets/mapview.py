@@ -49,9 +49,10 @@ class MapView(Widget, can_focus=True):
     first = reactive(0)
 
     class Moved(Message):
-        def __init__(self, ref: Ref | None, line: int) -> None:
+        def __init__(self, ref: Ref | None, line: int, window: tuple[int, int, int]) -> None:
             self.ref = ref
             self.line = line
+            self.window = window  # (first shown stage, last shown stage, number of stages), 1-based
             super().__init__()
 
     def __init__(self, **kwargs) -> None:
@@ -200,7 +201,8 @@ class MapView(Widget, can_focus=True):
         self._cursor_line = cursor_line
         self.styles.height = len(lines)
         self.refresh(layout=True)
-        self.post_message(self.Moved(ref, cursor_line))
+        shown = (cols[0] + 1, cols[-1] + 1, len(session.stages)) if cols else (0, 0, 0)
+        self.post_message(self.Moved(ref, cursor_line, shown))
 
     def render(self) -> Text:
         return Text("\n").join(self._lines) if self._lines else Text("")

@@ -11,7 +11,7 @@ def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int 
     """Effort 1–5 runs left to right, impact bottom to top; the lines split the quadrants."""
     width = max(30, width)
     height = max(8, height)
-    inner_w, inner_h = width - 8, height - 3
+    inner_w, inner_h = width - 18, height - 3
     top = max((s.impact for s in ranking.solutions), default=0.0) or 1.0
     grid = [[" "] * inner_w for _ in range(inner_h)]
     split_x = round((max_effort + 0.5 - 1) / 4 * (inner_w - 1))

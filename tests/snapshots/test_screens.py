@@ -1,0 +1,66 @@
+"""Snapshots of every screen on a bundled example, at 80×24 and at 120×40.
+
+Regenerate after an intended change with ``pytest tests/snapshots --snapshot-update`` and look at
+the report (``snapshot_report.html``) before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cjmtui.core.workspace import Workspace
+from cjmtui.ui.app import CjmApp
+
+SCREENS = {
+    "1": "personas",
+    "2": "stages",
+    "3": "pains",
+    "4": "processes",
+    "5": "solutions",
+    "6": "map",
+    "7": "summary",
+    "8": "departments",
+}
+SIZES = [(80, 24), (120, 40)]
+
+
+def make_app(path) -> CjmApp:
+    return CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("key", list(SCREENS), ids=lambda k: f"{k}-{SCREENS[k]}")
+def test_screen(snap_compare, example_copy, key, size):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=[key, "_"], terminal_size=size)
+
+
+def test_pains_of_the_next_stage_with_capture_open(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["3", "right_square_bracket", "a", "_"], terminal_size=(80, 24))
+
+
+def test_map_highlights_the_cascade(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    # Down to the first process of stage 2: its downstream pains (▼) and upstream feeds (▲) light up.
+    assert snap_compare(app, press=["6", "right", "down", "down", "down", "down", "down", "_"], terminal_size=(120, 40))
+
+
+def test_summary_matrix_and_root_causes(snap_compare, example_copy):
+    app = make_app(example_copy("professional-services-onboarding"))
+    assert snap_compare(app, press=["7", "v", "_"], terminal_size=(100, 32))
+
+
+def test_edit_form(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["5", "e", "_"], terminal_size=(80, 24))
+
+
+def test_help(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["3", "question_mark", "_"], terminal_size=(100, 32))
+
+
+def test_too_small(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["_"], terminal_size=(40, 10))
