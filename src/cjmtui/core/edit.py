@@ -28,6 +28,8 @@ SINGULAR = {
     "pains": "pain",
     "processes": "process",
     "solutions": "solution",
+    "participants": "participant",
+    "parking": "parked item",
 }
 TABLE_OF = {v: k for k, v in SINGULAR.items()}
 
@@ -211,7 +213,28 @@ def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
             ch["targets"] = _without(s.targets, procs)
         return ch or None
 
-    fixes = {"stages": fix_stage, "pains": fix_pain, "processes": fix_process, "solutions": fix_solution}
+    gone_pains = gone.get("pains", set())
+    gone_solutions = gone.get("solutions", set())
+
+    def fix_participant(p: Any) -> dict[str, Any] | None:
+        ch: dict[str, Any] = {}
+        if gone_solutions and any(x in gone_solutions for x in p.solution_votes):
+            ch["solution_votes"] = {k: v for k, v in p.solution_votes.items() if k not in gone_solutions}
+        if gone_pains and any(x in gone_pains for x in p.pain_votes):
+            ch["pain_votes"] = {k: v for k, v in p.pain_votes.items() if k not in gone_pains}
+        return ch or None
+
+    def fix_parking(p: Any) -> dict[str, Any] | None:
+        return {"stage": None} if stages and p.stage in stages else None
+
+    fixes = {
+        "stages": fix_stage,
+        "pains": fix_pain,
+        "processes": fix_process,
+        "solutions": fix_solution,
+        "participants": fix_participant,
+        "parking": fix_parking,
+    }
     for table, fix in fixes.items():
         update[table] = _map_items(update.get(table, getattr(session, table)), fix)
     return _checked(_replace(session, **update))
@@ -362,3 +385,89 @@ def move_to(session: Session, table: str, item_id: str, other_id: str) -> Sessio
     if index is None or target is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id if index is None else other_id!r}")
     return move_item(session, table, item_id, target - index)
+
+
+# Dot voting ------------------------------------------------------------------------------------
+
+VOTE_FIELDS = {"solutions": "solution_votes", "pains": "pain_votes"}
+
+
+def participant_named(session: Session, name: str):  # noqa: ANN201 - Participant | None
+    wanted = name.strip().casefold()
+    return next((p for p in session.participants if p.name.casefold() == wanted or p.id == name), None)
+
+
+def ensure_participant(session: Session, name: str) -> tuple[Session, Any]:
+    """The participant called ``name`` (added when new): the facilitator types a name once."""
+    found = participant_named(session, name)
+    if found is not None:
+        return session, found
+    return add_item(session, "participants", {"name": name})
+
+
+def votes_left(session: Session, participant_id: str, table: str) -> int:
+    person = find(session, "participants", participant_id)
+    if person is None:
+        raise EditError(f"no participant with id {participant_id!r}")
+    used = sum(getattr(person, VOTE_FIELDS[_table(table)]).values())
+    return session.session.vote_budget - used
+
+
+def cast_vote(session: Session, participant_id: str, table: str, item_id: str, delta: int) -> Session:
+    """Add (``delta`` > 0) or take back (< 0) a participant's dots on a solution or a pain."""
+    table = _table(table)
+    if table not in VOTE_FIELDS:
+        raise EditError("votes go on solutions and pains")
+    if find(session, table, item_id) is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    person = find(session, "participants", participant_id)
+    if person is None:
+        raise EditError(f"no participant with id {participant_id!r}")
+    field = VOTE_FIELDS[table]
+    votes = dict(getattr(person, field))
+    now = votes.get(item_id, 0) + delta
+    if delta > 0 and votes_left(session, participant_id, table) < delta:
+        budget = session.session.vote_budget
+        raise EditError(f"{person.name} has used all {budget} votes on {table}; take one back first")
+    if now <= 0:
+        votes.pop(item_id, None)
+    else:
+        votes[item_id] = now
+    return update_item(session, "participants", participant_id, {field: votes})[0]
+
+
+def total_votes(session: Session, table: str, item_id: str) -> int:
+    """Dots on an item: the participants' plus, for solutions, the ``votes`` recorded directly."""
+    table = _table(table)
+    field = VOTE_FIELDS[table]
+    total = sum(getattr(p, field).get(item_id, 0) for p in session.participants)
+    if table == "solutions":
+        item = find(session, "solutions", item_id)
+        total += getattr(item, "votes", 0) if item is not None else 0
+    return total
+
+
+# Parking lot -----------------------------------------------------------------------------------
+
+
+def convert_parked(session: Session, parked_id: str, table: str, stage_id: str | None = None) -> tuple[Session, Item]:
+    """Turn a parked item into a pain, process or solution; the parked item is marked converted."""
+    table = _table(table)
+    parked = find(session, "parking", parked_id)
+    if parked is None:
+        raise EditError(f"no parked item with id {parked_id!r}")
+    text = parked.text  # type: ignore[attr-defined]
+    stage = parked.stage or stage_id  # type: ignore[attr-defined]
+    if table == "pains":
+        fields = {"stage": stage, "text": text}
+    elif table == "processes":
+        fields = {"stage": stage, "name": text[:200]}
+    elif table == "solutions":
+        fields = {"text": text}
+    else:
+        raise EditError("a parked item becomes a pain, a process or a solution")
+    if table != "solutions" and not stage:
+        raise EditError("choose a stage first: this parked item has none", "stage")
+    session, item = add_item(session, table, fields)
+    session = update_item(session, "parking", parked_id, {"status": "converted"})[0]
+    return session, item

@@ -35,6 +35,8 @@ Phase = Literal["awareness", "consideration", "decision", "onboarding", "advocac
 Kind = Literal["pain", "gain"]
 Evidence = Literal["x-data", "o-data", "anecdote", "assumption"]
 Status = Literal["idea", "planned", "doing", "done", "dropped"]
+Step = Literal["persona", "stages", "pains", "processes", "solutions", "prioritise"]
+Parked = Literal["open", "closed", "converted"]
 
 JOURNEYS: tuple[str, ...] = ("buying", "onboarding", "service", "other")
 STATES: tuple[str, ...] = ("current", "future")
@@ -42,6 +44,8 @@ PHASES: tuple[str, ...] = ("awareness", "consideration", "decision", "onboarding
 KINDS: tuple[str, ...] = ("pain", "gain")
 EVIDENCE: tuple[str, ...] = ("x-data", "o-data", "anecdote", "assumption")
 STATUSES: tuple[str, ...] = ("idea", "planned", "doing", "done", "dropped")
+STEPS: tuple[str, ...] = ("persona", "stages", "pains", "processes", "solutions", "prioritise")
+PARKED: tuple[str, ...] = ("open", "closed", "converted")
 
 
 def _no_surrogates(value: str) -> str:
@@ -79,6 +83,8 @@ class SessionInfo(Item):
     state: State = "current"
     facilitator: Line = ""
     date: Annotated[dt.date | None, Field(strict=False)] = None  # TOML date or "YYYY-MM-DD"
+    vote_budget: int = Field(default=3, ge=1, le=99)  # dots per participant, per kind (pains, solutions)
+    origin: Line = ""  # a future-state session: the file name of the current state it came from
 
 
 class Scoring(Item):
@@ -88,6 +94,15 @@ class Scoring(Item):
     stage_bonus: float = Field(default=0.5, ge=0.0, le=10.0)
     quick_win_max_effort: int = Field(default=2, ge=1, le=5)
     max_hops: int = Field(default=4, ge=0, le=50)
+    vote_weight: float = Field(default=0.0, ge=0.0, le=10.0)  # score × (1 + vote_weight × votes)
+
+
+class AgendaItem(Item):
+    """One step of the workshop's agenda, with its timebox."""
+
+    step: Step
+    minutes: int = Field(default=15, ge=1, le=600)
+    note: OptText = ""
 
 
 class Department(Item):
@@ -152,6 +167,27 @@ class Solution(Item):
     votes: int = Field(default=0, ge=0, le=10_000)
 
 
+VoteMap = Annotated[dict[Id, Annotated[int, Field(ge=1, le=99)]], Field(max_length=MAX_LIST)]
+
+
+class Participant(Item):
+    """Someone in the room, with the dots they put on solutions and pains."""
+
+    id: Id
+    name: Name
+    solution_votes: VoteMap = {}
+    pain_votes: VoteMap = {}
+
+
+class ParkingItem(Item):
+    """An off-topic point parked for later, with the stage it came up in."""
+
+    id: Id
+    text: Text
+    stage: Id | None = None
+    status: Parked = "open"
+
+
 # The tables of a session, in file order, with the model of their items.
 TABLES: dict[str, type[Item]] = {
     "departments": Department,
@@ -160,6 +196,8 @@ TABLES: dict[str, type[Item]] = {
     "pains": Pain,
     "processes": Process,
     "solutions": Solution,
+    "participants": Participant,
+    "parking": ParkingItem,
 }
 
 
@@ -173,6 +211,9 @@ class Session(Item):
     pains: Annotated[list[Pain], Field(max_length=MAX_ITEMS)] = []
     processes: Annotated[list[Process], Field(max_length=MAX_ITEMS)] = []
     solutions: Annotated[list[Solution], Field(max_length=MAX_ITEMS)] = []
+    participants: Annotated[list[Participant], Field(max_length=MAX_ITEMS)] = []
+    parking: Annotated[list[ParkingItem], Field(max_length=MAX_ITEMS)] = []
+    agenda: Annotated[list[AgendaItem], Field(max_length=len(STEPS) * 4)] = []
 
     def table(self, name: str) -> list[Item]:
         return getattr(self, name)
@@ -213,6 +254,21 @@ def reference_problems(session: Session) -> list[str]:
         check("solutions", so.id, "targets", so.targets, "processes", "process")
         if so.owner is not None:
             check("solutions", so.id, "owner", [so.owner], "departments", "department")
+    for pa in session.participants:
+        check("participants", pa.id, "solution_votes", pa.solution_votes.keys(), "solutions", "solution")
+        check("participants", pa.id, "pain_votes", pa.pain_votes.keys(), "pains", "pain")
+        budget = session.session.vote_budget
+        for field, votes in (("solution_votes", pa.solution_votes), ("pain_votes", pa.pain_votes)):
+            if sum(votes.values()) > budget:
+                problems.append(f"participants[{pa.id}].{field}: {sum(votes.values())} votes, over the budget of {budget}")
+    for pk in session.parking:
+        if pk.stage is not None:
+            check("parking", pk.id, "stage", [pk.stage], "stages", "stage")
+    seen_steps: set[str] = set()
+    for ag in session.agenda:
+        if ag.step in seen_steps:
+            problems.append(f"agenda[{ag.step}]: the step {ag.step!r} is listed twice")
+        seen_steps.add(ag.step)
     return problems
 
 

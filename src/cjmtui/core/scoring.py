@@ -11,7 +11,9 @@ The model (README, "How quick wins are ranked"), every weight read from ``[scori
 - ``score = impact × (1 + stage_bonus × (stages_reached − 1)) × confidence / effort``;
   nothing reached scores 0;
 - quadrant: high impact is ``impact > 0`` and ``impact ≥`` the median impact of the session's
-  solutions; low effort is ``effort ≤ quick_win_max_effort``.
+  solutions; low effort is ``effort ≤ quick_win_max_effort``;
+- votes (the ``votes`` recorded on a solution plus the participants' dots) are their own column;
+  ``vote_weight`` (default 0: no effect) multiplies the score by ``1 + vote_weight × votes``.
 
 The same reach ranks the processes themselves as root causes (confidence 1, no effort).
 """
@@ -159,10 +161,18 @@ def quadrant(impact: float, effort: int, median_impact: float, max_effort: int) 
 def rank(session: Session, persona: str | None = None) -> Ranking:
     """Rank every solution and every process. Ties break by impact, effort, then file order."""
     graph = Graph(session, persona)
+    dots: dict[str, int] = {}
+    for person in session.participants:
+        for sol_id, n in person.solution_votes.items():
+            dots[sol_id] = dots.get(sol_id, 0) + n
+    vote_weight = session.scoring.vote_weight
     rows = []
+    votes: dict[str, int] = {}
     for order, sol in enumerate(session.solutions):
         impact, stages, reached = graph.reach(sol.targets)
+        votes[sol.id] = sol.votes + dots.get(sol.id, 0)
         score = impact * graph.stage_multiplier(stages) * sol.confidence / sol.effort if reached else 0.0
+        score *= 1.0 + vote_weight * votes[sol.id]
         rows.append((sol, order, impact, stages, reached, score))
     impacts = [r[2] for r in rows]
     med = float(median(impacts)) if impacts else 0.0
@@ -180,7 +190,7 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
             stages_reached=stages,
             quadrant=quadrant(impact, sol.effort, med, max_effort),
             status=sol.status,
-            votes=sol.votes,
+            votes=votes[sol.id],
             reached=reached,
         )
         for i, (sol, _order, impact, stages, reached, score) in enumerate(rows)

@@ -205,8 +205,10 @@ def session_document(session: Session) -> dict[str, Any]:
 def dumps_session(session: Session) -> str:
     """The session as TOML, in the stable layout described in docs/session-format.md."""
     info = session.session.model_dump(exclude_none=True)
+    if not info.get("origin"):
+        info.pop("origin", None)  # only a future-state session has one
     scoring = session.scoring.model_dump()
-    arrays = []
+    arrays = [("agenda", [item.model_dump() for item in session.agenda])]
     for table in TABLES:
         items = getattr(session, table)
         arrays.append((table, [item.model_dump(exclude_none=True) for item in items]))

@@ -1,0 +1,85 @@
+"""The workshop's agenda and its timer, headless and with an injectable clock (tests never sleep)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .model import AgendaItem, Session
+
+DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
+    ("persona", 15),
+    ("stages", 20),
+    ("pains", 30),
+    ("processes", 30),
+    ("solutions", 30),
+    ("prioritise", 20),
+)
+STEP_TITLES = {
+    "persona": "Persona",
+    "stages": "Stages",
+    "pains": "Pain points",
+    "processes": "Internal processes & causes",
+    "solutions": "Solutions",
+    "prioritise": "Prioritise",
+}
+
+
+def agenda_of(session: Session) -> list[AgendaItem]:
+    """The session's agenda, or the default one when the file has none."""
+    if session.agenda:
+        return list(session.agenda)
+    return [AgendaItem(step=step, minutes=minutes) for step, minutes in DEFAULT_AGENDA]
+
+
+def format_clock(seconds: float) -> str:
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(int(round(seconds)))
+    return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass
+class Timer:
+    """A timebox that counts down while running, and into overtime past zero (nothing stops)."""
+
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    _started: float | None = None
+    _spent: float = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self._started is not None
+
+    def elapsed(self) -> float:
+        extra = self.clock() - self._started if self._started is not None else 0.0
+        return self._spent + extra
+
+    def remaining(self) -> float:
+        """Seconds left; negative in overtime."""
+        return self.seconds - self.elapsed()
+
+    @property
+    def overtime(self) -> bool:
+        return self.remaining() < 0
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = self.clock()
+
+    def pause(self) -> None:
+        if self._started is not None:
+            self._spent += self.clock() - self._started
+            self._started = None
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.start()
+
+    def extend(self, minutes: float) -> None:
+        self.seconds += minutes * 60
+
+    def reset(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._spent = 0.0
+        self._started = None
