@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from .model import AgendaItem, Session
 
 DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
@@ -83,3 +85,25 @@ class Timer:
         self.seconds = seconds
         self._spent = 0.0
         self._started = None
+
+
+def set_timebox(session: Session, step: str, minutes: int, note: str | None = None) -> Session:
+    """Change one step's timebox (the default agenda becomes the session's own on first change)."""
+    from .edit import ItemError, field_errors  # noqa: PLC0415 - edit imports are heavier
+
+    items = agenda_of(session)
+    if step not in {a.step for a in items}:
+        items.append(AgendaItem(step=step, minutes=minutes))  # type: ignore[arg-type]
+    out = []
+    for item in items:
+        if item.step == step:
+            data = item.model_dump()
+            data["minutes"] = minutes
+            if note is not None:
+                data["note"] = note
+            try:
+                item = AgendaItem.model_validate(data)
+            except ValidationError as exc:
+                raise ItemError(field_errors(exc)) from None
+        out.append(item)
+    return session.model_copy(update={"agenda": out})

@@ -9,6 +9,8 @@ import datetime as dt
 import os
 import signal
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from ..core.agenda import STEP_TITLES, Timer, agenda_of, format_clock
 from ..core.edit import SINGULAR, ItemError, add_item, update_item
 from ..core.errors import CjmError, EditError, ExportError
 from ..core.model import Item, Session, find, item_label
@@ -46,7 +49,19 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "map": ("map", "MapScreen", "6 Map"),
     "summary": ("summary", "SummaryScreen", "7 Summary"),
     "departments": ("lists", "DepartmentsScreen", "8 Departments"),
+    "agenda": ("agenda", "AgendaScreen", "9 Agenda"),
+    "parking": ("lists", "ParkingScreen", "0 Parking lot"),
 }
+# Which screen each agenda step is run on.
+STEP_MODE = {
+    "persona": "personas",
+    "stages": "stages",
+    "pains": "pains",
+    "processes": "processes",
+    "solutions": "solutions",
+    "prioritise": "summary",
+}
+TIMER_GROUP = Binding.Group("Timer", compact=True)
 
 
 def _screen_factory(mode: str):  # noqa: ANN202
@@ -83,6 +98,12 @@ class CjmApp(App[int]):
         ("Export ranked quick wins…", "export", "Write md/csv/json"),
         ("Copy ranked list as Markdown", "copy_ranking", "To the clipboard (OSC 52 works over SSH)"),
         ("Quick capture", "capture", "Add notes on this screen, one per Enter"),
+        ("Park an off-topic point", "park", "To the parking lot, with the current stage"),
+        ("Start or pause the timer", "timer", "The timebox of the current agenda step"),
+        ("Add 5 minutes to the timebox", "extend", "The current agenda step runs longer"),
+        ("Next agenda step", "next_step", "Its screen and its timebox"),
+        ("Dot voting", "voting", "On the solutions or pains screen: who votes, then + and -"),
+        ("Derive future-state session", "derive_future", "A copy marked future state that remembers this one"),
         ("Keys and help", "help", "Every key, and the method in five questions"),
         ("Open another session", "open_picker", "The session picker"),
         ("Quit (saves first)", "quit", "Save and leave"),
@@ -97,6 +118,15 @@ class CjmApp(App[int]):
         Binding("6", "switch_mode('map')", "Map", id="screen.map", group=SCREENS_GROUP),
         Binding("7", "switch_mode('summary')", "Summary", id="screen.summary", group=SCREENS_GROUP),
         Binding("8", "switch_mode('departments')", "Departments", id="screen.departments", group=SCREENS_GROUP),
+        Binding("9", "switch_mode('agenda')", "Agenda", id="screen.agenda", group=SCREENS_GROUP),
+        Binding("0", "switch_mode('parking')", "Parking lot", id="screen.parking", group=SCREENS_GROUP),
+        Binding("t", "timer", "Start/pause", id="timer.toggle", group=TIMER_GROUP,
+                tooltip="Start or pause the timebox of the current agenda step"),
+        Binding("T", "extend", "+5 min", id="timer.extend", group=TIMER_GROUP),
+        Binding("N", "next_step", "Next step", id="timer.next", group=TIMER_GROUP,
+                tooltip="Next agenda step: its screen and its timebox"),
+        Binding("p", "park", "Park", id="app.park", tooltip="Park an off-topic point (with the current stage)"),
+        Binding("L", "cycle_lens", "Lens", id="app.lens", tooltip="Persona lens: everyone → each persona"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
         Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False),
         Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?"),
@@ -110,10 +140,16 @@ class CjmApp(App[int]):
     persona_lens: reactive[str | None] = reactive(None, init=False)
     save_state: reactive[str] = reactive("", init=False)
     save_ok: reactive[bool] = reactive(True, init=False)
+    status_extra: reactive[str] = reactive("", init=False)  # timer, lens, voter: shown in the top bar
+    voter: reactive[str | None] = reactive(None, init=False)  # participant id while dot voting
 
     def __init__(self, workspace: Workspace | None, sessions_dir: Path, *, watch_disk: bool = True,
-                 handle_signals: bool = True) -> None:
+                 handle_signals: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
+        self.clock = clock
+        self.step_index = 0
+        self.timer = Timer(0.0, clock=clock)
+        self._bell_rung = False
         self.workspace = workspace
         self.sessions_dir = Path(sessions_dir)
         self.watch_disk = watch_disk
@@ -164,6 +200,7 @@ class CjmApp(App[int]):
             self._start_workspace()
         if self.watch_disk:
             self.set_interval(DISK_CHECK_INTERVAL, self._check_disk)
+        self.set_interval(1.0, self.tick)
 
     def _start_workspace(self) -> None:
         ws = self.workspace
@@ -183,12 +220,96 @@ class CjmApp(App[int]):
         self.title = f"cjmtui — {ws.path.name}"
         self.ensure_stage()
         self.version = ws.history.version
+        self._load_step(0)
         self.switch_mode("stages" if not self.session.stages else "pains")
 
     def open_workspace(self, workspace: Workspace) -> None:
         """Called by the session picker."""
         self.workspace = workspace
         self._start_workspace()
+
+    # Agenda and timer -----------------------------------------------------------------------
+
+    def _load_step(self, index: int) -> None:
+        agenda = agenda_of(self.session)
+        self.step_index = max(0, min(index, len(agenda) - 1))
+        self.timer.reset(agenda[self.step_index].minutes * 60)
+        self._bell_rung = False
+        self.tick()
+
+    @property
+    def step(self) -> str:
+        return agenda_of(self.session)[self.step_index].step
+
+    def go_to_step(self, index: int, *, start: bool = True) -> None:
+        """Make agenda step ``index`` current: its screen, its timebox (running if ``start``)."""
+        self._load_step(index)
+        if start:
+            self.timer.start()
+        self.switch_mode(STEP_MODE[self.step])
+        self.tick()
+
+    def action_timer(self) -> None:
+        if self.workspace is None:
+            return
+        self.timer.toggle()
+        self.tick()
+
+    def action_extend(self) -> None:
+        if self.workspace is None:
+            return
+        self.timer.extend(5)
+        if self.timer.remaining() > 0:
+            self._bell_rung = False
+        self.notify(f"{STEP_TITLES[self.step]}: 5 more minutes ({format_clock(self.timer.remaining())} left).")
+        self.tick()
+
+    def action_next_step(self) -> None:
+        if self.workspace is None:
+            return
+        agenda = agenda_of(self.session)
+        if self.step_index + 1 >= len(agenda):
+            self.notify("That was the last step of the agenda.")
+            return
+        self.go_to_step(self.step_index + 1)
+
+    def tick(self) -> None:
+        """Once a second: the timer in the top bar; a bell (once) when the timebox runs out."""
+        if self.workspace is None:
+            return
+        remaining = self.timer.remaining()
+        if self.timer.running and remaining <= 0 and not self._bell_rung:
+            self._bell_rung = True
+            self.bell()
+            self.notify(f"Time is up for {STEP_TITLES[self.step]}. N: next step · T: 5 more minutes.",
+                        title="Timebox", severity="warning", timeout=10)
+        self._update_extra()
+
+    def _update_extra(self) -> None:
+        if self.workspace is None:
+            return
+        parts = []
+        remaining = self.timer.remaining()
+        clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
+        state = "" if self.timer.running else " ⏸"
+        parts.append(f"{STEP_TITLES[self.step]} {clock}{state}")
+        if self.persona_lens:
+            persona = find(self.session, "personas", self.persona_lens)
+            parts.append(f"lens: {persona.name if persona else self.persona_lens}")
+        if self.voter:
+            from ..core.edit import votes_left
+
+            person = find(self.session, "participants", self.voter)
+            if person is not None:
+                table = "pains" if getattr(self.screen, "TABLE", "") == "pains" else "solutions"
+                parts.append(f"voting: {person.name}, {votes_left(self.session, self.voter, table)} left")
+        self.status_extra = printable(" · ".join(parts))
+
+    def watch_voter(self) -> None:
+        self._update_extra()
+
+    def watch_persona_lens(self) -> None:
+        self._update_extra()
 
     def watch_theme(self, theme: str) -> None:
         if self.is_running:
@@ -217,6 +338,18 @@ class CjmApp(App[int]):
             return item
         return None
 
+    def add_parked(self, text: str) -> Item | None:
+        fields: dict[str, Any] = {"text": text}
+        if self.stage_id and find(self.session, "stages", self.stage_id):
+            fields["stage"] = self.stage_id
+        item = self.apply("park a point", add_item, "parking", fields)
+        if isinstance(item, Item):
+            self.notify("Parked. Review it on the parking lot (0).", timeout=2)
+            if getattr(self.screen, "TABLE", "") == "parking":
+                self.screen.select(item.id)  # type: ignore[attr-defined]
+            return item
+        return None
+
     def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Item | None:
         return self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes)
 
@@ -234,6 +367,53 @@ class CjmApp(App[int]):
         ids = [s.id for s in stages]
         index = ids.index(self.stage_id) if self.stage_id in ids else 0
         self.stage_id = ids[max(0, min(len(ids) - 1, index + delta))]
+
+    def action_cycle_lens(self) -> None:
+        if self.workspace is None:
+            return
+        ids = [None, *(p.id for p in self.session.personas)]
+        current = ids.index(self.persona_lens) if self.persona_lens in ids else 0
+        self.set_lens(ids[(current + 1) % len(ids)])
+
+    def action_park(self) -> None:
+        action = getattr(self.screen, "action_park", None)
+        if action:
+            action()
+
+    def start_voting(self, table: str) -> None:
+        """Ask who is voting (typed once); then + and - put and take back that person's dots."""
+        from ..core.edit import ensure_participant
+        from .screens.dialogs import AskName
+
+        names = ", ".join(p.name for p in self.session.participants[:8])
+        hint = f" (so far: {names})" if names else ""
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            item = self.apply(f"add participant {name}", ensure_participant, name)
+            if item is None:
+                return
+            self.voter = item.id if hasattr(item, "id") else None
+            budget = self.session.session.vote_budget
+            self.notify(f"{name} is voting ({budget} dots each on {table}): + adds, - takes back, v changes voter, "
+                        "Esc ends voting.")
+            with contextlib.suppress(Exception):
+                self.screen.refresh_bindings()
+
+        self.push_screen(AskName(f"Who is voting?{hint}", ""), chosen)
+
+    def stop_voting(self) -> None:
+        self.voter = None
+        with contextlib.suppress(Exception):
+            self.screen.refresh_bindings()
+
+    def vote(self, table: str, item_id: str, delta: int) -> None:
+        from ..core.edit import cast_vote
+
+        if self.voter is None:
+            return
+        self.apply("vote" if delta > 0 else "take back a vote", cast_vote, self.voter, table, item_id, delta)
 
     def set_lens(self, persona_id: str | None) -> None:
         self.persona_lens = persona_id
@@ -261,6 +441,40 @@ class CjmApp(App[int]):
         self.version = self.workspace.history.version
         self.ensure_stage()
         self.notify(f"Redid: {label}", markup=False)
+
+    def action_voting(self) -> None:
+        if getattr(self.screen, "TABLE", "") not in ("pains", "solutions"):
+            self.switch_mode("solutions")
+            self.call_after_refresh(lambda: self.start_voting("solutions"))
+            return
+        self.start_voting(self.screen.TABLE)  # type: ignore[attr-defined]
+
+    def action_derive_future(self) -> None:
+        from ..core.future import derive_future
+        from ..core.store import save_session
+
+        ws = self.workspace
+        if ws is None:
+            return
+        if self.session.session.state == "future":
+            self.notify("This is already a future-state session.")
+            return
+        self.action_save()
+        stem = ws.path.stem
+        for n in range(1, 100):
+            target = ws.path.with_name(f"{stem}-future{'' if n == 1 else f'-{n}'}.toml")
+            if not target.exists():
+                break
+        try:
+            save_session(target, derive_future(self.session, ws.path))
+            new = Workspace.open(target)
+        except CjmError as exc:
+            self.notify(str(exc), title="Not derived", severity="error")
+            return
+        ws.release()
+        self.workspace = new
+        self._start_workspace()
+        self.notify(f"Now editing the future state {target.name}. Summary (7, v) compares it with the current state.")
 
     def action_capture(self) -> None:
         action = getattr(self.screen, "action_capture", None)
@@ -373,6 +587,7 @@ class CjmApp(App[int]):
     def watch_version(self) -> None:
         if self.workspace is None:
             return
+        self._update_extra()
         if self._paused_reason:
             self.save_state = f"not saved: {self._paused_reason}"
             self.save_ok = False

@@ -63,6 +63,8 @@ class WorkshopScreen(Screen):
         self.watch(self.cjm, "stage_id", self._version_changed, init=False)
         self.watch(self.cjm, "save_state", self._save_state_changed, init=True)
         self.watch(self.cjm, "persona_lens", self._version_changed, init=False)
+        self.watch(self.cjm, "status_extra", self._extra_changed, init=True)
+        self._capture_mode = "item"
 
     def on_screen_resume(self) -> None:
         bar = self.query_one(TopBar)
@@ -86,6 +88,9 @@ class WorkshopScreen(Screen):
             self._show_session()
         else:
             self._shown_version = -1
+
+    def _extra_changed(self, *_: object) -> None:
+        self.query_one(TopBar).extra = self.cjm.status_extra
 
     def _save_state_changed(self, *_: object) -> None:
         bar = self.query_one(TopBar)
@@ -114,12 +119,26 @@ class WorkshopScreen(Screen):
         if label is None:
             self.notify("Nothing to capture on this screen: press 1–5 for a screen that does.")
             return
+        self._capture_mode = "item"
         self.query_one(QuickCapture).open(label)
+
+    def park_label(self) -> str:
+        stage = find(self.session, "stages", self.cjm.stage_id) if self.cjm.stage_id else None
+        return f"Park (off-topic) @ {clip(stage.name, 20)}:" if stage else "Park (off-topic):"
+
+    def action_park(self) -> None:
+        """Capture off-topic points to the parking lot, from any screen, with the current stage."""
+        self._capture_mode = "park"
+        self.query_one(QuickCapture).open(self.park_label())
 
     @on(QuickCapture.Captured)
     def _captured(self, event: QuickCapture.Captured) -> None:
-        self.capture(event.text)
-        label = self.capture_label()
+        if self._capture_mode == "park":
+            self.cjm.add_parked(event.text)
+            label = self.park_label()
+        else:
+            self.capture(event.text)
+            label = self.capture_label()
         if label is not None:
             self.query_one("#capture-label", Static).update(plain(label))
 

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ...core.edit import VOTE_FIELDS, convert_parked, total_votes
 from ...core.model import Item, Session, find, item_label
 from ...core.scoring import Graph
 from ..text import clip, plain
@@ -16,7 +17,13 @@ from ..widgets.itemtable import Cell
 from .base import ItemsScreen
 
 STAGE_GROUP = Binding.Group("Stage", compact=True)
+VOTE_GROUP = Binding.Group("Dots", compact=True)
 EMOTION_FACE = {-2: "☹☹", -1: "☹", 0: "·", 1: "☺", 2: "☺☺"}
+
+
+def dots_cell(total: int, mine: int) -> Text:
+    """Total dots, and the current voter's own as ● marks (readable without colour)."""
+    return Text.assemble(str(total), (" " + "●" * mine if mine else "", "bold"))
 
 
 def names(session: Session, table: str, ids: list[str], width: int = 60) -> str:
@@ -199,14 +206,51 @@ class StagedScreen(ItemsScreen):
         return {"stage": self.cjm.stage_id}
 
 
-class PainsScreen(StagedScreen):
+class VotingMixin:
+    """Dot voting on this screen's items: v asks who votes; + and - put and take back their dots."""
+
+    VOTE_BINDINGS = [
+        Binding("v", "voting", "Vote", id="vote.start", tooltip="Dot voting: type who is voting, then + and -"),
+        Binding("plus,equals_sign", "vote(1)", "Add dot", id="vote.add", key_display="+", group=VOTE_GROUP),
+        Binding("minus", "vote(-1)", "Take back", id="vote.remove", key_display="-", group=VOTE_GROUP),
+        Binding("escape", "end_voting", "End voting", id="vote.end"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("vote", "end_voting"):
+            return self.cjm.voter is not None  # type: ignore[attr-defined]
+        return True
+
+    def action_voting(self) -> None:
+        self.cjm.start_voting(self.TABLE)  # type: ignore[attr-defined]
+
+    def action_vote(self, delta: int) -> None:
+        item = self.current_item()  # type: ignore[attr-defined]
+        if item is not None:
+            self.cjm.vote(self.TABLE, item.id, delta)  # type: ignore[attr-defined]
+
+    def action_end_voting(self) -> None:
+        self.cjm.stop_voting()  # type: ignore[attr-defined]
+        self.notify("Voting ended.")  # type: ignore[attr-defined]
+
+    def voter_dots(self, item_id: str) -> int:
+        voter = self.cjm.voter  # type: ignore[attr-defined]
+        person = find(self.session, "participants", voter) if voter else None  # type: ignore[attr-defined]
+        if person is None:
+            return 0
+        return getattr(person, VOTE_FIELDS[self.TABLE]).get(item_id, 0)  # type: ignore[attr-defined]
+
+
+class PainsScreen(VotingMixin, StagedScreen):
     MODE = "pains"
     TITLE = "3 Pain points"
     QUESTION = "What is the customer experiencing in this step? Their pains (and gains), in their own words."
     TABLE = "pains"
-    COLUMNS = [("", 1), ("In the customer's words", None), ("Sev", 3), ("Freq", 4), ("Evidence", 10), ("Caused by", 18)]
+    COLUMNS = [("", 1), ("In the customer's words", None), ("Sev", 3), ("Freq", 4), ("Evidence", 10),
+               ("Caused by", 18), ("Dots", 4)]
     BINDINGS = [
         Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back"),
+        *VotingMixin.VOTE_BINDINGS,
     ]
 
     def row_cells(self, item: Item, session: Session) -> list[Cell]:
@@ -218,6 +262,7 @@ class PainsScreen(StagedScreen):
             str(item.frequency),
             item.evidence,
             plain(names(session, "processes", item.caused_by, 200)),
+            dots_cell(total_votes(session, "pains", item.id), self.voter_dots(item.id)),
         ]
 
     def detail(self, item: Item, session: Session) -> Text:
@@ -315,7 +360,7 @@ class ProcessesScreen(StagedScreen):
             self.cjm.open_links("feeds", item.id)
 
 
-class SolutionsScreen(ItemsScreen):
+class SolutionsScreen(VotingMixin, ItemsScreen):
     MODE = "solutions"
     TITLE = "5 Solutions"
     QUESTION = "What changes to the internal processes would improve the customer's experience?"
@@ -323,6 +368,7 @@ class SolutionsScreen(ItemsScreen):
     COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8), ("Votes", 5)]
     BINDINGS = [
         Binding("l", "links", "Targets", id="solution.targets", tooltip="Pick the processes this solution changes"),
+        *VotingMixin.VOTE_BINDINGS,
     ]
 
     def row_cells(self, item: Item, session: Session) -> list[Cell]:
@@ -332,7 +378,7 @@ class SolutionsScreen(ItemsScreen):
             str(item.effort),
             f"{item.confidence:.1f}",
             item.status,
-            str(item.votes),
+            dots_cell(total_votes(session, "solutions", item.id), self.voter_dots(item.id)),
         ]
 
     def detail(self, item: Item, session: Session) -> Text:
@@ -360,3 +406,63 @@ class SolutionsScreen(ItemsScreen):
         item = self.current_item()
         if item is not None:
             self.cjm.open_links("solutions", item.id)
+
+
+class ParkingScreen(ItemsScreen):
+    MODE = "parking"
+    TITLE = "0 Parking lot"
+    QUESTION = "Off-topic points, parked so the room can move on: turn each into a pain, process or solution, or close it."
+    TABLE = "parking"
+    COLUMNS = [("Status", 9), ("Parked point", None), ("Came up at stage", 22)]
+    BINDINGS = [
+        Binding("c", "convert", "Convert", id="parking.convert", tooltip="Turn it into a pain, a process or a solution"),
+        Binding("x", "close", "Close/reopen", id="parking.close"),
+    ]
+
+    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+        stage = find(session, "stages", item.stage) if item.stage else None
+        return [
+            Text(item.status, style="bold" if item.status == "open" else "dim"),
+            plain(item.text),
+            plain(stage.name if stage else "—"),
+        ]
+
+    def detail(self, item: Item, session: Session) -> Text:
+        return Text.assemble(plain(item.text), ("\nc: convert · x: close or reopen · d: delete", "dim"))
+
+    def empty_hint(self) -> str:
+        return "Nothing parked. Press p on any screen to park an off-topic point."
+
+    def capture_label(self) -> str:
+        return self.park_label()
+
+    def capture(self, text: str) -> None:
+        self.cjm.add_parked(text)
+
+    def action_close(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.update("parking", item.id, {"status": "open" if item.status != "open" else "closed"})
+
+    def action_convert(self) -> None:
+        from .dialogs import Choice
+
+        item = self.current_item()
+        if item is None:
+            return
+        if item.status == "converted":
+            self.notify("Already converted.")
+            return
+
+        def chosen(table: str | None) -> None:
+            if not table:
+                return
+            result = self.cjm.apply(f"convert parked point to {table}", convert_parked, item.id, table, self.cjm.stage_id)
+            if result is not None:
+                self.notify(f"Converted to a {table[:-1] if table != 'processes' else 'process'}.")
+
+        self.app.push_screen(
+            Choice("Turn this parked point into…", item.text,
+                   [("1", "a pain", "pains"), ("2", "a process", "processes"), ("3", "a solution", "solutions")]),
+            chosen,
+        )

@@ -14,11 +14,19 @@ from ...core.model import find
 from ...core.scoring import Ranking, rank
 from ..text import clip, plain
 from ..widgets.itemtable import ItemTable
+from ..widgets.emotion import draw_emotion
 from ..widgets.matrix import draw_matrix
 from .base import WorkshopScreen
 
-VIEWS = ("ranking", "matrix", "causes")
-VIEW_TITLES = {"ranking": "Ranked quick wins", "matrix": "Impact / effort matrix", "causes": "Root-cause processes"}
+VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare")
+VIEW_TITLES = {
+    "ranking": "Ranked quick wins",
+    "matrix": "Impact / effort matrix",
+    "causes": "Root-cause processes",
+    "friction": "Friction by stage: where complaints cluster, where handoffs multiply",
+    "emotion": "Emotion curve per persona",
+    "compare": "Future state compared with its current state",
+}
 
 
 class SummaryScreen(WorkshopScreen):
@@ -47,6 +55,16 @@ class SummaryScreen(WorkshopScreen):
             with VerticalScroll(id="matrix"):
                 yield Static("", id="matrix-chart")
                 yield Static("", id="matrix-legend")
+            with Vertical(id="friction"):
+                yield ItemTable(
+                    [("#", 3), ("Stage", None), ("Pains", 5), ("Weight", 6), ("Depts", 5), ("Handoffs", 8),
+                     ("Widest-reaching process", None)],
+                    id="friction-table",
+                )
+            with VerticalScroll(id="emotion"):
+                yield Static("", id="emotion-chart")
+            with VerticalScroll(id="compare"):
+                yield Static("", id="compare-text")
             with Vertical(id="causes"):
                 yield ItemTable(
                     [("#", 3), ("Internal process", None), ("Owner", 16), ("Score", 7), ("Pains", 5), ("Stg", 3)],
@@ -57,7 +75,8 @@ class SummaryScreen(WorkshopScreen):
 
     def focus_main(self) -> None:
         view = self.query_one(ContentSwitcher).current
-        target = {"ranking": "#ranked", "causes": "#rootcauses", "matrix": "#matrix"}[view or "ranking"]
+        target = {"ranking": "#ranked", "causes": "#rootcauses", "matrix": "#matrix", "friction": "#friction-table",
+                  "emotion": "#emotion", "compare": "#compare"}[view or "ranking"]
         self.query_one(target).focus()
 
     def on_screen_resume(self) -> None:
@@ -117,6 +136,14 @@ class SummaryScreen(WorkshopScreen):
             legend.append_text(plain(clip(s.text, width - 24)))
             legend.append(f"  ({s.quadrant})\n", style="dim")
         self.query_one("#matrix-legend", Static).update(legend)
+        if view == "friction":
+            self._friction()
+        elif view == "emotion":
+            self.query_one("#emotion-chart", Static).update(
+                draw_emotion(session, self.cjm.persona_lens, width=self.size.width - 4)
+            )
+        elif view == "compare":
+            self.query_one("#compare-text", Static).update(self._comparison())
         self._why()
         self._cause_why()
 
@@ -181,6 +208,76 @@ class SummaryScreen(WorkshopScreen):
     @on(DataTable.RowSelected, "#rootcauses")
     def _open_process(self, event: DataTable.RowSelected) -> None:
         self.cjm.open_form("processes", event.row_key.value)
+
+    def _friction(self) -> None:
+        from ...core.friction import stage_friction
+
+        procs = {p.id: p.name for p in self.session.processes}
+        rows = stage_friction(self.session, self.cjm.persona_lens)
+        heaviest = max((r.pain_weight for r in rows), default=0)
+        self.query_one("#friction-table", ItemTable).set_rows(
+            (
+                r.stage,
+                [
+                    str(i + 1),
+                    plain(r.name),
+                    str(r.pains),
+                    Text(str(r.pain_weight), style="bold reverse" if r.pain_weight and r.pain_weight == heaviest else ""),
+                    str(r.departments),
+                    str(r.handoffs),
+                    plain(f"{procs.get(r.top_process, '—')} ({r.top_reach} pains)" if r.top_process else "—"),
+                ],
+            )
+            for i, r in enumerate(rows)
+        )
+
+    def _comparison(self) -> Text:
+        from ...core.errors import CjmError
+        from ...core.future import compare
+        from ...core.store import load_session
+
+        session = self.session
+        origin = session.session.origin
+        if session.session.state != "future" or not origin:
+            return Text(
+                "This is a current-state session. Derive a future state from the command palette "
+                "(ctrl+p → “Derive future-state session”), change it, then compare here.",
+                style="italic",
+            )
+        path = self.cjm.workspace.path.parent / origin
+        try:
+            current = load_session(path).session
+        except CjmError as exc:
+            return plain(f"Cannot read the current state to compare with: {exc}")
+        result = compare(current, session)
+        pains_now = {p.id: p for p in current.pains}
+        pains_later = {p.id: p for p in session.pains}
+        stages = {s.id: s.name for s in [*current.stages, *session.stages]}
+        out = Text()
+        out.append(f"Compared with {origin}\n\n", style="bold")
+        out.append(f"Pains removed ({len(result.removed)})\n", style="bold")
+        for pid in result.removed:
+            out.append("  − ")
+            out.append_text(plain(f"{pains_now[pid].text}  @ {stages.get(pains_now[pid].stage, '')}"))
+            out.append("\n")
+        out.append(f"\nPains added ({len(result.added)})\n", style="bold")
+        for pid in result.added:
+            out.append("  + ")
+            out.append_text(plain(f"{pains_later[pid].text}  @ {stages.get(pains_later[pid].stage, '')}"))
+            out.append("\n")
+        out.append(f"\nEmotion changes ({len(result.emotion)})\n", style="bold")
+        for ch in result.emotion:
+            before = "—" if ch.before is None else f"{ch.before:+d}"
+            after = "—" if ch.after is None else f"{ch.after:+d}"
+            out.append_text(plain(f"  {ch.stage_name} · {ch.persona_name}: {before} → {after}"))
+            out.append("\n")
+        sols = {s.id: s.text for s in session.solutions}
+        out.append("\nSolutions done or under way, and the removed pains they were meant to remove\n", style="bold")
+        for sol_id, removed in result.meant_to_remove:
+            out.append_text(plain(f"  {sols.get(sol_id, sol_id)}: "))
+            out.append_text(plain("; ".join(pains_now[p].text for p in removed) or "none of the removed pains"))
+            out.append("\n")
+        return out
 
     def action_next_view(self) -> None:
         switcher = self.query_one(ContentSwitcher)
