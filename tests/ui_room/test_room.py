@@ -1,0 +1,177 @@
+"""Running the room in the TUI: timer, agenda, dot voting, parking lot, persona lens, future state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cjmtui.core.edit import total_votes
+from cjmtui.core.scoring import rank
+from cjmtui.core.store import load_session
+from cjmtui.core.workspace import Workspace
+from cjmtui.ui.app import CjmApp
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_app(path: Path, clock=None) -> CjmApp:
+    kwargs = {"clock": clock} if clock is not None else {}
+    return CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False, **kwargs)
+
+
+async def settle(pilot, app: CjmApp) -> None:
+    for _ in range(40):
+        await pilot.pause(0.05)
+        if not app.workspace.dirty and not app._saving:
+            return
+
+
+async def test_timer_counts_down_rings_once_and_runs_into_overtime(example_copy):
+    clock = FakeClock()
+    app = make_app(example_copy(), clock)
+    bells = []
+    app.bell = lambda: bells.append(clock.now)  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("9")
+        assert "Persona 15:00 ⏸" in app.status_extra
+        await pilot.press("t")
+        clock.now += 61
+        app.tick()
+        assert "Persona 13:59" in app.status_extra
+        clock.now += 14 * 60
+        app.tick()
+        app.tick()
+        assert len(bells) == 1, "the bell rings once when the timebox runs out"
+        assert "+00:01 over" in app.status_extra, "the timer shows overtime, nothing is interrupted"
+        await pilot.press("T")  # five more minutes
+        assert "Persona 04:59" in app.status_extra
+        await pilot.press("t")  # pause
+        clock.now += 600
+        app.tick()
+        assert "Persona 04:59 ⏸" in app.status_extra
+
+
+async def test_next_step_switches_screen_and_timebox(example_copy):
+    clock = FakeClock()
+    app = make_app(example_copy(), clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("N")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StagesScreen"
+        assert "Stages 20:00" in app.status_extra and "⏸" not in app.status_extra
+        await pilot.press("N", "N", "N", "N")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SummaryScreen", "the prioritise step runs on the summary"
+
+
+async def test_agenda_timebox_edit_is_saved(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("9", "down", "down", "e")
+        await pilot.pause()
+        await pilot.press(*"45", "enter")  # the old value is selected: typing replaces it
+        await settle(pilot, app)
+    agenda = {a.step: a.minutes for a in load_session(path).session.agenda}
+    assert agenda["pains"] == 45 and agenda["persona"] == 15
+
+
+async def test_dot_voting_with_a_budget(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.press("5", "v")
+        await pilot.pause()
+        await pilot.press(*"Ana", "enter")
+        await pilot.pause()
+        assert app.voter == "ana"
+        first = app.screen.current_item().id
+        before = total_votes(app.session, "solutions", first)
+        await pilot.press("plus", "plus", "down", "plus", "plus")  # the fourth dot is over the budget of 3
+        await pilot.pause()
+        ana = next(p for p in app.session.participants if p.id == "ana")
+        assert sum(ana.solution_votes.values()) == 3
+        assert total_votes(app.session, "solutions", first) == before + 2
+        assert "0 left" in app.status_extra
+        await pilot.press("minus")
+        assert "1 left" in app.status_extra
+        await pilot.press("escape")
+        assert app.voter is None
+        await settle(pilot, app)
+    saved = load_session(path).session
+    assert sum(next(p for p in saved.participants if p.name == "Ana").solution_votes.values()) == 2
+
+
+async def test_parking_from_any_screen_then_convert(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("6", "p")
+        await pilot.press(*"Is legal OK with storing machine serials", "enter", "escape")
+        await pilot.press("3", "p")
+        await pilot.press(*"Ask finance about invoices", "enter", "escape")
+        await pilot.press("0")
+        await pilot.pause()
+        assert [p.text for p in app.session.parking] == [
+            "Is legal OK with storing machine serials",
+            "Ask finance about invoices",
+        ]
+        await pilot.press("down", "c")
+        await pilot.pause()
+        await pilot.press("1")  # a pain
+        await pilot.pause()
+        converted = app.session.parking[1]
+        assert converted.status == "converted"
+        assert any(p.text == "Ask finance about invoices" and p.stage == converted.stage for p in app.session.pains)
+        await pilot.press("up", "x")
+        assert app.session.parking[0].status == "closed"
+        await settle(pilot, app)
+    assert [p.status for p in load_session(path).session.parking] == ["closed", "converted"]
+
+
+async def test_persona_lens_ranks_like_the_core(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press("7", "L")
+        await pilot.pause()
+        persona = app.session.personas[0].id
+        assert app.persona_lens == persona
+        table = app.screen.query_one("#ranked")
+        shown = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+        assert shown == [s.id for s in rank(app.session, persona).solutions]
+        assert "lens:" in app.status_extra
+
+
+async def test_summary_views_friction_emotion(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press("7", "v", "v", "v")
+        await pilot.pause()
+        assert app.screen.query_one("#friction-table").row_count == len(app.session.stages)
+        await pilot.press("v")
+        await pilot.pause()
+        chart = str(app.screen.query_one("#emotion-chart").render())
+        assert "lowest (-2)" in chart or "lowest (−2)" in chart or "lowest" in chart
+
+
+async def test_derive_future_and_compare(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        app.action_derive_future()
+        await pilot.pause()
+        assert app.workspace.path.name == "online-ordering-future.toml"
+        assert app.session.session.state == "future" and app.session.session.origin == "online-ordering.toml"
+        # In the future state the catalogue pain is gone.
+        await pilot.press("3", "right_square_bracket", "d")
+        await settle(pilot, app)
+        await pilot.press("7", "v", "v", "v", "v", "v")
+        await pilot.pause()
+        text = str(app.screen.query_one("#compare-text").render())
+        assert "Pains removed (1)" in text
+    assert path.exists() and load_session(path).session.session.state == "current"
