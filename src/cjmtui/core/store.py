@@ -238,7 +238,7 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
     fd = -1
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fd = -1
             fh.write(data)
@@ -270,6 +270,34 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def clean_stale_temp_files(path: Path) -> list[Path]:
+    """Remove temp files a killed cjmtui left beside ``path`` (their process is gone).
+
+    Temp files are named ``.NAME.<pid>.<random>.tmp``; one whose process still runs is another
+    instance's save in progress and is left alone. Returns what was removed.
+    """
+    removed = []
+    try:
+        candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
+        candidates += list(path.parent.glob(f".{glob_escape(path.name)}.bak.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        rest = tmp.name[len(path.name) + 2 :].removeprefix("bak.")  # "<pid>.<random>.tmp"
+        pid_text = rest.split(".", 1)[0]
+        pid = int(pid_text) if pid_text.isdigit() else -1
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _keep_backup(path: Path) -> None:

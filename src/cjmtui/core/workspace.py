@@ -15,7 +15,15 @@ from pathlib import Path
 from .edit import History
 from .errors import ConflictError, SaveError
 from .model import Session
-from .store import Fingerprint, LockInfo, SessionLock, load_session, save_session, user_data_dir
+from .store import (
+    Fingerprint,
+    LockInfo,
+    SessionLock,
+    clean_stale_temp_files,
+    load_session,
+    save_session,
+    user_data_dir,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class Workspace:
     @classmethod
     def open(cls, path: Path) -> Workspace:
         loaded = load_session(path)
+        clean_stale_temp_files(loaded.path)
         return cls(loaded.path, loaded.session, loaded.fingerprint)
 
     @property

@@ -1,0 +1,95 @@
+"""Crash consistency: a process saving in a loop is SIGKILLed at random moments, 1,000 times.
+
+After every kill the session file loads and is either the version before the interrupted save or
+the one after it, and the next open leaves no temp file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import select
+import signal
+import sys
+import time
+
+import pytest
+
+from cjmtui.core.model import Session, SessionInfo
+from cjmtui.core.store import clean_stale_temp_files, load_session, save_session
+from cjmtui.core.workspace import Workspace
+
+KILLS = 1000
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+def _version(n: int) -> Session:
+    # Big enough that a save takes a little while (more chances to be killed mid-write).
+    notes = [{"id": f"p{i}", "stage": "s", "text": f"note {i} of version {n} " + "x" * 200} for i in range(60)]
+    return Session.model_validate(
+        {"session": SessionInfo(title=f"v{n}").model_dump(), "stages": [{"id": "s", "name": "Stage"}], "pains": notes}
+    )
+
+
+def _child(path, start: int, expected, write_fd: int) -> None:  # pragma: no cover - forked child
+    try:
+        n = start
+        while True:
+            n += 1
+            expected = save_session(path, _version(n), expected)
+            os.write(write_fd, f"{n}\n".encode())
+    finally:
+        os._exit(0)
+
+
+def test_kill_during_saves_never_leaves_a_torn_file(tmp_path):
+    path = tmp_path / "crash.toml"
+    fingerprint = save_session(path, _version(0))
+    rng = random.Random(1234)
+    last = 0
+    torn = []
+    started = time.monotonic()
+    for _ in range(KILLS):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover
+            os.close(read_fd)
+            _child(path, last, fingerprint, write_fd)
+        os.close(write_fd)
+        time.sleep(rng.uniform(0, 0.02))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        done = last
+        while select.select([read_fd], [], [], 0)[0]:
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            done = max([done, *(int(x) for x in chunk.split())])
+        os.close(read_fd)
+        clean_stale_temp_files(path)
+        loaded = load_session(path)
+        fingerprint = loaded.fingerprint
+        title = loaded.session.session.title
+        version = int(title[1:])
+        if version not in (done, done + 1):
+            torn.append((done, title))
+        last = version
+    elapsed = time.monotonic() - started
+    assert not torn, f"versions after a kill must be the last saved or the one being saved: {torn[:5]}"
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+    assert leftovers == [], "no temp file is left after the next open cleans up"
+    assert last > 0, "the child got some saves done between kills"
+    print(f"{KILLS} kills in {elapsed:.1f}s, {last} versions written", file=sys.stderr)
+
+
+def test_opening_a_session_removes_temp_files_of_dead_processes_only(tmp_path):
+    path = tmp_path / "s.toml"
+    save_session(path, _version(0))
+    dead = tmp_path / f".s.toml.{2**22 + 12345}.abc.tmp"  # no such pid
+    alive = tmp_path / f".s.toml.{os.getppid()}.def.tmp"  # a running process's save in progress
+    dead.write_text("partial")
+    alive.write_text("partial")
+    Workspace.open(path)
+    assert not dead.exists()
+    assert alive.exists()
