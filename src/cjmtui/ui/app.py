@@ -36,6 +36,7 @@ from .themes import DEFAULT_THEME, load_themes
 AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
 DISK_CHECK_INTERVAL = 2.0
 HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
+SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 
@@ -104,6 +105,14 @@ class CjmApp(App[int]):
         ("Next agenda step", "next_step", "Its screen and its timebox"),
         ("Dot voting", "voting", "On the solutions or pains screen: who votes, then + and -"),
         ("Derive future-state session", "derive_future", "A copy marked future state that remembers this one"),
+        ("Edit the highlighted item", "on_screen('edit')", "Every field, validated"),
+        ("Delete the highlighted item", "on_screen('delete')", "u undoes it"),
+        ("Link causes of the highlighted item", "on_screen('links')", "On the pains, processes or solutions screen"),
+        ("Handoffs of the highlighted process", "on_screen('feeds')", "On the processes screen"),
+        ("Previous stage", "on_screen('stage', -1)", "On the pains and processes screens"),
+        ("Next stage", "on_screen('stage', 1)", "On the pains and processes screens"),
+        ("Next summary view", "on_screen('next_view')", "Ranking, matrix, root causes, friction, emotion, compare"),
+        ("Change persona lens", "cycle_lens", "Everyone → each persona"),
         ("Keys and help", "help", "Every key, and the method in five questions"),
         ("Open another session", "open_picker", "The session picker"),
         ("Quit (saves first)", "quit", "Save and leave"),
@@ -475,6 +484,14 @@ class CjmApp(App[int]):
         self.workspace = new
         self._start_workspace()
         self.notify(f"Now editing the future state {target.name}. Summary (7, v) compares it with the current state.")
+
+    def action_on_screen(self, name: str, *args: Any) -> None:
+        """Run a screen's own action from the palette; say so when this screen has none."""
+        method = getattr(self.screen, f"action_{name}", None)
+        if method is None:
+            self.notify("That does not apply to this screen.")
+            return
+        method(*args)
 
     def action_capture(self) -> None:
         action = getattr(self.screen, "action_capture", None)
@@ -866,14 +883,30 @@ class CjmApp(App[int]):
         if self._exiting:
             return
         self._exiting = True
+        # Whatever happens next, never linger on a dead terminal: a last save from this thread.
+        timer = threading.Timer(HARD_EXIT_AFTER, self._hard_exit)
+        timer.daemon = True
+        timer.start()
+        # Keys already typed (a note and its Enter) are still in the queue: let them land first.
+        self.set_timer(SIGNAL_GRACE, lambda: self._exit_after_signal(signum))
+
+    def _exit_after_signal(self, signum: int) -> None:
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_capture", None)
+            if flush is not None:
+                with contextlib.suppress(Exception):
+                    flush()
         saved, _message = self.save_before_exit()
         if self.workspace is not None:
             self.workspace.release()
-        # A dead terminal can make the normal teardown block on output; never linger.
-        timer = threading.Timer(HARD_EXIT_AFTER, os._exit, args=(0 if saved else 1,))
-        timer.daemon = True
-        timer.start()
         self.exit(128 + signum)
+
+    def _hard_exit(self) -> None:
+        ok = True
+        if self.workspace is not None and self.workspace.dirty:
+            ok = self.workspace.save().ok or self.workspace.rescue() is not None
+            self.workspace.release()
+        os._exit(0 if ok else 1)
 
 
 def _set_field(session: Session, table: str, item_id: str, field: str, values: list[str]) -> Session:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from ...core.edit import SINGULAR, delete_item, move_to
 from ...core.model import Item, Session, find, item_label
@@ -141,6 +141,18 @@ class WorkshopScreen(Screen):
             label = self.capture_label()
         if label is not None:
             self.query_one("#capture-label", Static).update(plain(label))
+
+    def flush_capture(self) -> None:
+        """Keep a note that was typed but not yet entered (the link dropped mid-sentence)."""
+        capture = self.query_one(QuickCapture)
+        entry = capture.query_one(Input)
+        text = entry.value.strip()
+        if capture.is_open and text:
+            entry.value = ""
+            if self._capture_mode == "park":
+                self.cjm.add_parked(text)
+            else:
+                self.capture(text)
 
     @on(QuickCapture.Closed)
     def _capture_closed(self) -> None:

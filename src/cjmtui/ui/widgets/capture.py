@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -10,6 +10,30 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 from ..text import plain
+
+
+class CaptureInput(Input):
+    """An Input whose Enter is handled in key order.
+
+    Textual runs the Enter *binding* only once the key has bubbled up to the app, after the
+    keys typed behind it were inserted; at typing speed over a fast link (or a paste) the next
+    note would run into this one. Here Enter takes the text at once, in order.
+    """
+
+    class Entered(Message):
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            text = self.value
+            self.value = ""
+            self.post_message(self.Entered(text))
+            return
+        await super()._on_key(event)
 
 
 class QuickCapture(Horizontal):
@@ -30,7 +54,7 @@ class QuickCapture(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="capture-label")
-        yield Input(placeholder="type and press Enter; Esc closes", id="capture-input", max_length=2000)
+        yield CaptureInput(placeholder="type and press Enter; Esc closes", id="capture-input", max_length=2000)
 
     def open(self, label: str) -> None:
         self.query_one("#capture-label", Label).update(plain(label))
@@ -41,13 +65,12 @@ class QuickCapture(Horizontal):
     def is_open(self) -> bool:
         return bool(self.display)
 
-    @on(Input.Submitted, "#capture-input")
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(CaptureInput.Entered)
+    def _entered(self, event: CaptureInput.Entered) -> None:
         event.stop()
-        text = event.value.strip()
+        text = event.text.strip()
         if text:
             self.post_message(self.Captured(text))
-        event.input.clear()
 
     def action_close(self) -> None:
         self.display = False
