@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -169,6 +170,7 @@ class CjmApp(App[int]):
         self._disk_stat: tuple[int, int] | None = None
         self._conflict_open = False
         self._exiting = False
+        self._rescued: tuple[int, Path] | None = None  # (version, where) of the last rescue copy
         self._theme_errors: list[str] = []
         themes, self._theme_errors = load_themes()
         for theme in themes:
@@ -835,8 +837,11 @@ class CjmApp(App[int]):
             result = ws.save()
             if result.ok:
                 return True, ""
+        if self._rescued is not None and self._rescued[0] == ws.history.version:
+            return False, f"The session file could not be saved; your notes are in {self._rescued[1]}"
         rescue = ws.rescue()
         if rescue is not None:
+            self._rescued = (ws.history.version, rescue)
             return False, f"The session file could not be saved; your notes are in {rescue}"
         return False, "The session file could not be saved and no rescue copy could be written."
 
@@ -903,8 +908,9 @@ class CjmApp(App[int]):
 
     def _hard_exit(self) -> None:
         ok = True
-        if self.workspace is not None and self.workspace.dirty:
-            ok = self.workspace.save().ok or self.workspace.rescue() is not None
+        if self.workspace is not None:
+            if self.workspace.dirty:
+                ok = self.workspace.save().ok or self.workspace.rescue() is not None
             self.workspace.release()
         os._exit(0 if ok else 1)
 
@@ -928,7 +934,17 @@ def run(path: Path | None, sessions_dir: Path) -> int:
     """Open the TUI on ``path`` (already checked to load) or on the session picker."""
     workspace = Workspace.open(path) if path is not None else None
     app = CjmApp(workspace, sessions_dir)
-    code = app.run()
+    try:
+        code = app.run()
+    finally:
+        # However the app ended (quit, signal, a lost terminal, a crash), no note stays unsaved.
+        saved, message = app.save_before_exit()
+        if app.workspace is not None:
+            app.workspace.release()
+    if message:
+        print(printable(message, single_line=False), file=sys.stderr)
+    if not saved:
+        return 1
     return code if isinstance(code, int) else 0
 
 
