@@ -139,7 +139,8 @@ class CjmApp(App[int]):
         Binding("L", "cycle_lens", "Lens", id="app.lens", tooltip="Persona lens: everyone → each persona"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
         Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False),
-        Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?"),
+        Binding("f1", "help", "Help", id="app.help", priority=True, key_display="F1"),
+        Binding("question_mark", "help", "Help", id="app.help_alt", show=False),
         Binding("f2,ctrl+s", "save", "Save", id="app.save", show=False, tooltip="It saves by itself; this saves now"),
         Binding("f10,ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="F10",
                 tooltip="Save and quit"),
@@ -819,6 +820,7 @@ class CjmApp(App[int]):
         from .screens.help import HelpScreen, binding_rows
 
         if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
             return
         self.push_screen(HelpScreen(binding_rows(self.screen)))
 

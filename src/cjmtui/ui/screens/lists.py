@@ -249,7 +249,7 @@ class PainsScreen(VotingMixin, StagedScreen):
     COLUMNS = [("", 1), ("In the customer's words", None), ("Sev", 3), ("Freq", 4), ("Evidence", 10),
                ("Caused by", 18), ("Dots", 4)]
     BINDINGS = [
-        Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back"),
+        Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back", show=False),
         *VotingMixin.VOTE_BINDINGS,
     ]
 
