@@ -6,7 +6,7 @@ Usage::
     cjmtui new NAME [--template T] [--dir DIR] [--facilitator NAME]
     cjmtui validate FILE
     cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID]
-    cjmtui export FILE --format md|csv|csv-map|json [-o OUT] [--persona ID]
+    cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID]
 
 Exit codes: 0 ok, 1 bad input (a clear message on stderr, never a traceback), 2 usage.
 
@@ -37,7 +37,7 @@ from .core.safety import printable, safe_filename
 COMMANDS = ("new", "validate", "rank", "export")
 DEFAULT_TEMPLATES = ("blank", "onboarding", "buying", "service")
 RANK_FORMATS = ("table", "md", "csv", "json")
-EXPORT_FORMATS = ("md", "csv", "csv-map", "json")
+EXPORT_FORMATS = ("md", "csv", "csv-map", "json", "html")
 
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
@@ -51,7 +51,7 @@ commands:
   new        create a session file from a template in the sessions folder
   validate   check a session file; prints a summary, or what is wrong and where
   rank       rank the quick wins (and the root-cause processes) of a session
-  export     write the session and its ranking as Markdown, CSV or JSON
+  export     write the session and its ranking as Markdown, CSV, JSON or an HTML report
 
 Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
 data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a command's help."""
@@ -126,7 +126,8 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", prog="cjmtui export", help="export a session and its ranking",
                        description="Export as Markdown (the workshop write-up), CSV (the ranking table), "
-                       "csv-map (one row per pain or gain) or JSON (ranking plus the whole session). "
+                       "csv-map (one row per pain or gain), JSON (ranking plus the whole session) or html "
+                       "(the printable journey map report, one self-contained file). "
                        "Writes to stdout unless -o is given.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="export format")
@@ -348,7 +349,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .core import export
+    from .core import export, report
 
     session = _load(args.file)
     persona = _persona(session, args.persona, args.file)
@@ -358,6 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         "csv": lambda: export.export_csv(session, ranking),
         "csv-map": lambda: export.export_csv_map(session),
         "json": lambda: export.export_json(session, ranking),
+        "html": lambda: report.export_html(session, ranking),
     }
     text = makers[args.format]()
     if args.output in (None, "-"):
