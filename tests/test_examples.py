@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cjmtui.core.model import reference_problems
+from cjmtui.core.agenda import DEFAULT_AGENDA, agenda_of
+from cjmtui.core.friction import stage_friction
+from cjmtui.core.model import STEPS, TABLES, Session, reference_problems
 from cjmtui.core.scoring import QUADRANTS, QUICK_WIN, rank
 from cjmtui.core.store import dumps_session, load_session, parse_session
 
@@ -118,14 +120,56 @@ def test_format_doc_example_is_what_the_writer_writes() -> None:
     assert by_id["fix-catalogue"].quadrant == QUICK_WIN
     assert by_id["hire-csrs"].score == pytest.approx(3.5)
     assert by_id["hire-csrs"].quadrant == "thankless"
+    # Votes: 7 recorded + 2 (Ana) + 3 (Raj); 2 recorded + 1 (Ana). With vote_weight 0 they change nothing.
+    assert session.scoring.vote_weight == 0.0
+    assert by_id["fix-catalogue"].votes == 12
+    assert by_id["hire-csrs"].votes == 3
+    weighted = {s.id: s for s in rank(session.model_copy(update={"scoring": session.scoring.model_copy(
+        update={"vote_weight": 0.1})})).solutions}
+    assert weighted["fix-catalogue"].score == pytest.approx(46.2)
+    assert weighted["hire-csrs"].score == pytest.approx(4.55)
+    # Friction, as quoted in "Friction per stage".
+    friction = {row.stage: row for row in stage_friction(session)}
+    find, helpdesk = friction["find-product"], friction["get-help"]
+    assert (find.pains, find.pain_weight, find.departments, find.handoffs) == (1, 25, 1, 1)
+    assert (find.top_process, find.top_reach) == ("catalogue", 2)
+    assert (helpdesk.pains, helpdesk.pain_weight, helpdesk.departments, helpdesk.handoffs) == (1, 20, 1, 0)
+    assert (helpdesk.top_process, helpdesk.top_reach) == ("call-handling", 1)
+    # The example shows every table, and its agenda is a custom one (the default is not written).
+    for table in ("agenda", *TABLES):
+        assert f"\n[[{table}]]\n" in text, table
+    assert session.agenda and [a.step for a in session.agenda] == list(STEPS)
+
+
+def test_format_doc_default_agenda_is_the_code_default() -> None:
+    doc = (SESSIONS.parent / "docs" / "session-format.md").read_text("utf-8")
+    said = ", ".join(f"{step} {minutes}" for step, minutes in DEFAULT_AGENDA) + " minutes"
+    assert said == "persona 15, stages 20, pains 30, processes 30, solutions 30, prioritise 20 minutes"
+    assert said in doc.replace("\n", " ")
+    assert [a.step for a in agenda_of(Session())] == [step for step, _ in DEFAULT_AGENDA]
+
+
+def test_format_doc_states_the_writer_order() -> None:
+    doc = (SESSIONS.parent / "docs" / "session-format.md").read_text("utf-8")
+    text = _doc_example()
+    headers = [line for line in text.splitlines() if line.startswith("[")]
+    order = ["[session]", "[scoring]", "[[agenda]]", *(f"[[{t}]]" for t in TABLES)]
+    assert [h for h in order if h in headers] == sorted(set(headers), key=headers.index)
+    layout = doc[doc.index("## Layout") : doc.index("## General rules")]
+    positions = [layout.index(f"| `{part}` |") for part in ["schema_version", *order]]
+    assert positions == sorted(positions)
 
 
 def test_format_doc_lists_every_field() -> None:
-    from cjmtui.core.model import TABLES, Scoring, SessionInfo
+    from cjmtui.core.model import AgendaItem, Participant, ParkingItem, Scoring, SessionInfo
 
     doc = (SESSIONS.parent / "docs" / "session-format.md").read_text("utf-8")
-    for model in (SessionInfo, Scoring, *TABLES.values()):
+    models = (SessionInfo, Scoring, AgendaItem, *TABLES.values())
+    assert {Participant, ParkingItem} <= set(models)
+    for model in models:
         for name in model.model_fields:
             assert f"| `{name}` |" in doc, f"{model.__name__}.{name} is not documented"
-    for table in TABLES:
+    for table in ("agenda", *TABLES):
         assert f"[[{table}]]" in doc
+    for step in STEPS:
+        assert f'`"{step}"`' in doc, step

@@ -7,6 +7,9 @@ Usage::
     cjmtui validate FILE
     cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID]
     cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID]
+    cjmtui future FILE [-o OUT]
+    cjmtui compare CURRENT FUTURE [--format table|md|json]
+    cjmtui friction FILE [--persona ID] [--format table|md|csv|json]
 
 Exit codes: 0 ok, 1 bad input (a clear message on stderr, never a traceback), 2 usage.
 
@@ -34,17 +37,22 @@ from .core.errors import CjmError, ExportError, SessionFileError
 from .core.model import Session
 from .core.safety import printable, safe_filename
 
-COMMANDS = ("new", "validate", "rank", "export")
+COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction")
 DEFAULT_TEMPLATES = ("blank", "onboarding", "buying", "service")
 RANK_FORMATS = ("table", "md", "csv", "json")
 EXPORT_FORMATS = ("md", "csv", "csv-map", "json", "html")
+COMPARE_FORMATS = ("table", "md", "json")
+FRICTION_FORMATS = ("table", "md", "csv", "json")
 
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
        %(prog)s new NAME [--template {templates}] [--dir DIR] [--facilitator NAME]
        %(prog)s validate FILE
        %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID]
-       %(prog)s export FILE --format {{md,csv,csv-map,json}} [-o OUT] [--persona ID]"""
+       %(prog)s export FILE --format {{md,csv,csv-map,json}} [-o OUT] [--persona ID]
+       %(prog)s future FILE [-o OUT]
+       %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
+       %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]"""
 
 EPILOG = """\
 commands:
@@ -52,6 +60,11 @@ commands:
   validate   check a session file; prints a summary, or what is wrong and where
   rank       rank the quick wins (and the root-cause processes) of a session
   export     write the session and its ranking as Markdown, CSV, JSON or an HTML report
+  future     derive a future-state session from a current-state one (a new file)
+  compare    compare a current state with its future state: pains removed and added,
+             emotion changes, and what the done and under-way solutions were meant to remove
+  friction   per stage: pains and their weight, departments involved, handoffs, and the
+             process whose fix reaches the most pains downstream
 
 Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
 data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a command's help."""
@@ -133,6 +146,30 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="export format")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
     p.add_argument("--persona", metavar="ID", help="rank for this persona only (id or name)")
+
+    p = sub.add_parser("future", prog="cjmtui future", help="derive a future-state session",
+                       description="Copy FILE as a future-state session (state = \"future\", its title marked, "
+                       "origin = FILE's name) and print the new file's path. Never overwrites a file. Keep it "
+                       "in the same folder as FILE: the workshop UI looks for the current state beside it.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="the new file (default: STEM-future.toml beside FILE)")
+
+    p = sub.add_parser("compare", prog="cjmtui compare", help="compare a current state with its future state",
+                       description="Compare two sessions item by item (matched by id): pains removed and added, "
+                       "emotion changes per stage and persona, and which done or under-way solutions of the "
+                       "future state were meant to remove which of the removed pains.")
+    p.add_argument("current", metavar="CURRENT", help="the current-state session")
+    p.add_argument("future", metavar="FUTURE", help="the future-state session")
+    p.add_argument("--format", choices=COMPARE_FORMATS, default="table", help="output format (default: table)")
+
+    p = sub.add_parser("friction", prog="cjmtui friction", help="friction per stage of a session",
+                       description="Per stage, in journey order: the pains and their weight, the departments "
+                       "involved, the handoffs to another department, and the process of the stage whose fix "
+                       "reaches the most pains.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
+    p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
     return parser
 
 
@@ -373,6 +410,160 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_future(args: argparse.Namespace) -> int:
+    from .core.future import derive_future
+
+    source = Path(args.file)
+    session = _load(args.file)
+    if session.session.state == "future":
+        raise CjmError(f"{source}: is already a future-state session")
+    if args.output in (None, ""):
+        out = source.with_name(f"{source.stem}-future{store.SUFFIX}")
+    else:
+        out = Path(args.output)
+    if _same_file(out, source):
+        raise CjmError(f"{out}: is the session file itself; choose another output file")
+    store.save_session(out, derive_future(session, source))  # refuses to overwrite an existing file
+    _say(str(out))
+    return 0
+
+
+def _emotion(value: int | None) -> str:
+    return "—" if value is None else f"{value:+d}"
+
+
+def _compare_table(current: Session, future: Session, data: dict[str, Any]) -> None:
+    """The comparison as Rich tables. User text goes in as Text (never markup), made printable."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    def plain(value: object, style: str = "") -> Text:
+        return Text(printable(str(value)), style=style)
+
+    console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
+
+    def new_table(title: str) -> Table:
+        return Table(title=Text(title, style="bold"), title_justify="left", box=box.SIMPLE_HEAD,
+                     pad_edge=False, collapse_padding=True)
+
+    console.print(Text("Current vs future state — ", style="bold") + plain(future.session.title, "bold"))
+    for key, title in (("removed", "Pains removed"), ("added", "Pains added")):
+        console.print()
+        pains = data[key]
+        if not pains:
+            console.print(Text(f"{title}: none"))
+            continue
+        table = new_table(f"{title} ({len(pains)})")
+        table.add_column("Pain", ratio=2, min_width=16, overflow="fold")
+        table.add_column("Stage", ratio=1, overflow="fold")
+        for p in pains:
+            table.add_row(plain(p["text"]), plain(p["stage_name"]))
+        console.print(table)
+    console.print()
+    if not data["emotion"]:
+        console.print(Text("Emotion changes: none"))
+    else:
+        table = new_table(f"Emotion changes ({len(data['emotion'])})")
+        table.add_column("Stage", ratio=1, overflow="fold")
+        table.add_column("Persona", ratio=1, overflow="fold")
+        table.add_column("Before", justify="right", no_wrap=True)
+        table.add_column("After", justify="right", no_wrap=True)
+        for c in data["emotion"]:
+            table.add_row(plain(c["stage_name"]), plain(c["persona_name"]), Text(_emotion(c["before"])),
+                          Text(_emotion(c["after"])))
+        console.print(table)
+    console.print()
+    if not data["meant_to_remove"]:
+        console.print(Text("No solution is done or under way."))
+    else:
+        table = new_table("Solutions done or under way, and the removed pains they were meant to remove")
+        table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Removed pains it reaches", ratio=1, overflow="fold")
+        for item in data["meant_to_remove"]:
+            reached = "; ".join(p["text"] for p in item["pains"]) or "none of the removed pains"
+            table.add_row(plain(item["text"]), Text(item["status"]), plain(reached))
+        console.print(table)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .core import export
+    from .core.future import compare
+
+    current = _load(args.current)
+    future = _load(args.future)
+    for session, file, state in ((current, args.current, "current"), (future, args.future, "future")):
+        if session.session.state != state:  # swapped arguments read as "pains added": say so
+            _say(f"note: {file} is marked as a {session.session.state}-state session; "
+                 f"comparing it as the {state} state anyway", sys.stderr)
+    result = compare(current, future)
+    data = export.comparison_json_data(current, future, result)
+    if args.format == "table":
+        _compare_table(current, future, data)
+    elif args.format == "md":
+        _emit(export.comparison_markdown(current, future, result, Path(args.current).name, Path(args.future).name))
+    else:
+        _emit(export.dumps_json(data))
+    return 0
+
+
+def _friction_table(session: Session, persona: str | None) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .core.friction import stage_friction
+
+    def plain(value: object, style: str = "") -> Text:
+        return Text(printable(str(value)), style=style)
+
+    console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
+    title = Text("Friction by stage — ", style="bold") + plain(session.session.title, "bold")
+    rows = stage_friction(session, persona)
+    if not rows:
+        console.print(title)
+        console.print(Text("No stages yet."))
+        return
+    caption = None
+    if persona is not None:
+        names = {p.id: p.name for p in session.personas}
+        caption = Text("for persona ") + plain(names.get(persona, persona))
+    procs = {p.id: p.name for p in session.processes}
+    heaviest = max(r.pain_weight for r in rows)
+    table = Table(title=title, caption=caption, title_justify="left", caption_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Stage", ratio=1, min_width=12, overflow="fold")
+    for name in ("Pains", "Weight", "Depts", "Handoffs"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Most downstream reach", ratio=1, min_width=12, overflow="fold")
+    for i, r in enumerate(rows, 1):
+        top = plain(f"{procs.get(r.top_process, r.top_process)} ({_plural(r.top_reach, 'pain')})") if r.top_process else Text("—")
+        table.add_row(Text(str(i)), plain(r.name), Text(str(r.pains)),
+                      Text(str(r.pain_weight), style="bold" if r.pain_weight and r.pain_weight == heaviest else ""),
+                      Text(str(r.departments)), Text(str(r.handoffs)), top)
+    console.print(table)
+
+
+def cmd_friction(args: argparse.Namespace) -> int:
+    from .core import export
+
+    session = _load(args.file)
+    persona = _persona(session, args.persona, args.file)
+    if args.format == "table":
+        _friction_table(session, persona)
+    elif args.format == "md":
+        _emit(export.friction_markdown(session, persona))
+    elif args.format == "csv":
+        _emit(export.export_friction_csv(session, persona))
+    else:
+        _emit(export.dumps_json({"persona": persona, "stages": export.friction_json_data(session, persona)}))
+    return 0
+
+
 def open_tui(args: argparse.Namespace) -> int:
     path: Path | None = None
     if args.file is not None:
@@ -389,7 +580,7 @@ def open_tui(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name and (exc.name.startswith("cjmtui.ui") or exc.name.startswith("textual")):
             raise CjmError(f"the workshop UI is not available ({exc.name} is missing); "
-                           "the rank, export, validate and new commands still work") from None
+                           "the rank, export, validate, new, future, compare and friction commands still work") from None
         raise
     return int(run(path, folder) or 0)
 
@@ -399,6 +590,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "rank": cmd_rank,
     "export": cmd_export,
+    "future": cmd_future,
+    "compare": cmd_compare,
+    "friction": cmd_friction,
 }
 
 

@@ -36,9 +36,11 @@ def agenda_of(session: Session) -> list[AgendaItem]:
 
 
 def format_clock(seconds: float) -> str:
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(int(round(seconds)))
-    return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
+    """``MM:SS`` (minutes past 99 keep counting), ``-MM:SS`` in overtime; rounded to the second."""
+    whole = int(round(seconds))
+    sign = "-" if whole < 0 else ""  # -0.4 s is "00:00", not "-00:00"
+    whole = abs(whole)
+    return f"{sign}{whole // 60:02d}:{whole % 60:02d}"
 
 
 @dataclass
@@ -93,7 +95,10 @@ def set_timebox(session: Session, step: str, minutes: int, note: str | None = No
 
     items = agenda_of(session)
     if step not in {a.step for a in items}:
-        items.append(AgendaItem(step=step, minutes=minutes))  # type: ignore[arg-type]
+        try:  # a bad step or minutes is an ItemError here too, never a bare ValidationError
+            items.append(AgendaItem.model_validate({"step": step, "minutes": minutes}))
+        except ValidationError as exc:
+            raise ItemError(field_errors(exc)) from None
     out = []
     for item in items:
         if item.step == step:

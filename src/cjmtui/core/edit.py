@@ -304,7 +304,8 @@ def update_info(session: Session, changes: dict[str, Any]) -> Session:
         info = SessionInfo.model_validate(data)
     except ValidationError as exc:
         raise ItemError(field_errors(exc)) from None
-    return session.model_copy(update={"session": info})
+    # e.g. a vote budget below the dots already cast would save a file that does not load
+    return _checked(session.model_copy(update={"session": info}))
 
 
 def update_scoring(session: Session, changes: dict[str, Any]) -> Session:
@@ -405,40 +406,54 @@ def ensure_participant(session: Session, name: str) -> tuple[Session, Any]:
     return add_item(session, "participants", {"name": name})
 
 
+def _vote_table(table: str) -> str:
+    table = _table(table)
+    if table not in VOTE_FIELDS:
+        raise EditError("votes go on solutions and pains")
+    return table
+
+
 def votes_left(session: Session, participant_id: str, table: str) -> int:
+    """Dots the participant can still put on ``table`` (never below 0)."""
+    table = _vote_table(table)
     person = find(session, "participants", participant_id)
     if person is None:
         raise EditError(f"no participant with id {participant_id!r}")
-    used = sum(getattr(person, VOTE_FIELDS[_table(table)]).values())
-    return session.session.vote_budget - used
+    used = sum(getattr(person, VOTE_FIELDS[table]).values())
+    return max(0, session.session.vote_budget - used)
 
 
 def cast_vote(session: Session, participant_id: str, table: str, item_id: str, delta: int) -> Session:
     """Add (``delta`` > 0) or take back (< 0) a participant's dots on a solution or a pain."""
-    table = _table(table)
-    if table not in VOTE_FIELDS:
-        raise EditError("votes go on solutions and pains")
+    table = _vote_table(table)
     if find(session, table, item_id) is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
     person = find(session, "participants", participant_id)
     if person is None:
         raise EditError(f"no participant with id {participant_id!r}")
     field = VOTE_FIELDS[table]
-    votes = dict(getattr(person, field))
+    old = getattr(person, field)
+    votes = dict(old)
     now = votes.get(item_id, 0) + delta
-    if delta > 0 and votes_left(session, participant_id, table) < delta:
-        budget = session.session.vote_budget
-        raise EditError(f"{person.name} has used all {budget} votes on {table}; take one back first")
+    if delta > 0:
+        left = votes_left(session, participant_id, table)
+        if left < delta:
+            budget = session.session.vote_budget
+            if left == 0:
+                raise EditError(f"{person.name} has used all {budget} votes on {table}; take one back first")
+            raise EditError(f"{person.name} has only {left} of {budget} votes left on {table}")
     if now <= 0:
         votes.pop(item_id, None)
     else:
         votes[item_id] = now
+    if votes == old:
+        return session  # nothing to take back: no change, so no undo step
     return update_item(session, "participants", participant_id, {field: votes})[0]
 
 
 def total_votes(session: Session, table: str, item_id: str) -> int:
     """Dots on an item: the participants' plus, for solutions, the ``votes`` recorded directly."""
-    table = _table(table)
+    table = _vote_table(table)
     field = VOTE_FIELDS[table]
     total = sum(getattr(p, field).get(item_id, 0) for p in session.participants)
     if table == "solutions":
@@ -456,6 +471,8 @@ def convert_parked(session: Session, parked_id: str, table: str, stage_id: str |
     parked = find(session, "parking", parked_id)
     if parked is None:
         raise EditError(f"no parked item with id {parked_id!r}")
+    if parked.status == "converted":  # type: ignore[attr-defined]
+        raise EditError("this parked item was already converted")
     text = parked.text  # type: ignore[attr-defined]
     stage = parked.stage or stage_id  # type: ignore[attr-defined]
     if table == "pains":

@@ -7,13 +7,19 @@ always valid and safe to print in a terminal.
 
 Formats
 -------
-- :func:`export_markdown`: the workshop write-up: header, ranked quick wins with "why this
-  rank", ranked root-cause processes, then the full map stage by stage.
+- :func:`export_markdown`: the workshop write-up: header, ranked quick wins (with their votes)
+  and "why this rank", ranked root-cause processes, friction by stage, the full map stage by
+  stage, then the open items of the parking lot.
 - :func:`export_csv`: the ranking table only (one row per solution, RFC 4180, CRLF line ends)
-  so it opens as a single valid table; :func:`export_csv_map` is the map (one row per pain/gain).
-- :func:`export_json`: :func:`ranking_json_data` plus ``"session"``, the whole session as
-  stored (dates as ISO strings).
+  so it opens as a single valid table; :func:`export_csv_map` is the map (one row per pain/gain,
+  with its votes and its stage's friction figures, then one row per open parked item).
+- :func:`export_json`: :func:`ranking_json_data` plus ``"friction"`` (per stage),
+  ``"parking"`` (the open parked items) and ``"session"``, the whole session as stored (dates
+  as ISO strings).
 - :func:`ranking_markdown`: the ranked list alone (for the clipboard).
+- :func:`friction_markdown`, :func:`export_friction_csv`, :func:`friction_json_data`: friction
+  per stage alone; :func:`comparison_markdown`, :func:`comparison_json_data`: a current state
+  compared with its future state (``cjmtui friction`` and ``cjmtui compare``).
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ from typing import Any
 
 from . import store
 from .errors import ExportError
-from .model import Session
+from .friction import StageFriction, stage_friction
+from .future import Comparison
+from .model import ParkingItem, Session
 from .safety import csv_cell, md_cell
 from .scoring import Ranking, RankedProcess, RankedSolution, Reached
 
@@ -59,6 +67,22 @@ CSV_MAP_COLUMNS = (
     "evidence",
     "personas",
     "caused_by",
+    "votes",
+    "stage_pains",
+    "stage_pain_weight",
+    "stage_departments",
+    "stage_handoffs",
+)
+FRICTION_COLUMNS = (
+    "stage",
+    "name",
+    "pains",
+    "pain_weight",
+    "departments",
+    "handoffs",
+    "top_process",
+    "top_process_name",
+    "top_reach",
 )
 
 
@@ -199,11 +223,110 @@ def ranking_json_data(ranking: Ranking, session: Session, top: int | None = None
     }
 
 
+def pain_votes(session: Session) -> dict[str, int]:
+    """The participants' dots on each pain (and gain), by id (what ``edit.total_votes`` counts)."""
+    dots: dict[str, int] = {}
+    for person in session.participants:
+        for pain_id, n in person.pain_votes.items():
+            dots[pain_id] = dots.get(pain_id, 0) + n
+    return dots
+
+
+def solution_votes(session: Session) -> dict[str, int]:
+    """Votes on each solution: its own ``votes`` plus the participants' dots (``RankedSolution.votes``)."""
+    dots = {s.id: s.votes for s in session.solutions}
+    for person in session.participants:
+        for sol_id, n in person.solution_votes.items():
+            dots[sol_id] = dots.get(sol_id, 0) + n
+    return dots
+
+
+def open_parking(session: Session) -> list[ParkingItem]:
+    """The parked items still to deal with (status ``"open"``), in file order."""
+    return [p for p in session.parking if p.status == "open"]
+
+
+def _friction_json(row: StageFriction, names: _Names) -> dict[str, Any]:
+    return {
+        "stage": row.stage,
+        "name": row.name,
+        "pains": row.pains,
+        "pain_weight": row.pain_weight,
+        "departments": row.departments,
+        "handoffs": row.handoffs,
+        "top_process": row.top_process,
+        "top_process_name": names.process(row.top_process) if row.top_process else None,
+        "top_reach": row.top_reach,
+    }
+
+
+def friction_json_data(session: Session, persona: str | None = None) -> list[dict[str, Any]]:
+    """Friction per stage as plain data: one dict per stage (:data:`FRICTION_COLUMNS`), in journey order."""
+    names = _Names(session)
+    return [_friction_json(row, names) for row in stage_friction(session, persona)]
+
+
+def parking_json_data(session: Session) -> list[dict[str, Any]]:
+    """The open parked items: ``{"id", "text", "stage", "stage_name"}`` (stage and name ``None`` when unset)."""
+    names = _Names(session)
+    return [
+        {"id": p.id, "text": p.text, "stage": p.stage, "stage_name": names.stage(p.stage) if p.stage else None}
+        for p in open_parking(session)
+    ]
+
+
 def export_json(session: Session, ranking: Ranking) -> str:
-    """The ranking data plus ``"session"``: the whole session as stored (dates as ISO strings)."""
+    """The ranking data plus ``"friction"`` (per stage, for the ranking's persona),
+    ``"parking"`` (the open parked items) and ``"session"``: the whole session as stored
+    (dates as ISO strings)."""
     data = ranking_json_data(ranking, session)
+    data["friction"] = friction_json_data(session, ranking.persona)
+    data["parking"] = parking_json_data(session)
     data["session"] = store.session_document(session)
     return dumps_json(data)
+
+
+def comparison_json_data(current: Session, future: Session, result: Comparison) -> dict[str, Any]:
+    """A comparison (:func:`cjmtui.core.future.compare`) as plain data, with the words for every id.
+
+    ``{"removed": [{"id", "text", "stage", "stage_name"}], "added": [...], "emotion": [{"stage",
+    "stage_name", "persona", "persona_name", "before", "after"}], "meant_to_remove": [{"id",
+    "text", "status", "pains": [{"id", "text", "stage", "stage_name"}]}]}``; ``before`` and
+    ``after`` are ``None`` where a persona had no rating.
+    """
+    now = {p.id: p for p in current.pains}
+    later = {p.id: p for p in future.pains}
+    stages = {s.id: s.name for s in [*current.stages, *future.stages]}
+    solutions = {s.id: s for s in future.solutions}
+
+    def pain(pains: dict[str, Any], pain_id: str) -> dict[str, Any]:
+        p = pains[pain_id]
+        return {"id": p.id, "text": p.text, "stage": p.stage, "stage_name": stages.get(p.stage, p.stage)}
+
+    return {
+        "removed": [pain(now, pid) for pid in result.removed],
+        "added": [pain(later, pid) for pid in result.added],
+        "emotion": [
+            {
+                "stage": ch.stage,
+                "stage_name": ch.stage_name,
+                "persona": ch.persona,
+                "persona_name": ch.persona_name,
+                "before": ch.before,
+                "after": ch.after,
+            }
+            for ch in result.emotion
+        ],
+        "meant_to_remove": [
+            {
+                "id": sol_id,
+                "text": solutions[sol_id].text,
+                "status": solutions[sol_id].status,
+                "pains": [pain(now, pid) for pid in pains],
+            }
+            for sol_id, pains in result.meant_to_remove
+        ],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,14 +374,21 @@ def export_csv(session: Session, ranking: Ranking) -> str:
 
 
 def export_csv_map(session: Session) -> str:
-    """The map as one CSV table: one row per pain or gain, in stage order.
+    """The map as one CSV table: one row per pain or gain, in stage order, then one row per
+    open parked item (``kind`` ``"parked"``, its stage when it has one).
 
     Columns: :data:`CSV_MAP_COLUMNS`; ``stage``, ``personas`` and ``caused_by`` are names
-    (personas and processes joined by ``"; "``).
+    (personas and processes joined by ``"; "``); ``votes`` is the participants' dots on the
+    pain; the ``stage_*`` columns are the friction figures of the row's stage
+    (:func:`~cjmtui.core.friction.stage_friction`: pains, their weight, departments involved,
+    handoffs to another department), repeated on each row of that stage.
     """
     names = _Names(session)
+    friction = {row.stage: row for row in stage_friction(session)}
+    dots = pain_votes(session)
     rows: list[Sequence[object]] = [CSV_MAP_COLUMNS]
     for pain in _pains_in_stage_order(session):
+        f = friction[pain.stage]
         rows.append(
             (
                 pain.id,
@@ -271,8 +401,33 @@ def export_csv_map(session: Session) -> str:
                 pain.evidence,
                 "; ".join(names.persona(p) for p in pain.personas),
                 "; ".join(names.process(p) for p in pain.caused_by),
+                dots.get(pain.id, 0),
+                f.pains,
+                f.pain_weight,
+                f.departments,
+                f.handoffs,
             )
         )
+    for parked in open_parking(session):
+        f = friction.get(parked.stage or "")
+        rows.append(
+            (
+                parked.id,
+                names.stage(parked.stage) if parked.stage else "",
+                "parked",
+                parked.text,
+                None, None, None, None, None, None, None,
+                *((f.pains, f.pain_weight, f.departments, f.handoffs) if f else (None, None, None, None)),
+            )
+        )
+    return _csv(rows)
+
+
+def export_friction_csv(session: Session, persona: str | None = None) -> str:
+    """Friction per stage as one CSV table: :data:`FRICTION_COLUMNS`, one row per stage."""
+    rows: list[Sequence[object]] = [FRICTION_COLUMNS]
+    for row in friction_json_data(session, persona):
+        rows.append(tuple(row[c] for c in FRICTION_COLUMNS))
     return _csv(rows)
 
 
@@ -303,8 +458,8 @@ def _solutions_table(ranking: Ranking) -> list[str]:
     if not ranking.solutions:
         return ["No solutions yet."]
     return _md_table(
-        ("#", "Solution", "Score", "Impact", "Effort", "Stages", "Quadrant"),
-        "rlrrrrl",
+        ("#", "Solution", "Score", "Impact", "Effort", "Stages", "Quadrant", "Votes"),
+        "rlrrrrlr",
         (
             (
                 s.rank,
@@ -314,10 +469,107 @@ def _solutions_table(ranking: Ranking) -> list[str]:
                 s.effort,
                 s.stages_reached,
                 md_cell(s.quadrant),
+                s.votes,
             )
             for s in ranking.solutions
         ),
     )
+
+
+def _friction_table(rows: Sequence[StageFriction], names: _Names) -> list[str]:
+    if not rows:
+        return ["No stages yet."]
+    return _md_table(
+        ("#", "Stage", "Pains", "Pain weight", "Departments", "Handoffs", "Most downstream reach"),
+        "rlrrrrl",
+        (
+            (
+                i,
+                md_cell(r.name),
+                r.pains,
+                r.pain_weight,
+                r.departments,
+                r.handoffs,
+                f"{md_cell(names.process(r.top_process))} ({r.top_reach} {'pain' if r.top_reach == 1 else 'pains'})" if r.top_process else "—",
+            )
+            for i, r in enumerate(rows, 1)
+        ),
+    )
+
+
+FRICTION_NOTE = (
+    "Pains and their weight (severity × frequency) at each stage, the departments involved (the "
+    "stage's owners and its processes' owners), the handoffs from its processes to a process of "
+    "another department, and its process whose fix reaches the most pains downstream."
+)
+
+
+def friction_markdown(session: Session, persona: str | None = None) -> str:
+    """Friction per stage alone, as a short Markdown block."""
+    names = _Names(session)
+    lines = [f"**Friction by stage — {md_cell(session.session.title)}**", ""]
+    if persona is not None:
+        lines += [f"For persona: **{md_cell(names.persona(persona))}**", ""]
+    lines += _friction_table(stage_friction(session, persona), names)
+    return "\n".join(lines) + "\n"
+
+
+def _parking_lines(session: Session, names: _Names) -> list[str]:
+    items = open_parking(session)
+    if not items:
+        return ["Nothing open in the parking lot."]
+    return [
+        f"- {md_cell(p.text)}" + (f" (stage: {md_cell(names.stage(p.stage))})" if p.stage else "")
+        for p in items
+    ]
+
+
+def _emotion(value: int | None) -> str:
+    return "—" if value is None else _signed(value)
+
+
+def comparison_markdown(
+    current: Session, future: Session, result: Comparison, current_name: str = "", future_name: str = ""
+) -> str:
+    """A current state compared with its future state, as Markdown (``cjmtui compare --format md``)."""
+    data = comparison_json_data(current, future, result)
+    lines = [f"# Current vs future state — {md_cell(future.session.title)}", ""]
+    if current_name or future_name:
+        lines += [f"Current state: {md_cell(current_name)}; future state: {md_cell(future_name)}", ""]
+
+    def pain_rows(pains: list[dict[str, Any]]) -> list[str]:
+        if not pains:
+            return ["None."]
+        return _md_table(("Pain", "Stage"), "ll",
+                         ((md_cell(p["text"]), md_cell(p["stage_name"])) for p in pains))
+
+    lines += [f"## Pains removed ({len(data['removed'])})", "", *pain_rows(data["removed"]), ""]
+    lines += [f"## Pains added ({len(data['added'])})", "", *pain_rows(data["added"]), ""]
+    lines += [f"## Emotion changes ({len(data['emotion'])})", ""]
+    if data["emotion"]:
+        lines += _md_table(
+            ("Stage", "Persona", "Before", "After"),
+            "llrr",
+            ((md_cell(c["stage_name"]), md_cell(c["persona_name"]), _emotion(c["before"]), _emotion(c["after"]))
+             for c in data["emotion"]),
+        )
+    else:
+        lines.append("None.")
+    lines += ["", "## Solutions done or under way, and the removed pains they were meant to remove", ""]
+    if data["meant_to_remove"]:
+        lines += _md_table(
+            ("Solution", "Status", "Removed pains it reaches"),
+            "lll",
+            (
+                (md_cell(m["text"]), m["status"],
+                 "; ".join(md_cell(p["text"]) for p in m["pains"]) or "none of the removed pains")
+                for m in data["meant_to_remove"]
+            ),
+        )
+    else:
+        lines.append("No solution is done or under way.")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def _why_table(reached: Sequence[Reached], names: _Names) -> list[str]:
@@ -360,6 +612,8 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
     names = _Names(session)
     info = session.session
     sc = session.scoring
+    pain_dots = pain_votes(session)
+    solution_dots = solution_votes(session)
     lines: list[str] = [f"# {md_cell(info.title)}", ""]
     lines.append(f"- **Journey:** {md_cell(info.journey)} ({md_cell(info.state)} state)")
     if info.facilitator:
@@ -374,8 +628,14 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
     )
     lines.append(
         f"- **Scoring:** hop decay {fmt_number(sc.hop_decay)}, stage bonus {fmt_number(sc.stage_bonus)}, "
-        f"quick win at effort ≤ {sc.quick_win_max_effort}, at most {sc.max_hops} hops"
+        f"quick win at effort ≤ {sc.quick_win_max_effort}, at most {sc.max_hops} hops, "
+        f"vote weight {fmt_number(sc.vote_weight)}"
     )
+    if session.participants:
+        lines.append(
+            f"- **Dot voting:** {len(session.participants)} participants, "
+            f"{info.vote_budget} dots each on solutions and on pains"
+        )
     persona = _persona_line(ranking, names)
     if persona:
         lines.append(f"- {persona}")
@@ -388,10 +648,15 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
     if ranking.solutions:
         lines += ["### Why this rank", ""]
         for s in ranking.solutions:
+            votes = (
+                f" × votes factor {fmt_number(1 + sc.vote_weight * s.votes)} ({s.votes} votes)"
+                if sc.vote_weight and s.votes
+                else ""
+            )
             lines.append(
                 f"**{s.rank}. {md_cell(s.text)}** — score {fmt_number(s.score)} = impact {fmt_number(s.impact)}"
                 f" × stage factor {fmt_number(1 + sc.stage_bonus * (s.stages_reached - 1)) if s.stages_reached else 0}"
-                f" × confidence {fmt_number(s.confidence)} ÷ effort {s.effort}"
+                f" × confidence {fmt_number(s.confidence)} ÷ effort {s.effort}{votes}"
             )
             lines.append("")
             if s.reached:
@@ -421,6 +686,11 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
         )
     else:
         lines.append("No processes yet.")
+    lines.append("")
+
+    # Friction ---------------------------------------------------------------------------------
+    lines += ["## Friction by stage", "", FRICTION_NOTE, ""]
+    lines += _friction_table(stage_friction(session, ranking.persona), names)
     lines.append("")
 
     # The map ----------------------------------------------------------------------------------
@@ -465,8 +735,8 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
             lines.append("**Pains and gains**")
             lines.append("")
             lines += _md_table(
-                ("Kind", "Text", "Severity × frequency", "Evidence", "Personas", "Caused by"),
-                "llrlll",
+                ("Kind", "Text", "Severity × frequency", "Evidence", "Personas", "Caused by", "Votes"),
+                "llrlllr",
                 (
                     (
                         p.kind,
@@ -475,6 +745,7 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
                         p.evidence,
                         "; ".join(md_cell(names.persona(x)) for x in p.personas),
                         "; ".join(md_cell(names.process(x)) for x in p.caused_by),
+                        pain_dots.get(p.id, 0),
                     )
                     for p in pains
                 ),
@@ -512,13 +783,18 @@ def export_markdown(session: Session, ranking: Ranking) -> str:
                     fmt_number(so.confidence),
                     md_cell(names.department(so.owner)) if so.owner else "",
                     so.status,
-                    so.votes,
+                    solution_dots[so.id],
                 )
                 for so in session.solutions
             ),
         )
     else:
         lines.append("No solutions yet.")
+    lines.append("")
+
+    # Parking lot ------------------------------------------------------------------------------
+    lines += ["## Parking lot (open)", ""]
+    lines += _parking_lines(session, names)
     lines.append("")
     return "\n".join(lines)
 

@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Session
+from pydantic import ValidationError
+
+from .errors import EditError
+from .model import MAX_NAME, Session, SessionInfo
 from .scoring import Graph
+
+_CURRENT_STATE = re.compile(r"\bcurrent state\b", re.IGNORECASE)
+
+
+def future_title(title: str) -> str:
+    """``"Online ordering — current state"`` → ``"Online ordering — future state"``; any other
+    title without "future" gets `` (future state)`` (cut to fit ``MAX_NAME``)."""
+    if "future" in title.casefold():
+        return title
+    if _CURRENT_STATE.search(title):
+        new = _CURRENT_STATE.sub("future state", title, count=1)
+    else:
+        suffix = " (future state)"
+        new = title[: MAX_NAME - len(suffix)].rstrip() + suffix
+    return new[:MAX_NAME].strip() or title
 
 
 def derive_future(session: Session, origin: str | Path) -> Session:
-    """A copy marked ``state = "future"`` that remembers the file it came from."""
+    """A copy marked ``state = "future"`` that remembers the file it came from (its name).
+
+    Raises :class:`EditError` when that name cannot be stored (``origin`` holds at most 200
+    characters), rather than making a session whose file would not load back.
+    """
     info = session.session
-    title = info.title if "future" in info.title.casefold() else f"{info.title} (future state)"
-    new_info = info.model_copy(update={"state": "future", "origin": Path(origin).name, "title": title[:200]})
+    data = info.model_dump()
+    data.update(state="future", origin=Path(origin).name, title=future_title(info.title))
+    try:
+        new_info = SessionInfo.model_validate(data)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors() and exc.errors()[0]["loc"] else None
+        raise EditError(f"cannot derive a future state: {exc.errors()[0]['msg']}", field) from None
     return session.model_copy(update={"session": new_info})
 
 
@@ -42,15 +70,21 @@ def compare(current: Session, future: Session) -> Comparison:
     removed = tuple(p.id for p in current.pains if p.id in now - later)
     added = tuple(p.id for p in future.pains if p.id in later - now)
     personas = {p.id: p.name for p in [*current.personas, *future.personas]}
+    order = {p: i for i, p in enumerate(personas)}
     changes = []
+    current_stages = {s.id: s for s in current.stages}
     future_stages = {s.id: s for s in future.stages}
-    for stage in current.stages:
-        after_stage = future_stages.get(stage.id)
+    # Current stages in journey order, then the stages that only the future state has.
+    stage_ids = [s.id for s in current.stages] + [s.id for s in future.stages if s.id not in current_stages]
+    for stage_id in stage_ids:
+        before_stage, after_stage = current_stages.get(stage_id), future_stages.get(stage_id)
+        before_map = before_stage.emotion if before_stage else {}
         after_map = after_stage.emotion if after_stage else {}
-        for persona in sorted(set(stage.emotion) | set(after_map), key=lambda p: list(personas).index(p)):
-            before, after = stage.emotion.get(persona), after_map.get(persona)
+        name = (before_stage or after_stage).name  # type: ignore[union-attr]
+        for persona in sorted(set(before_map) | set(after_map), key=lambda p: order.get(p, len(order))):
+            before, after = before_map.get(persona), after_map.get(persona)
             if before != after:
-                changes.append(EmotionChange(stage.id, stage.name, persona, personas.get(persona, persona), before, after))
+                changes.append(EmotionChange(stage_id, name, persona, personas.get(persona, persona), before, after))
     graph = Graph(current)
     gone = set(removed)
     meant = []

@@ -1,0 +1,982 @@
+"""Running the room (issue #4): dot voting with budgets, vote weight, the parking lot, the agenda
+and its timer, current vs future state, friction per stage, and the persona lens in the CLI.
+
+Everything here is headless: the core functions, the ``cjmtui`` command (in process, with
+``capsys``) and the exports. The timer runs on a fake clock, so no test sleeps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cjmtui import cli
+from cjmtui.core import edit, export, scoring, store
+from cjmtui.core import model as m
+from cjmtui.core.agenda import DEFAULT_AGENDA, STEP_TITLES, Timer, agenda_of, format_clock, set_timebox
+from cjmtui.core.errors import EditError, SessionFileError
+from cjmtui.core.friction import stage_friction
+from cjmtui.core.future import compare, derive_future, future_title
+
+from core_factories import CORE, sessions, workshop
+
+SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
+ONLINE = SESSIONS / "online-ordering.toml"
+
+
+def online() -> m.Session:
+    return store.load_session(ONLINE).session
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the repository's sessions/; wide tables for the CLI."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+
+
+def voting_session(budget: int = 3) -> tuple[m.Session, str]:
+    """The worked workshop with one participant, Ana, and a vote budget."""
+    s = edit.update_info(workshop(), {"vote_budget": budget})
+    s, ana = edit.ensure_participant(s, "Ana")
+    return s, ana.id
+
+
+def participant(session: m.Session, pid: str) -> m.Participant:
+    found = m.find(session, "participants", pid)
+    assert isinstance(found, m.Participant)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Dot voting with budgets
+
+
+def test_ensure_participant_adds_once() -> None:
+    s, ana = voting_session()
+    assert ana == "ana"
+    same, again = edit.ensure_participant(s, "  ANA ")
+    assert same is s and again.id == "ana"  # typed again (any case): the same person
+    s2, bo = edit.ensure_participant(s, "Bo")
+    assert [p.id for p in s2.participants] == ["ana", "bo"] and bo.name == "Bo"
+    with pytest.raises(EditError):
+        edit.ensure_participant(s, "   ")
+
+
+def test_cast_and_take_back_votes() -> None:
+    s, ana = voting_session(budget=3)
+    assert edit.votes_left(s, ana, "solutions") == 3
+    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 1)
+    s = edit.cast_vote(s, ana, "solution", "fix-catalogue", 1)  # singular works too
+    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    assert participant(s, ana).solution_votes == {"fix-catalogue": 2, "hire-csrs": 1}
+    assert edit.votes_left(s, ana, "solutions") == 0
+    assert edit.total_votes(s, "solutions", "fix-catalogue") == 2
+    # Pains have their own budget.
+    assert edit.votes_left(s, ana, "pains") == 3
+    s = edit.cast_vote(s, ana, "pains", "on-hold", 3)
+    assert participant(s, ana).pain_votes == {"on-hold": 3}
+    assert edit.total_votes(s, "pains", "on-hold") == 3
+    # Take back: the dot is free again; the last one removes the entry.
+    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", -1)
+    assert participant(s, ana).solution_votes == {"fix-catalogue": 2}
+    assert edit.votes_left(s, ana, "solutions") == 1
+    # Taking back a dot that is not there changes nothing (and makes no undo step).
+    assert edit.cast_vote(s, ana, "solutions", "hire-csrs", -1) is s
+    assert m.reference_problems(s) == []
+
+
+def test_total_votes_adds_the_recorded_votes() -> None:
+    s, ana = voting_session()
+    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 5})[0]
+    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 2)
+    assert edit.total_votes(s, "solutions", "hire-csrs") == 7
+    by_id = {r.id: r for r in scoring.rank(s).solutions}
+    assert by_id["hire-csrs"].votes == 7  # the ranking's votes column is the same total
+    assert by_id["fix-catalogue"].votes == 0
+
+
+def test_over_budget_is_refused_with_a_clear_message() -> None:
+    s, ana = voting_session(budget=2)
+    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
+    with pytest.raises(EditError, match=r"^Ana has used all 2 votes on solutions; take one back first$"):
+        edit.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", -1)
+    with pytest.raises(EditError, match=r"^Ana has only 1 of 2 votes left on solutions$"):
+        edit.cast_vote(s, ana, "solutions", "hire-csrs", 2)
+    assert participant(s, ana).solution_votes == {"fix-catalogue": 1}  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nobody", "solutions", "fix-catalogue", 1), "no participant"),
+        (("ana", "solutions", "nothing", 1), "no solution"),
+        (("ana", "pains", "nothing", 1), "no pain"),
+        (("ana", "processes", "catalogue", 1), "votes go on solutions and pains"),
+        (("ana", "tables", "x", 1), "no such kind"),
+    ],
+)
+def test_bad_votes_are_refused(args: tuple, message: str) -> None:
+    s, _ = voting_session()
+    with pytest.raises(EditError, match=message):
+        edit.cast_vote(s, *args)
+
+
+def test_votes_left_and_total_votes_refuse_other_tables() -> None:
+    s, ana = voting_session()
+    with pytest.raises(EditError, match="votes go on solutions and pains"):
+        edit.votes_left(s, ana, "stages")
+    with pytest.raises(EditError, match="votes go on solutions and pains"):
+        edit.total_votes(s, "processes", "catalogue")
+    with pytest.raises(EditError, match="no participant"):
+        edit.votes_left(s, "nobody", "pains")
+
+
+def test_votes_survive_a_save_and_load(tmp_path: Path) -> None:
+    s, ana = voting_session(budget=5)
+    s, bo = edit.ensure_participant(s, "Bo")
+    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 4)
+    s = edit.cast_vote(s, bo.id, "pains", "wrong-part", 5)
+    path = tmp_path / "voted.toml"
+    store.save_session(path, s)
+    text = path.read_text("utf-8")
+    assert "vote_budget = 5\n" in text
+    assert 'solution_votes = { fix-catalogue = 4 }\n' in text
+    assert 'pain_votes = { wrong-part = 5 }\n' in text
+    loaded = store.load_session(path).session
+    assert loaded == s
+    assert edit.votes_left(loaded, ana, "solutions") == 1
+    assert store.dumps_session(loaded) == text
+
+
+def test_deleting_a_voted_item_removes_its_votes_and_undo_restores_them() -> None:
+    s, ana = voting_session()
+    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
+    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    s = edit.cast_vote(s, ana, "pains", "on-hold", 2)
+    history = edit.History(s)
+    history.apply("delete solution", edit.delete_item(history.session, "solutions", "fix-catalogue"))
+    assert participant(history.session, ana).solution_votes == {"hire-csrs": 1}
+    assert edit.votes_left(history.session, ana, "solutions") == 2  # the dots are given back
+    # Deleting a stage deletes its pains, and the dots on them.
+    history.apply("delete stage", edit.delete_item(history.session, "stages", "support"))
+    assert participant(history.session, ana).pain_votes == {}
+    assert m.reference_problems(history.session) == []
+    assert history.undo() == "delete stage"
+    assert participant(history.session, ana).pain_votes == {"on-hold": 2}
+    assert history.undo() == "delete solution"
+    assert history.session == s
+    assert participant(history.session, ana).solution_votes == {"fix-catalogue": 2, "hire-csrs": 1}
+    assert history.redo() == "delete solution"
+    assert participant(history.session, ana).solution_votes == {"hire-csrs": 1}
+
+
+def test_deleting_a_participant_is_clean() -> None:
+    s, ana = voting_session()
+    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 3)
+    s = edit.delete_item(s, "participants", ana)
+    assert s.participants == [] and edit.total_votes(s, "solutions", "fix-catalogue") == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The budget rule when loading a file
+
+
+def _with_participant(text: str, block: str) -> str:
+    return text + "\n" + block
+
+
+def test_a_hand_edited_file_over_budget_is_refused(tmp_path: Path) -> None:
+    text = store.dumps_session(workshop())
+    path = tmp_path / "over.toml"
+    path.write_text(
+        _with_participant(
+            text,
+            '[[participants]]\nid = "ana"\nname = "Ana"\n'
+            "solution_votes = { fix-catalogue = 3, hire-csrs = 1 }\npain_votes = { on-hold = 3 }\n",
+        ),
+        "utf-8",
+    )
+    with pytest.raises(SessionFileError) as info:
+        store.load_session(path)
+    assert info.value.problems == ["participants[ana].solution_votes: 4 votes, over the budget of 3"]
+    assert "participants[ana].solution_votes" in str(info.value)
+
+
+def test_the_budget_is_per_kind_and_follows_vote_budget(tmp_path: Path) -> None:
+    text = store.dumps_session(edit.update_info(workshop(), {"vote_budget": 4}))
+    ok = _with_participant(
+        text,
+        '[[participants]]\nid = "ana"\nname = "Ana"\n'
+        "solution_votes = { fix-catalogue = 3, hire-csrs = 1 }\npain_votes = { on-hold = 4 }\n",
+    )
+    session = store.parse_session(ok)  # 4 on solutions and 4 on pains: both within a budget of 4
+    assert store.dumps_session(session) == ok
+    over = ok.replace("pain_votes = { on-hold = 4 }", "pain_votes = { on-hold = 4, cant-tell = 1 }")
+    with pytest.raises(SessionFileError, match=r"participants\[ana\]\.pain_votes: 5 votes, over the budget of 4"):
+        store.parse_session(over)
+
+
+@pytest.mark.parametrize(
+    ("block", "problem"),
+    [
+        ('[[participants]]\nid = "ana"\nname = "Ana"\nsolution_votes = { nothing = 1 }\n',
+         "participants[ana].solution_votes: unknown solution 'nothing'"),
+        ('[[participants]]\nid = "ana"\nname = "Ana"\npain_votes = { nothing = 1 }\n',
+         "participants[ana].pain_votes: unknown pain 'nothing'"),
+        ('[[parking]]\nid = "x"\ntext = "Later"\nstage = "nowhere"\n', "parking[x].stage: unknown stage 'nowhere'"),
+        ('[[agenda]]\nstep = "pains"\n\n[[agenda]]\nstep = "pains"\n',
+         "agenda[pains]: the step 'pains' is listed twice"),
+    ],
+)
+def test_reference_problems_of_the_new_tables(block: str, problem: str) -> None:
+    with pytest.raises(SessionFileError) as info:
+        store.parse_session(store.dumps_session(workshop()) + "\n" + block)
+    assert problem in info.value.problems
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '[[participants]]\nid = "ana"\nname = "Ana"\nsolution_votes = { fix-catalogue = 0 }\n',
+        '[[participants]]\nid = "ana"\nname = "Ana"\nsolution_votes = { fix-catalogue = 100 }\n',
+        '[[participants]]\nid = "ana"\nname = ""\n',
+        '[[parking]]\nid = "x"\ntext = "Later"\nstatus = "done"\n',
+        '[[agenda]]\nstep = "lunch"\n',
+        '[[agenda]]\nstep = "pains"\nminutes = 0\n',
+        '[[agenda]]\nstep = "pains"\nminutes = 601\n',
+    ],
+)
+def test_bad_values_in_the_new_tables_are_refused(block: str) -> None:
+    with pytest.raises(SessionFileError):
+        store.parse_session(store.dumps_session(workshop()) + "\n" + block)
+
+
+@pytest.mark.parametrize("budget", ["0", "100", '"3"', "2.5"])
+def test_vote_budget_bounds(budget: str) -> None:
+    with pytest.raises(SessionFileError, match="vote_budget"):
+        store.parse_session(f"[session]\nvote_budget = {budget}\n")
+
+
+def test_older_files_without_the_new_tables_still_load() -> None:
+    old = (
+        "schema_version = 1\n\n[session]\ntitle = \"Old\"\n\n[scoring]\nhop_decay = 0.5\n\n"
+        '[[stages]]\nid = "s"\nname = "S"\n'
+    )
+    s = store.parse_session(old)
+    assert s.participants == [] and s.parking == [] and s.agenda == []
+    assert s.session.vote_budget == 3 and s.session.origin == "" and s.scoring.vote_weight == 0.0
+    assert [(a.step, a.minutes) for a in agenda_of(s)] == list(DEFAULT_AGENDA)
+    written = store.dumps_session(s)
+    assert "origin" not in written and "[[agenda]]" not in written and "[[participants]]" not in written
+
+
+# ---------------------------------------------------------------------------------------------
+# vote_weight
+
+
+def test_vote_weight_zero_leaves_the_ranking_unchanged() -> None:
+    plain = workshop()
+    s, ana = voting_session(budget=3)
+    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 3)
+    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 50})[0]
+    before = {r.id: (r.rank, r.score, r.quadrant) for r in scoring.rank(plain).solutions}
+    after = {r.id: (r.rank, r.score, r.quadrant) for r in scoring.rank(s).solutions}
+    assert after == before
+    assert {r.id: r.votes for r in scoring.rank(s).solutions} == {"hire-csrs": 53, "fix-catalogue": 0}
+
+
+def test_vote_weight_lifts_voted_solutions() -> None:
+    s, ana = voting_session(budget=3)
+    base = {r.id: r for r in scoring.rank(s).solutions}
+    assert [r.id for r in scoring.rank(s).solutions] == ["fix-catalogue", "hire-csrs"]
+    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 3)
+    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 17})[0]  # 20 votes in all
+    s = edit.update_scoring(s, {"vote_weight": 0.5})
+    ranking = scoring.rank(s)
+    by_id = {r.id: r for r in ranking.solutions}
+    assert by_id["hire-csrs"].votes == 20
+    assert by_id["hire-csrs"].score == pytest.approx(base["hire-csrs"].score * (1 + 0.5 * 20))
+    assert by_id["fix-catalogue"].score == pytest.approx(base["fix-catalogue"].score)  # no votes: unchanged
+    assert [r.id for r in ranking.solutions] == ["hire-csrs", "fix-catalogue"]
+    # The impact (and so the quadrant) is not what votes change.
+    assert by_id["hire-csrs"].impact == base["hire-csrs"].impact
+    assert by_id["hire-csrs"].quadrant == base["hire-csrs"].quadrant
+
+
+def test_vote_weight_does_not_lift_a_solution_that_reaches_nothing() -> None:
+    s, ana = voting_session()
+    s, _ = edit.add_item(s, "solutions", {"id": "pizza", "text": "Pizza for the team", "votes": 99})
+    s = edit.update_scoring(s, {"vote_weight": 10.0})
+    assert {r.id: r.score for r in scoring.rank(s).solutions}["pizza"] == 0.0
+
+
+@pytest.mark.parametrize("weight", [-0.1, 10.5])
+def test_vote_weight_bounds(weight: float) -> None:
+    with pytest.raises(edit.ItemError):
+        edit.update_scoring(workshop(), {"vote_weight": weight})
+
+
+# ---------------------------------------------------------------------------------------------
+# The parking lot
+
+
+def parked_session() -> m.Session:
+    s, _ = edit.add_item(workshop(), "parking", {"text": "Invoices should show the PO number", "stage": "order"})
+    s, _ = edit.add_item(s, "parking", {"text": "Loyalty scheme?"})
+    return s
+
+
+def test_park_a_point() -> None:
+    s = parked_session()
+    first, second = s.parking
+    assert (first.id, first.stage, first.status) == ("invoices-should-show-the-po", "order", "open")
+    assert (second.id, second.stage, second.status) == ("loyalty-scheme", None, "open")
+    with pytest.raises(EditError, match="unknown stage"):
+        edit.add_item(s, "parking", {"text": "x", "stage": "nowhere"})
+    with pytest.raises(edit.ItemError):
+        edit.add_item(s, "parking", {"text": "   "})
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "check"),
+    [
+        ("pains", "text", lambda item: item.stage == "order" and item.kind == "pain"),
+        ("processes", "name", lambda item: item.stage == "order" and item.owner is None),
+        ("solutions", "text", lambda item: item.targets == []),
+    ],
+)
+def test_convert_a_parked_point(table: str, field: str, check) -> None:
+    s = parked_session()
+    pid = s.parking[0].id
+    s2, item = edit.convert_parked(s, pid, table)
+    assert getattr(item, field) == "Invoices should show the PO number"
+    assert check(item)
+    assert m.find(s2, table, item.id) == item
+    assert m.find(s2, "parking", pid).status == "converted"  # type: ignore[union-attr]
+    assert m.reference_problems(s2) == []
+    with pytest.raises(EditError, match="already converted"):  # never two items from one point
+        edit.convert_parked(s2, pid, table)
+
+
+def test_convert_a_parked_point_without_a_stage() -> None:
+    s = parked_session()
+    pid = s.parking[1].id
+    with pytest.raises(EditError, match="choose a stage first") as info:
+        edit.convert_parked(s, pid, "pains")
+    assert info.value.field == "stage"
+    s2, pain = edit.convert_parked(s, pid, "pains", "support")  # the stage the room is at
+    assert pain.stage == "support"
+    s3, sol = edit.convert_parked(s, pid, "solutions")  # a solution needs no stage
+    assert sol.text == "Loyalty scheme?"
+    with pytest.raises(EditError, match="a pain, a process or a solution"):
+        edit.convert_parked(s, pid, "stages", "support")
+    with pytest.raises(EditError, match="no parked item"):
+        edit.convert_parked(s, "nothing", "pains")
+
+
+def test_a_long_parked_point_becomes_a_process_name_that_fits() -> None:
+    s, parked = edit.add_item(workshop(), "parking", {"text": "x" * 199 + " y" * 100, "stage": "find"})
+    s, proc = edit.convert_parked(s, parked.id, "processes")
+    assert len(proc.name) <= m.MAX_NAME  # type: ignore[attr-defined]
+
+
+def test_deleting_a_stage_keeps_its_parked_points() -> None:
+    s = parked_session()
+    s2 = edit.delete_item(s, "stages", "order")
+    assert [(p.text, p.stage) for p in s2.parking] == [
+        ("Invoices should show the PO number", None),
+        ("Loyalty scheme?", None),
+    ]
+    assert m.reference_problems(s2) == []
+    history = edit.History(s)
+    history.apply("delete stage", s2)
+    history.undo()
+    assert history.session.parking[0].stage == "order"
+
+
+def test_parking_round_trip(tmp_path: Path) -> None:
+    s = edit.update_item(parked_session(), "parking", "loyalty-scheme", {"status": "closed"})[0]
+    path = tmp_path / "parked.toml"
+    store.save_session(path, s)
+    text = path.read_text("utf-8")
+    assert text.endswith(
+        '\n[[parking]]\nid = "invoices-should-show-the-po"\ntext = "Invoices should show the PO number"\n'
+        'stage = "order"\nstatus = "open"\n\n[[parking]]\nid = "loyalty-scheme"\ntext = "Loyalty scheme?"\n'
+        'status = "closed"\n'
+    )
+    assert store.load_session(path).session == s
+
+
+# ---------------------------------------------------------------------------------------------
+# The agenda and its timer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_timer_counts_down_only_while_running() -> None:
+    clock = FakeClock()
+    timer = Timer(15 * 60, clock=clock)
+    assert not timer.running and timer.remaining() == 900
+    clock.advance(60)  # not started: nothing spent
+    assert timer.remaining() == 900
+    timer.start()
+    assert timer.running
+    clock.advance(90)
+    assert timer.elapsed() == 90 and timer.remaining() == 810
+    timer.start()  # starting again changes nothing
+    clock.advance(10)
+    assert timer.remaining() == 800
+    timer.pause()
+    assert not timer.running
+    clock.advance(500)  # paused: time does not count
+    assert timer.remaining() == 800
+    timer.pause()  # pausing again changes nothing
+    timer.toggle()
+    assert timer.running
+    clock.advance(100)
+    timer.toggle()
+    assert not timer.running and timer.remaining() == 700
+
+
+def test_timer_extend_and_overtime() -> None:
+    clock = FakeClock()
+    timer = Timer(60, clock=clock)
+    timer.start()
+    clock.advance(45)
+    timer.extend(5)  # five more minutes
+    assert timer.seconds == 360 and timer.remaining() == 315
+    clock.advance(315)
+    assert timer.remaining() == 0 and not timer.overtime
+    clock.advance(75.4)  # nothing stops at zero: overtime counts on, negative
+    assert timer.remaining() == pytest.approx(-75.4)
+    assert timer.overtime and timer.running
+    assert format_clock(timer.remaining()) == "-01:15"
+    timer.reset(20 * 60)
+    assert not timer.running and timer.remaining() == 1200 and not timer.overtime
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "00:00"),
+        (59.4, "00:59"),
+        (59.6, "01:00"),
+        (90, "01:30"),
+        (15 * 60, "15:00"),
+        (125 * 60 + 5, "125:05"),
+        (-1, "-00:01"),
+        (-0.4, "00:00"),  # rounds to zero: no "-00:00"
+        (-61, "-01:01"),
+    ],
+)
+def test_format_clock(seconds: float, shown: str) -> None:
+    assert format_clock(seconds) == shown
+
+
+def test_agenda_of_default() -> None:
+    agenda = agenda_of(m.Session())
+    assert [(a.step, a.minutes) for a in agenda] == [
+        ("persona", 15), ("stages", 20), ("pains", 30), ("processes", 30), ("solutions", 30), ("prioritise", 20),
+    ]
+    assert [a.step for a in agenda] == list(m.STEPS)
+    assert set(STEP_TITLES) == set(m.STEPS)
+    assert all(a.note == "" for a in agenda)
+
+
+def test_custom_agenda_round_trip(tmp_path: Path) -> None:
+    agenda = [
+        m.AgendaItem(step="stages", minutes=10),
+        m.AgendaItem(step="pains", minutes=45, note="Customer's words only"),
+        m.AgendaItem(step="prioritise", minutes=5),
+    ]
+    s = workshop().model_copy(update={"agenda": agenda})
+    assert m.reference_problems(s) == []
+    assert agenda_of(s) == agenda  # a step left out is skipped
+    path = tmp_path / "agenda.toml"
+    store.save_session(path, s)
+    text = path.read_text("utf-8")
+    # [[agenda]] comes first among the arrays.
+    assert text.index("[[agenda]]") < text.index("[[departments]]")
+    assert text.index("[scoring]") < text.index("[[agenda]]")
+    assert '[[agenda]]\nstep = "pains"\nminutes = 45\nnote = "Customer\'s words only"\n' in text
+    loaded = store.load_session(path).session
+    assert loaded == s and agenda_of(loaded) == agenda
+
+
+def test_duplicate_agenda_step_is_refused() -> None:
+    s = workshop().model_copy(update={"agenda": [m.AgendaItem(step="pains"), m.AgendaItem(step="pains", minutes=5)]})
+    assert m.reference_problems(s) == ["agenda[pains]: the step 'pains' is listed twice"]
+    with pytest.raises(SessionFileError, match="listed twice"):
+        store.parse_session(store.dumps_session(s))
+
+
+def test_set_timebox() -> None:
+    s = workshop()
+    s2 = set_timebox(s, "pains", 40)
+    # The default agenda becomes the session's own, with one step changed.
+    assert [(a.step, a.minutes) for a in s2.agenda] == [
+        (step, 40 if step == "pains" else minutes) for step, minutes in DEFAULT_AGENDA
+    ]
+    s3 = set_timebox(s2, "pains", 25, note="Keep it short")
+    assert [a for a in s3.agenda if a.step == "pains"] == [m.AgendaItem(step="pains", minutes=25, note="Keep it short")]
+    with pytest.raises(edit.ItemError):
+        set_timebox(s2, "pains", 0)
+    short = s.model_copy(update={"agenda": [m.AgendaItem(step="pains", minutes=20)]})
+    grown = set_timebox(short, "solutions", 10)
+    assert [(a.step, a.minutes) for a in grown.agenda] == [("pains", 20), ("solutions", 10)]
+    with pytest.raises(edit.ItemError):  # not a bare pydantic error
+        set_timebox(short, "lunch", 10)
+    with pytest.raises(edit.ItemError):
+        set_timebox(short, "solutions", 601)
+
+
+# ---------------------------------------------------------------------------------------------
+# Current state and future state
+
+
+def test_derive_future() -> None:
+    current = online()
+    future = derive_future(current, ONLINE)
+    info = future.session
+    assert info.state == "future" and info.origin == "online-ordering.toml"
+    assert info.title == "Online ordering — future state"
+    assert current.session.state == "current" and current.session.origin == ""  # the original is untouched
+    # Everything else is the same map.
+    for table in ("departments", "personas", "stages", "pains", "processes", "solutions"):
+        assert getattr(future, table) == getattr(current, table)
+    text = store.dumps_session(future)
+    assert 'origin = "online-ordering.toml"\n' in text
+    assert store.parse_session(text) == future
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Online ordering — current state", "Online ordering — future state"),
+        ("Onboarding", "Onboarding (future state)"),
+        ("Future of onboarding", "Future of onboarding"),
+        ("x" * 200, "x" * 185 + " (future state)"),
+    ],
+)
+def test_future_title(title: str, expected: str) -> None:
+    assert future_title(title) == expected
+    assert len(future_title(title)) <= m.MAX_NAME
+
+
+def test_derive_future_refuses_an_origin_that_cannot_be_stored() -> None:
+    with pytest.raises(EditError, match="cannot derive a future state") as info:
+        derive_future(workshop(), "x" * 201 + ".toml")
+    assert info.value.field == "origin"
+
+
+def future_of_online() -> tuple[m.Session, m.Session]:
+    """The example and a future state: two pains gone, one new, one emotion better, a fix done."""
+    current = online()
+    future = derive_future(current, ONLINE)
+    future = edit.delete_item(future, "pains", "on-hold")
+    future = edit.delete_item(future, "pains", "cant-tell-fit")
+    future = edit.set_emotion(future, "get-help", "technician", 1)
+    future = edit.update_item(future, "solutions", "fix-catalogue", {"status": "done"})[0]
+    future, _ = edit.add_item(future, "pains", {"id": "new-login", "stage": "place-order",
+                                                "text": "Now I have to log in to see my price."})
+    return current, future
+
+
+def test_compare_lists_what_changed() -> None:
+    current, future = future_of_online()
+    result = compare(current, future)
+    assert result.removed == ("cant-tell-fit", "on-hold")  # in the current state's order
+    assert result.added == ("new-login",)
+    assert [(c.stage, c.persona, c.before, c.after) for c in result.emotion] == [("get-help", "technician", -2, 1)]
+    assert result.emotion[0].stage_name == "Get help / call customer service"
+    assert result.emotion[0].persona_name == "Field technician"
+    meant = dict(result.meant_to_remove)
+    # The catalogue fix (done now) reaches both removed pains: it was meant to remove them.
+    assert meant["fix-catalogue"] == ("cant-tell-fit", "on-hold")
+    # The example's solutions already done or under way are listed too: both reach "on hold".
+    assert meant == {
+        "fix-catalogue": ("cant-tell-fit", "on-hold"),
+        "ship-date-tracking": ("on-hold",),
+        "po-on-invoice": ("on-hold",),
+    }
+    assert [sol for sol, _ in result.meant_to_remove] == ["fix-catalogue", "ship-date-tracking", "po-on-invoice"]
+
+
+def test_compare_a_session_with_itself_changes_nothing() -> None:
+    current = online()
+    result = compare(current, current)
+    assert result.removed == () and result.added == () and result.emotion == ()
+    assert all(pains == () for _, pains in result.meant_to_remove)
+
+
+def test_compare_sees_stages_that_only_one_side_has() -> None:
+    current = workshop()
+    future = edit.delete_item(current, "stages", "find")
+    future, _ = edit.add_item(future, "stages", {"id": "self-serve", "name": "Self-serve portal",
+                                                 "emotion": {"buyer": 2}})
+    result = compare(current, future)
+    assert result.removed == ("cant-tell",)
+    assert [(c.stage, c.persona, c.before, c.after) for c in result.emotion] == [
+        ("find", "buyer", -1, None),
+        ("self-serve", "buyer", None, 2),
+    ]
+    assert result.emotion[1].stage_name == "Self-serve portal"
+
+
+def test_cli_future_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "online-ordering.toml"
+    shutil.copyfile(ONLINE, source)
+    code, out, err = run_main(capsys, "future", str(source))
+    assert (code, err) == (0, "")
+    target = tmp_path / "online-ordering-future.toml"
+    assert out == f"{target}\n"
+    derived = store.load_session(target).session
+    assert derived == derive_future(online(), source)
+    # Never overwrites, and a future state is not derived again.
+    code, _, err = run_main(capsys, "future", str(source))
+    assert code == 1 and "already exists" in err and "Traceback" not in err
+    code, _, err = run_main(capsys, "future", str(target), "-o", str(tmp_path / "again.toml"))
+    assert code == 1 and "already a future-state session" in err
+    code, _, err = run_main(capsys, "future", str(source), "-o", str(source))
+    assert code == 1 and "session file itself" in err
+    assert source.read_bytes() == ONLINE.read_bytes()
+    code, out, _ = run_main(capsys, "future", str(source), "-o", str(tmp_path / "plan.toml"))
+    assert code == 0 and out == f"{tmp_path / 'plan.toml'}\n"
+    code, _, err = run_main(capsys, "future", str(tmp_path / "missing.toml"))
+    assert code == 1 and "no such file" in err
+
+    _, future = future_of_online()
+    loaded = store.load_session(target)
+    store.save_session(target, future, loaded.fingerprint)
+    code, out, err = run_main(capsys, "compare", str(source), str(target), "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [p["id"] for p in data["removed"]] == ["cant-tell-fit", "on-hold"]
+    assert data["removed"][1]["stage_name"] == "Get help / call customer service"
+    assert [p["id"] for p in data["added"]] == ["new-login"]
+    assert data["emotion"] == [{"stage": "get-help", "stage_name": "Get help / call customer service",
+                                "persona": "technician", "persona_name": "Field technician",
+                                "before": -2, "after": 1}]
+    fix = data["meant_to_remove"][0]
+    assert (fix["id"], fix["status"]) == ("fix-catalogue", "done")
+    assert [p["id"] for p in fix["pains"]] == ["cant-tell-fit", "on-hold"]
+
+    code, out, _ = run_main(capsys, "compare", str(source), str(target), "--format", "md")
+    assert code == 0
+    assert "## Pains removed (2)" in out and "## Pains added (1)" in out and "## Emotion changes (1)" in out
+    assert "| Get help / call customer service | Field technician | -2 | +1 |" in out
+    code, out, _ = run_main(capsys, "compare", str(source), str(target))
+    assert code == 0
+    for words in ("Pains removed (2)", "Pains added (1)", "Emotion changes (1)", "Field technician", "done",
+                  "I can't tell whether this part fits my machine."):
+        assert words in out
+    code, out, err = run_main(capsys, "compare", str(target), str(source), "--format", "json")  # swapped
+    assert code == 0 and [p["id"] for p in json.loads(out)["added"]] == ["cant-tell-fit", "on-hold"]
+    assert f"note: {target} is marked as a future-state session" in err
+    assert f"note: {source} is marked as a current-state session" in err
+    code, _, err = run_main(capsys, "compare", str(source), str(tmp_path / "missing.toml"))
+    assert code == 1 and "no such file" in err
+    code, _, err = run_main(capsys, "compare", str(source))
+    assert code == 2 and "usage: cjmtui compare" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# Friction per stage
+
+
+def test_stage_friction_on_the_online_ordering_example() -> None:
+    rows = stage_friction(online())
+    assert [r.stage for r in rows] == [s.id for s in online().stages]
+    by_id = {r.stage: r for r in rows}
+    # "Find the right part": pains cant-tell-fit 5×5, photos-dont-match 4×3, phone-filters 3×4 (the
+    # diagrams gain does not count). Departments: owners ecommerce and it; its processes are owned
+    # by it (web-platform) and ecommerce (catalogue). Handoffs: web-platform (it) feeds order-form
+    # (ecommerce) and order-entry (order-mgmt); catalogue (ecommerce) feeds search-feed and
+    # order-form (ecommerce: no handoff) and call-handling (customer-service). The catalogue
+    # reaches, within 4 hops, every pain but no-contract-price and no-ship-date: 15 of 17.
+    find = by_id["find-product"]
+    assert find.name == "Find the right part"
+    assert (find.pains, find.pain_weight, find.departments, find.handoffs) == (3, 25 + 12 + 12, 2, 1 + 2)
+    assert (find.top_process, find.top_reach) == ("catalogue", 15)
+    # "Get help": on-hold 5×4, explain-again 4×3, where-is-my-order 3×4. Customer Service owns the
+    # stage and call handling, which feeds returns-processing (Customer Service too): no handoff.
+    # Call handling reaches on-hold and explain-again (0 hops), returns-by-phone (1), slow-refund (2).
+    helpdesk = by_id["get-help"]
+    assert (helpdesk.pains, helpdesk.pain_weight, helpdesk.departments, helpdesk.handoffs) == (3, 20 + 12 + 12, 1, 0)
+    assert (helpdesk.top_process, helpdesk.top_reach) == ("call-handling", 4)
+
+
+def test_stage_friction_for_one_persona() -> None:
+    rows = {r.stage: r for r in stage_friction(online(), "procurement")}
+    # Procurement is not listed on any pain of "Find the right part".
+    assert (rows["find-product"].pains, rows["find-product"].pain_weight) == (0, 0)
+    # At "Get help" all three pains list procurement; call handling reaches on-hold, explain-again
+    # and slow-refund (returns-by-phone does not list procurement).
+    assert (rows["get-help"].pains, rows["get-help"].pain_weight) == (3, 44)
+    assert (rows["get-help"].top_process, rows["get-help"].top_reach) == ("call-handling", 3)
+    # The departments and handoffs are the organisation's, whoever the persona.
+    assert rows["find-product"].handoffs == 3 and rows["find-product"].departments == 2
+
+
+def test_stage_friction_edge_cases() -> None:
+    assert stage_friction(m.Session()) == []
+    s = m.Session(stages=[m.Stage(id="s", name="S")])
+    (row,) = stage_friction(s)
+    assert (row.pains, row.pain_weight, row.departments, row.handoffs, row.top_process, row.top_reach) == (
+        0, 0, 0, 0, None, 0,
+    )
+
+
+def test_cli_friction(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(capsys, "friction", str(ONLINE), "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["persona"] is None
+    assert data["stages"] == export.friction_json_data(online())
+    find = next(r for r in data["stages"] if r["stage"] == "find-product")
+    assert find == {"stage": "find-product", "name": "Find the right part", "pains": 3, "pain_weight": 49,
+                    "departments": 2, "handoffs": 3, "top_process": "catalogue",
+                    "top_process_name": "Maintain the online catalogue & product data", "top_reach": 15}
+    code, out, _ = run_main(capsys, "friction", str(ONLINE), "--format", "csv", "--persona", "Procurement officer")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert list(rows[0]) == list(export.FRICTION_COLUMNS)
+    assert {r["stage"]: (r["pains"], r["pain_weight"]) for r in rows}["get-help"] == ("3", "44")
+    code, out, _ = run_main(capsys, "friction", str(ONLINE), "--format", "md")
+    assert code == 0 and "| 2 | Find the right part | 3 | 49 | 2 | 3 |" in out
+    code, out, _ = run_main(capsys, "friction", str(ONLINE))
+    assert code == 0 and "Find the right part" in out and "(15 pains)" in out
+    code, _, err = run_main(capsys, "friction", str(ONLINE), "--persona", "nobody")
+    assert code == 1 and "no persona 'nobody'" in err
+    code, _, err = run_main(capsys, "friction", str(ONLINE), "--format", "xml")
+    assert code == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The persona lens: the CLI ranks exactly as the app's lens does
+
+
+@pytest.mark.parametrize("persona", [p.id for p in online().personas])
+def test_rank_persona_matches_the_lens(capsys: pytest.CaptureFixture[str], persona: str) -> None:
+    session = online()
+    lens = scoring.rank(session, persona)  # what the app's persona lens shows
+    code, out, err = run_main(capsys, "rank", str(ONLINE), "--persona", persona, "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["persona"] == persona
+    assert [s["id"] for s in data["solutions"]] == [s.id for s in lens.solutions]
+    assert [s["score"] for s in data["solutions"]] == [round(s.score, 3) for s in lens.solutions]
+    assert [s["votes"] for s in data["solutions"]] == [s.votes for s in lens.solutions]
+    assert [p["id"] for p in data["processes"]] == [p.id for p in lens.processes]
+    # By name too, and the lens really is a different view from the whole room's.
+    name = next(p.name for p in session.personas if p.id == persona)
+    code, out_by_name, _ = run_main(capsys, "rank", str(ONLINE), "--persona", name, "--format", "json")
+    assert code == 0 and out_by_name == out
+    whole = scoring.rank(session)
+    assert [s.score for s in whole.solutions] != [s.score for s in lens.solutions]
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports: votes, friction, the open parking lot
+
+
+def room_session() -> m.Session:
+    """The example with votes, a vote weight, and three parked points (one closed)."""
+    s = online()
+    s, ana = edit.ensure_participant(s, "Ana")
+    s = edit.cast_vote(s, ana.id, "solutions", "hire-csrs", 3)
+    s = edit.cast_vote(s, ana.id, "pains", "on-hold", 2)
+    s, _ = edit.add_item(s, "parking", {"id": "sms", "text": "=SMS when shipped | [x](y)", "stage": "delivery"})
+    s, _ = edit.add_item(s, "parking", {"id": "loyalty", "text": "Loyalty scheme?"})
+    s, _ = edit.add_item(s, "parking", {"id": "done", "text": "Old idea", "status": "closed"})
+    return s
+
+
+def test_json_export_has_votes_friction_and_parking() -> None:
+    s = room_session()
+    ranking = scoring.rank(s)
+    data = json.loads(export.export_json(s, ranking))
+    assert {"solutions", "processes", "persona", "median_impact", "session", "friction", "parking"} <= set(data)
+    votes = {sol["id"]: sol["votes"] for sol in data["solutions"]}
+    assert votes["hire-csrs"] == 4 + 3 and votes == {r.id: r.votes for r in ranking.solutions}
+    assert data["friction"] == export.friction_json_data(s)
+    assert len(data["friction"]) == len(s.stages)
+    assert data["parking"] == [
+        {"id": "sms", "text": "=SMS when shipped | [x](y)", "stage": "delivery", "stage_name": "Delivery"},
+        {"id": "loyalty", "text": "Loyalty scheme?", "stage": None, "stage_name": None},
+    ]
+    assert store.session_from_data(data["session"], "json") == s
+    # For one persona, the friction follows the lens.
+    lens = json.loads(export.export_json(s, scoring.rank(s, "procurement")))
+    assert lens["friction"] == export.friction_json_data(s, "procurement")
+
+
+def test_markdown_export_has_votes_friction_and_parking() -> None:
+    s = edit.update_scoring(room_session(), {"vote_weight": 0.1})
+    ranking = scoring.rank(s)
+    text = export.export_markdown(s, ranking)
+    ranked = text[text.index("## Quick wins, ranked") : text.index("### Why this rank")]
+    assert "| # | Solution | Score | Impact | Effort | Stages | Quadrant | Votes |" in ranked
+    hire = next(r for r in ranking.solutions if r.id == "hire-csrs")
+    assert f"| {hire.rank} | Hire more customer service representatives | {export.fmt_number(hire.score)} |" in ranked
+    assert ranked.count(f"| {hire.votes} |") >= 1
+    # The "why" line states the votes factor, so its arithmetic stays true.
+    assert f"÷ effort 4 × votes factor {export.fmt_number(1 + 0.1 * hire.votes)} ({hire.votes} votes)" in text
+    friction = text[text.index("## Friction by stage") : text.index("## The map")]
+    assert "| 2 | Find the right part | 3 | 49 | 2 | 3 | Maintain the online catalogue &amp; product data (15 pains) |" in friction
+    parking = text[text.index("## Parking lot (open)") :]
+    assert "- \\=SMS when shipped \\| \\[x\\](y) (stage: Delivery)" in parking
+    assert "- Loyalty scheme?" in parking and "Old idea" not in parking
+    assert "- **Dot voting:** 1 participants, 3 dots each on solutions and on pains" in text
+    # The map's pains show their dots.
+    assert "| pain | I was on hold for 25 minutes just to ask whether the part fits. |" in text
+    on_hold = next(line for line in text.splitlines() if "I was on hold for 25 minutes" in line and "5 × 4" in line)
+    assert on_hold.endswith("| 2 |")
+
+
+def test_markdown_export_without_parking() -> None:
+    s = online()
+    text = export.export_markdown(s, scoring.rank(s))
+    assert "## Parking lot (open)\n\nNothing open in the parking lot.\n" in text
+    assert "Dot voting" not in text
+
+
+def test_csv_map_has_votes_friction_and_parking() -> None:
+    s = room_session()
+    rows = list(csv.DictReader(io.StringIO(export.export_csv_map(s), newline="")))
+    assert list(rows[0]) == list(export.CSV_MAP_COLUMNS)
+    pains = [r for r in rows if r["kind"] in ("pain", "gain")]
+    parked = [r for r in rows if r["kind"] == "parked"]
+    assert len(pains) == len(s.pains) and rows[len(pains):] == parked  # parked points last
+    on_hold = next(r for r in pains if r["id"] == "on-hold")
+    assert on_hold["votes"] == "2"
+    assert (on_hold["stage_pains"], on_hold["stage_pain_weight"], on_hold["stage_departments"],
+            on_hold["stage_handoffs"]) == ("3", "44", "1", "0")
+    assert all(r["votes"] == "0" for r in pains if r["id"] != "on-hold")
+    assert [(r["id"], r["stage"], r["text"]) for r in parked] == [
+        ("sms", "Delivery", "'=SMS when shipped | [x](y)"),  # never a formula
+        ("loyalty", "", "Loyalty scheme?"),
+    ]
+    assert parked[0]["stage_pains"] == "3" and parked[1]["stage_pains"] == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Random sessions: the new tables round-trip, and stay within the budget
+
+
+@CORE
+@given(sessions())
+def test_random_sessions_with_the_new_tables_round_trip(session: m.Session) -> None:
+    assert m.reference_problems(session) == []
+    for person in session.participants:
+        assert sum(person.solution_votes.values()) <= session.session.vote_budget
+        assert sum(person.pain_votes.values()) <= session.session.vote_budget
+    text = store.dumps_session(session)
+    back = store.parse_session(text)
+    assert back == session
+    assert store.dumps_session(back) == text
+
+
+@CORE
+@given(sessions(plain=True), st.data())
+def test_random_votes_never_break_the_budget(session: m.Session, data: st.DataObject) -> None:
+    if not session.participants or not session.solutions:
+        return
+    person = data.draw(st.sampled_from(session.participants))
+    sol = data.draw(st.sampled_from(session.solutions))
+    delta = data.draw(st.integers(-5, 5))
+    try:
+        after = edit.cast_vote(session, person.id, "solutions", sol.id, delta)
+    except EditError as exc:
+        assert delta > edit.votes_left(session, person.id, "solutions")
+        assert "vote" in str(exc)
+        return
+    assert m.reference_problems(after) == []
+    assert edit.votes_left(after, person.id, "solutions") >= 0
+    expected = max(0, person.solution_votes.get(sol.id, 0) + delta)
+    assert participant(after, person.id).solution_votes.get(sol.id, 0) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile text in the new commands: shown literally, never acting on the terminal
+
+
+HOSTILE = ["\x1b]0;pwned\x07", "[bold]x[/]", "=cmd|' /C calc'!A0", "two\nlines", "\u202eevil", "<b>|x|</b>"]
+
+
+def hostile_pair(tmp_path: Path) -> tuple[Path, Path]:
+    s = m.Session(session=m.SessionInfo(title="\x1b[2J[red]Evil[/]"))
+    s, _ = edit.add_item(s, "personas", {"id": "p", "name": "\x1b[31mPersona|x"})
+    for i, text in enumerate(HOSTILE):
+        s, _ = edit.add_item(s, "stages", {"id": f"s{i}", "name": text, "emotion": {"p": -1}})
+        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": f"s{i}", "name": text})
+        s, _ = edit.add_item(s, "pains", {"id": f"pa{i}", "stage": f"s{i}", "text": text, "caused_by": [f"pr{i}"]})
+        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "status": "done"})
+        s, _ = edit.add_item(s, "parking", {"id": f"pk{i}", "text": text, "stage": f"s{i}"})
+    current = tmp_path / "evil.toml"
+    store.save_session(current, s)
+    future = derive_future(s, current)
+    for i in range(0, len(HOSTILE), 2):
+        future = edit.delete_item(future, "pains", f"pa{i}")
+        future = edit.set_emotion(future, f"s{i + 1}", "p", 2)
+    future_path = tmp_path / "evil-future.toml"
+    store.save_session(future_path, future)
+    return current, future_path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["friction", "{c}"],
+        ["friction", "{c}", "--format", "md"],
+        ["friction", "{c}", "--format", "csv"],
+        ["friction", "{c}", "--format", "json"],
+        ["compare", "{c}", "{f}"],
+        ["compare", "{c}", "{f}", "--format", "md"],
+        ["compare", "{c}", "{f}", "--format", "json"],
+        ["export", "{c}", "--format", "md"],
+        ["export", "{c}", "--format", "csv-map"],
+        ["export", "{c}", "--format", "json"],
+    ],
+)
+def test_new_outputs_are_safe(capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]) -> None:
+    current, future = hostile_pair(tmp_path)
+    code, out, err = run_main(capsys, *(a.format(c=current, f=future) for a in argv))
+    assert (code, err) == (0, "")
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    if "--format" not in argv or argv[-1] == "md":
+        assert "Evil" in out
+    if argv[-1] == "json":
+        json.loads(out)
+    if argv[-1] in ("csv", "csv-map"):
+        rows = list(csv.reader(io.StringIO(out, newline="")))
+        assert len({len(r) for r in rows}) == 1
+        assert not any(cell.startswith(("=", "+", "@")) for r in rows[1:] for cell in r)
+    if argv[-1] == "md" and argv[0] == "export":
+        parking = out[out.index("## Parking lot (open)") :]
+        assert "- \\[bold\\]x\\[/\\]" in parking and "- &lt;b&gt;\\|x\\|&lt;/b&gt;" in parking
