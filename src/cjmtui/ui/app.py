@@ -97,7 +97,7 @@ class CjmApp(App[int]):
         ("Redo", "redo", "Redo what was undone"),
         ("Save now", "save", "Write the session file now (it also saves by itself)"),
         ("Save as…", "save_as", "Save to a new file and continue there"),
-        ("Export ranked quick wins…", "export", "Write md/csv/json"),
+        ("Export ranked quick wins…", "export", "Write md, html (a one-file report), csv or json"),
         ("Copy ranked list as Markdown", "copy_ranking", "To the clipboard (OSC 52 works over SSH)"),
         ("Quick capture", "capture", "Add notes on this screen, one per Enter"),
         ("Park an off-topic point", "park", "To the parking lot, with the current stage"),
@@ -803,6 +803,10 @@ class CjmApp(App[int]):
             return export_csv(self.session, ranking)
         if fmt == "json":
             return export_json(self.session, ranking)
+        if fmt == "html":
+            from ..core.report import export_html
+
+            return export_html(self.session, ranking)
         raise ExportError(f"unknown format {fmt!r}")
 
     def action_export(self) -> None:

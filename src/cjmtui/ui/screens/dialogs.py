@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ..text import plain
 
-EXPORT_FORMATS = ("md", "csv", "json")
+EXPORT_FORMATS = ("md", "html", "csv", "json")
 
 
 class ExportDialog(ModalScreen[tuple[str, str] | None]):
@@ -33,7 +33,7 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Export the ranked quick wins and the map", classes="form-title")
+            yield Static("Export the ranked quick wins and the map (html: a one-file report that prints)", classes="form-title")
             yield Label("Format")
             yield Select([(Text(f), f) for f in self.formats], value=self.formats[0], allow_blank=False, id="export-format")
             yield Label("File name (written in the session's folder)")

@@ -35,7 +35,7 @@ class SummaryScreen(WorkshopScreen):
     QUESTION = "Which changes remove the most pain downstream for the least effort? Upstream quick wins first."
     BINDINGS = [
         Binding("v", "next_view", "View", id="summary.view", tooltip="Ranking → matrix → root causes"),
-        Binding("x", "export", "Export", id="summary.export", tooltip="Write the ranked list to a file (md, csv, json)"),
+        Binding("x", "export", "Export", id="summary.export", tooltip="Write the ranked list to a file (md, html, csv, json)"),
         Binding("y", "copy", "Copy list", id="summary.copy", tooltip="Copy the ranked list as Markdown (OSC 52)"),
     ]
 
