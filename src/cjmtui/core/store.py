@@ -231,8 +231,9 @@ def _fsync_dir(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` atomically. On failure the old file is untouched.
 
-    With ``exclusive``, the file must not exist yet: it is created with a hard link, which
-    fails (:class:`ConflictError`) if another process created the name in the meantime.
+    With ``exclusive``, the file must not exist yet: it is created with a hard link (or, where
+    there are none, an ``O_EXCL`` placeholder), which fails (:class:`ConflictError`) if another
+    process created the name in the meantime.
     """
     folder = path.parent if str(path.parent) else Path(".")
     fd = -1
@@ -251,11 +252,10 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
         else:
             os.chmod(tmp, 0o666 & ~_UMASK)
         if exclusive:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise ConflictError(f"{path}: already exists; choose another name") from None
-            os.unlink(tmp)
+            _create_exclusive(tmp, path)
+            created, tmp = tmp, ""
+            with contextlib.suppress(OSError):  # saved already: a leftover link is harmless
+                os.unlink(created)
         else:
             if backup and path.exists():
                 _keep_backup(path)
@@ -272,6 +272,31 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
                 os.unlink(tmp)
 
 
+def _create_exclusive(tmp: str, path: Path) -> None:
+    """Give the finished ``tmp`` the name ``path``, failing if that name exists already."""
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise ConflictError(f"{path}: already exists; choose another name") from None
+    except OSError:
+        pass  # no hard links here (FAT, exFAT, some network shares): reserve the name instead
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise ConflictError(f"{path}: already exists; choose another name") from None
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # the empty placeholder we made, never someone's file
+        raise
+
+
+# ".NAME.<pid>.<random>.tmp" (write_atomic) and ".NAME.bak.<pid>.tmp" (_keep_backup)
+_TEMP_REST = re.compile(r"(?:bak\.)?(\d+)\.(?:[A-Za-z0-9_]+\.)?tmp")
+
+
 def clean_stale_temp_files(path: Path) -> list[Path]:
     """Remove temp files a killed cjmtui left beside ``path`` (their process is gone).
 
@@ -285,9 +310,12 @@ def clean_stale_temp_files(path: Path) -> list[Path]:
     except OSError:
         return removed
     for tmp in candidates:
-        rest = tmp.name[len(path.name) + 2 :].removeprefix("bak.")  # "<pid>.<random>.tmp"
-        pid_text = rest.split(".", 1)[0]
-        pid = int(pid_text) if pid_text.isdigit() else -1
+        # Only our own temp names: ".a.toml.x.toml.<pid>.<random>.tmp" belongs to another
+        # session (``x.toml`` of ``a.toml.x.toml``), and may be its save in progress.
+        match = _TEMP_REST.fullmatch(tmp.name[len(path.name) + 2 :])
+        if match is None:
+            continue
+        pid = int(match.group(1))
         if pid == os.getpid() or _pid_alive(pid):
             continue
         with contextlib.suppress(OSError):

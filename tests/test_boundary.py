@@ -1,0 +1,60 @@
+"""The headless core never imports Textual: scripts, the CLI and tests stay fast and UI-free."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import cjmtui
+
+PACKAGE = Path(cjmtui.__file__).parent
+UI = PACKAGE / "ui"
+
+CHECK = r"""
+import importlib, importlib.util, pkgutil, sys
+import cjmtui, cjmtui.core
+names = ["cjmtui", "cjmtui.core"]
+for info in pkgutil.walk_packages(cjmtui.core.__path__, "cjmtui.core."):
+    importlib.import_module(info.name)
+    names.append(info.name)
+if importlib.util.find_spec("cjmtui.cli") is not None:
+    importlib.import_module("cjmtui.cli")
+    names.append("cjmtui.cli")
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print(len(names), ",".join(names))
+print("TEXTUAL:" + ",".join(loaded))
+"""
+
+
+def test_importing_the_core_and_cli_does_not_import_textual():
+    result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    count, names = result.stdout.splitlines()[0].split(" ", 1)
+    # The walk really found the core modules (an empty walk would pass vacuously).
+    for expected in ("cjmtui.core.model", "cjmtui.core.store", "cjmtui.core.edit", "cjmtui.core.scoring"):
+        assert expected in names.split(",")
+    assert result.stdout.splitlines()[1] == "TEXTUAL:", f"textual imported by: {names}"
+
+
+IMPORT_TEXTUAL = re.compile(r"^\s*(import\s+textual\b|from\s+textual\b)", re.MULTILINE)
+
+
+def test_no_module_outside_ui_imports_textual():
+    offenders = []
+    files = [p for p in PACKAGE.rglob("*.py") if UI not in p.parents]
+    assert any(p.name == "model.py" for p in files)
+    for path in files:
+        if IMPORT_TEXTUAL.search(path.read_text("utf-8")):
+            offenders.append(str(path.relative_to(PACKAGE)))
+    assert offenders == []
+
+
+def test_the_checks_would_catch_an_import(tmp_path):
+    # The pattern sees the forms people write; an import inside a function counts too.
+    for line in ["import textual", "from textual.app import App", "    from textual import on",
+                 "import textual.widgets as w"]:
+        assert IMPORT_TEXTUAL.search(f"x = 1\n{line}\n")
+    for line in ["import textuality", "# see textual docs", "s = 'from textual'"]:
+        assert not IMPORT_TEXTUAL.search(f"x = 1\n{line}\n")
