@@ -210,3 +210,14 @@ def test_adding_an_item_only_adds_lines(session):
     removed, added = _changed_lines(dumps_session(session), dumps_session(grown))
     assert removed == []
     assert "[[pains]]" in added and 'id = "zz-new"' in added
+
+
+def test_a_number_is_not_a_date():
+    import pytest as _pytest
+
+    from cjmtui.core.errors import SessionFileError as _Err
+    from cjmtui.core.store import parse_session as _parse
+
+    with _pytest.raises(_Err, match=r"session\.date"):
+        _parse('[session]\ntitle = "x"\ndate = 1700000000\n')
+    assert str(_parse('[session]\ntitle = "x"\ndate = "2026-11-22"\n').session.date) == "2026-11-22"

@@ -486,3 +486,33 @@ def test_sessions_dir_precedence(tmp_path, monkeypatch):
     monkeypatch.delenv("CJMTUI_SESSIONS")
     (tmp_path / "sessions").mkdir()
     assert store.sessions_dir() == Path("sessions")
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    import os as _os
+
+    from cjmtui.core.errors import SessionFileError as _Err
+    from cjmtui.core.store import load_session as _load
+
+    fifo = tmp_path / "pipe.toml"
+    _os.mkfifo(fifo)
+    with pytest.raises(_Err, match="not a regular file"):
+        _load(fifo)
+
+
+def test_a_second_instance_leaves_the_first_ones_lock_in_place(tmp_path):
+    import json as _json
+    import os as _os
+
+    from cjmtui.core.store import SessionLock as _Lock
+    from cjmtui.core.store import lock_path as _lock_path
+    from cjmtui.core.store import read_lock as _read
+
+    path = tmp_path / "s.toml"
+    path.write_text("")
+    first = {"pid": _os.getppid(), "host": __import__("socket").gethostname(), "started": "earlier"}
+    _lock_path(path).write_text(_json.dumps(first))
+    second = _Lock(path)
+    assert second.acquire() is not None, "the second instance is told who else has it open"
+    second.release()
+    assert _read(path) is not None and _read(path).pid == _os.getppid(), "the first one's lock survives"

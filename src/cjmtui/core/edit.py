@@ -333,8 +333,8 @@ class History:
         return self._session
 
     def apply(self, label: str, session: Session) -> Session:
-        if session is self._session:
-            return session
+        if session is self._session or session == self._session:
+            return self._session  # nothing changed: no undo step that would seem to do nothing
         self._undo.append((label, self._session))
         del self._undo[: -self.limit]
         self._redo.clear()

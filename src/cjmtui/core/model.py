@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION = 1
 
@@ -73,6 +73,18 @@ Rating = Annotated[int, Field(ge=1, le=5)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 
 
+def _date_or_iso(value: object) -> object:
+    # A TOML date, or "YYYY-MM-DD" (JSON exports); never a number read as a Unix timestamp.
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("must be a date like 2026-11-22")
+
+
 class Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=False)
 
@@ -82,7 +94,7 @@ class SessionInfo(Item):
     journey: Journey = "other"
     state: State = "current"
     facilitator: Line = ""
-    date: Annotated[dt.date | None, Field(strict=False)] = None  # TOML date or "YYYY-MM-DD"
+    date: Annotated[dt.date | None, BeforeValidator(_date_or_iso)] = None  # TOML date or "YYYY-MM-DD"
     vote_budget: int = Field(default=3, ge=1, le=99)  # dots per participant, per kind (pains, solutions)
     origin: Line = ""  # a future-state session: the file name of the current state it came from
 

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import socket
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -65,9 +66,10 @@ def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
     if isinstance(version, bool) or not isinstance(version, int):
         raise SessionFileError(source, f"schema_version: must be a whole number, not {version!r}")
     if version > SCHEMA_VERSION:
+        shown = str(version) if version < 10**6 else "(a huge number)"
         raise SessionFileError(
             source,
-            f"schema_version {_short(version)} was written by a newer cjmtui; this version reads up to "
+            f"schema_version {shown} was written by a newer cjmtui; this version reads up to "
             f"{SCHEMA_VERSION}. Upgrade cjmtui to open it.",
         )
     if version < 1:
@@ -169,6 +171,8 @@ def decode(data: bytes, source: str) -> str:
 def read_bytes(path: Path) -> bytes:
     source = str(path)
     try:
+        if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
+            raise SessionFileError(source, "not a regular file (a pipe or a device?); not a session file")
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
@@ -459,6 +463,8 @@ class SessionLock:
             "host": socket.gethostname(),
             "started": dt.datetime.now().isoformat(timespec="seconds"),
         }
+        if self.other is not None:
+            return self.other  # theirs stays: when we leave, their lock must still say they are here
         with contextlib.suppress(OSError, SaveError):
             write_atomic(lock_path(self.path), json.dumps(info).encode(), backup=False)
             self._held = True
