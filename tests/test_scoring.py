@@ -360,3 +360,19 @@ def test_graph_ignores_gains_and_filters_persona():
     assert isinstance(g.causes["catalogue"][0], Pain)
     assert g.distances(["catalogue"]) == {"catalogue": 0, "order-entry": 1, "call-handling": 2}
     assert g.distances(["ghost"]) == {}
+
+
+@CORE
+@given(sessions())
+def test_fast_summary_agrees_with_the_breakdown(session):
+    """Ranking uses set-based summaries; the "why this rank" rows must tell the same story."""
+    from cjmtui.core.scoring import Graph
+
+    graph = Graph(session)
+    for sol in session.solutions:
+        impact, stages, count = graph.summary(sol.targets)
+        full_impact, full_stages, reached = graph.reach(sol.targets)
+        assert impact == pytest.approx(full_impact, rel=1e-9, abs=1e-9)
+        assert stages == full_stages and count == len(reached)
+    for row in rank(session).solutions:
+        assert row.pains_reached == len(row.reached)

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 from statistics import median
 
 from .model import Pain, Session
@@ -34,8 +36,9 @@ THANKLESS = "thankless"
 QUADRANTS = (QUICK_WIN, MAJOR_PROJECT, FILL_IN, THANKLESS)
 
 
-@dataclass(frozen=True)
-class Reached:
+class Reached(NamedTuple):
+    """One pain a solution (or a process) reaches: the "why this rank" of a ranked row."""
+
     pain: str
     stage: str
     hops: int
@@ -44,32 +47,44 @@ class Reached:
 
 
 @dataclass(frozen=True)
-class RankedSolution:
-    rank: int
-    id: str
-    text: str
-    score: float
-    impact: float
-    effort: int
-    confidence: float
-    stages_reached: int
-    quadrant: str
-    status: str
-    votes: int
-    reached: tuple[Reached, ...] = field(default=())
+class _Lazy:
+    """A ranked row's breakdown, computed the first time someone reads ``reached``."""
+
+    graph: Graph | None = field(default=None, repr=False, compare=False)
+    sources: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def reached(self) -> tuple[Reached, ...]:
+        return self.graph.reach(self.sources)[2] if self.graph is not None else ()
 
 
 @dataclass(frozen=True)
-class RankedProcess:
-    rank: int
-    id: str
-    name: str
-    owner: str | None
-    stage: str
-    score: float
-    impact: float
-    stages_reached: int
-    reached: tuple[Reached, ...] = field(default=())
+class RankedSolution(_Lazy):
+    rank: int = 0
+    id: str = ""
+    text: str = ""
+    score: float = 0.0
+    impact: float = 0.0
+    effort: int = 1
+    confidence: float = 0.0
+    stages_reached: int = 0
+    pains_reached: int = 0
+    quadrant: str = FILL_IN
+    status: str = "idea"
+    votes: int = 0
+
+
+@dataclass(frozen=True)
+class RankedProcess(_Lazy):
+    rank: int = 0
+    id: str = ""
+    name: str = ""
+    owner: str | None = None
+    stage: str = ""
+    score: float = 0.0
+    impact: float = 0.0
+    stages_reached: int = 0
+    pains_reached: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,16 +103,26 @@ class Graph:
         self.scoring = session.scoring
         self.feeds: dict[str, list[str]] = {p.id: p.feeds for p in session.processes}
         self.causes: dict[str, list[Pain]] = {p.id: [] for p in session.processes}
+        # The scored pains by index, for the set-based summary (no object per pain and query).
+        self._weights: list[int] = []
+        self._stage_of: list[str] = []
+        caused: dict[str, list[int]] = {p.id: [] for p in session.processes}
         for pain in session.pains:
             if pain.kind != "pain":
                 continue
             if persona is not None and pain.personas and persona not in pain.personas:
                 continue
+            index = len(self._weights)
+            self._weights.append(pain.severity * pain.frequency)
+            self._stage_of.append(pain.stage)
             for proc in pain.caused_by:
                 bucket = self.causes.get(proc)
                 if bucket is not None:
                     bucket.append(pain)
+                    caused[proc].append(index)
+        self._caused: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in caused.items()}
         self._order = {p.id: i for i, p in enumerate(session.pains)}
+        self._summaries: dict[frozenset[str], tuple[float, int, int]] = {}
 
     def distances(self, sources: Iterable[str]) -> dict[str, int]:
         """Shortest hop count from any source to each process downstream (BFS; cycles are fine)."""
@@ -119,30 +144,64 @@ class Graph:
                     queue.append(nxt)
         return dist
 
+    def summary(self, sources: Iterable[str]) -> tuple[float, int, int]:
+        """(impact, stages_reached, pains_reached) of fixing ``sources``, without the breakdown.
+
+        The same numbers as :meth:`reach`, computed a hop level at a time with set operations,
+        and remembered per set of sources (many solutions target the same processes).
+        """
+        key = frozenset(sources)
+        cached = self._summaries.get(key)
+        if cached is not None:
+            return cached
+        levels: dict[int, list[frozenset[int]]] = {}
+        for proc, hops in self.distances(key).items():
+            levels.setdefault(hops, []).append(self._caused[proc])
+        decay = self.scoring.hop_decay
+        weights, stage_of = self._weights, self._stage_of
+        seen: set[int] = set()
+        counted = 0
+        impact = 0.0
+        stages: set[str] = set()
+        for hops in sorted(levels):
+            new = set().union(*levels[hops]) - seen
+            if not new:
+                continue
+            seen |= new
+            factor = decay**hops
+            if factor <= 0:  # hop_decay = 0 credits only the target's own pains
+                continue
+            counted += len(new)
+            impact += factor * sum(map(weights.__getitem__, new))
+            stages.update(map(stage_of.__getitem__, new))
+        result = (impact, len(stages), counted)
+        self._summaries[key] = result
+        return result
+
     def reach(self, sources: Iterable[str]) -> tuple[float, int, tuple[Reached, ...]]:
         """(impact, stages_reached, breakdown) for fixing the ``sources`` processes."""
         decay = self.scoring.hop_decay
         best: dict[str, tuple[int, Pain]] = {}
+        # distances() is a BFS: hops never decrease in its order, so a pain's first sighting
+        # is along its shortest path.
         for proc, hops in self.distances(sources).items():
             for pain in self.causes[proc]:
-                seen = best.get(pain.id)
-                if seen is None or hops < seen[0]:
+                if pain.id not in best:
                     best[pain.id] = (hops, pain)
-        if not best:
-            return 0.0, 0, ()
-        reached = []
+        keyed = []
         for hops, pain in best.values():
             w = pain.severity * pain.frequency
             contribution = w * decay**hops
             if contribution > 0:  # hop_decay = 0 credits only the target's own pains
-                reached.append(Reached(pain.id, pain.stage, hops, w, contribution))
-        if not reached:
+                keyed.append((-contribution, hops, self._order[pain.id], Reached(pain.id, pain.stage, hops, w, contribution)))
+        if not keyed:
             return 0.0, 0, ()
-        # Biggest contribution first, then journey order: the "why this rank" reading order.
-        reached.sort(key=lambda r: (-r.contribution, r.hops, self._order[r.pain]))
+        # Biggest contribution first, then nearest, then journey order: the "why this rank" order.
+        keyed.sort(key=lambda k: k[:3])
+        reached = tuple(k[3] for k in keyed)
         impact = sum(r.contribution for r in reached)
         stages = len({r.stage for r in reached})
-        return impact, stages, tuple(reached)
+        return impact, stages, reached
 
     def stage_multiplier(self, stages_reached: int) -> float:
         if stages_reached <= 0:
@@ -169,17 +228,19 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
     rows = []
     votes: dict[str, int] = {}
     for order, sol in enumerate(session.solutions):
-        impact, stages, reached = graph.reach(sol.targets)
+        impact, stages, count = graph.summary(sol.targets)
         votes[sol.id] = sol.votes + dots.get(sol.id, 0)
-        score = impact * graph.stage_multiplier(stages) * sol.confidence / sol.effort if reached else 0.0
+        score = impact * graph.stage_multiplier(stages) * sol.confidence / sol.effort if count else 0.0
         score *= 1.0 + vote_weight * votes[sol.id]
-        rows.append((sol, order, impact, stages, reached, score))
+        rows.append((sol, order, impact, stages, count, score))
     impacts = [r[2] for r in rows]
     med = float(median(impacts)) if impacts else 0.0
     max_effort = session.scoring.quick_win_max_effort
     rows.sort(key=lambda r: (-r[5], -r[2], r[0].effort, r[1]))
     solutions = tuple(
         RankedSolution(
+            graph=graph,
+            sources=tuple(sol.targets),
             rank=i + 1,
             id=sol.id,
             text=sol.text,
@@ -188,20 +249,22 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
             effort=sol.effort,
             confidence=sol.confidence,
             stages_reached=stages,
+            pains_reached=count,
             quadrant=quadrant(impact, sol.effort, med, max_effort),
             status=sol.status,
             votes=votes[sol.id],
-            reached=reached,
         )
-        for i, (sol, _order, impact, stages, reached, score) in enumerate(rows)
+        for i, (sol, _order, impact, stages, count, score) in enumerate(rows)
     )
     procs = []
     for order, proc in enumerate(session.processes):
-        impact, stages, reached = graph.reach([proc.id])
-        procs.append((proc, order, impact, stages, reached, impact * graph.stage_multiplier(stages)))
+        impact, stages, count = graph.summary([proc.id])
+        procs.append((proc, order, impact, stages, count, impact * graph.stage_multiplier(stages)))
     procs.sort(key=lambda r: (-r[5], -r[2], r[1]))
     processes = tuple(
         RankedProcess(
+            graph=graph,
+            sources=(proc.id,),
             rank=i + 1,
             id=proc.id,
             name=proc.name,
@@ -210,8 +273,8 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
             score=score,
             impact=impact,
             stages_reached=stages,
-            reached=reached,
+            pains_reached=count,
         )
-        for i, (proc, _order, impact, stages, reached, score) in enumerate(procs)
+        for i, (proc, _order, impact, stages, count, score) in enumerate(procs)
     )
     return Ranking(solutions, processes, med, persona)

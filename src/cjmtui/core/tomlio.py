@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -38,12 +39,13 @@ _ESCAPES = {
 }
 
 
-def _needs_escape(ch: str) -> bool:
-    return ch in _ESCAPES or ord(ch) < 0x20 or ord(ch) == 0x7F
+# Exactly the characters format_string escapes (the _ESCAPES keys are all in this class).
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def format_string(value: str) -> str:
-    if not any(_needs_escape(ch) for ch in value):
+    if _NEEDS_ESCAPE.search(value) is None:  # one C-level scan, not a Python call per character
         return f'"{value}"'
     out = []
     for ch in value:
@@ -80,7 +82,7 @@ def format_value(value: Any) -> str:
 
 
 def format_key(key: str) -> str:
-    if key and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in key):
+    if _BARE_KEY.fullmatch(key):
         return key
     return format_string(key)
 

@@ -120,7 +120,7 @@ class SummaryScreen(WorkshopScreen):
                     plain(p.name),
                     plain(owners.get(p.owner or "", "—")),
                     f"{p.score:.1f}",
-                    str(len(p.reached)),
+                    str(p.pains_reached),
                     str(p.stages_reached),
                 ],
             )
