@@ -1,0 +1,111 @@
+"""Shared helpers for the Pilot tests of the cjmtui app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
+
+from cjmtui.core.store import load_session
+from cjmtui.core.workspace import Workspace
+from cjmtui.ui.app import CjmApp
+
+SIZE = (100, 32)
+EXAMPLES = Path(__file__).resolve().parents[2] / "sessions"
+
+
+def make_app(path: Path, **kwargs) -> CjmApp:
+    """An app on the session at ``path``, without the disk watcher or signal handlers."""
+    kwargs.setdefault("watch_disk", False)
+    kwargs.setdefault("handle_signals", False)
+    return CjmApp(Workspace.open(path), path.parent, **kwargs)
+
+
+async def wait_for(pilot: Pilot, condition, timeout: float = 2.0, step: float = 0.05) -> bool:
+    """Pause until ``condition()`` is true; returns whether it became true within ``timeout``."""
+    waited = 0.0
+    while not condition():
+        if waited >= timeout:
+            return False
+        await pilot.pause(step)
+        waited += step
+    return True
+
+
+async def wait_saved(app: CjmApp, pilot: Pilot, timeout: float = 1.5) -> None:
+    """Pause until the workspace has nothing unsaved and the save has been reported; fail after ``timeout``."""
+    await pilot.pause()
+
+    def saved() -> bool:
+        return app.workspace is not None and not app.workspace.dirty and not app._saving
+
+    ok = await wait_for(pilot, saved, timeout)
+    assert ok, f"autosave did not finish within {timeout}s (save state: {app.save_state!r})"
+
+
+async def send_keys(pilot: Pilot, *keys: str) -> None:
+    """Send keys as fast as a typist, a paste or key repeat does, then let the app catch up.
+
+    The key events are queued in order without waiting between them (``pilot.press`` idles
+    ~60 ms per key). Use ``pilot.press`` for keys that move the focus or open screens.
+    """
+    app = pilot.app
+    for key in keys:
+        char = key if len(key) == 1 else None
+        if char is not None and not char.isalnum():
+            key = _character_to_key(char)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` into the focused widget (see :func:`send_keys`)."""
+    await send_keys(pilot, *text)
+
+
+def on_disk(path: Path):
+    """The session as stored in the file right now."""
+    return load_session(path).session
+
+
+def table_texts(table) -> list[str]:
+    """Every row of a DataTable as one string of its cells' plain text."""
+    rows = []
+    for row in table.ordered_rows:
+        cells = table.get_row(row.key)
+        rows.append(" | ".join(getattr(c, "plain", str(c)) for c in cells))
+    return rows
+
+
+def screen_lines(app: CjmApp) -> list[str]:
+    """The lines of text currently on screen, as the terminal would show them."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: CjmApp) -> str:
+    """The current screen as text, one line per terminal row (modal screens include what is behind)."""
+    return "\n".join(screen_lines(app))
+
+
+def static_text(widget) -> str:
+    """The plain text a Static currently shows."""
+    content = widget.render()
+    return getattr(content, "plain", str(content))
+
+
+def notifications(app: CjmApp) -> list[str]:
+    """Every notification shown so far, as "title message"."""
+    return [f"{n.title or ''} {n.message}" for n in app._notifications]
+
+
+async def fill(pilot: Pilot, widget, text: str) -> None:
+    """Focus an Input, erase what it holds (End, ctrl+u) and type ``text``."""
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("end", "ctrl+u")
+    await type_text(pilot, text)
+    assert widget.value == text, f"typing into {widget.id} gave {widget.value!r}"

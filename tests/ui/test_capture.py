@@ -1,0 +1,134 @@
+"""Quick capture: `a`, type, Enter, repeat; every note reaches the file by itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input, Label
+
+from cjmtui.core.store import save_session
+from cjmtui.core.templates import new_session
+from cjmtui.ui.widgets.capture import QuickCapture
+
+from .helpers import SIZE, make_app, notifications, on_disk, table_texts, type_text, wait_saved
+
+# key, table, field holding the note, whether the note belongs to the current stage
+SCREENS = [
+    ("1", "personas", "name", False),
+    ("2", "stages", "name", False),
+    ("3", "pains", "text", True),
+    ("4", "processes", "name", True),
+    ("5", "solutions", "text", False),
+    ("8", "departments", "name", False),
+]
+
+
+def _entry(app) -> tuple[QuickCapture, Input]:
+    capture = app.screen.query_one(QuickCapture)
+    return capture, capture.query_one("#capture-input", Input)
+
+
+async def test_capture_on_each_screen(example_copy):
+    """1 personas, 2 stages, 3 pains and 4 processes (of the stage shown), 5 solutions, 8 departments."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, table, field, staged in SCREENS:
+            note = f"captured {table} note"
+            await pilot.press(key)
+            stage = app.stage_id
+            before = len(getattr(app.session, table))
+            await pilot.press("a")
+            capture, entry = _entry(app)
+            assert capture.display, f"a did not open the quick capture entry on screen {key}"
+            assert entry.has_focus
+            await type_text(pilot, note)
+            await pilot.press("enter")
+
+            items = getattr(app.session, table)
+            assert len(items) == before + 1, f"screen {key}: not exactly one {table} item added"
+            added = [i for i in items if getattr(i, field) == note]
+            assert len(added) == 1, f"screen {key}: the note is not a {table} item"
+            if staged:
+                assert added[0].stage == stage, f"screen {key}: the note went to another stage"
+            shown = table_texts(app.screen.query_one("#items"))
+            assert any(note in row for row in shown), f"screen {key}: the note is not in the table"
+            assert capture.display and entry.value == "", f"screen {key}: entry closed or not cleared"
+            await pilot.press("escape")
+            assert not capture.display, f"screen {key}: Escape did not close the entry"
+
+            await wait_saved(app, pilot, timeout=1.0)
+            saved = getattr(on_disk(path), table)
+            assert [getattr(i, field) for i in saved].count(note) == 1, f"{table} note not in the file"
+            assert f'"{note}"' in path.read_text("utf-8")
+        # The current stage's pains/processes: the stage added on screen 2 is current after it.
+        new_stage = next(s for s in on_disk(path).stages if s.name == "captured stages note")
+        assert next(p for p in on_disk(path).pains if p.text == "captured pains note").stage == new_stage.id
+
+
+async def test_ten_notes_in_a_row_on_pains(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    notes = [f"room note {n:02d}" for n in range(1, 11)]
+    async with app.run_test(size=SIZE) as pilot:
+        assert type(app.screen).__name__ == "PainsScreen"
+        stage = app.stage_id
+        before = len(app.session.pains)
+        await pilot.press("a")
+        capture, entry = _entry(app)
+        label = capture.query_one("#capture-label", Label)
+        assert "New pain" in str(label.render())
+        for note in notes:
+            await type_text(pilot, note)
+            await pilot.press("enter")
+            # The entry stays open, empty and focused for the next note.
+            assert capture.display, f"entry closed after {note!r}"
+            assert entry.value == "", f"entry not cleared after {note!r}"
+            assert entry.has_focus, f"entry lost focus after {note!r}"
+        await pilot.pause()
+        texts = [p.text for p in app.session.pains]
+        assert len(app.session.pains) == before + 10
+        assert all(texts.count(n) == 1 for n in notes)
+        assert all(p.stage == stage for p in app.session.pains if p.text in notes)
+
+        # Enter on an empty entry adds nothing.
+        await pilot.press("enter")
+        assert len(app.session.pains) == before + 10
+
+        # Escape closes the entry; the table has the focus again.
+        await pilot.press("escape")
+        assert not capture.display
+        assert app.screen.query_one("#items").has_focus
+
+        await wait_saved(app, pilot, timeout=1.0)
+        raw = path.read_text("utf-8")
+        saved = [p.text for p in on_disk(path).pains]
+        for note in notes:
+            assert saved.count(note) == 1, f"{note!r} not in the saved file"
+            assert f'"{note}"' in raw
+        # In the order they were said.
+        assert [t for t in saved if t in notes] == notes
+
+
+async def test_capture_without_stages_warns_and_adds_nothing(tmp_path):
+    path = tmp_path / "empty.toml"
+    save_session(path, new_session("No stages yet", "blank", date=dt.date(2025, 1, 1)))
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.session.stages
+        await pilot.press("3")
+        assert type(app.screen).__name__ == "PainsScreen"
+        await pilot.press("a")
+        capture, _entry_widget = _entry(app)
+        assert capture.display
+        assert "add a stage first" in str(capture.query_one("#capture-label", Label).render())
+        await type_text(pilot, "orphan pain")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.pains == []
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert any("stage" in n.message.lower() for n in warnings), notifications(app)
+        assert not app.workspace.dirty
+        await pilot.pause(0.5)  # past the autosave delay: nothing may be written
+    assert path.read_bytes() == before

@@ -1,0 +1,175 @@
+"""The edit form, delete with undo, undo/redo depth, reordering stages."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from cjmtui.core.model import find
+from cjmtui.ui.screens.form import ItemForm
+
+from .helpers import (
+    SIZE,
+    fill,
+    make_app,
+    notifications,
+    on_disk,
+    send_keys,
+    static_text,
+    table_texts,
+    type_text,
+    wait_for,
+    wait_saved,
+)
+
+
+async def test_edit_form_saves_change_to_table_and_file(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        assert pain_id == "search-no-results"
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm), "e did not open the edit form"
+        text = form.query_one("#f-text", Input)
+        assert text.value.startswith("I searched the part number")
+        await fill(pilot, text, "Search finds nothing for my part number")
+        await pilot.press("f2")
+        assert not isinstance(app.screen, ItemForm), "F2 did not close the form"
+        assert find(app.session, "pains", pain_id).text == "Search finds nothing for my part number"
+        rows = table_texts(app.screen.query_one("#items"))
+        assert any("Search finds nothing for my part number" in r for r in rows), rows
+        await wait_saved(app, pilot)
+        assert find(on_disk(path), "pains", pain_id).text == "Search finds nothing for my part number"
+        assert "Search finds nothing for my part number" in path.read_text("utf-8")
+
+
+async def test_invalid_values_show_errors_beside_fields_and_escape_cancels(example_copy):
+    path = example_copy()
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        original = app.session
+        await pilot.press("5")
+        assert app.screen.table.current_id == "fix-catalogue"
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+
+        await fill(pilot, form.query_one("#f-confidence", Input), "7")
+        await pilot.press("f2")
+        assert app.screen is form, "an invalid confidence closed the form"
+        assert static_text(form.query_one("#err-confidence", Static)).strip(), "no error beside confidence"
+        assert not static_text(form.query_one("#err-text", Static)).strip()
+
+        await fill(pilot, form.query_one("#f-confidence", Input), "0.7")
+        await fill(pilot, form.query_one("#f-text", Input), "")
+        await pilot.press("f2")
+        assert app.screen is form, "an empty text closed the form"
+        assert static_text(form.query_one("#err-text", Static)).strip(), "no error beside the text"
+        assert not static_text(form.query_one("#err-confidence", Static)).strip(), "stale confidence error"
+
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ItemForm), "Escape did not close the form"
+        assert app.is_running
+        assert app.session == original, "cancelling the form changed the session"
+        assert not app.workspace.dirty
+        assert any("Fix the online catalogue" in r for r in table_texts(app.screen.query_one("#items")))
+        await pilot.pause(0.5)
+    assert path.read_bytes() == before
+
+
+async def test_delete_process_then_undo_restores_it_and_its_links(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        original = app.session
+        causing = [p.id for p in original.pains if "catalogue" in p.caused_by]
+        assert len(causing) == 4
+        await pilot.press("4", "right_square_bracket")  # stage 2: Find the right part
+        assert app.stage_id == "find-product"
+        await pilot.press("down")
+        assert app.screen.table.current_id == "catalogue"
+
+        await pilot.press("d")
+        session = app.session
+        assert find(session, "processes", "catalogue") is None
+        assert all("catalogue" not in p.caused_by for p in session.pains)
+        assert "catalogue" not in find(session, "solutions", "fix-catalogue").targets
+        assert not any("Maintain the online catalogue" in r for r in table_texts(app.screen.table))
+        await wait_saved(app, pilot)
+        assert find(on_disk(path), "processes", "catalogue") is None
+
+        await pilot.press("u")
+        session = app.session
+        assert find(session, "processes", "catalogue") == find(original, "processes", "catalogue")
+        for pain_id in causing:
+            assert find(session, "pains", pain_id).caused_by == find(original, "pains", pain_id).caused_by
+        assert find(session, "solutions", "fix-catalogue").targets == ["catalogue", "order-form"]
+        assert session == original
+        assert any("Maintain the online catalogue" in r for r in table_texts(app.screen.table))
+        assert any("Undid" in n for n in notifications(app))
+        await wait_saved(app, pilot)
+        assert on_disk(path) == original
+
+
+async def test_undo_twenty_steps_and_redo(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    notes = [f"step {n:02d}" for n in range(1, 23)]
+    async with app.run_test(size=SIZE) as pilot:
+        original = app.session
+        await pilot.press("a")
+        for note in notes:
+            await type_text(pilot, note)
+            await pilot.press("enter")
+        await pilot.press("escape")
+        assert [p.text for p in app.session.pains[-22:]] == notes
+        after_all = app.session
+
+        await send_keys(pilot, *["u"] * 22)  # key repeat
+        await wait_for(pilot, lambda: app.session == original)
+        assert app.session == original, "22 undos did not bring back the opening session"
+        assert not any(p.text in notes for p in app.session.pains)
+        await pilot.press("u")
+        assert any("Nothing to undo" in n for n in notifications(app))
+        await wait_saved(app, pilot)
+        assert on_disk(path) == original
+
+        await send_keys(pilot, *["U"] * 21)
+        await wait_for(pilot, lambda: len(app.session.pains) == len(after_all.pains) - 1)
+        assert [p.text for p in app.session.pains if p.text in notes] == notes[:21]
+        await pilot.press("ctrl+y")  # the other redo key
+        assert app.session == after_all
+        await wait_saved(app, pilot)
+        assert [p.text for p in on_disk(path).pains if p.text in notes] == notes
+
+
+async def test_reorder_stages_with_shift_keys(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        ids = [s.id for s in app.session.stages]
+        assert ids[:3] == ["search", "find-product", "place-order"]
+        await pilot.press("2")
+        assert app.screen.table.current_id == "search"
+        await pilot.press("down")
+        assert app.screen.table.current_id == "find-product"
+
+        await pilot.press("J")
+        expected = ["search", "place-order", "find-product", *ids[3:]]
+        assert [s.id for s in app.session.stages] == expected
+        assert app.screen.table.current_id == "find-product", "the cursor did not follow the moved stage"
+        rows = table_texts(app.screen.table)
+        assert rows[2].startswith("3 | Find the right part"), rows[:3]
+        await wait_saved(app, pilot)
+        assert [s.id for s in on_disk(path).stages] == expected
+
+        await pilot.press("shift+up", "K")
+        expected = ["find-product", "search", "place-order", *ids[3:]]
+        assert [s.id for s in app.session.stages] == expected
+        await wait_saved(app, pilot)
+        assert [s.id for s in on_disk(path).stages] == expected
+
+        await pilot.press("K")  # already first: nothing moves
+        assert [s.id for s in app.session.stages] == expected

@@ -1,0 +1,168 @@
+"""Saving: the top bar's save state, conflicts with changes on disk, quitting, failed saves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cjmtui.core import workspace as workspace_module
+from cjmtui.core.edit import update_info
+from cjmtui.core.errors import SaveError
+from cjmtui.core.model import find
+from cjmtui.core.store import dumps_session, load_session
+from cjmtui.ui import app as app_module
+from cjmtui.ui.screens.dialogs import AskName, Choice
+from cjmtui.ui.widgets.topbar import TopBar
+
+from .helpers import SIZE, make_app, notifications, on_disk, type_text, wait_for, wait_saved
+
+
+def _top_bar(app) -> str:
+    return str(app.screen.query_one(TopBar).render())
+
+
+def _change_behind_the_apps_back(path) -> str:
+    """Someone else saves a different (valid) version of the session."""
+    session = update_info(load_session(path).session, {"title": "Changed by someone else"})
+    text = dumps_session(session)
+    path.write_text(text, "utf-8")
+    return text
+
+
+async def test_top_bar_shows_saved_time_after_a_change(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert re.search(r"\bsaved\s*$", _top_bar(app).rstrip()), _top_bar(app)
+        await pilot.press("g")  # pain → gain
+        assert find(app.session, "pains", "search-no-results").kind == "gain"
+        await wait_saved(app, pilot)
+        await pilot.pause()
+        assert re.search(r"saved \d\d:\d\d:\d\d", _top_bar(app)), _top_bar(app)
+        assert find(on_disk(path), "pains", "search-no-results").kind == "gain"
+
+
+async def test_conflict_asks_and_reload_shows_the_disk_version(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        theirs = _change_behind_the_apps_back(path)
+        await pilot.press("g")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Choice)), "no conflict dialog"
+        assert "changed on disk" in str(app.screen_stack[-2].query_one(TopBar).render())
+        assert path.read_text("utf-8") == theirs, "the other version on disk was overwritten"
+        await pilot.press("r")
+        assert not isinstance(app.screen, Choice)
+        assert app.session.session.title == "Changed by someone else"
+        assert find(app.session, "pains", "search-no-results").kind == "pain", "our dropped edit is still shown"
+        assert "Changed by someone else" in _top_bar(app)
+        assert path.read_text("utf-8") == theirs
+
+        # Editing goes on and saves normally over the version we now have.
+        await pilot.press("g")
+        await wait_saved(app, pilot)
+        disk = on_disk(path)
+        assert disk.session.title == "Changed by someone else"
+        assert find(disk, "pains", "search-no-results").kind == "gain"
+
+
+async def test_conflict_save_as_creates_a_new_file_and_editing_continues_there(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        theirs = _change_behind_the_apps_back(path)
+        await pilot.press("g")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Choice)), "no conflict dialog"
+        assert "NOT SAVED" in str(app.screen_stack[-2].query_one(TopBar).render())
+        await pilot.press("s")
+        assert isinstance(app.screen, AskName), "s did not ask for a new name"
+        await pilot.press("enter")  # the suggested name
+        copy = path.parent / "online-ordering-copy.toml"
+        assert copy.is_file(), "save as did not create the new file"
+        assert find(on_disk(copy), "pains", "search-no-results").kind == "gain"
+        assert on_disk(copy).session.title == "Online ordering — current state"
+        assert app.workspace.path == copy
+        assert path.read_text("utf-8") == theirs, "the other version was overwritten"
+
+        await pilot.press("a")
+        await type_text(pilot, "after save as")
+        await pilot.press("enter", "escape")
+        await wait_saved(app, pilot)
+        assert any(p.text == "after save as" for p in on_disk(copy).pains)
+        assert path.read_text("utf-8") == theirs
+        assert re.search(r"saved \d\d:\d\d:\d\d", _top_bar(app)), _top_bar(app)
+
+
+async def test_f10_saves_before_quitting(example_copy, monkeypatch):
+    monkeypatch.setattr(app_module, "AUTOSAVE_DELAY", 60.0)  # only quitting can save it
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await type_text(pilot, "last words before quitting")
+        await pilot.press("enter")
+        assert app.workspace.dirty
+        await pilot.press("f10")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert any(p.text == "last words before quitting" for p in on_disk(path).pains)
+    assert not (path.parent / f".{path.name}.lock").exists(), "the lock file was left behind"
+
+
+async def test_failed_save_keeps_notes_and_recovers(example_copy, monkeypatch):
+    path = example_copy()
+    before = path.read_bytes()
+    app = make_app(path)
+
+    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        raise SaveError(f"{path}: could not save (No space left on device); the file on disk is unchanged")
+
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(workspace_module, "save_session", refuse)
+        await pilot.press("a")
+        await type_text(pilot, "first note")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: not app.save_ok), "the failed save is not reported"
+        assert "NOT SAVED" in _top_bar(app), _top_bar(app)
+        assert any("No space left" in n for n in notifications(app)), notifications(app)
+        assert path.read_bytes() == before
+
+        # Typing goes on; the notes stay in memory and the bar keeps warning.
+        await type_text(pilot, "second note")
+        await pilot.press("enter")
+        assert [p.text for p in app.session.pains][-2:] == ["first note", "second note"]
+        assert not app.save_ok, "the top bar stopped warning although nothing was saved"
+        assert app.workspace.dirty
+
+        monkeypatch.undo()
+        await type_text(pilot, "third note")
+        await pilot.press("enter", "escape")
+        await wait_saved(app, pilot, timeout=4.5)  # the retry after a failure comes within 3 s
+        await pilot.pause()
+        saved = [p.text for p in on_disk(path).pains]
+        assert saved[-3:] == ["first note", "second note", "third note"]
+        assert app.save_ok
+        assert re.search(r"saved \d\d:\d\d:\d\d", _top_bar(app)), _top_bar(app)
+
+
+@pytest.mark.xfail(
+    reason="BUG: after a failed save the next edit replaces '⚠ NOT SAVED' in the top bar by the ordinary "
+    "'unsaved…' (app.py watch_version sets save_state without checking save_ok) until the 3 s retry fails again",
+    strict=True,
+)
+async def test_not_saved_warning_stays_while_typing_goes_on(example_copy, monkeypatch):
+    app = make_app(example_copy())
+
+    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        raise SaveError(f"{path}: could not save (Read-only file system); the file on disk is unchanged")
+
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(workspace_module, "save_session", refuse)
+        await pilot.press("a")
+        await type_text(pilot, "first note")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: not app.save_ok)
+        await type_text(pilot, "second note")
+        await pilot.press("enter")
+        assert "NOT SAVED" in _top_bar(app), _top_bar(app)

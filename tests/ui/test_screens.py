@@ -1,0 +1,235 @@
+"""Moving around: screen keys, stage keys, the map, the summary, help and the command palette."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import ContentSwitcher, Input, Static
+
+from cjmtui.core.export import ranking_markdown
+from cjmtui.core.scoring import rank
+from cjmtui.ui.commands import CjmCommands
+from cjmtui.ui.screens.dialogs import ExportDialog
+from cjmtui.ui.screens.help import HelpScreen
+from cjmtui.ui.screens.lists import (
+    DepartmentsScreen,
+    PainsScreen,
+    PersonasScreen,
+    ProcessesScreen,
+    SolutionsScreen,
+    StagesScreen,
+)
+from cjmtui.ui.screens.map import MapScreen
+from cjmtui.ui.screens.summary import VIEWS, SummaryScreen
+from cjmtui.ui.widgets.topbar import TopBar
+
+from .helpers import SIZE, make_app, notifications, screen_text, static_text, table_texts, type_text, wait_for
+
+SCREEN_KEYS = [
+    ("1", PersonasScreen, "1 Persona"),
+    ("2", StagesScreen, "2 Stages"),
+    ("3", PainsScreen, "3 Pain points"),
+    ("4", ProcessesScreen, "4 Internal processes"),
+    ("5", SolutionsScreen, "5 Solutions"),
+    ("6", MapScreen, "6 Map"),
+    ("7", SummaryScreen, "7 Summary"),
+    ("8", DepartmentsScreen, "8 Departments"),
+]
+
+
+def _top_bar(app) -> str:
+    return str(app.screen.query_one(TopBar).render())
+
+
+def _stage_bar(app) -> str:
+    return static_text(app.screen.query_one("#stagebar", Static))
+
+
+async def test_number_keys_switch_screens(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        for key, cls, title in [*SCREEN_KEYS, SCREEN_KEYS[0]]:  # and back to a screen seen before
+            await pilot.press(key)
+            assert type(app.screen) is cls, f"key {key} showed {type(app.screen).__name__}, not {cls.__name__}"
+            assert title in _top_bar(app), f"the top bar does not say {title!r} after key {key}"
+            assert title in screen_text(app)
+
+
+async def test_brackets_change_the_stage_on_pains_and_processes(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        assert type(app.screen) is PainsScreen
+        assert "Stage 1/7: Search for the part online" in _stage_bar(app)
+        await pilot.press("right_square_bracket")
+        assert "Stage 2/7: Find the right part" in _stage_bar(app)
+        rows = table_texts(app.screen.table)
+        assert len(rows) == 4 and "I can't tell whether this part fits" in rows[0], rows
+        await pilot.press("left_square_bracket", "left_square_bracket")  # stops at the first stage
+        assert "Stage 1/7: Search for the part online" in _stage_bar(app)
+        assert app.stage_id == "search"
+
+        await pilot.press("4")
+        assert "Stage 1/7: Search for the part online" in _stage_bar(app)
+        assert [r.split(" | ")[0] for r in table_texts(app.screen.table)] == [
+            "Publish product feeds to search & marketplaces"
+        ]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert "Stage 3/7: Place order" in _stage_bar(app)
+        assert [r.split(" | ")[0] for r in table_texts(app.screen.table)] == [
+            "Run the online order form & checkout",
+            "Set up trade accounts & contract prices",
+        ]
+        await pilot.press(*["right_square_bracket"] * 6)  # stops at the last stage
+        assert "Stage 7/7: Returns & reorder" in _stage_bar(app)
+
+        await pilot.press("3")  # the stage is shared between the screens
+        assert "Stage 7/7: Returns & reorder" in _stage_bar(app)
+        assert any("My refund took five weeks" in r for r in table_texts(app.screen.table))
+
+
+async def test_map_arrows_move_highlight_and_detail_names_the_upstream_cause(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        assert type(app.screen) is MapScreen
+        detail = app.screen.query_one("#map-detail", Static)
+
+        text = static_text(detail)
+        assert "Pain: I searched the part number off my old unit" in text
+        assert re.search(r"caused upstream by: .*Publish product feeds", text), text
+        assert "► − 9 I searched the" in screen_text(app), "the highlighted pain is not marked ►"
+
+        await pilot.press("down")
+        text = static_text(detail)
+        assert "Process: Publish product feeds to search & marketplaces" in text
+        assert "causes downstream: I searched the part number" in text
+        assert "receives work from: Maintain the online catalogue" in text
+
+        await pilot.press("right", "up")
+        text = static_text(detail)
+        assert "Pain: I can't tell whether this part fits my machine." in text
+        assert "caused upstream by: Maintain the online catalogue & product data" in text
+        assert "fixed by: Fix the online catalogue and order form" in text
+        lines = screen_text(app)
+        assert "► −25 I can't tell" in lines, lines
+        assert "▲" in lines, "the upstream cause is not marked ▲ on the map"
+        assert app.screen.query_one("#map").current == ("pains", "cant-tell-fit")
+
+
+async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, monkeypatch):
+    path = example_copy()
+    app = make_app(path)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        assert type(app.screen) is SummaryScreen
+        ranked = app.screen.query_one("#ranked")
+        assert ranked.ordered_rows[0].key.value == "fix-catalogue"
+        first = table_texts(ranked)[0]
+        assert first.startswith("1 | Fix the online catalogue"), first
+        assert "quick win" in first
+        why = static_text(app.screen.query_one("#why", Static))
+        assert why.startswith("Why #1:")
+        for pain in ("I can't tell whether this part fits", "The wrong part arrived", "The form let me submit"):
+            assert pain in why, f"the breakdown does not list the reached pain {pain!r}"
+
+        await pilot.press("down")  # the breakdown follows the highlight
+        why = static_text(app.screen.query_one("#why", Static))
+        assert why.startswith("Why #2:") and "The confirmation doesn't say when it will ship" in why
+
+        # y copies the ranked list as Markdown.
+        await pilot.press("y")
+        assert len(copied) == 1, "y did not copy"
+        assert copied[0] == ranking_markdown(rank(app.session), app.session)
+        lines = copied[0].splitlines()
+        header = next(i for i, line in enumerate(lines) if line.startswith("| #"))
+        assert "Solution" in lines[header] and set(lines[header + 1]) <= set("|-: ")
+        assert lines[header + 2].startswith("| 1 | Fix the online catalogue")
+        assert any("Copied" in n for n in notifications(app))
+
+        # x exports into the session's folder and says where.
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog), "x did not open the export dialog"
+        assert dialog.query_one("#export-name", Input).value == "online-ordering-quick-wins.md"
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ExportDialog)
+        written = path.parent / "online-ordering-quick-wins.md"
+        assert written.is_file(), "no Markdown export in the session folder"
+        text = written.read_text("utf-8")
+        assert "Fix the online catalogue and order form" in text and "| 1 |" in text
+        assert any(str(written) in n for n in notifications(app)), notifications(app)
+
+        # v: ranking → matrix → root causes.
+        switcher = app.screen.query_one(ContentSwitcher)
+        await pilot.press("v")
+        assert switcher.current == "matrix"
+        chart = static_text(app.screen.query_one("#matrix-chart", Static))
+        assert "QUICK WIN" in chart and "effort" in chart
+        assert "Impact / effort matrix" in screen_text(app)
+
+        await pilot.press("v")
+        assert switcher.current == "causes"
+        causes = app.screen.query_one("#rootcauses")
+        top = rank(app.session).processes[0]
+        assert causes.ordered_rows[0].key.value == top.id
+        assert table_texts(causes)[0].startswith(f"1 | {top.name}")
+        assert static_text(app.screen.query_one("#cause-why", Static)).startswith("Fixing this process reaches")
+        assert "Root-cause processes" in screen_text(app)
+        assert VIEWS[:3] == ("ranking", "matrix", "causes")
+
+
+async def test_help_lists_the_keys_and_closes(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen), "? did not open help"
+        rows = {(desc, where): keys for keys, desc, where in app.screen.rows}
+        assert "a" in rows[("Add", "this screen")].split(" / ")
+        assert "l" in rows[("Causes", "this screen")].split(" / ")
+        assert "u" in rows[("Undo", "everywhere")].split(" / ")
+        assert any("10" in k for k in rows[("Quit", "everywhere")].split(" / "))
+        text = screen_text(app)
+        assert "Keys" in text
+        assert "Who is the customer?" in text
+        assert "Add" in text
+        await pilot.press("escape")
+        assert type(app.screen) is PainsScreen
+
+
+async def test_palette_goes_to_a_stage(example_copy, monkeypatch):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        # The provider finds the item by name.
+        provider = CjmCommands(app.screen)
+        hits = [hit async for hit in provider.search("go to stage Delivery")]
+        assert any(hit.text == "Go to stage Delivery" for hit in hits), [h.text for h in hits]
+
+        went: list[tuple[str, str]] = []
+        go_to = app.go_to
+
+        def spy(table: str, item_id: str) -> None:
+            went.append((table, item_id))
+            go_to(table, item_id)
+
+        monkeypatch.setattr(app, "go_to", spy)
+
+        app.action_command_palette()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "go to stage Delivery")
+        assert await wait_for(pilot, lambda: "Go to stage Delivery" in screen_text(app)), screen_text(app)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen) is StagesScreen), "the palette did not go to screen 2"
+        assert went == [("stages", "delivery")], went
+        if not await wait_for(pilot, lambda: app.screen.table.current_id == "delivery", timeout=1.0):
+            # Seen in about 1 run in 3 on a loaded machine; see the report.
+            pytest.xfail(
+                "BUG (intermittent): palette 'Go to stage Delivery' lands on the stages screen with the first "
+                f"stage highlighted (stage_id={app.stage_id!r}): the selection scheduled by app.go_to with "
+                "call_after_refresh is lost or overridden on a freshly created screen"
+            )
+        assert app.stage_id == "delivery"

@@ -1,0 +1,64 @@
+"""Tiny terminals and resize storms: no crash, and a clear "too small" notice instead of a broken layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import make_app, screen_text, type_text
+
+MIN_W, MIN_H = 60, 16  # what the screens promise to fit
+
+
+def _too_small(app) -> bool:
+    return app.screen.has_class("-too-small")
+
+
+@pytest.mark.parametrize("size", [(20, 5), (1, 1)], ids=["20x5", "1x1"])
+async def test_tiny_terminal_shows_the_notice_and_keeps_working(example_copy, size):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=size) as pilot:
+        assert app.is_running
+        assert _too_small(app), f"no -too-small class at {size}"
+        if size == (20, 5):
+            assert "Terminal too small" in screen_text(app), screen_text(app)
+        # Keys still work behind the notice.
+        await pilot.press("a")
+        await type_text(pilot, "tiny note")
+        await pilot.press("enter", "escape")
+        assert any(p.text == "tiny note" for p in app.session.pains)
+        await pilot.press("6" if size == (20, 5) else "2")
+        assert app.is_running
+        assert type(app.screen).__name__ == ("MapScreen" if size == (20, 5) else "StagesScreen")
+        assert _too_small(app), "a screen first shown in a tiny terminal lacks the notice"
+
+
+async def test_resize_burst(example_copy):
+    app = make_app(example_copy())
+    sizes = [(20, 5), (1, 1), (200, 60), (59, 40), (300, 15), (1, 1), (5, 300)]
+    async with app.run_test(size=(100, 32)) as pilot:
+        for key in ("3", "6"):  # a table screen and the map
+            await pilot.press(key)
+            for width, height in sizes:
+                app.post_message(_resize(width, height))  # no pause: a burst, as a window manager sends
+            await pilot.resize_terminal(59, 16)
+            await pilot.pause()
+            assert app.is_running, f"crashed in a resize burst on screen {key}"
+            assert app.size == (59, 16)
+            assert _too_small(app), f"59x16 is too narrow but screen {key} has no notice"
+            await pilot.resize_terminal(MIN_W, MIN_H)
+            await pilot.pause()
+            assert not _too_small(app), f"60x16 fits but screen {key} still shows the notice"
+            assert "Terminal too small" not in screen_text(app)
+        await pilot.resize_terminal(100, 32)
+        await pilot.press("3")
+        assert not _too_small(app), "a screen shown again after resizing kept a stale notice"
+        assert "Terminal too small" not in screen_text(app)
+
+
+def _resize(width: int, height: int):
+    from textual.events import Resize
+    from textual.geometry import Size
+
+    size = Size(width, height)
+    return Resize(size, size)
