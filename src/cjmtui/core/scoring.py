@@ -144,6 +144,20 @@ class Graph:
                     queue.append(nxt)
         return dist
 
+    def levels(self, sources: Iterable[str]) -> list[set[str]]:
+        """The processes at 0, 1, 2, … hops downstream of ``sources`` (a BFS a frontier at a time)."""
+        feeds = self.feeds
+        frontier = {s for s in sources if s in feeds}
+        seen = set(frontier)
+        out = [frontier] if frontier else []
+        for _ in range(self.scoring.max_hops):
+            frontier = {n for node in frontier for n in feeds[node]} - seen
+            if not frontier:
+                break
+            seen |= frontier
+            out.append(frontier)
+        return out
+
     def summary(self, sources: Iterable[str]) -> tuple[float, int, int]:
         """(impact, stages_reached, pains_reached) of fixing ``sources``, without the breakdown.
 
@@ -154,17 +168,14 @@ class Graph:
         cached = self._summaries.get(key)
         if cached is not None:
             return cached
-        levels: dict[int, list[frozenset[int]]] = {}
-        for proc, hops in self.distances(key).items():
-            levels.setdefault(hops, []).append(self._caused[proc])
         decay = self.scoring.hop_decay
-        weights, stage_of = self._weights, self._stage_of
+        weights, stage_of, caused = self._weights, self._stage_of, self._caused
         seen: set[int] = set()
         counted = 0
         impact = 0.0
         stages: set[str] = set()
-        for hops in sorted(levels):
-            new = set().union(*levels[hops]) - seen
+        for hops, level in enumerate(self.levels(key)):
+            new = set().union(*map(caused.__getitem__, level)) - seen
             if not new:
                 continue
             seen |= new
