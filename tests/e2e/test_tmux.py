@@ -1,0 +1,481 @@
+"""End-to-end tests: the INSTALLED ``cjmtui`` in a real terminal (a tmux pane).
+
+Each test gets its own tmux server (``tmux -L <unique socket>``, no user config), a fixed
+100x30 pane, ``TERM=xterm-256color`` unless the test says otherwise, and HOME / XDG folders
+in its tmp dir. Keys go in with ``send-keys`` (``-l`` for literal text); the tests then poll
+``capture-pane`` until what a person would see shows up (bounded waits, never fixed sleeps).
+
+Skipped when ``tmux`` is missing, unless ``CI`` is set: then a missing tmux is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from cjmtui.core.edit import add_item
+from cjmtui.core.store import load_session, lock_path, save_session
+from cjmtui.core.templates import new_session
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "sessions" / "online-ordering.toml"
+
+TMUX = shutil.which("tmux")
+CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        TMUX is None and not CI,
+        reason="tmux is not installed (apt-get install tmux); these tests drive cjmtui in a real "
+        "tmux pane. With CI set they run and a missing tmux fails instead of skipping.",
+    ),
+]
+
+WIDTH, HEIGHT = 100, 30
+WAIT = 20.0  # the longest any single expected screen may take to show up
+POLL = 0.02
+
+TITLES = {
+    "1": "1 Persona",
+    "2": "2 Stages",
+    "3": "3 Pain points",
+    "4": "4 Internal processes",
+    "5": "5 Solutions",
+    "6": "6 Map",
+    "7": "7 Summary",
+    "8": "8 Departments",
+}
+CAPTURE_HINT = "type and press Enter; Esc closes"  # the quick-capture entry's placeholder
+
+
+def cjmtui_command() -> list[str]:
+    """The installed console script beside this Python, else ``python -m cjmtui``."""
+    script = Path(sys.executable).parent / "cjmtui"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    return [sys.executable, "-m", "cjmtui"]
+
+
+def children_of(pid: int) -> list[int]:
+    """Child processes of ``pid`` (from ``ps``, which every Unix has; pgrep may be missing)."""
+    out = subprocess.run(["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+    pairs = (line.split() for line in out.splitlines())
+    return [int(child) for child, parent in pairs if int(parent) == pid]
+
+
+class Pane:
+    """One tmux server with one detached session, driven like a person at a terminal."""
+
+    def __init__(self, tmp: Path, *, width: int = WIDTH, height: int = HEIGHT) -> None:
+        self.socket = f"cjme2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.width, self.height = width, height
+        self.home = tmp / "home"
+        for sub in ("", "config", "data"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        self.conf = tmp / "tmux.conf"
+        # Keep a pane whose program exited (and its last screen); no status line: all 30 rows are
+        # the program's.
+        self.conf.write_text("set -g remain-on-exit on\nset -g status off\nset -g history-limit 2000\n")
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "XDG_CONFIG_HOME": str(self.home / "config"),
+            "XDG_DATA_HOME": str(self.home / "data"),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+        }
+        if "TMUX_TMPDIR" in os.environ:
+            self.env["TMUX_TMPDIR"] = os.environ["TMUX_TMPDIR"]
+        self.started = False
+        self.wrapped = True
+
+    # tmux --------------------------------------------------------------------------------------
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        assert TMUX is not None
+        return subprocess.run(
+            [TMUX, "-L", self.socket, "-f", str(self.conf), *args],
+            env=self.env, capture_output=True, text=True, check=check, timeout=10,
+        )
+
+    def start(self, argv: Sequence[str], *, term: str = "xterm-256color", extra_env: dict[str, str] | None = None,
+              cwd: Path | None = None, wrap: bool = True) -> None:
+        """Run ``argv`` in the pane with a clean, explicit environment.
+
+        With ``wrap`` (the default) a small ``sh`` runs it, waits for it and prints
+        ``EXITED-<status>``: tmux itself sometimes never reaps a pane's process that exits
+        right after its pty closes (seen with tmux 3.3a), so the exit status comes from sh.
+        """
+        env = {"TERM": term, **(extra_env or {})}
+        # `env -u` drops what the tmux server would otherwise pass on from our own environment.
+        command = ["env", "-u", "COLORTERM", "-u", "NO_COLOR", "-u", "CJMTUI_SESSIONS", "-u", "TMUX"]
+        command += [f"{k}={v}" for k, v in env.items()]
+        command += list(argv)
+        if wrap:
+            command = ["sh", "-c", '"$@"; echo "EXITED-$?"; exec sleep 600', "sh", *command]
+        self.wrapped = wrap
+        self.tmux("new-session", "-d", "-s", "e2e", "-x", str(self.width), "-y", str(self.height),
+                  "-c", str(cwd or self.home), "--", *command)
+        self.started = True
+
+    def close(self) -> None:
+        if self.started:
+            self.tmux("kill-server", check=False)
+
+    # Looking ------------------------------------------------------------------------------------
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "e2e").stdout
+
+    def info(self, fmt: str) -> str:
+        return self.tmux("display-message", "-p", "-t", "e2e", fmt).stdout.strip()
+
+    def wait_for(self, *wanted: str, timeout: float = WAIT, regex: bool = False) -> str:
+        """Poll the screen until every one of ``wanted`` shows; returns that screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if all((re.search(w, text) if regex else w in text) for w in wanted):
+                return text
+            if self.wrapped and re.search(r"EXITED-\d+", text):
+                pytest.fail(f"cjmtui exited while waiting for {wanted!r}; last screen:\n{text}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{wanted!r} never showed within {timeout:.0f}s; last screen:\n{text}")
+            time.sleep(POLL)
+
+    def dead(self) -> bool:
+        if self.wrapped:
+            return re.search(r"EXITED-\d+", self.screen()) is not None
+        return self.info("#{pane_dead}") == "1"
+
+    def wait_exit(self, timeout: float = WAIT) -> int:
+        """Wait until the program has exited; returns its exit status (as sh reports it)."""
+        assert self.wrapped, "only a wrapped program reports its exit status"
+        deadline = time.monotonic() + timeout
+        while True:
+            found = re.search(r"EXITED-(\d+)", self.screen())
+            if found:
+                return int(found.group(1))
+            if time.monotonic() > deadline:
+                pytest.fail(f"cjmtui still running {timeout:.1f}s later; screen:\n{self.screen()}")
+            time.sleep(POLL)
+
+    def pid(self) -> int:
+        """The pid of the program itself (the child of the wrapping sh)."""
+        shell = self.info("#{pane_pid}")
+        if not self.wrapped:
+            return int(shell)
+        deadline = time.monotonic() + WAIT
+        while True:
+            children = children_of(int(shell))
+            if len(children) == 1:
+                return int(children[0])
+            if time.monotonic() > deadline:
+                pytest.fail(f"no single child of the pane's shell {shell}: {children}")
+            time.sleep(POLL)
+
+    # Typing -------------------------------------------------------------------------------------
+
+    def keys(self, *keys: str) -> None:
+        """tmux key names: ``Enter``, ``Escape``, ``F10``, ``3``, ``a``..."""
+        self.tmux("send-keys", "-t", "e2e", *keys)
+
+    def type(self, text: str) -> None:
+        """Literal text, exactly as typed (no key-name lookup)."""
+        self.tmux("send-keys", "-t", "e2e", "-l", text)
+
+    def screen_to(self, key: str) -> str:
+        """Press a screen key (1-8) and wait for that screen's title."""
+        self.keys(key)
+        return self.wait_for(TITLES[key])
+
+    def open_capture(self) -> None:
+        self.keys("a")
+        self.wait_for(CAPTURE_HINT)
+
+    def capture_note(self, text: str) -> None:
+        """Type a note into the open quick-capture entry, press Enter, wait until it is listed."""
+        self.type(text)
+        self.wait_for(text[-40:])
+        self.keys("Enter")
+        # The entry clears (its placeholder is back) and the note is now a row of the list.
+        self.wait_for(CAPTURE_HINT, text[:40])
+
+
+def require_tmux() -> None:
+    if TMUX is None:  # only reached with CI set: the skipif mark covers the rest
+        pytest.fail("CI is set but tmux is not installed: the e2e tests must run in CI (apt-get install tmux)")
+
+
+@pytest.fixture
+def pane(tmp_path: Path) -> Iterator[Pane]:
+    require_tmux()
+    p = Pane(tmp_path)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "work" / "online-ordering.toml"
+    target.parent.mkdir()
+    shutil.copyfile(EXAMPLE, target)
+    return target
+
+
+def leftovers(path: Path) -> list[str]:
+    """Temp files (``.NAME.toml.*.tmp`` from atomic saves, or any other ``*.tmp``) and the lock
+    file ``.NAME.toml.lock``: all must be gone once cjmtui has exited."""
+    names = [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    if lock_path(path).exists():
+        names.append(lock_path(path).name)
+    return sorted(names)
+
+
+def texts(path: Path, kind: str = "pain") -> list[str]:
+    return [p.text for p in load_session(path).session.pains if p.kind == kind]
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Quick capture of pains, quit with F10
+
+
+def test_quick_capture_three_pains_then_f10(pane: Pane, example: Path) -> None:
+    before = texts(example)
+    notes = ["E2E note one: the form forgets my address", "E2E note two — zweimal eingeben", "E2E note three"]
+    pane.start([*cjmtui_command(), str(example)])
+    pane.wait_for(TITLES["3"], "Online ordering")
+    pane.screen_to("3")
+    pane.open_capture()
+    for note in notes:
+        pane.capture_note(note)
+    pane.keys("Escape")
+    pane.wait_for(" a Add ")  # the entry closed: the list's keys are back in the footer
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
+    after = texts(example)
+    assert after[: len(before)] == before
+    assert after[len(before):] == notes
+    assert leftovers(example) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. A new session: stages, then a pain
+
+
+def _new_session_file(pane: Pane, folder: Path, title: str) -> Path:
+    """``cjmtui new TITLE --dir FOLDER --template blank`` (the installed command)."""
+    folder.mkdir(exist_ok=True)
+    made = subprocess.run(
+        [*cjmtui_command(), "new", title, "--dir", str(folder), "--template", "blank"],
+        env={**pane.env, "TERM": "dumb"}, capture_output=True, text=True, timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    path = Path(made.stdout.strip())
+    assert path.parent == folder and path.is_file(), made.stdout
+    assert load_session(path).session.stages == []
+    return path
+
+
+def _two_stages_then_a_pain(pane: Pane, path: Path) -> str:
+    """Capture two stages on screen 2, then a pain on screen 3; returns the stage bar's stage name."""
+    pane.start([*cjmtui_command(), str(path)])
+    pane.wait_for(TITLES["2"], "E2E workshop")  # no stages yet: it opens on the stages screen
+    pane.screen_to("2")
+    pane.open_capture()
+    pane.capture_note("Find the offer")
+    pane.capture_note("Sign the contract")
+    pane.keys("Escape")
+    pane.wait_for(" a Add ")
+    text = pane.screen_to("3")
+    shown = re.search(r"Stage \d+/2: (.+?)  ", text)
+    assert shown, f"no stage bar on the pains screen:\n{text}"
+    pane.open_capture()
+    pane.capture_note("Nobody tells me what happens next")
+    pane.keys("Escape")
+    pane.wait_for(" a Add ")
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
+    return shown.group(1)
+
+
+@pytest.fixture(scope="module")
+def new_session_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The new-session scenario, run once for the two tests below: (session file, stage bar name)."""
+    require_tmux()
+    tmp = tmp_path_factory.mktemp("new-session")
+    pane = Pane(tmp)
+    try:
+        path = _new_session_file(pane, tmp / "sessions", "E2E workshop")
+        return path, _two_stages_then_a_pain(pane, path)
+    finally:
+        pane.close()
+
+
+def test_new_session_stages_then_pain(new_session_run: tuple[Path, str]) -> None:
+    path, shown = new_session_run
+    session = load_session(path).session
+    assert [s.name for s in session.stages] == ["Find the offer", "Sign the contract"]
+    assert [(p.text, p.kind) for p in session.pains] == [("Nobody tells me what happens next", "pain")]
+    stage = {s.id: s.name for s in session.stages}[session.pains[0].stage]
+    assert stage == shown, f"the pain went to {stage!r} but the stage bar showed {shown!r}"
+    assert leftovers(path) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,  # only the stage check may fail; a broken run is a real failure
+    reason="known bug (reported): quick-capturing stages highlights each new stage, and the "
+    "highlighted stage becomes the current one, so screen 3 opens on the LAST stage added, not the first",
+)
+def test_new_session_pain_goes_to_first_stage(new_session_run: tuple[Path, str]) -> None:
+    path, _shown = new_session_run
+    session = load_session(path).session
+    assert session.pains[0].stage == session.stages[0].id, (
+        f"the pain went to stage {session.pains[0].stage!r}, not the first stage {session.stages[0].id!r}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. SIGHUP / SIGTERM right after a note: saved, gone quickly, nothing left behind
+
+
+PARTIAL = "typed but never entered"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_signal_right_after_enter_saves_and_exits(pane: Pane, example: Path, sig: signal.Signals) -> None:
+    """A note and its Enter, more text typed behind it, and the signal at once (no wait at all):
+    the note is saved, cjmtui is gone within 5 s, and no temp or lock file is left."""
+    pane.start([*cjmtui_command(), str(example)])
+    pane.wait_for(TITLES["3"])
+    pane.open_capture()
+    pid = pane.pid()
+    cmdline = subprocess.run(["ps", "-o", "args=", "-p", str(pid)], capture_output=True, text=True).stdout
+    assert "cjmtui" in cmdline, f"pid {pid} is not cjmtui: {cmdline!r}"
+    note = f"Signal {sig.name} note {uuid.uuid4().hex[:6]}"
+    pane.type(note)
+    pane.wait_for(note)
+    pane.keys("Enter")
+    pane.type(PARTIAL)  # in the entry only, never entered
+    os.kill(pid, sig)
+    t0 = time.monotonic()
+    status = pane.wait_exit(timeout=5.0)
+    assert time.monotonic() - t0 < 5.0
+    assert status == 128 + sig, f"exit status {status}, expected {128 + sig}"
+    saved = texts(example)
+    assert note in saved, f"{note!r} was not saved on {sig.name}; last pains: {saved[-3:]}"
+    # Text still in the entry may be kept (as its own note) or dropped, never run into another note.
+    assert [t for t in saved if PARTIAL in t] in ([], [PARTIAL]), saved[-3:]
+    assert leftovers(example) == [], "temp or lock files left behind"
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. The terminal is given back as it was
+
+
+def test_terminal_restored_after_quit(pane: Pane, example: Path) -> None:
+    """Run cjmtui from an interactive shell; after F10 the shell's prompt is back, the tty modes
+    (stty) are as before, the alternate screen is left and mouse reporting is off."""
+    prompt = "E2E-PROMPT$ "
+    pane.start(["bash", "--norc", "--noprofile", "-i"], extra_env={"PS1": prompt, "HISTFILE": "/dev/null"},
+               wrap=False)
+    pane.wait_for(prompt.rstrip())
+    cmd = " ".join(shlex.quote(c) for c in [*cjmtui_command(), str(example)])
+    pane.type(
+        f'before=$(stty -g); {cmd}; rc=$?; '
+        '[ "$(stty -g)" = "$before" ] && echo TTY-SAME || echo TTY-CHANGED; echo EXITED-$rc'
+    )
+    pane.keys("Enter")
+    pane.wait_for(TITLES["3"])
+    assert pane.info("#{alternate_on}") == "1", "cjmtui should draw on the alternate screen"
+    pane.keys("F10")
+    text = pane.wait_for(r"EXITED-\d+\s+" + re.escape(prompt.rstrip()), regex=True)
+    assert "EXITED-0" in text, text
+    assert "TTY-SAME" in text, f"terminal modes (stty) not restored:\n{text}"
+    assert TITLES["3"] not in text, f"the app's screen is still shown after exit:\n{text}"
+    flags = {
+        name: pane.info("#{%s}" % name)
+        for name in ("alternate_on", "mouse_any_flag", "mouse_all_flag", "mouse_button_flag",
+                     "mouse_standard_flag", "mouse_sgr_flag", "cursor_flag", "keypad_cursor_flag")
+    }
+    assert flags == {
+        "alternate_on": "0", "mouse_any_flag": "0", "mouse_all_flag": "0", "mouse_button_flag": "0",
+        "mouse_standard_flag": "0", "mouse_sgr_flag": "0", "cursor_flag": "1", "keypad_cursor_flag": "0",
+    }, f"terminal not restored: {flags}"
+    # The shell takes typing again, echoed as usual.
+    pane.type("echo STILL-$((40+2))")
+    pane.keys("Enter")
+    pane.wait_for("STILL-42")
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Hostile text is shown literally, never run as markup
+
+
+HOSTILE = ["[@click=app.quit]x[/]", "[/bad]"]
+
+
+def test_hostile_text_shown_literally(pane: Pane, tmp_path: Path) -> None:
+    session = new_session("Hostile [b]title[/b]", "blank")
+    session, stage = add_item(session, "stages", {"name": "Checkout [red]now[/red]"})
+    for text in HOSTILE:
+        session, _ = add_item(session, "pains", {"stage": stage.id, "text": text})
+    path = tmp_path / "hostile.toml"
+    save_session(path, session)
+
+    pane.start([*cjmtui_command(), str(path)])
+    text = pane.wait_for(TITLES["3"], *HOSTILE)
+    assert "Checkout [red]now[/red]" in text
+    assert "Hostile [b]title[/b]" in text
+    for key in "12345678":
+        pane.screen_to(key)
+    assert not pane.dead(), "cjmtui exited while showing hostile text"
+    text = pane.screen_to("3")
+    assert all(h in text for h in HOSTILE), text
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
+    assert texts(path) == HOSTILE
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. A plain 16-colour terminal with NO_COLOR: every screen still shows
+
+
+HUES = {*range(31, 37), *range(41, 47), *range(91, 97), *range(101, 107)}  # SGR red..cyan, fg and bg
+
+
+def colour_problems(escaped: str) -> set[str]:
+    """SGR codes a 16-colour terminal with NO_COLOR should not get: 256/true colour (38/48),
+    or any hue at all (only black, white and greys are left once colour is off)."""
+    bad = set()
+    for params in re.findall(r"\x1b\[([0-9;:]*)m", escaped):
+        codes = [int(c) for c in re.split("[;:]", params) if c.isdigit()]
+        if 38 in codes or 48 in codes or HUES & set(codes):
+            bad.add(params)
+    return bad
+
+
+def test_every_screen_in_xterm_no_color(pane: Pane, example: Path) -> None:
+    pane.start([*cjmtui_command(), str(example)], term="xterm", extra_env={"NO_COLOR": "1"})
+    pane.wait_for(TITLES["3"])
+    for key in "1234567":
+        pane.screen_to(key)
+        escaped = pane.tmux("capture-pane", "-p", "-e", "-t", "e2e").stdout
+        assert not colour_problems(escaped), f"screen {key}: colour codes {sorted(colour_problems(escaped))}"
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
