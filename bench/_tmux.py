@@ -122,8 +122,14 @@ class Tmux:
 
     def close(self) -> None:
         try:
+            socket = self.cmd("display-message", "-p", "#{socket_path}")
+        except TmuxError:
+            socket = []
+        try:
             subprocess.run([self.exe, "-L", self.socket, "kill-server"], env=self.env, capture_output=True,
                            timeout=10)
+            if socket and socket[0]:  # tmux 3.3 leaves the socket file behind
+                Path(socket[0]).unlink(missing_ok=True)
         finally:
             if self.ctl.poll() is None:
                 self.ctl.terminate()

@@ -132,7 +132,10 @@ class Pane:
 
     def close(self) -> None:
         if self.started:
+            socket = self.info("#{socket_path}")
             self.tmux("kill-server", check=False)
+            if socket:  # tmux 3.3 leaves the socket file behind
+                Path(socket).unlink(missing_ok=True)
 
     # Looking ------------------------------------------------------------------------------------
 
