@@ -52,7 +52,7 @@ class EditMachine(RuleBasedStateMachine):
             assert self.session is before  # a refused edit changes nothing
             return
         new = result[0] if isinstance(result, tuple) else result
-        if new is before:
+        if new is before or new == before:
             return  # nothing changed (e.g. the voter already existed): no undo step either
         self.history.apply(label, new)
         self.snapshots.append(new)

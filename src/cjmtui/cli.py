@@ -36,6 +36,7 @@ from .core import scoring, store
 from .core.errors import CjmError, ExportError, SessionFileError
 from .core.model import Session
 from .core.safety import printable, safe_filename
+from .core.workspace import Workspace
 
 COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction")
 DEFAULT_TEMPLATES = ("blank", "onboarding", "buying", "service")
@@ -565,11 +566,11 @@ def cmd_friction(args: argparse.Namespace) -> int:
 
 
 def open_tui(args: argparse.Namespace) -> int:
-    path: Path | None = None
+    workspace: Workspace | None = None
     if args.file is not None:
         path = Path(args.file)
         try:
-            store.load_session(path)  # a clear error now, before the screen is taken over
+            workspace = Workspace.open(path)  # a clear error now, before the screen is taken over
         except SessionFileError as exc:
             if not os.path.lexists(path):
                 raise CjmError(f"{exc} (to start a new session: cjmtui new NAME)") from None
@@ -582,7 +583,7 @@ def open_tui(args: argparse.Namespace) -> int:
             raise CjmError(f"the workshop UI is not available ({exc.name} is missing); "
                            "the rank, export, validate, new, future, compare and friction commands still work") from None
         raise
-    return int(run(path, folder) or 0)
+    return int(run(workspace, folder) or 0)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import contextlib
+import gc
 import datetime as dt
 import os
 import signal
@@ -612,7 +613,9 @@ class CjmApp(App[int]):
             self.save_state = f"not saved: {self._paused_reason}"
             self.save_ok = False
             return
-        self.save_state = "unsaved…"
+        if self.save_ok:
+            self.save_state = "unsaved…"
+        # After a failed save the warning stays until a save succeeds: typing goes on meanwhile.
         if self._save_timer is None:
             self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
 
@@ -936,9 +939,11 @@ def _set_causes(session: Session, process_id: str, pains: set[str]) -> Session:
     return session
 
 
-def run(path: Path | None, sessions_dir: Path) -> int:
-    """Open the TUI on ``path`` (already checked to load) or on the session picker."""
-    workspace = Workspace.open(path) if path is not None else None
+def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
+    """Open the TUI on an open session (or a path to one), or on the session picker."""
+    workspace = Workspace.open(session) if isinstance(session, Path) else session
+    # Everything loaded so far lives as long as the app: keep the collector from re-scanning it.
+    gc.freeze()
     app = CjmApp(workspace, sessions_dir)
     try:
         code = app.run()

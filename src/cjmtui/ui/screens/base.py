@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ...core.edit import SINGULAR, delete_item, move_to
 from ...core.model import Item, Session, find, item_label
 from ..text import clip, plain
-from ..widgets.capture import QuickCapture
+from ..widgets.capture import CaptureInput, QuickCapture
+from ..widgets.keybar import KeyBar
 from ..widgets.itemtable import Cell, ItemTable
 from ..widgets.topbar import TopBar
 
@@ -43,7 +44,7 @@ class WorkshopScreen(Screen):
             f"Terminal too small: cjmtui needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
             classes="too-small",
         )
-        yield Footer()
+        yield KeyBar(id="keybar")
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -141,6 +142,30 @@ class WorkshopScreen(Screen):
             label = self.capture_label()
         if label is not None:
             self.query_one("#capture-label", Static).update(plain(label))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed in the same burst as ``a`` belong to the entry, not to the table.
+
+        Opening the entry moves the focus only after the keys already queued are handled; without
+        this, "a" then "dog" would delete (d) the highlighted pain instead of capturing "dog".
+        """
+        capture = self.query_one(QuickCapture)
+        if not capture.is_open:
+            return
+        entry = capture.query_one(CaptureInput)
+        if entry.has_focus:
+            return
+        if event.is_printable and event.character:
+            entry.insert_text_at_cursor(event.character)
+        elif event.key == "enter":
+            entry.post_message(CaptureInput.Entered(entry.value))
+            entry.value = ""
+        elif event.key == "backspace":
+            entry.value = entry.value[:-1]
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def flush_capture(self) -> None:
         """Keep a note that was typed but not yet entered (the link dropped mid-sentence)."""

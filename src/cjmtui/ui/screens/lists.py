@@ -340,7 +340,7 @@ class ProcessesScreen(StagedScreen):
                 _line("Causes", "; ".join(causes) or "— press l to link the pains it causes"),
                 _line("Receives work from", ", ".join(fed_by) or "—"),
                 _line("Hands work to", names(session, "processes", item.feeds)),
-                Text(f"Fixing it would reach {len(reached)} pains in {stages} stages (impact {impact:.1f})"),
+                Text(f"Fixing it would reach {len(reached)} pain{'' if len(reached) == 1 else 's'} in {stages} stage{'' if stages == 1 else 's'} (impact {impact:.1f})"),
             ]
         )
 

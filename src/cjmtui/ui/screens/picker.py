@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ...core.errors import CjmError
 from ...core.safety import safe_filename, safe_output_path
@@ -20,6 +20,7 @@ from ...core.templates import TEMPLATES, new_session
 from ...core.workspace import Workspace
 from ..text import plain
 from ..widgets.itemtable import ItemTable
+from ..widgets.keybar import KeyBar
 from .dialogs import AskName, Choice
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class PickerScreen(Screen):
                      classes="question")
         yield ItemTable([("Session file", None), ("Changed", 17), ("Size", 8)], id="sessions")
         yield Static("", id="picker-error", classes="field-error")
-        yield Footer()
+        yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -28,7 +28,8 @@ class ItemTable(DataTable):
         self._widths: list[int] = []
 
     def on_mount(self) -> None:
-        self._add_columns(self._fit(self.size.width or 80))
+        # Tables span the screen: fit to the terminal now, so the first resize rebuilds nothing.
+        self._add_columns(self._fit(self.size.width or self.app.size.width or 80))
 
     def _fit(self, width: int) -> list[int]:
         fixed = sum(w for _, w in self._columns_spec if w is not None)
