@@ -600,8 +600,10 @@ def fake_ui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
     calls: list[tuple[Any, Any]] = []
     fake = types.ModuleType("cjmtui.ui.app")
 
-    def run(path: Path | None, sessions_dir: Path) -> int:
-        calls.append((path, sessions_dir))
+    def run(workspace: Any, sessions_dir: Path) -> int:
+        # The CLI opens the session (a clear error before the screen is taken over) and hands the
+        # open workspace to the UI; record which file that is.
+        calls.append((getattr(workspace, "path", workspace), sessions_dir))
         return 0
 
     fake.run = run  # type: ignore[attr-defined]

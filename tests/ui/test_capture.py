@@ -163,12 +163,6 @@ async def test_notes_typed_faster_than_the_app_keeps_up_stay_separate(example_co
         assert [p.text for p in on_disk(path).pains[before:]] == notes
 
 
-@pytest.mark.xfail(
-    reason="BUG: keys that arrive in the same burst as `a` go to the table, not the entry: QuickCapture.open "
-    "(widgets/capture.py) focuses the entry with Widget.focus(), which Textual defers with call_later, so "
-    "`a` then `dog` deletes the highlighted pain (d) and toggles pain/gain (g) instead of capturing 'dog'",
-    strict=True,
-)
 async def test_keys_typed_right_after_a_go_into_the_entry(example_copy):
     app = make_app(example_copy())
     async with app.run_test(size=SIZE) as pilot:

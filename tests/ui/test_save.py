@@ -146,11 +146,6 @@ async def test_failed_save_keeps_notes_and_recovers(example_copy, monkeypatch):
         assert re.search(r"saved \d\d:\d\d:\d\d", _top_bar(app)), _top_bar(app)
 
 
-@pytest.mark.xfail(
-    reason="BUG: after a failed save the next edit replaces '⚠ NOT SAVED' in the top bar by the ordinary "
-    "'unsaved…' (app.py watch_version sets save_state without checking save_ok) until the 3 s retry fails again",
-    strict=True,
-)
 async def test_not_saved_warning_stays_while_typing_goes_on(example_copy, monkeypatch):
     app = make_app(example_copy())
 

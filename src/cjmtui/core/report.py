@@ -32,90 +32,12 @@ from typing import Any
 
 from .. import __version__
 from .export import fmt_number
+from .friction import StageFriction, stage_friction
 from .model import Process, Session, Stage
 from .safety import printable
 from .scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedSolution, Ranking, Reached
 
 __all__ = ["StageFriction", "export_html", "stage_friction", "text"]
-
-# ---------------------------------------------------------------------------------------------
-# Stage friction
-
-
-@dataclass(frozen=True)
-class StageFriction:
-    """Friction figures of one stage (see :func:`stage_friction`)."""
-
-    stage: str  # stage id
-    name: str  # stage name
-    pains: int  # pains at this stage (gains are not friction)
-    pain_weight: int  # sum of severity × frequency over those pains
-    departments: tuple[str, ...]  # department ids involved, each once
-    handoffs: tuple[tuple[str, str], ...]  # (from process id, to process id) crossing departments
-
-    @property
-    def department_count(self) -> int:
-        return len(self.departments)
-
-    @property
-    def handoff_count(self) -> int:
-        return len(self.handoffs)
-
-
-def stage_friction(session: Session, persona: str | None = None) -> list[StageFriction]:
-    """Per-stage friction figures, one :class:`StageFriction` per stage in journey order.
-
-    - ``pains``: the number of pains (``kind == "pain"``) at the stage; gains are not counted.
-      With ``persona``, only the pains of that persona (and those that name no persona), as
-      the ranking counts them;
-    - ``pain_weight``: the sum of ``severity × frequency`` over those pains;
-    - ``departments``: the departments involved, each once in first-seen order: the stage's
-      owners, then the owners of the processes that run at this stage (an unowned process
-      adds none);
-    - ``handoffs``: every ``feeds`` link, in file order, from a process of this stage to a
-      process owned by another department than the feeding process's owner (an unowned target
-      crosses no known line; the target may run at any stage).
-
-    The counts are the same as :func:`cjmtui.core.friction.stage_friction` (the ``friction``
-    command); this one also says which departments and which handoffs. Pure: reads the session
-    only; unknown ids (which a valid session never has) are skipped.
-    """
-    owner = {p.id: p.owner for p in session.processes}
-    procs_at: dict[str, list[Process]] = {s.id: [] for s in session.stages}
-    for proc in session.processes:
-        procs_at.setdefault(proc.stage, []).append(proc)
-    count: dict[str, int] = {}
-    weight: dict[str, int] = {}
-    for pain in session.pains:
-        if pain.kind != "pain":
-            continue
-        if persona is not None and pain.personas and persona not in pain.personas:
-            continue
-        count[pain.stage] = count.get(pain.stage, 0) + 1
-        weight[pain.stage] = weight.get(pain.stage, 0) + pain.severity * pain.frequency
-    out = []
-    for stage in session.stages:
-        depts = dict.fromkeys(stage.owners)
-        handoffs = []
-        for proc in procs_at.get(stage.id, ()):
-            if proc.owner is not None:
-                depts.setdefault(proc.owner)
-            for nxt in proc.feeds:
-                other = owner.get(nxt)
-                if other is not None and other != proc.owner:
-                    handoffs.append((proc.id, nxt))
-        out.append(
-            StageFriction(
-                stage=stage.id,
-                name=stage.name,
-                pains=count.get(stage.id, 0),
-                pain_weight=weight.get(stage.id, 0),
-                departments=tuple(depts),
-                handoffs=tuple(handoffs),
-            )
-        )
-    return out
-
 
 # ---------------------------------------------------------------------------------------------
 # Escaping
@@ -1057,7 +979,7 @@ def _friction(session: Session, names: _Names, persona: str | None) -> str:
         handoffs = "".join(
             f"<li>{_bdi(names.process(a))} \u2192 {_bdi(names.process(b))} "
             f'<span class="handoff">({who(a)} \u2192 {who(b)})</span></li>'
-            for a, b in f.handoffs
+            for a, b in f.handoff_links
         )
         bar = f'<span class="bar" style="width:{f.pain_weight / heaviest * 5:.2f}em" aria-hidden="true"></span>'
         rows.append(
@@ -1066,13 +988,13 @@ def _friction(session: Session, names: _Names, persona: str | None) -> str:
                 _t(f.name),
                 str(f.pains),
                 f"{bar}{f.pain_weight}",
-                f"{f.department_count}"
+                f"{f.departments}"
                 + (
-                    ' <span class="meta">(' + ", ".join(_bdi(names.dept(d)) for d in f.departments) + ")</span>"
-                    if f.departments
+                    ' <span class="meta">(' + ", ".join(_bdi(names.dept(d)) for d in f.department_ids) + ")</span>"
+                    if f.department_ids
                     else ""
                 ),
-                f"{f.handoff_count}" + (f'<ul class="plain meta">{handoffs}</ul>' if handoffs else ""),
+                f"{f.handoffs}" + (f'<ul class="plain meta">{handoffs}</ul>' if handoffs else ""),
             ]
         )
     out.append(

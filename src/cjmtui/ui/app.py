@@ -84,6 +84,8 @@ MODE_OF_TABLE = {
     "processes": "processes",
     "solutions": "solutions",
     "departments": "departments",
+    "participants": "solutions",
+    "parking": "parking",
 }
 
 
@@ -172,6 +174,7 @@ class CjmApp(App[int]):
         self._disk_stat: tuple[int, int] | None = None
         self._conflict_open = False
         self._exiting = False
+        self.pending_select: tuple[str, str] | None = None  # (table, id) the palette asked to show
         self._rescued: tuple[int, Path] | None = None  # (version, where) of the last rescue copy
         self._theme_errors: list[str] = []
         themes, self._theme_errors = load_themes()
@@ -513,13 +516,25 @@ class CjmApp(App[int]):
         if stage:
             self.stage_id = stage
         mode = MODE_OF_TABLE[table]
+        # A screen shown for the first time highlights its first row: it takes this instead.
+        self.pending_select = (table, item_id)
         self.switch_mode(mode)
 
         def _select() -> None:
-            with contextlib.suppress(Exception):
-                self.screen.select(item_id)  # type: ignore[attr-defined]
+            if self.pending_select == (table, item_id):
+                self.pending_select = None
+                with contextlib.suppress(Exception):
+                    self.screen.select(item_id)  # type: ignore[attr-defined]
 
         self.call_after_refresh(_select)
+
+    def take_pending_select(self, table: str) -> str | None:
+        """The item the palette asked a ``table`` screen to highlight, once."""
+        if self.pending_select is not None and self.pending_select[0] == table:
+            item_id = self.pending_select[1]
+            self.pending_select = None
+            return item_id
+        return None
 
     # Forms and pickers ------------------------------------------------------------------------
 
@@ -631,7 +646,9 @@ class CjmApp(App[int]):
 
         def work() -> None:
             result = ws.save()
-            self.call_from_thread(self._after_save, result)
+            if self.is_running:
+                with contextlib.suppress(RuntimeError):  # the app ended while this save ran
+                    self.call_from_thread(self._after_save, result)
 
         threading.Thread(target=work, name="cjmtui-save", daemon=True).start()
 

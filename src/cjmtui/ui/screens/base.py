@@ -151,6 +151,12 @@ class WorkshopScreen(Screen):
         """
         capture = self.query_one(QuickCapture)
         if not capture.is_open:
+            # Open the entry here, in key order, rather than by the binding (which runs only once
+            # the key reaches the app, after the keys behind it have gone to the table).
+            if event.key in ("a", "p") and not isinstance(self.focused, Input):
+                event.stop()
+                event.prevent_default()
+                self.action_capture() if event.key == "a" else self.action_park()
             return
         entry = capture.query_one(CaptureInput)
         if entry.has_focus:
@@ -223,6 +229,7 @@ class ItemsScreen(WorkshopScreen):
 
     def refresh_view(self, select: str | None = None) -> None:
         session = self.session
+        select = select or self.cjm.take_pending_select(self.TABLE)
         rows = [(item.id, self.row_cells(item, session)) for item in self.visible_items(session)]
         self.table.set_rows(rows, select=select)
         self._show_detail()
