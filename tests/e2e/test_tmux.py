@@ -339,12 +339,6 @@ def test_new_session_stages_then_pain(new_session_run: tuple[Path, str]) -> None
     assert leftovers(path) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # only the stage check may fail; a broken run is a real failure
-    reason="known bug (reported): quick-capturing stages highlights each new stage, and the "
-    "highlighted stage becomes the current one, so screen 3 opens on the LAST stage added, not the first",
-)
 def test_new_session_pain_goes_to_first_stage(new_session_run: tuple[Path, str]) -> None:
     path, _shown = new_session_run
     session = load_session(path).session

@@ -14,6 +14,7 @@ from ...core.model import Item, Session, find, item_label
 from ...core.scoring import Graph
 from ..text import clip, plain
 from ..widgets.itemtable import Cell
+from ..widgets.capture import QuickCapture
 from .base import ItemsScreen
 
 STAGE_GROUP = Binding.Group("Stage", compact=True)
@@ -144,6 +145,10 @@ class StagesScreen(ItemsScreen):
             self.cjm.stage_id = item.id
 
     def on_data_table_row_highlighted(self) -> None:
+        # Moving the highlight picks the current stage; capturing new stages does not (the room
+        # then walks the journey from where it was, usually the first step).
+        if self.query_one(QuickCapture).is_open:
+            return
         item = self.current_item()
         if item is not None:
             self.cjm.stage_id = item.id
