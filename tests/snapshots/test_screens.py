@@ -20,6 +20,8 @@ SCREENS = {
     "6": "map",
     "7": "summary",
     "8": "departments",
+    "9": "agenda",
+    "0": "parking",
 }
 SIZES = [(80, 24), (120, 40)]
 
@@ -64,3 +66,18 @@ def test_help(snap_compare, example_copy):
 def test_too_small(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"))
     assert snap_compare(app, press=["_"], terminal_size=(40, 10))
+
+
+def test_summary_friction_and_emotion(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["7", "v", "v", "v", "_"], terminal_size=(100, 32))
+
+
+def test_summary_emotion_curve(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["7", "v", "v", "v", "v", "_"], terminal_size=(100, 40))
+
+
+def test_link_picker(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["3", "right_square_bracket", "l", "_"], terminal_size=(80, 24))

@@ -38,7 +38,7 @@ async def test_timer_counts_down_rings_once_and_runs_into_overtime(example_copy)
     app.bell = lambda: bells.append(clock.now)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("9")
-        assert "Persona 15:00 ⏸" in app.status_extra
+        assert "Persona 15:00 (paused)" in app.status_extra
         await pilot.press("t")
         clock.now += 61
         app.tick()
@@ -53,7 +53,7 @@ async def test_timer_counts_down_rings_once_and_runs_into_overtime(example_copy)
         await pilot.press("t")  # pause
         clock.now += 600
         app.tick()
-        assert "Persona 04:59 ⏸" in app.status_extra
+        assert "Persona 04:59 (paused)" in app.status_extra
 
 
 async def test_next_step_switches_screen_and_timebox(example_copy):
@@ -63,7 +63,7 @@ async def test_next_step_switches_screen_and_timebox(example_copy):
         await pilot.press("N")
         await pilot.pause()
         assert type(app.screen).__name__ == "StagesScreen"
-        assert "Stages 20:00" in app.status_extra and "⏸" not in app.status_extra
+        assert "Stages 20:00" in app.status_extra and "paused" not in app.status_extra
         await pilot.press("N", "N", "N", "N")
         await pilot.pause()
         assert type(app.screen).__name__ == "SummaryScreen", "the prioritise step runs on the summary"

@@ -307,7 +307,7 @@ class CjmApp(App[int]):
         parts = []
         remaining = self.timer.remaining()
         clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
-        state = "" if self.timer.running else " ⏸"
+        state = "" if self.timer.running else " (paused)"
         parts.append(f"{STEP_TITLES[self.step]} {clock}{state}")
         if self.persona_lens:
             persona = find(self.session, "personas", self.persona_lens)
@@ -574,10 +574,10 @@ class CjmApp(App[int]):
         stages = {s.id: s.name for s in session.stages}
 
         def proc_label(p) -> Any:  # noqa: ANN001
-            return plain(f"{clip(p.name, 44)}  @ {clip(stages.get(p.stage, p.stage), 16)}")
+            return plain(f"{clip(p.name, 36)}  @ {clip(stages.get(p.stage, p.stage), 14)}")
 
         def pain_label(p) -> Any:  # noqa: ANN001
-            return plain(f"{clip(p.text, 44)}  @ {clip(stages.get(p.stage, p.stage), 16)}")
+            return plain(f"{clip(p.text, 36)}  @ {clip(stages.get(p.stage, p.stage), 14)}")
 
         if kind == "pains":
             pain = find(session, "pains", item_id)

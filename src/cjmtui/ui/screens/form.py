@@ -131,7 +131,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
         value = self.values.get(field.name)
         wid = f"f-{field.name}"
         if field.kind == "text":
-            return [Input(value=value or "", id=wid, compact=True)]
+            return [Input(value=value or "", id=wid, compact=True, select_on_focus=False)]
         if field.kind == "long":
             area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
             return [area]
@@ -188,15 +188,18 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
         raise ValueError(field.kind)
 
     def _ref_prompt(self, table: str, item) -> Text:  # noqa: ANN001
-        label = clip(item_label(item), 44)
+        label = clip(item_label(item), 36)
         stage = getattr(item, "stage", None)
         if stage and table in ("processes", "pains"):
             st = next((s for s in self.session.stages if s.id == stage), None)
             if st is not None:
-                return Text.assemble(plain(label), (f"  @ {clip(st.name, 16)}", "dim"))
+                return Text.assemble(plain(label), (f"  @ {clip(st.name, 14)}", "dim"))
         return plain(label)
 
     def on_mount(self) -> None:
+        # Text fields show their beginning (a long note scrolled to its end reads as nonsense).
+        for entry in self.query(Input):
+            entry.cursor_position = 0
         first = self.query(f"#f-{self.fields[0].name}")
         if first:
             first.first().focus()

@@ -48,6 +48,10 @@ class KeyBar(Static):
                 continue
             seen.add((binding.action, binding.description))
             entries.append((display, binding.description))
+        # Help and Quit first: on a narrow terminal the end of the bar is cut, and those two must
+        # always be visible (help lists everything else).
+        first = [e for e in entries if e[1] in ("Help", "Quit")]
+        entries = first + [e for e in entries if e not in first]
         text = Text(no_wrap=True, overflow="ellipsis")
         for keys, desc in entries:
             text.append(f" {keys} ", style="bold reverse")
