@@ -24,9 +24,8 @@ _COLOR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent"
 
 
 def bundled_theme_files() -> list[Path]:
-    try:
-        folder = Path(str(resources.files("cjmtui.themes")))  # installed as cjmtui/themes
-    except ModuleNotFoundError:  # an editable install: the checkout's themes/ folder
+    folder = Path(str(resources.files("cjmtui"))) / "themes"  # installed: cjmtui/themes
+    if not folder.is_dir():  # an editable install: the checkout's themes/ folder
         folder = Path(__file__).resolve().parents[3] / "themes"
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 

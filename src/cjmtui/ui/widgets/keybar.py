@@ -55,8 +55,8 @@ class KeyBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         for keys, desc in entries:
             text.append(f" {keys} ", style="bold reverse")
-            text.append(f" {desc} ")
+            text.append(f"{desc} ")
         if app.ENABLE_COMMAND_PALETTE:
             text.append(" ^p ", style="bold reverse")
-            text.append(" palette")
+            text.append("palette")
         self.update(text)
