@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from cjmtui.core import workspace as workspace_module
 from cjmtui.core.edit import update_info

@@ -17,13 +17,37 @@ from ..text import plain
 EXPORT_FORMATS = ("md", "html", "csv", "json")
 
 
-class ExportDialog(ModalScreen[tuple[str, str] | None]):
-    """Ask for a format and a file name (a bare name, written into the session's folder)."""
+class Dialog(ModalScreen):
+    """What every dialog shares: F2 (or ctrl+s, or Enter in a field, or the #ok button) submits,
+    Escape (or the #cancel button) cancels. Subclasses write :meth:`action_submit`."""
 
     BINDINGS = [
-        Binding("f2,ctrl+s", "submit", "Export", id="export.submit", priority=True),
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("f2,ctrl+s", "submit", "OK", id="dialog.submit", priority=True),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class ExportDialog(Dialog):
+    """Ask for a format and a file name (a bare name, written into the session's folder)."""
 
     def __init__(self, folder: Path, stem: str, formats: tuple[str, ...] = EXPORT_FORMATS) -> None:
         super().__init__()
@@ -64,30 +88,10 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
             return
         self.dismiss((str(fmt), name))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
-class AskName(ModalScreen[str | None]):
-    """Ask for a new file name (save as)."""
-
-    BINDINGS = [
-        Binding("f2,ctrl+s", "submit", "OK", id="ask.submit", priority=True),
-        Binding("escape", "cancel", "Cancel", id="ask.cancel"),
-    ]
+class AskName(Dialog):
+    """Ask for one line of text (a file name, a participant's name, minutes)."""
 
     def __init__(self, title: str, value: str) -> None:
         super().__init__()
@@ -111,21 +115,6 @@ class AskName(ModalScreen[str | None]):
         if value:
             self.dismiss(value)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
 class Choice(ModalScreen[str | None]):

@@ -6,11 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -19,6 +16,7 @@ from ...core.errors import EditError
 from ...core.model import EVIDENCE, KINDS, PHASES, STATUSES, Session, item_label
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
+from .dialogs import Dialog
 
 
 @dataclass(frozen=True)
@@ -86,17 +84,12 @@ FORMS: dict[str, list[Field]] = {
 EMOTIONS = (("–2 very negative", -2), ("–1 negative", -1), ("0 neutral", 0), ("+1 positive", 1), ("+2 very positive", 2))
 
 
-class ItemForm(ModalScreen[dict[str, Any] | None]):
+class ItemForm(Dialog):
     """Edits ``values`` for one item of ``table``; returns the new values, or None if cancelled.
 
     ``validate`` is called with the values on submit; it raises :class:`EditError` (or
     :class:`ItemError` with per-field messages) to keep the form open with the errors shown.
     """
-
-    BINDINGS = [
-        Binding("f2,ctrl+s", "submit", "Save item", id="form.submit", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
 
     def __init__(self, table: str, values: dict[str, Any], session: Session, title: str, validate) -> None:  # noqa: ANN001
         super().__init__()
@@ -124,7 +117,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
                 yield Static("", id=f"err-{field.name}", classes="field-error")
             yield Static("", id="err-item", classes="field-error")
             with Horizontal(classes="form-buttons"):
-                yield Button("Save (F2)", variant="primary", id="save")
+                yield Button("Save (F2)", variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
 
     def _widgets(self, field: Field) -> list[Widget]:
@@ -264,21 +257,6 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
             return
         self.dismiss(values)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
 
 def _number(raw: str, kind: type) -> Any:

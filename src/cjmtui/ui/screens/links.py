@@ -7,19 +7,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ..text import plain
 from ..widgets.checklist import CheckList
+from .dialogs import Dialog
 
 
-class LinkPicker(ModalScreen[set[str] | None]):
+class LinkPicker(Dialog):
     """Returns the ticked ids, or None when cancelled. Type to filter; space ticks."""
 
     BINDINGS = [
-        Binding("f2,ctrl+s", "apply", "Apply", id="links.apply", priority=True),
-        Binding("escape", "cancel", "Cancel", id="links.cancel"),
         Binding("down", "to_list", "List", show=False),
     ]
 
@@ -36,7 +34,7 @@ class LinkPicker(ModalScreen[set[str] | None]):
             yield CheckList(self.candidates, self.selected, id="links-list")
             yield Static(Text("space ticks · type in the filter box to narrow · F2 applies · Esc cancels", style="dim"))
             with Horizontal(classes="form-buttons"):
-                yield Button("Apply (F2)", variant="primary", id="apply")
+                yield Button("Apply (F2)", variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
 
     @property
@@ -52,22 +50,12 @@ class LinkPicker(ModalScreen[set[str] | None]):
         self.checklist.show_only(item_id for item_id, prompt in self.candidates if not q or q in prompt.plain.casefold())
 
     @on(Input.Submitted, "#links-filter")
-    def _to_list(self) -> None:
+    def _to_list(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter in the filter goes to the list; F2 applies
         self.checklist.focus()
 
     def action_to_list(self) -> None:
         self.checklist.focus()
 
-    def action_apply(self) -> None:
+    def action_submit(self) -> None:
         self.dismiss(set(self.checklist.selected))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()

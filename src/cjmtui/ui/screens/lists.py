@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult

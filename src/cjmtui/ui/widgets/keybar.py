@@ -29,7 +29,7 @@ class KeyBar(Static):
         entries: list[tuple[str, str]] = []
         groups: dict[str, int] = {}
         seen: set[tuple[str, str]] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not active.enabled or not binding.description:
                 continue
