@@ -169,7 +169,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "cjmtui new NAME [--template {blank,onboarding,buying,service}] [--dir DIR] [--facilitator NAME]",
         "cjmtui validate FILE",
         "cjmtui rank FILE [--format {table,md,csv,json}] [--top N] [--persona ID]",
-        "cjmtui export FILE --format {md,csv,csv-map,json} [-o OUT] [--persona ID]",
+        "cjmtui export FILE --format {md,csv,csv-map,json,html} [-o OUT] [--persona ID]",
     ):
         assert line in out
 

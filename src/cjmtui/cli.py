@@ -50,7 +50,7 @@ USAGE = """\
        %(prog)s new NAME [--template {templates}] [--dir DIR] [--facilitator NAME]
        %(prog)s validate FILE
        %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID]
-       %(prog)s export FILE --format {{md,csv,csv-map,json}} [-o OUT] [--persona ID]
+       %(prog)s export FILE --format {{md,csv,csv-map,json,html}} [-o OUT] [--persona ID]
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]"""

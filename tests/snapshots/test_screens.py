@@ -6,6 +6,8 @@ the report (``snapshot_report.html``) before committing the new SVGs.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from cjmtui.core.workspace import Workspace
@@ -26,8 +28,16 @@ SCREENS = {
 SIZES = [(80, 24), (120, 40)]
 
 
+@pytest.fixture(autouse=True)
+def steady_clock(monkeypatch):
+    """Nothing in a snapshot may depend on when it was taken: autosave waits, the clock is fixed."""
+    monkeypatch.setattr("cjmtui.ui.app.AUTOSAVE_DELAY", 3600)
+
+
 def make_app(path) -> CjmApp:
-    return CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False)
+    app = CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False)
+    app.now = lambda: datetime.datetime(2026, 11, 22, 10, 0, 0)
+    return app
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -70,14 +80,31 @@ def test_too_small(snap_compare, example_copy):
 
 def test_summary_friction_and_emotion(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"))
-    assert snap_compare(app, press=["7", "v", "v", "v", "_"], terminal_size=(100, 32))
+    assert snap_compare(app, press=["7", "v", "v", "v", "_"], terminal_size=(80, 24))
 
 
 def test_summary_emotion_curve(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"))
-    assert snap_compare(app, press=["7", "v", "v", "v", "v", "_"], terminal_size=(100, 40))
+    assert snap_compare(app, press=["7", "v", "v", "v", "v", "_"], terminal_size=(80, 24))
 
 
 def test_link_picker(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"))
     assert snap_compare(app, press=["3", "right_square_bracket", "l", "_"], terminal_size=(80, 24))
+
+
+def test_dot_voting_on_solutions(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+    assert snap_compare(app, press=["5", "v", "A", "n", "a", "enter", "plus", "plus", "down", "plus", "_"],
+                        terminal_size=(80, 24))
+
+
+def test_future_state_comparison(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"))
+
+    async def run_before(pilot) -> None:
+        app.action_derive_future()
+        await pilot.pause()
+        await pilot.press("3", "right_square_bracket", "d", "7", "v", "v", "v", "v", "v")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

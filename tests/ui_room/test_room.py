@@ -175,3 +175,32 @@ async def test_derive_future_and_compare(example_copy):
         text = str(app.screen.query_one("#compare-text").render())
         assert "Pains removed (1)" in text
     assert path.exists() and load_session(path).session.session.state == "current"
+
+
+async def test_session_details_and_weights_are_edited_in_one_form(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-title").value = "Online ordering — workshop 2"
+        form.query_one("#f-vote_budget").value = "5"
+        form.query_one("#f-vote_weight").value = "0.25"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.session.session.title == "Online ordering — workshop 2"
+        assert app.session.session.vote_budget == 5 and app.session.scoring.vote_weight == 0.25
+        await pilot.press("S")
+        await pilot.pause()
+        app.screen.query_one("#f-hop_decay").value = "7"  # out of range: the form says so and stays
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "hop_decay" in str(app.screen.query_one("#err-hop_decay").render()) or str(
+            app.screen.query_one("#err-hop_decay").render()
+        ).strip()
+        await pilot.press("escape")
+        await settle(pilot, app)
+    saved = load_session(path).session
+    assert saved.session.title == "Online ordering — workshop 2" and saved.scoring.vote_weight == 0.25
+    assert saved.scoring.hop_decay == 0.5

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from ..core.agenda import STEP_TITLES, Timer, agenda_of, format_clock
 from ..core.edit import SINGULAR, ItemError, add_item, update_item
 from ..core.errors import CjmError, EditError, ExportError
-from ..core.model import Item, Session, find, item_label
+from ..core.model import Item, Session, SessionInfo, find, item_label
 from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
@@ -102,6 +102,7 @@ class CjmApp(App[int]):
         ("Save as…", "save_as", "Save to a new file and continue there"),
         ("Export ranked quick wins…", "export", "Write md, html (a one-file report), csv or json"),
         ("Copy ranked list as Markdown", "copy_ranking", "To the clipboard (OSC 52 works over SSH)"),
+        ("Session details and ranking weights…", "settings", "Title, journey, date, dots per participant, weights"),
         ("Quick capture", "capture", "Add notes on this screen, one per Enter"),
         ("Park an off-topic point", "park", "To the parking lot, with the current stage"),
         ("Start or pause the timer", "timer", "The timebox of the current agenda step"),
@@ -140,6 +141,8 @@ class CjmApp(App[int]):
                 tooltip="Next agenda step: its screen and its timebox"),
         Binding("p", "park", "Park", id="app.park", tooltip="Park an off-topic point (with the current stage)"),
         Binding("L", "cycle_lens", "Lens", id="app.lens", tooltip="Persona lens: everyone → each persona"),
+        Binding("S", "settings", "Session details", id="app.settings", show=False,
+                tooltip="Title, journey, date, dots per participant, ranking weights"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
         Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False),
         Binding("f1", "help", "Help", id="app.help", priority=True, key_display="F1"),
@@ -161,6 +164,7 @@ class CjmApp(App[int]):
                  handle_signals: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.clock = clock
+        self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
         self.step_index = 0
         self.timer = Timer(0.0, clock=clock)
         self._bell_rung = False
@@ -566,6 +570,38 @@ class CjmApp(App[int]):
         title = form_title(table, item_id, item_label(item) if item else "")
         self.push_screen(ItemForm(table, values, session, title, validate), done)
 
+    def action_settings(self) -> None:
+        """The session's details (title, journey, date, vote budget) and the ranking's weights."""
+        from ..core.edit import update_info, update_scoring
+        from .screens.form import FORMS, ItemForm
+
+        if self.workspace is None:
+            return
+        info_fields = set(SessionInfo.model_fields) - {"origin"}
+        values = {**self.session.session.model_dump(), **self.session.scoring.model_dump()}
+        if values.get("date") is None:
+            values["date"] = ""
+
+        def split(new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+            if new.get("date") == "":
+                new = {**new, "date": None}
+            info = {k: v for k, v in new.items() if k in info_fields}
+            weights = {k: v for k, v in new.items() if k not in info_fields}
+            return info, weights
+
+        def change(session: Session, new: dict[str, Any]) -> Session:
+            info, weights = split(new)
+            return update_scoring(update_info(session, info), weights)
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result is not None and self.apply("edit session details", change, result):
+                self.title = f"cjmtui — {self.workspace.path.name}"
+
+        assert "settings" in FORMS
+        form = ItemForm("settings", values, self.session, "Session details and ranking weights",
+                        lambda new: change(self.session, new))
+        self.push_screen(form, done)
+
     def open_links(self, kind: str, item_id: str) -> None:
         """Link picker. ``kind``: pains (its causes), processes (pains it causes), feeds, solutions."""
         from .screens.links import LinkPicker
@@ -668,7 +704,7 @@ class CjmApp(App[int]):
 
     def _show_save(self, result: SaveResult) -> None:
         if result.ok:
-            self.save_state = f"saved {dt.datetime.now():%H:%M:%S}"
+            self.save_state = f"saved {self.now():%H:%M:%S}"
             self.save_ok = True
         else:
             self.save_state = "⚠ NOT SAVED — " + ("file changed on disk" if result.conflict else "see message")

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.edit import SINGULAR, ItemError
 from ...core.errors import EditError
-from ...core.model import EVIDENCE, KINDS, PHASES, STATUSES, Session, item_label
+from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Session, item_label
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
 from .dialogs import Dialog
@@ -70,6 +70,20 @@ FORMS: dict[str, list[Field]] = {
         Field("systems", "Systems", "lines", help="separate with ;"),
         Field("feeds", "Hands work to (downstream)", "refs", table="processes"),
     ],
+    # Not a table: the session's own details and the ranking's weights (one form).
+    "settings": [
+        Field("title", "Title", "text"),
+        Field("journey", "Journey", "choice", JOURNEYS),
+        Field("state", "State", "choice", STATES),
+        Field("facilitator", "Facilitator", "text"),
+        Field("date", "Date (YYYY-MM-DD)", "text"),
+        Field("vote_budget", "Dots per participant", "int", help="per kind: solutions, pains"),
+        Field("hop_decay", "Hop decay (0–1)", "float", help="share of a pain credited per handoff upstream"),
+        Field("stage_bonus", "Stage bonus", "float", help="extra per additional stage reached"),
+        Field("quick_win_max_effort", "Quick win: effort at most", "choice", RATING),
+        Field("max_hops", "Handoffs credited at most", "int"),
+        Field("vote_weight", "Vote weight", "float", help="0: votes are only a column"),
+    ],
     "solutions": [
         Field("text", "Solution", "text"),
         Field("targets", "Changes these processes", "refs", table="processes"),
@@ -124,7 +138,7 @@ class ItemForm(Dialog):
         value = self.values.get(field.name)
         wid = f"f-{field.name}"
         if field.kind == "text":
-            return [Input(value=value or "", id=wid, compact=True, select_on_focus=False)]
+            return [Input(value="" if value is None else str(value), id=wid, compact=True, select_on_focus=False)]
         if field.kind == "long":
             area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
             return [area]
