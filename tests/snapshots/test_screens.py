@@ -31,7 +31,7 @@ SIZES = [(80, 24), (120, 40)]
 @pytest.fixture(autouse=True)
 def steady_clock(monkeypatch):
     """Nothing in a snapshot may depend on when it was taken: autosave waits, the clock is fixed."""
-    monkeypatch.setattr("cjmtui.ui.app.AUTOSAVE_DELAY", 3600)
+    monkeypatch.setattr("cjmtui.ui.saving.AUTOSAVE_DELAY", 3600)
 
 
 def make_app(path) -> CjmApp:

@@ -10,7 +10,7 @@ from cjmtui.core.edit import update_info
 from cjmtui.core.errors import SaveError
 from cjmtui.core.model import find
 from cjmtui.core.store import dumps_session, load_session
-from cjmtui.ui import app as app_module
+from cjmtui.ui import saving as saving_module
 from cjmtui.ui.screens.dialogs import AskName, Choice
 from cjmtui.ui.widgets.topbar import TopBar
 
@@ -94,7 +94,7 @@ async def test_conflict_save_as_creates_a_new_file_and_editing_continues_there(e
 
 
 async def test_f10_saves_before_quitting(example_copy, monkeypatch):
-    monkeypatch.setattr(app_module, "AUTOSAVE_DELAY", 60.0)  # only quitting can save it
+    monkeypatch.setattr(saving_module, "AUTOSAVE_DELAY", 60.0)  # only quitting can save it
     path = example_copy()
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:

@@ -95,7 +95,7 @@ def validate_item(table: str, data: dict[str, Any]) -> Item:
         raise ItemError(field_errors(exc)) from None
 
 
-def _checked(session: Session, table: str | None = None) -> Session:
+def _checked(session: Session) -> Session:
     problems = reference_problems(session)
     if problems:
         # "pains[x].caused_by: unknown process 'y'" → field "caused_by"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import contextlib
-import gc
 import datetime as dt
-import os
+import gc
+import importlib
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,25 +18,23 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from ..core.agenda import STEP_TITLES, Timer, agenda_of, format_clock
-from ..core.edit import SINGULAR, ItemError, add_item, update_item
+from ..core.agenda import Timer
+from ..core.edit import SINGULAR, add_item, update_item
 from ..core.errors import CjmError, EditError, ExportError
 from ..core.model import Item, Session, SessionInfo, find, item_label
 from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
-from ..core.store import Fingerprint, current_fingerprint
-from ..core.workspace import SaveResult, Workspace
+from ..core.workspace import Workspace
 from .commands import CjmCommands
+from .room import RoomMixin
+from .saving import SavingMixin
 from .text import clip, plain
 from .themes import DEFAULT_THEME, load_themes
 
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
-AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
 DISK_CHECK_INTERVAL = 2.0
-HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
-SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 
@@ -54,15 +50,6 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "departments": ("lists", "DepartmentsScreen", "8 Departments"),
     "agenda": ("agenda", "AgendaScreen", "9 Agenda"),
     "parking": ("lists", "ParkingScreen", "0 Parking lot"),
-}
-# Which screen each agenda step is run on.
-STEP_MODE = {
-    "persona": "personas",
-    "stages": "stages",
-    "pains": "pains",
-    "processes": "processes",
-    "solutions": "solutions",
-    "prioritise": "summary",
 }
 TIMER_GROUP = Binding.Group("Timer", compact=True)
 
@@ -89,7 +76,7 @@ MODE_OF_TABLE = {
 }
 
 
-class CjmApp(App[int]):
+class CjmApp(SavingMixin, RoomMixin, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
     MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(mode) for mode in SCREENS}
@@ -248,89 +235,6 @@ class CjmApp(App[int]):
         self.workspace = workspace
         self._start_workspace()
 
-    # Agenda and timer -----------------------------------------------------------------------
-
-    def _load_step(self, index: int) -> None:
-        agenda = agenda_of(self.session)
-        self.step_index = max(0, min(index, len(agenda) - 1))
-        self.timer.reset(agenda[self.step_index].minutes * 60)
-        self._bell_rung = False
-        self.tick()
-
-    @property
-    def step(self) -> str:
-        return agenda_of(self.session)[self.step_index].step
-
-    def go_to_step(self, index: int, *, start: bool = True) -> None:
-        """Make agenda step ``index`` current: its screen, its timebox (running if ``start``)."""
-        self._load_step(index)
-        if start:
-            self.timer.start()
-        self.switch_mode(STEP_MODE[self.step])
-        self.tick()
-
-    def action_timer(self) -> None:
-        if self.workspace is None:
-            return
-        self.timer.toggle()
-        self.tick()
-
-    def action_extend(self) -> None:
-        if self.workspace is None:
-            return
-        self.timer.extend(5)
-        if self.timer.remaining() > 0:
-            self._bell_rung = False
-        self.notify(f"{STEP_TITLES[self.step]}: 5 more minutes ({format_clock(self.timer.remaining())} left).")
-        self.tick()
-
-    def action_next_step(self) -> None:
-        if self.workspace is None:
-            return
-        agenda = agenda_of(self.session)
-        if self.step_index + 1 >= len(agenda):
-            self.notify("That was the last step of the agenda.")
-            return
-        self.go_to_step(self.step_index + 1)
-
-    def tick(self) -> None:
-        """Once a second: the timer in the top bar; a bell (once) when the timebox runs out."""
-        if self.workspace is None:
-            return
-        remaining = self.timer.remaining()
-        if self.timer.running and remaining <= 0 and not self._bell_rung:
-            self._bell_rung = True
-            self.bell()
-            self.notify(f"Time is up for {STEP_TITLES[self.step]}. N: next step · T: 5 more minutes.",
-                        title="Timebox", severity="warning", timeout=10)
-        self._update_extra()
-
-    def _update_extra(self) -> None:
-        if self.workspace is None:
-            return
-        parts = []
-        remaining = self.timer.remaining()
-        clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
-        state = "" if self.timer.running else " (paused)"
-        parts.append(f"{STEP_TITLES[self.step]} {clock}{state}")
-        if self.persona_lens:
-            persona = find(self.session, "personas", self.persona_lens)
-            parts.append(f"lens: {persona.name if persona else self.persona_lens}")
-        if self.voter:
-            from ..core.edit import votes_left
-
-            person = find(self.session, "participants", self.voter)
-            if person is not None:
-                table = "pains" if getattr(self.screen, "TABLE", "") == "pains" else "solutions"
-                parts.append(f"voting: {person.name}, {votes_left(self.session, self.voter, table)} left")
-        self.status_extra = printable(" · ".join(parts))
-
-    def watch_voter(self) -> None:
-        self._update_extra()
-
-    def watch_persona_lens(self) -> None:
-        self._update_extra()
-
     def watch_theme(self, theme: str) -> None:
         if self.is_running:
             save_setting("theme", theme)
@@ -388,58 +292,6 @@ class CjmApp(App[int]):
         index = ids.index(self.stage_id) if self.stage_id in ids else 0
         self.stage_id = ids[max(0, min(len(ids) - 1, index + delta))]
 
-    def action_cycle_lens(self) -> None:
-        if self.workspace is None:
-            return
-        ids = [None, *(p.id for p in self.session.personas)]
-        current = ids.index(self.persona_lens) if self.persona_lens in ids else 0
-        self.set_lens(ids[(current + 1) % len(ids)])
-
-    def action_park(self) -> None:
-        action = getattr(self.screen, "action_park", None)
-        if action:
-            action()
-
-    def start_voting(self, table: str) -> None:
-        """Ask who is voting (typed once); then + and - put and take back that person's dots."""
-        from ..core.edit import ensure_participant
-        from .screens.dialogs import AskName
-
-        names = ", ".join(p.name for p in self.session.participants[:8])
-        hint = f" (so far: {names})" if names else ""
-
-        def chosen(name: str | None) -> None:
-            if not name:
-                return
-            item = self.apply(f"add participant {name}", ensure_participant, name)
-            if item is None:
-                return
-            self.voter = item.id if hasattr(item, "id") else None
-            budget = self.session.session.vote_budget
-            self.notify(f"{name} is voting ({budget} dots each on {table}): + adds, - takes back, v changes voter, "
-                        "Esc ends voting.")
-            with contextlib.suppress(Exception):
-                self.screen.refresh_bindings()
-
-        self.push_screen(AskName(f"Who is voting?{hint}", ""), chosen)
-
-    def stop_voting(self) -> None:
-        self.voter = None
-        with contextlib.suppress(Exception):
-            self.screen.refresh_bindings()
-
-    def vote(self, table: str, item_id: str, delta: int) -> None:
-        from ..core.edit import cast_vote
-
-        if self.voter is None:
-            return
-        self.apply("vote" if delta > 0 else "take back a vote", cast_vote, self.voter, table, item_id, delta)
-
-    def set_lens(self, persona_id: str | None) -> None:
-        self.persona_lens = persona_id
-        persona = find(self.session, "personas", persona_id) if persona_id else None
-        self.notify(f"Persona lens: {persona.name if persona else 'everyone'}", markup=False)
-
     def action_undo(self) -> None:
         if self.workspace is None:
             return
@@ -461,13 +313,6 @@ class CjmApp(App[int]):
         self.version = self.workspace.history.version
         self.ensure_stage()
         self.notify(f"Redid: {label}", markup=False)
-
-    def action_voting(self) -> None:
-        if getattr(self.screen, "TABLE", "") not in ("pains", "solutions"):
-            self.switch_mode("solutions")
-            self.call_after_refresh(lambda: self.start_voting("solutions"))
-            return
-        self.start_voting(self.screen.TABLE)  # type: ignore[attr-defined]
 
     def action_derive_future(self) -> None:
         from ..core.future import derive_future
@@ -654,176 +499,6 @@ class CjmApp(App[int]):
 
         self.push_screen(LinkPicker(title, candidates, selected), done)
 
-    # Saving ---------------------------------------------------------------------------------
-
-    def watch_version(self) -> None:
-        if self.workspace is None:
-            return
-        self._update_extra()
-        if self._paused_reason:
-            self.save_state = f"not saved: {self._paused_reason}"
-            self.save_ok = False
-            return
-        if self.save_ok:
-            self.save_state = "unsaved…"
-        # After a failed save the warning stays until a save succeeds: typing goes on meanwhile.
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
-
-    def _autosave(self) -> None:
-        self._save_timer = None
-        if self.workspace is None or self._saving or self._paused_reason:
-            return
-        if not self.workspace.dirty:
-            return
-        self._saving = True
-        self.save_state = "saving…"
-        ws = self.workspace
-
-        def work() -> None:
-            result = ws.save()
-            if self.is_running:
-                with contextlib.suppress(RuntimeError):  # the app ended while this save ran
-                    self.call_from_thread(self._after_save, result)
-
-        threading.Thread(target=work, name="cjmtui-save", daemon=True).start()
-
-    def _after_save(self, result: SaveResult) -> None:
-        self._saving = False
-        self._show_save(result)
-        if result.ok:
-            self._remember_disk()
-            if self.workspace is not None and self.workspace.dirty and self._save_timer is None:
-                self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
-        elif result.conflict:
-            self._conflict()
-        else:
-            # Keep every edit in memory and retry: a full disk or a read-only folder may recover.
-            if self._save_timer is None:
-                self._save_timer = self.set_timer(3.0, self._autosave)
-
-    def _show_save(self, result: SaveResult) -> None:
-        if result.ok:
-            self.save_state = f"saved {self.now():%H:%M:%S}"
-            self.save_ok = True
-        else:
-            self.save_state = "⚠ NOT SAVED — " + ("file changed on disk" if result.conflict else "see message")
-            self.save_ok = False
-            if not result.conflict:
-                self.notify(result.message, title="Could not save (your notes are kept; retrying)",
-                            severity="error", markup=False, timeout=10)
-
-    def action_save(self) -> None:
-        if self.workspace is None:
-            return
-        if self._paused_reason:
-            self._conflict()
-            return
-        result = self.workspace.save(force=False)
-        self._show_save(result)
-        if result.ok:
-            self._remember_disk()
-        elif result.conflict:
-            self._conflict()
-
-    def _remember_disk(self) -> None:
-        if self.workspace is None:
-            return
-        try:
-            st = self.workspace.path.stat()
-            self._disk_stat = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            self._disk_stat = None
-
-    def _check_disk(self) -> None:
-        """Notice when someone else changed the file, before we would save over it."""
-        ws = self.workspace
-        if ws is None or self._saving or self._conflict_open or self._paused_reason:
-            return
-        try:
-            st = ws.path.stat()
-        except OSError:
-            return
-        if (st.st_mtime_ns, st.st_size) == self._disk_stat:
-            return
-        try:
-            now: Fingerprint | None = current_fingerprint(ws.path)
-        except OSError:
-            return
-        if now == ws.fingerprint:
-            self._disk_stat = (st.st_mtime_ns, st.st_size)
-            return
-        self._conflict()
-
-    def _conflict(self) -> None:
-        from .screens.dialogs import Choice
-
-        if self._conflict_open or self.workspace is None:
-            return
-        self._conflict_open = True
-        self._paused_reason = "file changed on disk"
-        self.save_state = "⚠ NOT SAVED — file changed on disk"
-        self.save_ok = False
-
-        def answer(choice: str | None) -> None:
-            self._conflict_open = False
-            if choice == "reload":
-                try:
-                    self.workspace.reload()
-                except CjmError as exc:
-                    self.notify(str(exc), title="Could not reload", severity="error", markup=False)
-                    return
-                self._paused_reason = None
-                self._remember_disk()
-                self.ensure_stage()
-                self.version = self.workspace.history.version
-                self.save_state = "reloaded from disk"
-                self.save_ok = True
-            elif choice == "saveas":
-                self.action_save_as()
-            else:
-                self.notify("Autosave is paused until you reload or save as (F2 asks again).",
-                            severity="warning")
-
-        self.push_screen(
-            Choice(
-                "The session file changed on disk",
-                f"{self.workspace.path} was changed by someone else since cjmtui opened it. "
-                "cjmtui will not overwrite it. Reload it (your unsaved edits here are dropped) "
-                "or save your version as a new file?",
-                [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")],
-            ),
-            answer,
-        )
-
-    def action_save_as(self) -> None:
-        from .screens.dialogs import AskName
-
-        if self.workspace is None:
-            return
-        ws = self.workspace
-        suggestion = f"{ws.path.stem}-copy.toml"
-
-        def chosen(name: str | None) -> None:
-            if not name:
-                return
-            try:
-                target = safe_output_path(ws.path.parent, safe_filename(name, suffix=".toml", strict=True))
-            except ExportError as exc:
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
-                return
-            result = ws.save_as(target)
-            if result.ok:
-                self._paused_reason = None
-                self._remember_disk()
-                self._show_save(result)
-                self.title = f"cjmtui — {ws.path.name}"
-                self.notify(f"Saved as {target}; editing continues there.", markup=False)
-            else:
-                self.notify(result.message, title="Not saved", severity="error", markup=False)
-
-        self.push_screen(AskName("Save as (a new file in the same folder)", suggestion), chosen)
-
     # Export -----------------------------------------------------------------------------------
 
     def open_export(self) -> None:
@@ -890,91 +565,6 @@ class CjmApp(App[int]):
         self.action_save()
         self.push_screen(PickerScreen(self.sessions_dir))
 
-    def save_before_exit(self) -> tuple[bool, str]:
-        """Save synchronously; on failure write a rescue copy. Returns (saved, message)."""
-        ws = self.workspace
-        if ws is None or (not ws.dirty and not self._paused_reason):
-            return True, ""
-        if not self._paused_reason:
-            result = ws.save()
-            if result.ok:
-                return True, ""
-        if self._rescued is not None and self._rescued[0] == ws.history.version:
-            return False, f"The session file could not be saved; your notes are in {self._rescued[1]}"
-        rescue = ws.rescue()
-        if rescue is not None:
-            self._rescued = (ws.history.version, rescue)
-            return False, f"The session file could not be saved; your notes are in {rescue}"
-        return False, "The session file could not be saved and no rescue copy could be written."
-
-    async def action_quit(self) -> None:
-        from .screens.dialogs import Choice
-
-        ws = self.workspace
-        if ws is not None and ws.dirty and not self._paused_reason:
-            result = ws.save()
-            if not result.ok:
-                self._show_save(result)
-
-                def answer(choice: str | None) -> None:
-                    if choice == "quit":
-                        saved, message = self.save_before_exit()
-                        self._finish(message)
-                    elif choice == "saveas":
-                        self.action_save_as()
-
-                self.push_screen(
-                    Choice(
-                        "Your latest notes are not saved",
-                        f"{result.message}\nQuit anyway (a rescue copy is written next to the file or in "
-                        "your data folder), save as a new file, or stay?",
-                        [("q", "Quit, write rescue copy", "quit"), ("s", "Save as…", "saveas"), ("c", "Stay", "stay")],
-                    ),
-                    answer,
-                )
-                return
-        if self._paused_reason:
-            _saved, message = self.save_before_exit()
-            self._finish(message)
-            return
-        self._finish("")
-
-    def _finish(self, message: str) -> None:
-        if self.workspace is not None:
-            self.workspace.release()
-        self._exiting = True
-        self.exit(0, message=message or None)
-
-    def _on_signal(self, signum: int) -> None:
-        """SIGHUP (the SSH link dropped) or SIGTERM: save, then leave promptly."""
-        if self._exiting:
-            return
-        self._exiting = True
-        # Whatever happens next, never linger on a dead terminal: a last save from this thread.
-        timer = threading.Timer(HARD_EXIT_AFTER, self._hard_exit)
-        timer.daemon = True
-        timer.start()
-        # Keys already typed (a note and its Enter) are still in the queue: let them land first.
-        self.set_timer(SIGNAL_GRACE, lambda: self._exit_after_signal(signum))
-
-    def _exit_after_signal(self, signum: int) -> None:
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush_capture", None)
-            if flush is not None:
-                with contextlib.suppress(Exception):
-                    flush()
-        saved, _message = self.save_before_exit()
-        if self.workspace is not None:
-            self.workspace.release()
-        self.exit(128 + signum)
-
-    def _hard_exit(self) -> None:
-        ok = True
-        if self.workspace is not None:
-            if self.workspace.dirty:
-                ok = self.workspace.save().ok or self.workspace.rescue() is not None
-            self.workspace.release()
-        os._exit(0 if ok else 1)
 
 
 def _set_field(session: Session, table: str, item_id: str, field: str, values: list[str]) -> Session:
@@ -1012,4 +602,4 @@ def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
     return code if isinstance(code, int) else 0
 
 
-__all__ = ["CjmApp", "ItemError", "run"]
+__all__ = ["CjmApp", "run"]
