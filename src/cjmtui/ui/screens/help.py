@@ -31,7 +31,8 @@ def binding_rows(screen) -> list[tuple[str, str, str]]:  # noqa: ANN001
         node = active.node
         where = "everywhere" if node is app else ("this screen" if node is screen else type(node).__name__)
         display = app.get_key_display(Binding(key, binding.action))
-        keys = grouped.setdefault((where, binding.description, binding.action), [])
+        what = f"{binding.description} — {binding.tooltip}" if binding.tooltip else binding.description
+        keys = grouped.setdefault((where, what, binding.action), [])
         if display not in keys:
             keys.append(display)
     order = {"this screen": 0, "everywhere": 2}
