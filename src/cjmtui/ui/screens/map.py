@@ -66,6 +66,3 @@ class MapScreen(WorkshopScreen):
 
     def capture_label(self) -> str | None:
         return None
-
-    def go_to(self, ref) -> None:  # noqa: ANN001
-        self.map.go_to(ref)

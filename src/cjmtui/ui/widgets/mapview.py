@@ -237,21 +237,6 @@ class MapView(Widget, can_focus=True):
             self._clamp_row()
             self._rebuild()
 
-    def go_to(self, ref: Ref) -> bool:
-        for c, cells in enumerate(self._columns):
-            for r, cell in enumerate(cells):
-                if cell.ref == ref:
-                    self.col, self.row = c, r
-                    self._rebuild()
-                    return True
-        if ref[0] == "stages" and self.session:
-            for c, stage in enumerate(self.session.stages):
-                if stage.id == ref[1]:
-                    self.col, self.row = c, 0
-                    self._rebuild()
-                    return True
-        return False
-
 
 def describe(session: Session, ref: Ref | None) -> Text:
     """The details line under the map for the highlighted item."""
