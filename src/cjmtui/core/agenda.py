@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from .model import AgendaItem, Session
+from .vocab import STEP_TITLES
 
 DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
     ("persona", 15),
@@ -18,14 +19,6 @@ DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
     ("solutions", 30),
     ("prioritise", 20),
 )
-STEP_TITLES = {
-    "persona": "Persona",
-    "stages": "Stages",
-    "pains": "Pain points",
-    "processes": "Internal processes & causes",
-    "solutions": "Solutions",
-    "prioritise": "Prioritise",
-}
 
 
 def agenda_of(session: Session) -> list[AgendaItem]:

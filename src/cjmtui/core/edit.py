@@ -18,23 +18,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import EditError
+from .vocab import SINGULAR, TABLE_OF
 from .model import MAX_ID, MAX_ITEMS, TABLES, Item, Scoring, Session, SessionInfo, find, reference_problems
 
-# The words people use for one item of each table.
-SINGULAR = {
-    "departments": "department",
-    "personas": "persona",
-    "stages": "stage",
-    "pains": "pain",
-    "processes": "process",
-    "solutions": "solution",
-    "participants": "participant",
-    "parking": "parked item",
-}
-TABLE_OF = {v: k for k, v in SINGULAR.items()}
 
 
-def _table(table: str) -> str:
+def table_name(table: str) -> str:
+    """The table called ``table`` (plural or singular), or EditError."""
     table = TABLE_OF.get(table, table)
     if table not in TABLES:
         raise EditError(f"no such kind of item: {table!r}")
@@ -51,7 +41,7 @@ def slugify(text: str, *, words: int = 5, limit: int = 40) -> str:
 
 
 def new_id(session: Session, table: str, label: str) -> str:
-    table = _table(table)
+    table = table_name(table)
     taken = {item.id for item in getattr(session, table)}
     base = slugify(label) or SINGULAR[table]
     if base not in taken:
@@ -88,7 +78,7 @@ class ItemError(EditError):
 
 
 def validate_item(table: str, data: dict[str, Any]) -> Item:
-    model = TABLES[_table(table)]
+    model = TABLES[table_name(table)]
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -114,7 +104,7 @@ def add_item(
     session: Session, table: str, fields: dict[str, Any], *, index: int | None = None
 ) -> tuple[Session, Item]:
     """Add an item (a new readable id is made when ``fields`` has none)."""
-    table = _table(table)
+    table = table_name(table)
     data = dict(fields)
     if not data.get("id"):
         label = str(data.get("name") or data.get("text") or SINGULAR[table])
@@ -131,7 +121,7 @@ def add_item(
 
 def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Item]:
     """Change some fields of one item. Its id stays (references point at it)."""
-    table = _table(table)
+    table = table_name(table)
     items = list(getattr(session, table))
     for i, old in enumerate(items):
         if old.id == item_id:
@@ -162,7 +152,7 @@ def _without(values: Iterable[str], gone: set[str]) -> list[str]:
 
 def delete_item(session: Session, table: str, item_id: str) -> Session:
     """Delete an item and every reference to it (undo restores them all, see :class:`History`)."""
-    table = _table(table)
+    table = table_name(table)
     if find(session, table, item_id) is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
     return _delete_many(session, {table: {item_id}})
@@ -242,7 +232,7 @@ def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
 
 def move_item(session: Session, table: str, item_id: str, delta: int) -> Session:
     """Move an item ``delta`` places up (negative) or down (positive) in its table."""
-    table = _table(table)
+    table = table_name(table)
     items = list(getattr(session, table))
     index = next((i for i, it in enumerate(items) if it.id == item_id), None)
     if index is None:
@@ -379,7 +369,7 @@ class History:
 
 def move_to(session: Session, table: str, item_id: str, other_id: str) -> Session:
     """Move an item to where ``other_id`` stands (used to reorder within a filtered view)."""
-    table = _table(table)
+    table = table_name(table)
     items = list(getattr(session, table))
     index = next((i for i, it in enumerate(items) if it.id == item_id), None)
     target = next((i for i, it in enumerate(items) if it.id == other_id), None)
@@ -388,86 +378,12 @@ def move_to(session: Session, table: str, item_id: str, other_id: str) -> Sessio
     return move_item(session, table, item_id, target - index)
 
 
-# Dot voting ------------------------------------------------------------------------------------
-
-VOTE_FIELDS = {"solutions": "solution_votes", "pains": "pain_votes"}
-
-
-def participant_named(session: Session, name: str):  # noqa: ANN201 - Participant | None
-    wanted = name.strip().casefold()
-    return next((p for p in session.participants if p.name.casefold() == wanted or p.id == name), None)
-
-
-def ensure_participant(session: Session, name: str) -> tuple[Session, Any]:
-    """The participant called ``name`` (added when new): the facilitator types a name once."""
-    found = participant_named(session, name)
-    if found is not None:
-        return session, found
-    return add_item(session, "participants", {"name": name})
-
-
-def _vote_table(table: str) -> str:
-    table = _table(table)
-    if table not in VOTE_FIELDS:
-        raise EditError("votes go on solutions and pains")
-    return table
-
-
-def votes_left(session: Session, participant_id: str, table: str) -> int:
-    """Dots the participant can still put on ``table`` (never below 0)."""
-    table = _vote_table(table)
-    person = find(session, "participants", participant_id)
-    if person is None:
-        raise EditError(f"no participant with id {participant_id!r}")
-    used = sum(getattr(person, VOTE_FIELDS[table]).values())
-    return max(0, session.session.vote_budget - used)
-
-
-def cast_vote(session: Session, participant_id: str, table: str, item_id: str, delta: int) -> Session:
-    """Add (``delta`` > 0) or take back (< 0) a participant's dots on a solution or a pain."""
-    table = _vote_table(table)
-    if find(session, table, item_id) is None:
-        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
-    person = find(session, "participants", participant_id)
-    if person is None:
-        raise EditError(f"no participant with id {participant_id!r}")
-    field = VOTE_FIELDS[table]
-    old = getattr(person, field)
-    votes = dict(old)
-    now = votes.get(item_id, 0) + delta
-    if delta > 0:
-        left = votes_left(session, participant_id, table)
-        if left < delta:
-            budget = session.session.vote_budget
-            if left == 0:
-                raise EditError(f"{person.name} has used all {budget} votes on {table}; take one back first")
-            raise EditError(f"{person.name} has only {left} of {budget} votes left on {table}")
-    if now <= 0:
-        votes.pop(item_id, None)
-    else:
-        votes[item_id] = now
-    if votes == old:
-        return session  # nothing to take back: no change, so no undo step
-    return update_item(session, "participants", participant_id, {field: votes})[0]
-
-
-def total_votes(session: Session, table: str, item_id: str) -> int:
-    """Dots on an item: the participants' plus, for solutions, the ``votes`` recorded directly."""
-    table = _vote_table(table)
-    field = VOTE_FIELDS[table]
-    total = sum(getattr(p, field).get(item_id, 0) for p in session.participants)
-    if table == "solutions":
-        item = find(session, "solutions", item_id)
-        total += getattr(item, "votes", 0) if item is not None else 0
-    return total
-
-
 # Parking lot -----------------------------------------------------------------------------------
 
 
 def convert_parked(session: Session, parked_id: str, table: str, stage_id: str | None = None) -> tuple[Session, Item]:
     """Turn a parked item into a pain, process or solution; the parked item is marked converted."""
-    table = _table(table)
+    table = table_name(table)
     parked = find(session, "parking", parked_id)
     if parked is None:
         raise EditError(f"no parked item with id {parked_id!r}")

@@ -27,7 +27,8 @@ from functools import cached_property
 from typing import NamedTuple
 from statistics import median
 
-from .model import Pain, Session
+from .model import Pain, Scoring, Session
+from .voting import solution_votes
 
 QUICK_WIN = "quick win"
 MAJOR_PROJECT = "major project"
@@ -214,10 +215,18 @@ class Graph:
         stages = len({r.stage for r in reached})
         return impact, stages, reached
 
-    def stage_multiplier(self, stages_reached: int) -> float:
-        if stages_reached <= 0:
-            return 0.0
-        return 1.0 + self.scoring.stage_bonus * (stages_reached - 1)
+
+
+def stage_factor(scoring: Scoring, stages_reached: int) -> float:
+    """The stage bonus: ``1 + stage_bonus × (stages − 1)``; nothing reached gives 0."""
+    if stages_reached <= 0:
+        return 0.0
+    return 1.0 + scoring.stage_bonus * (stages_reached - 1)
+
+
+def vote_factor(scoring: Scoring, votes: int) -> float:
+    """``1 + vote_weight × votes`` (1 when votes carry no weight)."""
+    return 1.0 + scoring.vote_weight * votes
 
 
 def quadrant(impact: float, effort: int, median_impact: float, max_effort: int) -> str:
@@ -231,22 +240,17 @@ def quadrant(impact: float, effort: int, median_impact: float, max_effort: int) 
 def rank(session: Session, persona: str | None = None) -> Ranking:
     """Rank every solution and every process. Ties break by impact, effort, then file order."""
     graph = Graph(session, persona)
-    dots: dict[str, int] = {}
-    for person in session.participants:
-        for sol_id, n in person.solution_votes.items():
-            dots[sol_id] = dots.get(sol_id, 0) + n
-    vote_weight = session.scoring.vote_weight
+    votes = solution_votes(session)
+    sc = session.scoring
     rows = []
-    votes: dict[str, int] = {}
     for order, sol in enumerate(session.solutions):
         impact, stages, count = graph.summary(sol.targets)
-        votes[sol.id] = sol.votes + dots.get(sol.id, 0)
-        score = impact * graph.stage_multiplier(stages) * sol.confidence / sol.effort if count else 0.0
-        score *= 1.0 + vote_weight * votes[sol.id]
+        score = impact * stage_factor(sc, stages) * sol.confidence / sol.effort if count else 0.0
+        score *= vote_factor(sc, votes[sol.id])
         rows.append((sol, order, impact, stages, count, score))
     impacts = [r[2] for r in rows]
     med = float(median(impacts)) if impacts else 0.0
-    max_effort = session.scoring.quick_win_max_effort
+    max_effort = sc.quick_win_max_effort
     rows.sort(key=lambda r: (-r[5], -r[2], r[0].effort, r[1]))
     solutions = tuple(
         RankedSolution(
@@ -270,7 +274,7 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
     procs = []
     for order, proc in enumerate(session.processes):
         impact, stages, count = graph.summary([proc.id])
-        procs.append((proc, order, impact, stages, count, impact * graph.stage_multiplier(stages)))
+        procs.append((proc, order, impact, stages, count, impact * stage_factor(sc, stages)))
     procs.sort(key=lambda r: (-r[5], -r[2], r[1]))
     processes = tuple(
         RankedProcess(

@@ -535,7 +535,7 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
         if fmt == "json":
             return export_json(self.session, ranking)
         if fmt == "html":
-            from ..core.report import export_html
+            from ..core.export.html import export_html
 
             return export_html(self.session, ranking)
         raise ExportError(f"unknown format {fmt!r}")

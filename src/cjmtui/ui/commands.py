@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from ..core.edit import SINGULAR
+from ..core.vocab import SINGULAR
 from ..core.model import TABLES, item_label
 from ..core.safety import printable
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
-from ..core.agenda import STEP_TITLES, agenda_of, format_clock
+from ..core.agenda import agenda_of, format_clock
+from ..core.vocab import STEP_TITLES
 from ..core.model import find
 from ..core.safety import printable
 
@@ -89,7 +90,7 @@ class RoomMixin:
             persona = find(self.session, "personas", self.persona_lens)
             parts.append(f"lens: {persona.name if persona else self.persona_lens}")
         if self.voter:
-            from ..core.edit import votes_left
+            from ..core.voting import votes_left
 
             person = find(self.session, "participants", self.voter)
             if person is not None:
@@ -118,7 +119,7 @@ class RoomMixin:
 
     def start_voting(self, table: str) -> None:
         """Ask who is voting (typed once); then + and - put and take back that person's dots."""
-        from ..core.edit import ensure_participant
+        from ..core.voting import ensure_participant
         from .screens.dialogs import AskName
 
         names = ", ".join(p.name for p in self.session.participants[:8])
@@ -145,7 +146,7 @@ class RoomMixin:
             self.screen.refresh_bindings()
 
     def vote(self, table: str, item_id: str, delta: int) -> None:
-        from ..core.edit import cast_vote
+        from ..core.voting import cast_vote
 
         if self.voter is None:
             return

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ...core.agenda import STEP_TITLES, agenda_of, format_clock, set_timebox
+from ...core.agenda import agenda_of, format_clock, set_timebox
+from ...core.vocab import STEP_TITLES
 from ..text import plain
 from ..widgets.itemtable import ItemTable
 from .base import WorkshopScreen

@@ -12,7 +12,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from ...core.edit import SINGULAR, delete_item, move_to
+from ...core.edit import delete_item, move_to
+from ...core.vocab import SINGULAR
 from ...core.model import Item, Session, find, item_label
 from ..text import clip, plain
 from ..widgets.capture import CaptureInput, QuickCapture

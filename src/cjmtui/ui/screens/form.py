@@ -11,7 +11,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from ...core.edit import SINGULAR, ItemError
+from ...core.edit import ItemError
+from ...core.vocab import SINGULAR
 from ...core.errors import EditError
 from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Session, item_label
 from ..text import clip, plain

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...core.edit import VOTE_FIELDS, convert_parked, total_votes
+from ...core.edit import convert_parked
+from ...core.voting import total_votes, voter_dots
 from ...core.model import Item, Session, find, item_label
 from ...core.scoring import Graph
 from ..text import clip, plain
@@ -238,11 +239,7 @@ class VotingMixin:
         self.notify("Voting ended.")  # type: ignore[attr-defined]
 
     def voter_dots(self, item_id: str) -> int:
-        voter = self.cjm.voter  # type: ignore[attr-defined]
-        person = find(self.session, "participants", voter) if voter else None  # type: ignore[attr-defined]
-        if person is None:
-            return 0
-        return getattr(person, VOTE_FIELDS[self.TABLE]).get(item_id, 0)  # type: ignore[attr-defined]
+        return voter_dots(self.session, self.cjm.voter, self.TABLE, item_id)  # type: ignore[attr-defined]
 
 
 class PainsScreen(VotingMixin, StagedScreen):

@@ -29,12 +29,12 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .. import __version__
-from .export import fmt_number
-from .friction import StageFriction, stage_friction
-from .model import Process, Session, Stage
-from .safety import printable
-from .scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedSolution, Ranking, Reached
+from ... import __version__
+from ..vocab import fmt_number
+from ..friction import StageFriction, stage_friction
+from ..model import Process, Session, Stage
+from ..safety import printable
+from ..scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedSolution, Ranking, Reached
 
 __all__ = ["StageFriction", "export_html", "stage_friction", "text"]
 

@@ -1,0 +1,235 @@
+"""The ``cjmtui`` command: open the workshop UI, or create, check, rank and export sessions.
+
+Usage::
+
+    cjmtui [FILE] [--dir DIR]                       open the terminal UI (on FILE, if given)
+    cjmtui new NAME [--template T] [--dir DIR] [--facilitator NAME]
+    cjmtui validate FILE
+    cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID]
+    cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID]
+    cjmtui future FILE [-o OUT]
+    cjmtui compare CURRENT FUTURE [--format table|md|json]
+    cjmtui friction FILE [--persona ID] [--format table|md|csv|json]
+
+Exit codes: 0 ok, 1 bad input (a clear message on stderr, never a traceback), 2 usage.
+
+A subcommand is recognised only as the first argument, so a session file literally named
+``rank`` opens with ``cjmtui ./rank``. The UI (and so textual) is imported only when it is
+opened: ``rank``, ``export`` and friends start fast and work without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import __version__
+from ..core.errors import CjmError
+from ..core.export import FORMATS
+from ..core.safety import printable
+from ..core.templates import TEMPLATES
+from . import commands
+from .commands import write
+
+COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction")
+RANK_FORMATS = ("table", "md", "csv", "json")
+COMPARE_FORMATS = ("table", "md", "json")
+FRICTION_FORMATS = ("table", "md", "csv", "json")
+
+USAGE = """\
+%(prog)s [-h] [--version] [--dir DIR] [FILE]
+       %(prog)s new NAME [--template {templates}] [--dir DIR] [--facilitator NAME]
+       %(prog)s validate FILE
+       %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID]
+       %(prog)s export FILE --format {formats} [-o OUT] [--persona ID]
+       %(prog)s future FILE [-o OUT]
+       %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
+       %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]"""
+
+EPILOG = """\
+commands:
+  new        create a session file from a template in the sessions folder
+  validate   check a session file; prints a summary, or what is wrong and where
+  rank       rank the quick wins (and the root-cause processes) of a session
+  export     write the session and its ranking as Markdown, CSV, JSON or an HTML report
+  future     derive a future-state session from a current-state one (a new file)
+  compare    compare a current state with its future state: pains removed and added,
+             emotion changes, and what the done and under-way solutions were meant to remove
+  friction   per stage: pains and their weight, departments involved, handoffs, and the
+             process whose fix reaches the most pains downstream
+
+Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
+data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a command's help."""
+
+# ---------------------------------------------------------------------------------------------
+# Parsers
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+def _usage(templates: Sequence[str]) -> str:
+    return (USAGE.replace("{templates}", "{" + ",".join(templates) + "}")
+            .replace("{formats}", "{" + ",".join(FORMATS) + "}").replace("{{", "{").replace("}}", "}"))
+
+def _tui_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cjmtui",
+        usage=_usage(templates),
+        description="Run Level 1 customer journey mapping workshops in the terminal and rank the "
+        "upstream quick wins. With no command, opens the workshop UI.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a session file to open")
+    parser.add_argument("--dir", metavar="DIR", help="the sessions folder")
+    parser.add_argument("--version", action="version", version=f"cjmtui {__version__}")
+    return parser
+
+def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cjmtui", usage=_usage(templates), epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("new", prog="cjmtui new", help="create a session file from a template",
+                       description="Create NAME.toml (a file name made from NAME) in the sessions folder "
+                       "and print its path. Never overwrites a file.")
+    p.add_argument("name", metavar="NAME", help="the session's title")
+    p.add_argument("--template", choices=templates, default="blank", help="what to start from (default: blank)")
+    p.add_argument("--dir", metavar="DIR", help="the sessions folder")
+    p.add_argument("--facilitator", metavar="NAME", default="", help="who runs the workshop")
+
+    p = sub.add_parser("validate", prog="cjmtui validate", help="check a session file",
+                       description="Check a session file: prints 'ok: …' and exits 0, or prints what is "
+                       "wrong (file, table[item].field: problem) and exits 1.")
+    p.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("rank", prog="cjmtui rank", help="rank the quick wins of a session",
+                       description="Rank the solutions (quick wins first) and the root-cause processes.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=RANK_FORMATS, default="table", help="output format (default: table)")
+    p.add_argument("--top", type=_positive_int, metavar="N", help="only the first N solutions and processes")
+    p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
+
+    p = sub.add_parser("export", prog="cjmtui export", help="export a session and its ranking",
+                       description="Export as Markdown (the workshop write-up), CSV (the ranking table), "
+                       "csv-map (one row per pain or gain), JSON (ranking plus the whole session) or html "
+                       "(the printable journey map report, one self-contained file). "
+                       "Writes to stdout unless -o is given.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=tuple(FORMATS), required=True, help="export format")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
+    p.add_argument("--persona", metavar="ID", help="rank for this persona only (id or name)")
+
+    p = sub.add_parser("future", prog="cjmtui future", help="derive a future-state session",
+                       description="Copy FILE as a future-state session (state = \"future\", its title marked, "
+                       "origin = FILE's name) and print the new file's path. Never overwrites a file. Keep it "
+                       "in the same folder as FILE: the workshop UI looks for the current state beside it.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="the new file (default: STEM-future.toml beside FILE)")
+
+    p = sub.add_parser("compare", prog="cjmtui compare", help="compare a current state with its future state",
+                       description="Compare two sessions item by item (matched by id): pains removed and added, "
+                       "emotion changes per stage and persona, and which done or under-way solutions of the "
+                       "future state were meant to remove which of the removed pains.")
+    p.add_argument("current", metavar="CURRENT", help="the current-state session")
+    p.add_argument("future", metavar="FUTURE", help="the future-state session")
+    p.add_argument("--format", choices=COMPARE_FORMATS, default="table", help="output format (default: table)")
+
+    p = sub.add_parser("friction", prog="cjmtui friction", help="friction per stage of a session",
+                       description="Per stage, in journey order: the pains and their weight, the departments "
+                       "involved, the handoffs to another department, and the process of the stage whose fix "
+                       "reaches the most pains.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
+    p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
+    return parser
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+def _os_message(exc: OSError) -> str:
+    if exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(x) for x in err["loc"]) or "value"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts) or str(exc)
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "new": commands.cmd_new,
+    "validate": commands.cmd_validate,
+    "rank": commands.cmd_rank,
+    "export": commands.cmd_export,
+    "future": commands.cmd_future,
+    "compare": commands.cmd_compare,
+    "friction": commands.cmd_friction,
+}
+
+def _exit_code(code: Any) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    write(sys.stderr, f"{code}\n")
+    return 1
+
+def _quiet_stdout() -> None:
+    # The reader went away (``cjmtui export … | head``): say nothing more, exit quietly.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``cjmtui`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    templates = TEMPLATES
+    try:
+        if args_list and args_list[0] in COMMANDS:
+            args = _command_parser(templates).parse_args(args_list)
+        else:
+            args = _tui_parser(templates).parse_args(args_list)
+            args.command = None
+    except SystemExit as exc:  # -h, --version (0) and usage errors (2)
+        return _exit_code(exc.code)
+
+    try:
+        if args.command is None:
+            return commands.open_tui(args)
+        return HANDLERS[args.command](args)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 1
+    except CjmError as exc:
+        _error(str(exc))
+        return 1
+    except ValidationError as exc:
+        _error(_validation_message(exc))
+        return 1
+    except OSError as exc:
+        _error(_os_message(exc))
+        return 1
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

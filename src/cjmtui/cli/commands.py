@@ -1,0 +1,201 @@
+"""The command line's commands: each a thin call into the core, then output.
+
+Each ``cmd_*`` takes the parsed arguments and returns the exit code; a :class:`CjmError` (or
+``OSError``) raised here becomes one clear line on stderr in :func:`cjmtui.cli.main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..core import export, files, scoring, store
+from ..core.errors import CjmError, ExportError
+from ..core.model import Session
+from ..core.safety import printable
+from ..core.vocab import plural
+
+
+def write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:  # a terminal that cannot show everything: never crash on it
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+    stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def emit(text: str) -> None:
+    """Export text to stdout; on a terminal, made printable (it is data, not commands)."""
+    if _isatty(sys.stdout):
+        text = printable(text, single_line=False)
+    write(sys.stdout, text)
+
+
+def say(text: str, stream: TextIO | None = None) -> None:
+    write(stream or sys.stdout, printable(text, single_line=False) + "\n")
+
+
+def _load(file: str) -> Session:
+    return store.load_session(Path(file)).session
+
+
+def _persona(session: Session, wanted: str | None, source: str) -> str | None:
+    if wanted is None:
+        return None
+    for p in session.personas:
+        if p.id == wanted:
+            return p.id
+    folded = wanted.strip().casefold()
+    matches = [p.id for p in session.personas if p.name.strip().casefold() == folded]
+    if len(matches) == 1:
+        return matches[0]
+    if not session.personas:
+        raise CjmError(f"{source}: no persona {wanted!r}: this session has no personas")
+    known = ", ".join(p.id for p in session.personas[:20])
+    more = " …" if len(session.personas) > 20 else ""
+    raise CjmError(f"{source}: no persona {wanted!r}; known persona ids: {known}{more}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    with contextlib.suppress(OSError):
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    with contextlib.suppress(OSError, RuntimeError):
+        return a.resolve() == b.resolve()
+    return False
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    folder = store.sessions_dir(args.dir)
+    say(str(files.create_session_file(folder, args.name, args.template, facilitator=args.facilitator or "")))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    s = _load(args.file)
+    pains = sum(p.kind == "pain" for p in s.pains)
+    counts = [
+        plural(len(s.stages), "stage"),
+        plural(pains, "pain"),
+        plural(len(s.pains) - pains, "gain"),
+        plural(len(s.processes), "process", "processes"),
+        plural(len(s.solutions), "solution"),
+        plural(len(s.personas), "persona"),
+        plural(len(s.departments), "department"),
+    ]
+    say("ok: " + ", ".join(counts))
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    session = _load(args.file)
+    persona = _persona(session, args.persona, args.file)
+    ranking = export.top_of(scoring.rank(session, persona), args.top)
+    if args.format == "table":
+        from .tables import print_ranking
+
+        print_ranking(session, ranking)
+    elif args.format == "md":
+        emit(export.ranking_markdown(ranking, session))
+    elif args.format == "csv":
+        emit(export.export_csv(session, ranking))
+    else:
+        emit(export.dumps_json(export.ranking_json_data(ranking, session)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    session = _load(args.file)
+    persona = _persona(session, args.persona, args.file)
+    text = export.export_text(args.format, session, scoring.rank(session, persona))
+    if args.output in (None, "-"):
+        emit(text)
+        return 0
+    out = Path(args.output)
+    if _same_file(out, Path(args.file)):
+        raise ExportError(f"{out}: is the session file itself; choose another output file")
+    say(str(export.write_export(text, out)))
+    return 0
+
+
+def cmd_future(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    output = Path(args.output) if args.output else None
+    if output is not None and _same_file(output, source):
+        raise CjmError(f"{output}: is the session file itself; choose another output file")
+    say(str(files.derive_future_file(source, output=output)))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from ..core.future import compare
+
+    current = _load(args.current)
+    future = _load(args.future)
+    for session, file, state in ((current, args.current, "current"), (future, args.future, "future")):
+        if session.session.state != state:  # swapped arguments read as "pains added": say so
+            say(f"note: {file} is marked as a {session.session.state}-state session; "
+                f"comparing it as the {state} state anyway", sys.stderr)
+    result = compare(current, future)
+    data = export.comparison_json_data(current, future, result)
+    if args.format == "table":
+        from .tables import print_comparison
+
+        print_comparison(future, data)
+    elif args.format == "md":
+        emit(export.comparison_markdown(current, future, result, Path(args.current).name, Path(args.future).name))
+    else:
+        emit(export.dumps_json(data))
+    return 0
+
+
+def cmd_friction(args: argparse.Namespace) -> int:
+    session = _load(args.file)
+    persona = _persona(session, args.persona, args.file)
+    if args.format == "table":
+        from .tables import print_friction
+
+        print_friction(session, persona)
+    elif args.format == "md":
+        emit(export.friction_markdown(session, persona))
+    elif args.format == "csv":
+        emit(export.export_friction_csv(session, persona))
+    else:
+        emit(export.dumps_json({"persona": persona, "stages": export.friction_json_data(session, persona)}))
+    return 0
+
+
+def open_tui(args: argparse.Namespace) -> int:
+    from ..core.errors import SessionFileError
+    from ..core.workspace import Workspace
+
+    workspace: Workspace | None = None
+    if args.file is not None:
+        path = Path(args.file)
+        try:
+            workspace = Workspace.open(path)  # a clear error now, before the screen is taken over
+        except SessionFileError as exc:
+            if not os.path.lexists(path):
+                raise CjmError(f"{exc} (to start a new session: cjmtui new NAME)") from None
+            raise
+    folder = store.sessions_dir(args.dir)
+    try:
+        from ..ui.app import run
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name.startswith("cjmtui.ui") or exc.name.startswith("textual")):
+            raise CjmError(f"the workshop UI is not available ({exc.name} is missing); "
+                           "the rank, export, validate, new, future, compare and friction commands still work") from None
+        raise
+    return int(run(workspace, folder) or 0)

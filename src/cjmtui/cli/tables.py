@@ -1,0 +1,168 @@
+"""The command line's tables (Rich): the ranking with why, a comparison, friction by stage.
+
+User text goes in as ``Text`` (never markup), made printable: a note cannot style, move or
+clear the terminal it is printed in.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..core.explain import explain_solution
+from ..core.model import Session
+from ..core.safety import printable
+from ..core.scoring import QUICK_WIN, Ranking
+from ..core.views import Names, TableView, friction_view
+from ..core.vocab import emotion_value, fmt_number
+
+
+def plain(value: object, style: str = "") -> Text:
+    return Text(printable(str(value)), style=style)
+
+
+def _console() -> Console:
+    return Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
+
+
+def _table(title: Text | str | None = None, caption: Text | None = None) -> Table:
+    if isinstance(title, str):
+        title = Text(title, style="bold")
+    return Table(title=title, caption=caption, title_justify="left", caption_justify="left",
+                 box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+
+
+def _titled(words: str, user_text: str) -> Text:
+    return Text(words, style="bold") + plain(user_text, "bold")
+
+
+def _solutions(session: Session, ranking: Ranking, title: Text, caption: Text | None, wide: bool) -> Table:
+    table = _table(title, caption)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
+    for name in ["Score", "Impact", "Effort"] + (["Conf."] if wide else []) + ["Stages"]:
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Quadrant", no_wrap=True)
+    if wide:
+        table.add_column("Status", no_wrap=True)
+    for s in ranking.solutions:
+        cells = [Text(str(s.rank)), plain(s.text), Text(fmt_number(s.score)), Text(fmt_number(s.impact)),
+                 Text(str(s.effort))]
+        if wide:
+            cells.append(Text(fmt_number(s.confidence)))
+        cells.append(Text(str(s.stages_reached)))
+        cells.append(Text(s.quadrant, style="bold green" if s.quadrant == QUICK_WIN else ""))
+        if wide:
+            cells.append(Text(s.status))
+        table.add_row(*cells)
+    return table
+
+
+def _processes(ranking: Ranking, names: Names, wide: bool) -> Table:
+    table = _table("Root-cause processes")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Process", ratio=2, min_width=16, overflow="fold")
+    if wide:
+        table.add_column("Owner", ratio=1, overflow="fold")
+    table.add_column("Stage", ratio=1, overflow="fold")
+    for name in ("Score", "Impact", "Stages"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for p in ranking.processes:
+        cells = [Text(str(p.rank)), plain(p.name)]
+        if wide:
+            cells.append(plain(names.department(p.owner) if p.owner else ""))
+        cells += [plain(names.stage(p.stage)), Text(fmt_number(p.score)), Text(fmt_number(p.impact)),
+                  Text(str(p.stages_reached))]
+        table.add_row(*cells)
+    return table
+
+
+def print_ranking(session: Session, ranking: Ranking) -> None:
+    """The ranked solutions, why each ranks where it does, then the root-cause processes."""
+    console = _console()
+    names = Names(session)
+    title = _titled("Quick wins — ", session.session.title)
+    caption = Text("for persona ") + plain(names.persona(ranking.persona)) if ranking.persona is not None else None
+    wide = console.width >= 110  # room for the confidence, status and owner columns
+    if not ranking.solutions:
+        console.print(title)
+        console.print(Text("No solutions yet."))
+    else:
+        console.print(_solutions(session, ranking, title, caption, wide))
+        console.print(Text("Why this rank", style="bold"))
+        for s in ranking.solutions:
+            console.print(Text(f"{s.rank:>3}. ") + plain(explain_solution(s, session.scoring).text()))
+    if ranking.processes:
+        console.print()
+        console.print(_processes(ranking, names, wide))
+
+
+def print_view(view: TableView, title: Text, caption: Text | None = None) -> None:
+    """A :class:`~cjmtui.core.views.TableView`: numbers right-aligned, marked rows in bold."""
+    console = _console()
+    if not view.rows:
+        console.print(title)
+        console.print(Text(view.empty))
+        return
+    table = _table(title, caption)
+    for column in view.columns:
+        if column.numeric:
+            table.add_column(column.narrow, justify="right", no_wrap=True)
+        else:
+            table.add_column(column.narrow, ratio=1, min_width=12, overflow="fold")
+    for i, row in enumerate(view.rows):
+        table.add_row(*(plain(cell, "bold" if i in view.marked else "") for cell in row))
+    console.print(table)
+
+
+def print_friction(session: Session, persona: str | None) -> None:
+    caption = Text("for persona ") + plain(Names(session).persona(persona)) if persona is not None else None
+    print_view(friction_view(session, persona), _titled("Friction by stage — ", session.session.title), caption)
+
+
+def print_comparison(future: Session, data: dict[str, Any]) -> None:
+    """A comparison (:func:`cjmtui.core.export.comparison_json_data`) as tables."""
+    console = _console()
+    console.print(_titled("Current vs future state — ", future.session.title))
+    for key, title in (("removed", "Pains removed"), ("added", "Pains added")):
+        console.print()
+        pains = data[key]
+        if not pains:
+            console.print(Text(f"{title}: none"))
+            continue
+        table = _table(f"{title} ({len(pains)})")
+        table.add_column("Pain", ratio=2, min_width=16, overflow="fold")
+        table.add_column("Stage", ratio=1, overflow="fold")
+        for p in pains:
+            table.add_row(plain(p["text"]), plain(p["stage_name"]))
+        console.print(table)
+    console.print()
+    if not data["emotion"]:
+        console.print(Text("Emotion changes: none"))
+    else:
+        table = _table(f"Emotion changes ({len(data['emotion'])})")
+        table.add_column("Stage", ratio=1, overflow="fold")
+        table.add_column("Persona", ratio=1, overflow="fold")
+        table.add_column("Before", justify="right", no_wrap=True)
+        table.add_column("After", justify="right", no_wrap=True)
+        for c in data["emotion"]:
+            table.add_row(plain(c["stage_name"]), plain(c["persona_name"]), Text(emotion_value(c["before"])),
+                          Text(emotion_value(c["after"])))
+        console.print(table)
+    console.print()
+    if not data["meant_to_remove"]:
+        console.print(Text("No solution is done or under way."))
+        return
+    table = _table("Solutions done or under way, and the removed pains they were meant to remove")
+    table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Removed pains it reaches", ratio=1, overflow="fold")
+    for item in data["meant_to_remove"]:
+        reached = "; ".join(p["text"] for p in item["pains"]) or "none of the removed pains"
+        table.add_row(plain(item["text"]), Text(item["status"]), plain(reached))
+    console.print(table)

@@ -1,0 +1,111 @@
+"""Exporting a session and its ranking: the one list of formats, and writing a file.
+
+:data:`FORMATS` is the one home of the export formats: the command line's ``export --format``,
+the TUI's export dialog and :func:`export_text` all read it. Each format is a pure function of
+the session and its ranking returning text; :func:`write_export` writes it atomically.
+
+- ``md`` (:mod:`.markdown`): the workshop write-up for people who were not in the room;
+- ``html`` (:mod:`.html`): the journey map report, one self-contained printable file;
+- ``csv`` and ``csv-map`` (:mod:`.tabular`): the ranking table, and the map one row per pain;
+- ``json`` (:mod:`.tabular`): the ranking plus the whole session, for tools.
+
+User text is escaped for the format it goes into (:mod:`cjmtui.core.safety`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import store
+from ..errors import ExportError
+from ..model import Session
+from ..scoring import Ranking
+from .markdown import comparison_markdown, export_markdown, friction_markdown, ranking_markdown, view_table
+from .tabular import (
+    CSV_COLUMNS,
+    CSV_MAP_COLUMNS,
+    FRICTION_COLUMNS,
+    comparison_json_data,
+    dumps_json,
+    export_csv,
+    export_csv_map,
+    export_friction_csv,
+    export_json,
+    friction_json_data,
+    parking_json_data,
+    ranking_json_data,
+    top_of,
+)
+
+
+def _html(session: Session, ranking: Ranking) -> str:
+    from .html import export_html  # Jinja2 is imported only when a report is written
+
+    return export_html(session, ranking)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str  # the file name's ending, with its dot
+    summary: str  # one line for people choosing a format
+    render: Callable[[Session, Ranking], str]
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("md", ".md", "Markdown: the workshop write-up (ranked quick wins, why, the map)", export_markdown),
+        Format("html", ".html", "HTML: the journey map report, one file that prints", _html),
+        Format("csv", ".csv", "CSV: the ranking table, for a spreadsheet", export_csv),
+        Format("csv-map", ".csv", "CSV: the map, one row per pain or gain", lambda s, _r: export_csv_map(s)),
+        Format("json", ".json", "JSON: the ranking and the whole session, for tools", export_json),
+    )
+}
+
+
+def export_text(fmt: str, session: Session, ranking: Ranking) -> str:
+    """The session and its ranking in the format called ``fmt`` (a key of :data:`FORMATS`)."""
+    try:
+        format_ = FORMATS[fmt]
+    except KeyError:
+        raise ExportError(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}") from None
+    return format_.render(session, ranking)
+
+
+def write_export(text: str, path: Path) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically, without a backup. Returns ``path``.
+
+    Raises :class:`~cjmtui.core.errors.SaveError` (nothing written) when it cannot.
+    """
+    path = Path(path)
+    store.write_atomic(path, text.encode("utf-8"), backup=False)
+    return path
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CSV_MAP_COLUMNS",
+    "FORMATS",
+    "FRICTION_COLUMNS",
+    "Format",
+    "comparison_json_data",
+    "comparison_markdown",
+    "dumps_json",
+    "export_csv",
+    "export_csv_map",
+    "export_friction_csv",
+    "export_json",
+    "export_markdown",
+    "export_text",
+    "friction_json_data",
+    "friction_markdown",
+    "parking_json_data",
+    "ranking_json_data",
+    "ranking_markdown",
+    "top_of",
+    "view_table",
+    "write_export",
+]

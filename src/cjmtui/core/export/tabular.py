@@ -1,0 +1,368 @@
+"""Exports for tools: CSV for spreadsheets (RFC 4180, CRLF line ends, every cell made safe
+from formulas by :func:`~cjmtui.core.safety.csv_cell`) and JSON (always valid, safe to print).
+
+- :func:`export_csv`: the ranking table only (one row per solution) so it opens as one valid
+  table; :func:`export_csv_map` is the map (one row per pain/gain, with its votes and its
+  stage's friction figures, then one row per open parked item).
+- :func:`export_json`: :func:`ranking_json_data` plus ``"friction"`` (per stage), ``"parking"``
+  (the open parked items) and ``"session"``, the whole session as stored (dates as ISO strings).
+- :func:`export_friction_csv`, :func:`friction_json_data`: friction per stage alone;
+  :func:`comparison_json_data`: a current state compared with its future state.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from .. import store
+from ..errors import ExportError
+from ..friction import StageFriction, stage_friction
+from ..future import Comparison
+from ..model import Session
+from ..safety import csv_cell
+from ..scoring import RankedProcess, RankedSolution, Ranking, Reached
+from ..views import Names, open_parking, pains_in_stage_order
+from ..voting import pain_votes
+
+CSV_COLUMNS = (
+    "rank",
+    "id",
+    "solution",
+    "score",
+    "impact",
+    "effort",
+    "confidence",
+    "stages_reached",
+    "quadrant",
+    "status",
+    "votes",
+    "reached_pains",
+)
+CSV_MAP_COLUMNS = (
+    "id",
+    "stage",
+    "kind",
+    "text",
+    "severity",
+    "frequency",
+    "weight",
+    "evidence",
+    "personas",
+    "caused_by",
+    "votes",
+    "stage_pains",
+    "stage_pain_weight",
+    "stage_departments",
+    "stage_handoffs",
+)
+FRICTION_COLUMNS = (
+    "stage",
+    "name",
+    "pains",
+    "pain_weight",
+    "departments",
+    "handoffs",
+    "top_process",
+    "top_process_name",
+    "top_reach",
+)
+
+
+
+
+def _round(value: float) -> float:
+    return round(float(value), 3)
+
+
+def top_of(ranking: Ranking, top: int | None) -> Ranking:
+    """The first ``top`` solutions and processes of ``ranking`` (all of them when ``top`` is None)."""
+    if top is None:
+        return ranking
+    if top < 0:
+        raise ExportError(f"top must be 0 or more, not {top}")
+    return replace(ranking, solutions=ranking.solutions[:top], processes=ranking.processes[:top])
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot export a {type(value).__name__} as JSON")
+
+
+def dumps_json(data: Any) -> str:
+    """``data`` as indented JSON (UTF-8 text), always valid and safe to print in a terminal.
+
+    ``json`` already escapes C0 controls; DEL, C1 controls, line/paragraph separators and
+    bidi controls are escaped too (``\\u009b``), so the text never acts in a terminal.
+    """
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False, default=_json_default)
+    except (TypeError, ValueError) as exc:
+        raise ExportError(f"cannot export as JSON: {exc}") from None
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def _reached_json(reached: Iterable[Reached], names: Names) -> list[dict[str, Any]]:
+    return [
+        {
+            "pain": r.pain,
+            "stage": r.stage,
+            "hops": r.hops,
+            "contribution": _round(r.contribution),
+            "weight": r.weight,
+            "pain_text": names.pains.get(r.pain, r.pain),
+            "stage_name": names.stage(r.stage),
+        }
+        for r in reached
+    ]
+
+
+def _solution_json(s: RankedSolution, names: Names) -> dict[str, Any]:
+    return {
+        "rank": s.rank,
+        "id": s.id,
+        "text": s.text,
+        "score": _round(s.score),
+        "impact": _round(s.impact),
+        "effort": s.effort,
+        "stages_reached": s.stages_reached,
+        "quadrant": s.quadrant,
+        "confidence": _round(s.confidence),
+        "status": s.status,
+        "votes": s.votes,
+        "reached": _reached_json(s.reached, names),
+    }
+
+
+def _process_json(p: RankedProcess, names: Names) -> dict[str, Any]:
+    return {
+        "rank": p.rank,
+        "id": p.id,
+        "name": p.name,
+        "owner": p.owner,
+        "stage": p.stage,
+        "score": _round(p.score),
+        "impact": _round(p.impact),
+        "stages_reached": p.stages_reached,
+        "owner_name": names.department(p.owner) if p.owner else None,
+        "stage_name": names.stage(p.stage),
+        "reached": _reached_json(p.reached, names),
+    }
+
+
+def ranking_json_data(ranking: Ranking, session: Session, top: int | None = None) -> dict[str, Any]:
+    """The ranking as plain data (the JSON contract; floats rounded to 3 decimals).
+
+    ``{"solutions": [{"rank", "id", "text", "score", "impact", "effort", "stages_reached",
+    "quadrant", "confidence", "status", "votes", "reached": [{"pain", "stage", "hops",
+    "contribution", ...}]}], "processes": [{"rank", "id", "name", "owner", "stage", "score",
+    "impact", "stages_reached", "reached": [...]}], "persona": ..., "median_impact": ...}``
+    """
+    ranking = top_of(ranking, top)
+    names = Names(session)
+    return {
+        "solutions": [_solution_json(s, names) for s in ranking.solutions],
+        "processes": [_process_json(p, names) for p in ranking.processes],
+        "persona": ranking.persona,
+        "median_impact": _round(ranking.median_impact),
+    }
+
+
+def _friction_json(row: StageFriction, names: Names) -> dict[str, Any]:
+    return {
+        "stage": row.stage,
+        "name": row.name,
+        "pains": row.pains,
+        "pain_weight": row.pain_weight,
+        "departments": row.departments,
+        "handoffs": row.handoffs,
+        "top_process": row.top_process,
+        "top_process_name": names.process(row.top_process) if row.top_process else None,
+        "top_reach": row.top_reach,
+    }
+
+
+def friction_json_data(session: Session, persona: str | None = None) -> list[dict[str, Any]]:
+    """Friction per stage as plain data: one dict per stage (:data:`FRICTION_COLUMNS`), in journey order."""
+    names = Names(session)
+    return [_friction_json(row, names) for row in stage_friction(session, persona)]
+
+
+def parking_json_data(session: Session) -> list[dict[str, Any]]:
+    """The open parked items: ``{"id", "text", "stage", "stage_name"}`` (stage and name ``None`` when unset)."""
+    names = Names(session)
+    return [
+        {"id": p.id, "text": p.text, "stage": p.stage, "stage_name": names.stage(p.stage) if p.stage else None}
+        for p in open_parking(session)
+    ]
+
+
+def export_json(session: Session, ranking: Ranking) -> str:
+    """The ranking data plus ``"friction"`` (per stage, for the ranking's persona),
+    ``"parking"`` (the open parked items) and ``"session"``: the whole session as stored
+    (dates as ISO strings)."""
+    data = ranking_json_data(ranking, session)
+    data["friction"] = friction_json_data(session, ranking.persona)
+    data["parking"] = parking_json_data(session)
+    data["session"] = store.session_document(session)
+    return dumps_json(data)
+
+
+def comparison_json_data(current: Session, future: Session, result: Comparison) -> dict[str, Any]:
+    """A comparison (:func:`cjmtui.core.future.compare`) as plain data, with the words for every id.
+
+    ``{"removed": [{"id", "text", "stage", "stage_name"}], "added": [...], "emotion": [{"stage",
+    "stage_name", "persona", "persona_name", "before", "after"}], "meant_to_remove": [{"id",
+    "text", "status", "pains": [{"id", "text", "stage", "stage_name"}]}]}``; ``before`` and
+    ``after`` are ``None`` where a persona had no rating.
+    """
+    now = {p.id: p for p in current.pains}
+    later = {p.id: p for p in future.pains}
+    stages = {s.id: s.name for s in [*current.stages, *future.stages]}
+    solutions = {s.id: s for s in future.solutions}
+
+    def pain(pains: dict[str, Any], pain_id: str) -> dict[str, Any]:
+        p = pains[pain_id]
+        return {"id": p.id, "text": p.text, "stage": p.stage, "stage_name": stages.get(p.stage, p.stage)}
+
+    return {
+        "removed": [pain(now, pid) for pid in result.removed],
+        "added": [pain(later, pid) for pid in result.added],
+        "emotion": [
+            {
+                "stage": ch.stage,
+                "stage_name": ch.stage_name,
+                "persona": ch.persona,
+                "persona_name": ch.persona_name,
+                "before": ch.before,
+                "after": ch.after,
+            }
+            for ch in result.emotion
+        ],
+        "meant_to_remove": [
+            {
+                "id": sol_id,
+                "text": solutions[sol_id].text,
+                "status": solutions[sol_id].status,
+                "pains": [pain(now, pid) for pid in pains],
+            }
+            for sol_id, pains in result.meant_to_remove
+        ],
+    }
+
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+def _csv(rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _reached_pains(reached: Iterable[Reached]) -> str:
+    return ";".join(f"{r.pain}@{r.stage}/{r.hops}" for r in reached)
+
+
+def export_csv(session: Session, ranking: Ranking) -> str:
+    """The ranking as one CSV table: a header, then one row per ranked solution.
+
+    Columns: :data:`CSV_COLUMNS`. ``reached_pains`` lists ``pain-id@stage-id/hops`` joined by
+    ``;``. Every cell goes through :func:`~cjmtui.core.safety.csv_cell`. The map itself is
+    :func:`export_csv_map` (a second table would make this file invalid CSV).
+    """
+    rows: list[Sequence[object]] = [CSV_COLUMNS]
+    for s in ranking.solutions:
+        rows.append(
+            (
+                s.rank,
+                s.id,
+                s.text,
+                _round(s.score),
+                _round(s.impact),
+                s.effort,
+                _round(s.confidence),
+                s.stages_reached,
+                s.quadrant,
+                s.status,
+                s.votes,
+                _reached_pains(s.reached),
+            )
+        )
+    return _csv(rows)
+
+
+def export_csv_map(session: Session) -> str:
+    """The map as one CSV table: one row per pain or gain, in stage order, then one row per
+    open parked item (``kind`` ``"parked"``, its stage when it has one).
+
+    Columns: :data:`CSV_MAP_COLUMNS`; ``stage``, ``personas`` and ``caused_by`` are names
+    (personas and processes joined by ``"; "``); ``votes`` is the participants' dots on the
+    pain; the ``stage_*`` columns are the friction figures of the row's stage
+    (:func:`~cjmtui.core.friction.stage_friction`: pains, their weight, departments involved,
+    handoffs to another department), repeated on each row of that stage.
+    """
+    names = Names(session)
+    friction = {row.stage: row for row in stage_friction(session)}
+    dots = pain_votes(session)
+    rows: list[Sequence[object]] = [CSV_MAP_COLUMNS]
+    for pain in pains_in_stage_order(session):
+        f = friction[pain.stage]
+        rows.append(
+            (
+                pain.id,
+                names.stage(pain.stage),
+                pain.kind,
+                pain.text,
+                pain.severity,
+                pain.frequency,
+                pain.weight,
+                pain.evidence,
+                "; ".join(names.persona(p) for p in pain.personas),
+                "; ".join(names.process(p) for p in pain.caused_by),
+                dots.get(pain.id, 0),
+                f.pains,
+                f.pain_weight,
+                f.departments,
+                f.handoffs,
+            )
+        )
+    for parked in open_parking(session):
+        f = friction.get(parked.stage or "")
+        rows.append(
+            (
+                parked.id,
+                names.stage(parked.stage) if parked.stage else "",
+                "parked",
+                parked.text,
+                None, None, None, None, None, None, None,
+                *((f.pains, f.pain_weight, f.departments, f.handoffs) if f else (None, None, None, None)),
+            )
+        )
+    return _csv(rows)
+
+
+def export_friction_csv(session: Session, persona: str | None = None) -> str:
+    """Friction per stage as one CSV table: :data:`FRICTION_COLUMNS`, one row per stage."""
+    rows: list[Sequence[object]] = [FRICTION_COLUMNS]
+    for row in friction_json_data(session, persona):
+        rows.append(tuple(row[c] for c in FRICTION_COLUMNS))
+    return _csv(rows)

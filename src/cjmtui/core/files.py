@@ -1,0 +1,65 @@
+"""Where new session files go: a new session from a template, and a future state beside its
+current state. The command line and the TUI both call these, so the same rules hold for both:
+a name made from the title, never a path; never over an existing file; never through a link
+that leads out of the sessions folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .errors import CjmError
+from .future import derive_future
+from .model import Session
+from .safety import safe_filename, safe_output_path
+from .store import SUFFIX, load_session, save_session
+from .templates import new_session
+
+MAX_FUTURE_FILES = 99  # STEM-future.toml, STEM-future-2.toml … STEM-future-99.toml
+
+
+def create_session_file(folder: Path, title: str, template: str = "blank", *, facilitator: str = "",
+                        date: dt.date | None = None) -> Path:
+    """Write a new session from ``template`` as ``folder/<name from title>.toml``; returns its path.
+
+    Refuses (:class:`CjmError`) an empty title, a name that is a link out of ``folder``, and an
+    existing file (it is never overwritten).
+    """
+    if not title.strip():
+        raise CjmError("a session needs a name")
+    session = new_session(title, template, facilitator=facilitator, date=date or dt.date.today())
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = safe_output_path(folder, safe_filename(title, suffix=SUFFIX))
+    save_session(path, session)  # exclusive create: refuses an existing file
+    return path
+
+
+def future_path(source: Path) -> Path:
+    """The first free name among ``STEM-future.toml``, ``STEM-future-2.toml``, … beside ``source``."""
+    source = Path(source)
+    for n in range(1, MAX_FUTURE_FILES + 1):
+        target = source.with_name(f"{source.stem}-future{'' if n == 1 else f'-{n}'}{SUFFIX}")
+        if not target.exists() and not target.is_symlink():
+            return target
+    raise CjmError(f"{source}: {MAX_FUTURE_FILES} future states exist already; remove or rename some")
+
+
+def derive_future_file(source: Path, session: Session | None = None, output: Path | None = None) -> Path:
+    """Save a future-state copy of ``source`` (or of ``session``, its unsaved state) as a new file.
+
+    ``output`` defaults to :func:`future_path`; an explicit ``output`` that exists is refused, and
+    so is the session file itself. Keep the new file beside ``source``: the comparison looks for
+    the current state there (its ``origin``). Returns the new file's path.
+    """
+    source = Path(source)
+    if session is None:
+        session = load_session(source).session
+    if session.session.state == "future":
+        raise CjmError(f"{source}: is already a future-state session")
+    out = future_path(source) if output is None else Path(output)
+    if out.exists() and source.exists() and out.samefile(source):
+        raise CjmError(f"{out}: is the session file itself; choose another output file")
+    save_session(out, derive_future(session, source))  # exclusive create: refuses an existing file
+    return out
