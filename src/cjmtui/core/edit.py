@@ -308,6 +308,33 @@ def update_scoring(session: Session, changes: dict[str, Any]) -> Session:
     return session.model_copy(update={"scoring": scoring})
 
 
+# The session's own details (not ``origin``: that is set by deriving a future state) and the
+# ranking's weights, edited together as one form.
+SETTINGS_INFO = tuple(f for f in SessionInfo.model_fields if f != "origin")
+SETTINGS_WEIGHTS = tuple(Scoring.model_fields)
+
+
+def settings_values(session: Session) -> dict[str, Any]:
+    """The details and weights as a form shows them (no date: ``""``)."""
+    values = {**session.session.model_dump(), **session.scoring.model_dump()}
+    values.pop("origin", None)
+    if values.get("date") is None:
+        values["date"] = ""
+    return values
+
+
+def update_settings(session: Session, values: dict[str, Any]) -> Session:
+    """Change details and weights in one edit (one undo step); ``date = ""`` clears the date."""
+    if values.get("date") == "":
+        values = {**values, "date": None}
+    info = {k: v for k, v in values.items() if k in SETTINGS_INFO}
+    weights = {k: v for k, v in values.items() if k in SETTINGS_WEIGHTS}
+    unknown = set(values) - set(info) - set(weights)
+    if unknown:
+        raise EditError(f"not a detail or weight of a session: {', '.join(sorted(unknown))}")
+    return update_scoring(update_info(session, info), weights)
+
+
 class History:
     """The current session plus undo and redo steps (each a whole, shared-structure session)."""
 

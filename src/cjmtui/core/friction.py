@@ -39,7 +39,7 @@ def stage_friction(session: Session, persona: str | None = None) -> list[StageFr
     graph = Graph(session, persona)
     counts: dict[str, list[int]] = {s.id: [0, 0] for s in session.stages}
     for pain in session.pains:
-        if pain.kind != "pain" or (persona is not None and pain.personas and persona not in pain.personas):
+        if pain.kind != "pain" or not pain.affects(persona):
             continue
         figures = counts.get(pain.stage)
         if figures is not None:

@@ -158,6 +158,10 @@ class Pain(Item):
     def weight(self) -> int:
         return self.severity * self.frequency
 
+    def affects(self, persona: str | None) -> bool:
+        """Through a persona lens (``None``: everyone): a pain naming no persona affects them all."""
+        return persona is None or not self.personas or persona in self.personas
+
 
 class Process(Item):
     id: Id

@@ -111,7 +111,7 @@ class Graph:
         for pain in session.pains:
             if pain.kind != "pain":
                 continue
-            if persona is not None and pain.personas and persona not in pain.personas:
+            if not pain.affects(persona):
                 continue
             index = len(self._weights)
             self._weights.append(pain.severity * pain.frequency)

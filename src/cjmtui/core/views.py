@@ -87,6 +87,17 @@ FRICTION_NOTE = (
 )
 
 
+FRICTION_VIEW_COLUMNS = (
+    Column("#", numeric=True),
+    Column("Stage"),
+    Column("Pains", numeric=True),
+    Column("Pain weight", "Weight", numeric=True),
+    Column("Departments", "Depts", numeric=True),
+    Column("Handoffs", numeric=True),
+    Column("Most downstream reach"),
+)
+
+
 def friction_view(session: Session, persona: str | None = None) -> TableView:
     """Friction by stage (:func:`cjmtui.core.friction.stage_friction`), one row per stage; the
     stage with the heaviest pains is marked."""
@@ -94,15 +105,7 @@ def friction_view(session: Session, persona: str | None = None) -> TableView:
     rows = stage_friction(session, persona)
     heaviest = max((r.pain_weight for r in rows), default=0)
     return TableView(
-        columns=(
-            Column("#", numeric=True),
-            Column("Stage"),
-            Column("Pains", numeric=True),
-            Column("Pain weight", "Weight", numeric=True),
-            Column("Departments", "Depts", numeric=True),
-            Column("Handoffs", numeric=True),
-            Column("Most downstream reach"),
-        ),
+        columns=FRICTION_VIEW_COLUMNS,
         rows=tuple(
             (
                 str(i),

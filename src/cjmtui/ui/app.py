@@ -1,4 +1,12 @@
-"""The cjmtui application: screens per step of the method, autosave, signals, themes, palette."""
+"""The cjmtui application: one screen per step of the method, bindings, and the state they share.
+
+State flows down: the app holds the open :class:`Workspace` and a few reactives (``version``,
+bumped by every edit; the current ``stage_id``; the ``persona_lens``; who is voting; the save
+state). Screens and widgets watch the reactives they show. Edits flow up through :meth:`apply`,
+the one path by which the session changes, so undo, autosave and every visible widget follow.
+Saving lives in :class:`~cjmtui.ui.autosave.Autosave`, running the room in
+:class:`~cjmtui.ui.room.Room`: controllers the app owns.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +18,27 @@ import importlib
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
-from textual.binding import Binding
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 
-from ..core.agenda import Timer
-from ..core.edit import SINGULAR, add_item, update_item
-from ..core.errors import CjmError, EditError, ExportError
-from ..core.model import Item, Session, SessionInfo, find, item_label
+from ..core.edit import add_item, settings_values, update_item, update_settings
+from ..core.errors import CjmError, EditError
+from ..core.model import Item, Session, find, item_label
 from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
+from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
+from .autosave import Autosave
 from .commands import CjmCommands
-from .room import RoomMixin
-from .saving import SavingMixin
-from .text import clip, plain
+from .room import Room
+from .screens import SCREENS, ScreenSpec, mode_of_table
 from .themes import DEFAULT_THEME, load_themes
 
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
@@ -37,93 +46,31 @@ from .themes import DEFAULT_THEME, load_themes
 DISK_CHECK_INTERVAL = 2.0
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
-
-SCREENS: dict[str, tuple[str, str, str]] = {
-    # mode: (module, class, title)
-    "personas": ("lists", "PersonasScreen", "1 Persona"),
-    "stages": ("lists", "StagesScreen", "2 Stages"),
-    "pains": ("lists", "PainsScreen", "3 Pain points"),
-    "processes": ("lists", "ProcessesScreen", "4 Internal processes"),
-    "solutions": ("lists", "SolutionsScreen", "5 Solutions"),
-    "map": ("map", "MapScreen", "6 Map"),
-    "summary": ("summary", "SummaryScreen", "7 Summary"),
-    "departments": ("lists", "DepartmentsScreen", "8 Departments"),
-    "agenda": ("agenda", "AgendaScreen", "9 Agenda"),
-    "parking": ("lists", "ParkingScreen", "0 Parking lot"),
-}
 TIMER_GROUP = Binding.Group("Timer", compact=True)
 
 
-def _screen_factory(mode: str):  # noqa: ANN202
-    module_name, class_name, _title = SCREENS[mode]
-
-    def make():  # noqa: ANN202
-        module = importlib.import_module(f"cjmtui.ui.screens.{module_name}")
-        return getattr(module, class_name)()
+def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
+    def make() -> Screen[Any]:
+        module = importlib.import_module(f"cjmtui.ui.screens.{spec.module}")
+        screen: Screen[Any] = getattr(module, spec.cls)()
+        return screen
 
     return make
 
 
-MODE_OF_TABLE = {
-    "personas": "personas",
-    "stages": "stages",
-    "pains": "pains",
-    "processes": "processes",
-    "solutions": "solutions",
-    "departments": "departments",
-    "participants": "solutions",
-    "parking": "parking",
-}
-
-
-class CjmApp(SavingMixin, RoomMixin, App[int]):
+class CjmApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
-    MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(mode) for mode in SCREENS}
+    MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(spec) for mode, spec in SCREENS.items()}
     COMMANDS = App.COMMANDS | {CjmCommands}
-    SCREEN_TITLES: ClassVar[dict[str, str]] = {mode: title for mode, (_m, _c, title) in SCREENS.items()}
-    PALETTE_ACTIONS: ClassVar[list[tuple[str, str, str]]] = [
-        ("Undo", "undo", "Undo the last change"),
-        ("Redo", "redo", "Redo what was undone"),
-        ("Save now", "save", "Write the session file now (it also saves by itself)"),
-        ("Save as…", "save_as", "Save to a new file and continue there"),
-        ("Export ranked quick wins…", "export", "Write md, html (a one-file report), csv or json"),
-        ("Copy ranked list as Markdown", "copy_ranking", "To the clipboard (OSC 52 works over SSH)"),
-        ("Session details and ranking weights…", "settings", "Title, journey, date, dots per participant, weights"),
-        ("Quick capture", "capture", "Add notes on this screen, one per Enter"),
-        ("Park an off-topic point", "park", "To the parking lot, with the current stage"),
-        ("Start or pause the timer", "timer", "The timebox of the current agenda step"),
-        ("Add 5 minutes to the timebox", "extend", "The current agenda step runs longer"),
-        ("Next agenda step", "next_step", "Its screen and its timebox"),
-        ("Dot voting", "voting", "On the solutions or pains screen: who votes, then + and -"),
-        ("Derive future-state session", "derive_future", "A copy marked future state that remembers this one"),
-        ("Edit the highlighted item", "on_screen('edit')", "Every field, validated"),
-        ("Delete the highlighted item", "on_screen('delete')", "u undoes it"),
-        ("Link causes of the highlighted item", "on_screen('links')", "On the pains, processes or solutions screen"),
-        ("Handoffs of the highlighted process", "on_screen('feeds')", "On the processes screen"),
-        ("Previous stage", "on_screen('stage', -1)", "On the pains and processes screens"),
-        ("Next stage", "on_screen('stage', 1)", "On the pains and processes screens"),
-        ("Next summary view", "on_screen('next_view')", "Ranking, matrix, root causes, friction, emotion, compare"),
-        ("Change persona lens", "cycle_lens", "Everyone → each persona"),
-        ("Keys and help", "help", "Every key, and the method in five questions"),
-        ("Open another session", "open_picker", "The session picker"),
-        ("Quit (saves first)", "quit", "Save and leave"),
-    ]
 
-    BINDINGS = [
-        Binding("1", "switch_mode('personas')", "Persona", id="screen.personas", group=SCREENS_GROUP),
-        Binding("2", "switch_mode('stages')", "Stages", id="screen.stages", group=SCREENS_GROUP),
-        Binding("3", "switch_mode('pains')", "Pains", id="screen.pains", group=SCREENS_GROUP),
-        Binding("4", "switch_mode('processes')", "Processes", id="screen.processes", group=SCREENS_GROUP),
-        Binding("5", "switch_mode('solutions')", "Solutions", id="screen.solutions", group=SCREENS_GROUP),
-        Binding("6", "switch_mode('map')", "Map", id="screen.map", group=SCREENS_GROUP),
-        Binding("7", "switch_mode('summary')", "Summary", id="screen.summary", group=SCREENS_GROUP),
-        Binding("8", "switch_mode('departments')", "Departments", id="screen.departments", group=SCREENS_GROUP),
-        Binding("9", "switch_mode('agenda')", "Agenda", id="screen.agenda", group=SCREENS_GROUP),
-        Binding("0", "switch_mode('parking')", "Parking lot", id="screen.parking", group=SCREENS_GROUP),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(s.key, f"switch_mode('{s.mode}')", s.label, id=f"screen.{s.mode}", group=SCREENS_GROUP,
+                  tooltip=s.title) for s in SCREENS.values()),
         Binding("t", "timer", "Start/pause", id="timer.toggle", group=TIMER_GROUP,
                 tooltip="Start or pause the timebox of the current agenda step"),
-        Binding("T", "extend", "+5 min", id="timer.extend", group=TIMER_GROUP),
+        Binding("T", "extend", "+5 min", id="timer.extend", group=TIMER_GROUP,
+                tooltip="Add 5 minutes to the timebox of the current agenda step"),
         Binding("N", "next_step", "Next step", id="timer.next", group=TIMER_GROUP,
                 tooltip="Next agenda step: its screen and its timebox"),
         Binding("p", "park", "Park", id="app.park", tooltip="Park an off-topic point (with the current stage)"),
@@ -131,17 +78,19 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
         Binding("S", "settings", "Session details", id="app.settings", show=False,
                 tooltip="Title, journey, date, dots per participant, ranking weights"),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
-        Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False),
-        Binding("f1", "help", "Help", id="app.help", priority=True, key_display="F1"),
+        Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False, tooltip="Redo what was undone"),
+        Binding("f1", "help", "Help", id="app.help", priority=True, key_display="F1",
+                tooltip="Every key, and the method in five questions"),
         Binding("question_mark", "help", "Help", id="app.help_alt", show=False),
         Binding("f2,ctrl+s", "save", "Save", id="app.save", show=False, tooltip="It saves by itself; this saves now"),
         Binding("f10,ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="F10",
                 tooltip="Save and quit"),
     ]
 
-    version: reactive[int] = reactive(0, init=False)
+    version: reactive[int] = reactive(0, init=False)  # bumped by every change to the session
     stage_id: reactive[str | None] = reactive(None, init=False)
     persona_lens: reactive[str | None] = reactive(None, init=False)
+    session_name: reactive[str] = reactive("", init=False)  # the session's title, for the top bar
     save_state: reactive[str] = reactive("", init=False)
     save_ok: reactive[bool] = reactive(True, init=False)
     status_extra: reactive[str] = reactive("", init=False)  # timer, lens, voter: shown in the top bar
@@ -150,132 +99,147 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
     def __init__(self, workspace: Workspace | None, sessions_dir: Path, *, watch_disk: bool = True,
                  handle_signals: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.clock = clock
         self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
-        self.step_index = 0
-        self.timer = Timer(0.0, clock=clock)
-        self._bell_rung = False
         self.workspace = workspace
         self.sessions_dir = Path(sessions_dir)
         self.watch_disk = watch_disk
         self.handle_signals = handle_signals
-        self._save_timer = None
-        self._saving = False
-        self._paused_reason: str | None = None  # autosave held back until the user decides
-        self._disk_stat: tuple[int, int] | None = None
-        self._conflict_open = False
-        self._exiting = False
-        self.pending_select: tuple[str, str] | None = None  # (table, id) the palette asked to show
-        self._rescued: tuple[int, Path] | None = None  # (version, where) of the last rescue copy
-        self._theme_errors: list[str] = []
-        themes, self._theme_errors = load_themes()
+        self.autosave = Autosave(self)
+        self.room = Room(self, clock)
+        self.wanted: tuple[str, str] | None = None  # (table, id) the next screen to show it highlights
+        themes, self.theme_errors = load_themes()
         for theme in themes:
             self.register_theme(theme)
         wanted = load_settings().get("theme", DEFAULT_THEME)
-        for name in (wanted, DEFAULT_THEME, "textual-dark"):
-            if name in self.available_themes:
-                self.theme = name
-                break
+        self.theme = next(n for n in (wanted, DEFAULT_THEME, "textual-dark") if n in self.available_themes)
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup=False):  # noqa: ANN001, ANN201
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = False) -> None:
         """Every notification shows its text literally: paths and notes may hold markup or escapes."""
-        return super().notify(
-            printable(str(message), single_line=False), title=printable(title), severity=severity,
-            timeout=timeout, markup=False,
-        )
+        super().notify(printable(str(message), single_line=False), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
 
-    # Session access -------------------------------------------------------------------------
+    # The open session -------------------------------------------------------------------------
 
     @property
     def session(self) -> Session:
-        assert self.workspace is not None
+        if self.workspace is None:
+            raise RuntimeError("no session is open")  # every caller is behind has_session
         return self.workspace.session
 
+    @property
+    def has_session(self) -> bool:
+        return self.workspace is not None
+
     def on_mount(self) -> None:
-        for message in self._theme_errors:
-            self.notify(message, title="Theme not loaded", severity="warning", markup=False, timeout=8)
+        for message in self.theme_errors:
+            self.notify(message, title="Theme not loaded", severity="warning", timeout=8)
         if self.handle_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(sig, self._on_signal, sig)
+                    loop.add_signal_handler(sig, self.autosave.on_signal, sig)
         if self.workspace is None:
             from .screens.picker import PickerScreen
 
             self.push_screen(PickerScreen(self.sessions_dir))
         else:
-            self._start_workspace()
+            self.open_workspace(self.workspace)
         if self.watch_disk:
-            self.set_interval(DISK_CHECK_INTERVAL, self._check_disk)
-        self.set_interval(1.0, self.tick)
+            self.set_interval(DISK_CHECK_INTERVAL, self.autosave.check_disk)
+        self.set_interval(1.0, self.room.tick)
 
-    def _start_workspace(self) -> None:
-        ws = self.workspace
-        assert ws is not None
-        other = ws.acquire()
+    def open_workspace(self, workspace: Workspace) -> None:
+        """Show ``workspace``: from the command line, the session picker, or a derived future state."""
+        self.workspace = workspace
+        other = workspace.acquire()
         if other is not None:
             self.notify(
                 f"This session is also open in {other.describe()}. cjmtui never overwrites their "
                 "saved changes silently: if both edit, the second save is stopped and you choose.",
-                title="Open elsewhere too",
-                severity="warning",
-                markup=False,
-                timeout=12,
+                title="Open elsewhere too", severity="warning", timeout=12,
             )
-        self._remember_disk()
-        self.save_state = "saved" if not ws.dirty else "unsaved"
-        self.title = f"cjmtui — {ws.path.name}"
-        self.ensure_stage()
-        self.version = ws.history.version
-        self._load_step(0)
+        self.autosave.started()
+        self.show_session_name()
+        self.session_replaced()
+        self.room.load_step(0)
         self.switch_mode("stages" if not self.session.stages else "pains")
 
-    def open_workspace(self, workspace: Workspace) -> None:
-        """Called by the session picker."""
-        self.workspace = workspace
-        self._start_workspace()
+    def show_session_name(self) -> None:
+        if self.workspace is not None:
+            self.title = f"cjmtui — {self.workspace.path.name}"
+            self.session_name = self.session.session.title
+
+    def session_replaced(self) -> None:
+        """The whole session changed (opened, reloaded, undone): every view shows it again."""
+        self.ensure_stage()
+        self.version = self.workspace.history.version if self.workspace is not None else 0
+
+    def watch_version(self) -> None:
+        self.session_name = self.session.session.title if self.workspace is not None else ""
+        self.room.show_status()
+        self.autosave.changed()
+
+    def watch_voter(self) -> None:
+        self.room.show_status()
+
+    def watch_persona_lens(self) -> None:
+        self.room.show_status()
 
     def watch_theme(self, theme: str) -> None:
         if self.is_running:
             save_setting("theme", theme)
 
-    # Editing --------------------------------------------------------------------------------
+    # Editing: the one path by which the session changes ----------------------------------------
 
-    def apply(self, label: str, fn, *args: Any) -> Any:  # noqa: ANN001
-        """Run a core edit on the session; on success record it (undo) and save soon."""
-        assert self.workspace is not None
+    def apply(self, label: str, fn: Callable[..., Any], *args: Any, show: str | None = None) -> Any:
+        """Run a core edit on the session; on success record it (undo), save soon, return its item.
+
+        ``fn(session, *args)`` returns the new session, or ``(session, item)``. Returns the item
+        (``True`` for an edit without one), or ``None`` when the core refused the edit (it says
+        why in a notification, and nothing changed). With ``show`` (a table), the screen that
+        lists that table highlights the new item.
+        """
+        if self.workspace is None:
+            return None
         try:
             result = fn(self.session, *args)
         except EditError as exc:
-            self.notify(str(exc), title="Not changed", severity="error", markup=False)
+            self.notify(str(exc), title="Not changed", severity="error")
             return None
         session, item = result if isinstance(result, tuple) else (result, True)
         self.workspace.history.apply(label, session)
+        if show is not None and isinstance(item, Item):
+            self.wanted = (show, item.id)
         self.version = self.workspace.history.version
         return item
 
     def add(self, table: str, fields: dict[str, Any]) -> Item | None:
-        item = self.apply(f"add {SINGULAR[table]}", add_item, table, fields)
-        if isinstance(item, Item):
-            with contextlib.suppress(Exception):
-                self.screen.select(item.id)  # type: ignore[attr-defined]
-            return item
-        return None
+        """Add an item; the screen that lists ``table`` highlights it."""
+        item = self.apply(f"add {SINGULAR[table]}", add_item, table, fields, show=table)
+        return item if isinstance(item, Item) else None
 
     def add_parked(self, text: str) -> Item | None:
         fields: dict[str, Any] = {"text": text}
         if self.stage_id and find(self.session, "stages", self.stage_id):
             fields["stage"] = self.stage_id
-        item = self.apply("park a point", add_item, "parking", fields)
-        if isinstance(item, Item):
-            self.notify("Parked. Review it on the parking lot (0).", timeout=2)
-            if getattr(self.screen, "TABLE", "") == "parking":
-                self.screen.select(item.id)  # type: ignore[attr-defined]
-            return item
-        return None
+        item = self.apply("park a point", add_item, "parking", fields, show="parking")
+        if not isinstance(item, Item):
+            return None
+        self.notify("Parked. Review it on the parking lot (0).", timeout=2)
+        return item
 
     def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Item | None:
-        return self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes)
+        item = self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes)
+        return item if isinstance(item, Item) else None
+
+    def take_wanted(self, table: str) -> str | None:
+        """The item an edit or the palette asked a ``table`` screen to highlight, once."""
+        if self.wanted is not None and self.wanted[0] == table:
+            item_id = self.wanted[1]
+            self.wanted = None
+            return item_id
+        return None
 
     def ensure_stage(self) -> None:
         if self.workspace is None:
@@ -285,38 +249,92 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
             self.stage_id = stages[0].id if stages else None
 
     def step_stage(self, delta: int) -> None:
-        stages = self.session.stages
-        if not stages:
+        ids = [s.id for s in self.session.stages]
+        if ids:
+            index = ids.index(self.stage_id) if self.stage_id in ids else 0
+            self.stage_id = ids[max(0, min(len(ids) - 1, index + delta))]
+
+    def go_to(self, table: str, item_id: str) -> None:
+        """Show an item where it lives (the palette's "go to …")."""
+        item = find(self.session, table, item_id)
+        if item is None:
             return
-        ids = [s.id for s in stages]
-        index = ids.index(self.stage_id) if self.stage_id in ids else 0
-        self.stage_id = ids[max(0, min(len(ids) - 1, index + delta))]
+        stage = item_id if table == "stages" else getattr(item, "stage", None)
+        if stage:
+            self.stage_id = stage
+        self.wanted = (table, item_id)  # its screen highlights it when it shows
+        self.switch_mode(mode_of_table(table))
+
+    def flush_notes(self) -> None:
+        """Keep notes typed but not yet entered (the link dropped mid-sentence)."""
+        from .screens.base import WorkshopScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WorkshopScreen):
+                screen.flush_capture()
+
+    # Key actions: on a session --------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Without a session (the picker) only help and quit work; the key bar shows only those."""
+        if self.workspace is None and action not in ("help", "quit", "command_palette"):
+            return False
+        return True
 
     def action_undo(self) -> None:
-        if self.workspace is None:
-            return
-        label = self.workspace.history.undo()
-        if label is None:
-            self.notify("Nothing to undo.")
-            return
-        self.version = self.workspace.history.version
-        self.ensure_stage()
-        self.notify(f"Undid: {label}", markup=False)
+        self._history_step("undo")
 
     def action_redo(self) -> None:
+        self._history_step("redo")
+
+    def _history_step(self, which: str) -> None:
         if self.workspace is None:
             return
-        label = self.workspace.history.redo()
+        history = self.workspace.history
+        label = history.undo() if which == "undo" else history.redo()
         if label is None:
-            self.notify("Nothing to redo.")
+            self.notify(f"Nothing to {which}.")
             return
-        self.version = self.workspace.history.version
-        self.ensure_stage()
-        self.notify(f"Redid: {label}", markup=False)
+        self.session_replaced()
+        self.notify(f"{'Undid' if which == 'undo' else 'Redid'}: {label}")
+
+    def action_timer(self) -> None:
+        self.room.toggle_timer()
+
+    def action_extend(self) -> None:
+        self.room.extend(5)
+
+    def action_next_step(self) -> None:
+        self.room.next_step()
+
+    def action_cycle_lens(self) -> None:
+        self.room.cycle_lens()
+
+    async def action_park(self) -> None:
+        await self.run_action("park", self.screen)
+
+    async def action_capture(self) -> None:
+        await self.run_action("capture", self.screen)
+
+    def action_voting(self) -> None:
+        spec = SCREENS.get(self.current_mode)
+        if spec is None or not spec.votes:
+            self.switch_mode("solutions")
+            self.call_after_refresh(self.room.start_voting, "solutions")
+            return
+        self.room.start_voting(spec.tables[0])
+
+    def action_save(self) -> None:
+        self.autosave.save_now()
+
+    def action_save_as(self) -> None:
+        self.autosave.save_as()
+
+    async def action_quit(self) -> None:
+        self.autosave.quit()
 
     def action_derive_future(self) -> None:
-        from ..core.future import derive_future
-        from ..core.store import save_session
+        from ..core.files import derive_future_file
 
         ws = self.workspace
         if ws is None:
@@ -324,76 +342,23 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
         if self.session.session.state == "future":
             self.notify("This is already a future-state session.")
             return
-        self.action_save()
-        stem = ws.path.stem
-        for n in range(1, 100):
-            target = ws.path.with_name(f"{stem}-future{'' if n == 1 else f'-{n}'}.toml")
-            if not target.exists():
-                break
+        self.autosave.save_now()
         try:
-            save_session(target, derive_future(self.session, ws.path))
+            target = derive_future_file(ws.path, self.session)
             new = Workspace.open(target)
         except CjmError as exc:
             self.notify(str(exc), title="Not derived", severity="error")
             return
         ws.release()
-        self.workspace = new
-        self._start_workspace()
+        self.open_workspace(new)
         self.notify(f"Now editing the future state {target.name}. Summary (7, v) compares it with the current state.")
-
-    def action_on_screen(self, name: str, *args: Any) -> None:
-        """Run a screen's own action from the palette; say so when this screen has none."""
-        method = getattr(self.screen, f"action_{name}", None)
-        if method is None:
-            self.notify("That does not apply to this screen.")
-            return
-        method(*args)
-
-    def action_capture(self) -> None:
-        action = getattr(self.screen, "action_capture", None)
-        if action:
-            action()
-
-    def go_to(self, table: str, item_id: str) -> None:
-        """Show an item where it lives (the palette's "go to …")."""
-        item = find(self.session, table, item_id)
-        if item is None:
-            return
-        stage = getattr(item, "stage", None)
-        if table == "stages":
-            stage = item_id
-        if stage:
-            self.stage_id = stage
-        mode = MODE_OF_TABLE[table]
-        # A screen shown for the first time highlights its first row: it takes this instead.
-        self.pending_select = (table, item_id)
-        self.switch_mode(mode)
-
-        def _select() -> None:
-            if self.pending_select == (table, item_id):
-                self.pending_select = None
-                with contextlib.suppress(Exception):
-                    self.screen.select(item_id)  # type: ignore[attr-defined]
-
-        self.call_after_refresh(_select)
-
-    def take_pending_select(self, table: str) -> str | None:
-        """The item the palette asked a ``table`` screen to highlight, once."""
-        if self.pending_select is not None and self.pending_select[0] == table:
-            item_id = self.pending_select[1]
-            self.pending_select = None
-            return item_id
-        return None
 
     # Forms and pickers ------------------------------------------------------------------------
 
     def open_form(self, table: str, item_id: str | None, defaults: dict[str, Any] | None = None) -> None:
         from .screens.form import ItemForm, form_title
 
-        session = self.session
-        if table == "stages" and item_id is None and defaults is None:
-            defaults = {}
-        item = find(session, table, item_id) if item_id else None
+        item = find(self.session, table, item_id) if item_id else None
         if item_id is not None and item is None:
             return
         values = item.model_dump() if item is not None else dict(defaults or {})
@@ -405,151 +370,74 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
                 update_item(self.session, table, item_id, new)
 
         def done(result: dict[str, Any] | None) -> None:
-            if result is None:
-                return
-            if item_id is None:
-                self.add(table, result)
-            else:
-                self.update(table, item_id, result)
+            if result is not None:
+                self.add(table, result) if item_id is None else self.update(table, item_id, result)
 
         title = form_title(table, item_id, item_label(item) if item else "")
-        self.push_screen(ItemForm(table, values, session, title, validate), done)
+        self.push_screen(ItemForm(table, values, self.session, title, validate), done)
 
     def action_settings(self) -> None:
         """The session's details (title, journey, date, vote budget) and the ranking's weights."""
-        from ..core.edit import update_info, update_scoring
-        from .screens.form import FORMS, ItemForm
-
-        if self.workspace is None:
-            return
-        info_fields = set(SessionInfo.model_fields) - {"origin"}
-        values = {**self.session.session.model_dump(), **self.session.scoring.model_dump()}
-        if values.get("date") is None:
-            values["date"] = ""
-
-        def split(new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-            if new.get("date") == "":
-                new = {**new, "date": None}
-            info = {k: v for k, v in new.items() if k in info_fields}
-            weights = {k: v for k, v in new.items() if k not in info_fields}
-            return info, weights
-
-        def change(session: Session, new: dict[str, Any]) -> Session:
-            info, weights = split(new)
-            return update_scoring(update_info(session, info), weights)
+        from .screens.form import ItemForm
 
         def done(result: dict[str, Any] | None) -> None:
-            if result is not None and self.apply("edit session details", change, result):
-                self.title = f"cjmtui — {self.workspace.path.name}"
+            if result is not None:
+                self.apply("edit session details", update_settings, result)
 
-        assert "settings" in FORMS
-        form = ItemForm("settings", values, self.session, "Session details and ranking weights",
-                        lambda new: change(self.session, new))
+        form = ItemForm("settings", settings_values(self.session), self.session,
+                        "Session details and ranking weights", lambda new: update_settings(self.session, new))
         self.push_screen(form, done)
 
     def open_links(self, kind: str, item_id: str) -> None:
-        """Link picker. ``kind``: pains (its causes), processes (pains it causes), feeds, solutions."""
-        from .screens.links import LinkPicker
+        """The link picker for one of :data:`cjmtui.core.links.LINKS` from item ``item_id``."""
+        from ..core import links
+        from .screens.links import LinkPicker, link_label
 
         session = self.session
-        stages = {s.id: s.name for s in session.stages}
-
-        def proc_label(p) -> Any:  # noqa: ANN001
-            return plain(f"{clip(p.name, 36)}  @ {clip(stages.get(p.stage, p.stage), 14)}")
-
-        def pain_label(p) -> Any:  # noqa: ANN001
-            return plain(f"{clip(p.text, 36)}  @ {clip(stages.get(p.stage, p.stage), 14)}")
-
-        if kind == "pains":
-            pain = find(session, "pains", item_id)
-            title = f"Why does the customer feel “{clip(pain.text, 40)}”? Tick the processes that cause it"
-            candidates = [(p.id, proc_label(p)) for p in session.processes]
-            selected = set(pain.caused_by)
-            field_table, field = "pains", "caused_by"
-        elif kind == "processes":
-            proc = find(session, "processes", item_id)
-            title = f"Which pains does “{clip(proc.name, 40)}” cause? Tick them"
-            candidates = [(p.id, pain_label(p)) for p in session.pains]
-            selected = {p.id for p in session.pains if item_id in p.caused_by}
-            field_table, field = "", ""
-        elif kind == "feeds":
-            proc = find(session, "processes", item_id)
-            title = f"Which processes does “{clip(proc.name, 40)}” hand work to?"
-            candidates = [(p.id, proc_label(p)) for p in session.processes if p.id != item_id]
-            selected = set(proc.feeds)
-            field_table, field = "processes", "feeds"
-        else:
-            sol = find(session, "solutions", item_id)
-            title = f"Which processes does “{clip(sol.text, 40)}” change?"
-            candidates = [(p.id, proc_label(p)) for p in session.processes]
-            selected = set(sol.targets)
-            field_table, field = "solutions", "targets"
+        candidates = [(c.id, link_label(session, c)) for c in links.candidates(session, kind, item_id)]
         if not candidates:
             self.notify("Nothing to link yet: add internal processes on screen 4.", severity="warning")
             return
+        selected = links.linked(session, kind, item_id)
 
         def done(result: set[str] | None) -> None:
-            if result is None or result == selected:
-                return
-            if field_table:
-                order = [cid for cid, _ in candidates if cid in result]
-                self.apply(f"link {field.replace('_', ' ')}", _set_field, field_table, item_id, field, order)
-            else:
-                self.apply("link causes", _set_causes, item_id, result)
+            if result is not None and result != selected:
+                self.apply(links.LINKS[kind].undo, links.set_links, kind, item_id, result)
 
-        self.push_screen(LinkPicker(title, candidates, selected), done)
+        self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected), done)
 
     # Export -----------------------------------------------------------------------------------
 
-    def open_export(self) -> None:
-        from ..core.export import write_export
+    def action_export(self) -> None:
+        from ..core.export import FORMATS, export_text, write_export
         from .screens.dialogs import ExportDialog
 
-        if self.workspace is None:
-            return
         ws = self.workspace
+        if ws is None:
+            return
 
         def chosen(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
             fmt, name = result
             try:
-                path = safe_output_path(ws.path.parent, safe_filename(name, suffix=f".{fmt}", strict=True))
-                text = self.export_text(fmt)
-                written = write_export(text, path)
+                path = safe_output_path(ws.path.parent, safe_filename(name, suffix=FORMATS[fmt].suffix, strict=True))
+                written = write_export(export_text(fmt, self.session, rank(self.session, self.persona_lens)), path)
             except (CjmError, OSError) as exc:
-                self.notify(str(exc), title="Not exported", severity="error", markup=False)
+                self.notify(str(exc), title="Not exported", severity="error")
                 return
-            self.notify(f"Wrote {written}", title="Exported", markup=False, timeout=10)
+            self.notify(f"Wrote {written}", title="Exported", timeout=10)
 
         self.push_screen(ExportDialog(ws.path.parent, f"{ws.path.stem}-quick-wins"), chosen)
-
-    def export_text(self, fmt: str) -> str:
-        from ..core.export import export_csv, export_json, export_markdown
-
-        ranking = rank(self.session, self.persona_lens)
-        if fmt == "md":
-            return export_markdown(self.session, ranking)
-        if fmt == "csv":
-            return export_csv(self.session, ranking)
-        if fmt == "json":
-            return export_json(self.session, ranking)
-        if fmt == "html":
-            from ..core.export.html import export_html
-
-            return export_html(self.session, ranking)
-        raise ExportError(f"unknown format {fmt!r}")
-
-    def action_export(self) -> None:
-        self.open_export()
 
     def action_copy_ranking(self) -> None:
         from ..core.export import ranking_markdown
 
-        self.copy_to_clipboard(ranking_markdown(rank(self.session, self.persona_lens), self.session))
-        self.notify("Copied the ranked list as Markdown.")
+        ranking = rank(self.session, self.persona_lens)
+        self.copy_to_clipboard(ranking_markdown(ranking, self.session))
+        self.notify(f"Copied the ranked list ({len(ranking.solutions)} solutions) as Markdown.")
 
-    # Help, picker, quitting --------------------------------------------------------------------
+    # Help, palette, picker -----------------------------------------------------------------------
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen, binding_rows
@@ -562,24 +450,40 @@ class CjmApp(SavingMixin, RoomMixin, App[int]):
     def action_open_picker(self) -> None:
         from .screens.picker import PickerScreen
 
-        self.action_save()
+        self.autosave.save_now()
         self.push_screen(PickerScreen(self.sessions_dir))
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette's actions: every key of this screen and of the app, then those without a key."""
+        yield from super().get_system_commands(screen)
+        if self.workspace is None:
+            return
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.action.startswith("switch_mode"):
+                continue
+            title = binding.tooltip or binding.description
+            if title in seen:
+                continue
+            seen.add(title)
+            key = self.get_key_display(binding)
+            yield SystemCommand(title, f"{binding.description} · key {key}",
+                                lambda node=active.node, action=binding.action: self.run_action(action, node))
+        for title, help_text, callback in self._unbound_commands():
+            yield SystemCommand(title, help_text, callback)
 
-
-def _set_field(session: Session, table: str, item_id: str, field: str, values: list[str]) -> Session:
-    return update_item(session, table, item_id, {field: values})[0]
-
-
-def _set_causes(session: Session, process_id: str, pains: set[str]) -> Session:
-    """Make ``process_id`` the cause of exactly ``pains`` (one undo step)."""
-    from ..core.edit import link_cause
-
-    for pain in session.pains:
-        want = pain.id in pains
-        if want != (process_id in pain.caused_by):
-            session = link_cause(session, pain.id, process_id, want)
-    return session
+    def _unbound_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [
+            ("Save as…", "Save to a new file and continue there", self.action_save_as),
+            ("Export ranked quick wins…", "Write md, html (a one-file report), csv or json", self.action_export),
+            ("Copy ranked list as Markdown", "To the clipboard (OSC 52 works over SSH)", self.action_copy_ranking),
+            ("Quick capture", "Add notes on this screen, one per Enter", self.action_capture),
+            ("Dot voting", "On the solutions or pains screen: who votes, then + and -", self.action_voting),
+            ("Derive future-state session", "A copy marked future state that remembers this one",
+             self.action_derive_future),
+            ("Open another session", "The session picker", self.action_open_picker),
+        ]
 
 
 def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
@@ -592,7 +496,7 @@ def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
         code = app.run()
     finally:
         # However the app ended (quit, signal, a lost terminal, a crash), no note stays unsaved.
-        saved, message = app.save_before_exit()
+        saved, message = app.autosave.save_before_exit()
         if app.workspace is not None:
             app.workspace.release()
     if message:

@@ -1,4 +1,7 @@
-"""Command palette: every screen, every action and every item, found by name.
+"""Command palette: every screen, every persona lens and every item, found by name.
+
+The actions (every key of the current screen and of the app) come from
+:meth:`CjmApp.get_system_commands`, Textual's own system commands provider.
 
 Hits are built from plain text (never markup), so an item called ``[bold]x[/]`` shows as typed.
 """
@@ -12,9 +15,10 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from ..core.vocab import SINGULAR
 from ..core.model import TABLES, item_label
 from ..core.safety import printable
+from ..core.vocab import SINGULAR
+from .screens import SCREENS
 
 if TYPE_CHECKING:
     from .app import CjmApp
@@ -37,15 +41,13 @@ class CjmCommands(Provider):
         out: list[tuple[str, Callable[[], object], str]] = []
         if app.workspace is None:
             return out
-        for mode, title in app.SCREEN_TITLES.items():
-            out.append((f"Go to screen {title}", partial(app.switch_mode, mode), "Switch screen"))
-        for title, action, help_text in app.PALETTE_ACTIONS:
-            out.append((title, partial(app.run_action, action), help_text))
-        out.append(("Persona lens: everyone", partial(app.set_lens, None), "Show pains of every persona"))
+        for mode, spec in SCREENS.items():
+            out.append((f"Go to screen {spec.title}", partial(app.switch_mode, mode), spec.question))
+        out.append(("Persona lens: everyone", partial(app.room.set_lens, None), "Show pains of every persona"))
         session = app.session
         for persona in session.personas:
             out.append(
-                (f"Persona lens: {printable(persona.name)}", partial(app.set_lens, persona.id),
+                (f"Persona lens: {printable(persona.name)}", partial(app.room.set_lens, persona.id),
                  "Map, pains and summary for this persona only")
             )
         for table in TABLES:
@@ -59,9 +61,9 @@ class CjmCommands(Provider):
         app: CjmApp = self.app  # type: ignore[assignment]
         if app.workspace is None:
             return
-        for mode, title in app.SCREEN_TITLES.items():
-            yield DiscoveryHit(Content(f"Go to screen {title}"), partial(app.switch_mode, mode),
-                               text=f"Go to screen {title}", help="Switch screen")
+        for mode, spec in SCREENS.items():
+            title = f"Go to screen {spec.title}"
+            yield DiscoveryHit(Content(title), partial(app.switch_mode, mode), text=title, help=spec.question)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -1,166 +1,152 @@
-"""Running the room: the agenda's timer, dot voting, the persona lens and the parking lot."""
+"""Running the room: the agenda's timer, dot voting and the persona lens.
+
+:class:`Room` is a controller the app owns: it keeps the agenda step, the timer and who is
+voting, and says what the top bar shows about them (``app.status_extra``). The screens and the
+app's actions call it; it changes the session only through ``app.apply`` (undo, autosave).
+"""
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..core.agenda import agenda_of, format_clock
-from ..core.vocab import STEP_TITLES
-from ..core.model import find
+from ..core.agenda import Timer, agenda_of, format_clock
+from ..core.model import Participant, find
 from ..core.safety import printable
+from ..core.vocab import STEP_TITLES
+from ..core.voting import cast_vote, ensure_participant, votes_left
+from .screens import mode_of_step
 
-# Which screen each agenda step is run on.
-STEP_MODE = {
-    "persona": "personas",
-    "stages": "stages",
-    "pains": "pains",
-    "processes": "processes",
-    "solutions": "solutions",
-    "prioritise": "summary",
-}
+if TYPE_CHECKING:
+    from .app import CjmApp
 
 
-class RoomMixin:
-    """Part of :class:`CjmApp`: keeps time, takes votes, parks points, applies the persona lens."""
+class Room:
+    def __init__(self, app: CjmApp, clock: Callable[[], float]) -> None:
+        self.app = app
+        self.timer = Timer(0.0, clock=clock)
+        self.step_index = 0
+        self.vote_table = "solutions"  # what the current voter's dots go on
+        self._bell_rung = False
 
-    def _load_step(self, index: int) -> None:
-        agenda = agenda_of(self.session)
+    # The agenda and its timer -------------------------------------------------------------------
+
+    @property
+    def step(self) -> str:
+        return agenda_of(self.app.session)[self.step_index].step
+
+    def load_step(self, index: int) -> None:
+        agenda = agenda_of(self.app.session)
         self.step_index = max(0, min(index, len(agenda) - 1))
         self.timer.reset(agenda[self.step_index].minutes * 60)
         self._bell_rung = False
         self.tick()
 
-    @property
-    def step(self) -> str:
-        return agenda_of(self.session)[self.step_index].step
-
     def go_to_step(self, index: int, *, start: bool = True) -> None:
         """Make agenda step ``index`` current: its screen, its timebox (running if ``start``)."""
-        self._load_step(index)
+        self.load_step(index)
         if start:
             self.timer.start()
-        self.switch_mode(STEP_MODE[self.step])
+        self.app.switch_mode(mode_of_step(self.step))
         self.tick()
 
-    def action_timer(self) -> None:
-        if self.workspace is None:
-            return
+    def toggle_timer(self) -> None:
         self.timer.toggle()
         self.tick()
 
-    def action_extend(self) -> None:
-        if self.workspace is None:
-            return
-        self.timer.extend(5)
+    def extend(self, minutes: int = 5) -> None:
+        self.timer.extend(minutes)
         if self.timer.remaining() > 0:
             self._bell_rung = False
-        self.notify(f"{STEP_TITLES[self.step]}: 5 more minutes ({format_clock(self.timer.remaining())} left).")
+        self.app.notify(f"{STEP_TITLES[self.step]}: {minutes} more minutes "
+                        f"({format_clock(self.timer.remaining())} left).")
         self.tick()
 
-    def action_next_step(self) -> None:
-        if self.workspace is None:
-            return
-        agenda = agenda_of(self.session)
-        if self.step_index + 1 >= len(agenda):
-            self.notify("That was the last step of the agenda.")
+    def next_step(self) -> None:
+        if self.step_index + 1 >= len(agenda_of(self.app.session)):
+            self.app.notify("That was the last step of the agenda.")
             return
         self.go_to_step(self.step_index + 1)
 
+    def set_timebox(self, step: str, minutes: int) -> None:
+        """After the current step's timebox changed: start its timer again from the new length."""
+        if step == self.step:
+            self.timer.reset(minutes * 60)
+            self.tick()
+
     def tick(self) -> None:
         """Once a second: the timer in the top bar; a bell (once) when the timebox runs out."""
-        if self.workspace is None:
+        if self.app.workspace is None:
             return
         remaining = self.timer.remaining()
         if self.timer.running and remaining <= 0 and not self._bell_rung:
             self._bell_rung = True
-            self.bell()
-            self.notify(f"Time is up for {STEP_TITLES[self.step]}. N: next step · T: 5 more minutes.",
-                        title="Timebox", severity="warning", timeout=10)
-        self._update_extra()
+            self.app.bell()
+            self.app.notify(f"Time is up for {STEP_TITLES[self.step]}. N: next step · T: 5 more minutes.",
+                            title="Timebox", severity="warning", timeout=10)
+        self.show_status()
 
-    def _update_extra(self) -> None:
-        if self.workspace is None:
-            return
-        parts = []
+    def status(self) -> str:
+        """The top bar's room status: step and clock, the persona lens, who is voting."""
+        app = self.app
+        session = app.session
         remaining = self.timer.remaining()
         clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
-        state = "" if self.timer.running else " (paused)"
-        parts.append(f"{STEP_TITLES[self.step]} {clock}{state}")
-        if self.persona_lens:
-            persona = find(self.session, "personas", self.persona_lens)
-            parts.append(f"lens: {persona.name if persona else self.persona_lens}")
-        if self.voter:
-            from ..core.voting import votes_left
+        parts = [f"{STEP_TITLES[self.step]} {clock}{'' if self.timer.running else ' (paused)'}"]
+        if app.persona_lens:
+            persona = find(session, "personas", app.persona_lens)
+            parts.append(f"lens: {persona.name if persona else app.persona_lens}")  # type: ignore[attr-defined]
+        person = find(session, "participants", app.voter) if app.voter else None
+        if isinstance(person, Participant):
+            left = votes_left(session, person.id, self.vote_table)
+            parts.append(f"voting: {person.name}, {left} left")
+        return printable(" · ".join(parts))
 
-            person = find(self.session, "participants", self.voter)
-            if person is not None:
-                table = "pains" if getattr(self.screen, "TABLE", "") == "pains" else "solutions"
-                parts.append(f"voting: {person.name}, {votes_left(self.session, self.voter, table)} left")
-        self.status_extra = printable(" · ".join(parts))
+    def show_status(self) -> None:
+        if self.app.workspace is not None:
+            self.app.status_extra = self.status()
 
-    def watch_voter(self) -> None:
-        self._update_extra()
-
-    def watch_persona_lens(self) -> None:
-        self._update_extra()
-
-
-    def action_cycle_lens(self) -> None:
-        if self.workspace is None:
-            return
-        ids = [None, *(p.id for p in self.session.personas)]
-        current = ids.index(self.persona_lens) if self.persona_lens in ids else 0
-        self.set_lens(ids[(current + 1) % len(ids)])
-
-    def action_park(self) -> None:
-        action = getattr(self.screen, "action_park", None)
-        if action:
-            action()
+    # Dot voting ---------------------------------------------------------------------------------
 
     def start_voting(self, table: str) -> None:
         """Ask who is voting (typed once); then + and - put and take back that person's dots."""
-        from ..core.voting import ensure_participant
         from .screens.dialogs import AskName
 
-        names = ", ".join(p.name for p in self.session.participants[:8])
+        app = self.app
+        names = ", ".join(p.name for p in app.session.participants[:8])
         hint = f" (so far: {names})" if names else ""
 
         def chosen(name: str | None) -> None:
             if not name:
                 return
-            item = self.apply(f"add participant {name}", ensure_participant, name)
-            if item is None:
+            person = app.apply(f"add participant {name}", ensure_participant, name)
+            if not isinstance(person, Participant):
                 return
-            self.voter = item.id if hasattr(item, "id") else None
-            budget = self.session.session.vote_budget
-            self.notify(f"{name} is voting ({budget} dots each on {table}): + adds, - takes back, v changes voter, "
-                        "Esc ends voting.")
-            with contextlib.suppress(Exception):
-                self.screen.refresh_bindings()
+            self.vote_table = table
+            app.voter = person.id
+            budget = app.session.session.vote_budget
+            app.notify(f"{name} is voting ({budget} dots each on {table}): + adds, - takes back, v changes voter, "
+                       "Esc ends voting.")
 
-        self.push_screen(AskName(f"Who is voting?{hint}", ""), chosen)
+        app.push_screen(AskName(f"Who is voting?{hint}", ""), chosen)
 
     def stop_voting(self) -> None:
-        self.voter = None
-        with contextlib.suppress(Exception):
-            self.screen.refresh_bindings()
+        self.app.voter = None
 
-    def vote(self, table: str, item_id: str, delta: int) -> None:
-        from ..core.voting import cast_vote
+    def vote(self, item_id: str, delta: int) -> None:
+        app = self.app
+        if app.voter is not None:
+            app.apply("vote" if delta > 0 else "take back a vote", cast_vote, app.voter, self.vote_table, item_id, delta)
 
-        if self.voter is None:
-            return
-        self.apply("vote" if delta > 0 else "take back a vote", cast_vote, self.voter, table, item_id, delta)
+    # The persona lens ---------------------------------------------------------------------------
 
     def set_lens(self, persona_id: str | None) -> None:
-        self.persona_lens = persona_id
-        persona = find(self.session, "personas", persona_id) if persona_id else None
-        self.notify(f"Persona lens: {persona.name if persona else 'everyone'}", markup=False)
+        app = self.app
+        app.persona_lens = persona_id
+        persona = find(app.session, "personas", persona_id) if persona_id else None
+        app.notify(f"Persona lens: {persona.name if persona else 'everyone'}")  # type: ignore[attr-defined]
 
-    def action_voting(self) -> None:
-        if getattr(self.screen, "TABLE", "") not in ("pains", "solutions"):
-            self.switch_mode("solutions")
-            self.call_after_refresh(lambda: self.start_voting("solutions"))
-            return
-        self.start_voting(self.screen.TABLE)  # type: ignore[attr-defined]
-
+    def cycle_lens(self) -> None:
+        ids = [None, *(p.id for p in self.app.session.personas)]
+        current = ids.index(self.app.persona_lens) if self.app.persona_lens in ids else 0
+        self.set_lens(ids[(current + 1) % len(ids)])

@@ -17,8 +17,6 @@ from .base import WorkshopScreen
 
 class AgendaScreen(WorkshopScreen):
     MODE = "agenda"
-    TITLE = "9 Agenda"
-    QUESTION = "Keep the room on one step at a time: each step has a timebox. Enter runs the highlighted step."
     BINDINGS = [
         Binding("e", "edit", "Timebox", id="agenda.edit", tooltip="Change the minutes of the highlighted step"),
     ]
@@ -38,21 +36,24 @@ class AgendaScreen(WorkshopScreen):
         super().on_screen_resume()
         self.table.focus()
 
-    def _extra_changed(self, *args: object) -> None:
-        super()._extra_changed(*args)
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.cjm, "status_extra", self._clock_moved, init=False)
+
+    def _clock_moved(self) -> None:
         if self.is_current:
             self.refresh_view()  # the timer's "Left" column follows the clock
 
     def refresh_view(self) -> None:
         rows = []
         for index, item in enumerate(agenda_of(self.session)):
-            current = index == self.cjm.step_index
-            left = format_clock(self.cjm.timer.remaining()) if current else ""
+            current = index == self.cjm.room.step_index
+            left = format_clock(self.cjm.room.timer.remaining()) if current else ""
             rows.append(
                 (
                     item.step,
                     [
-                        Text("►" if current else ("✓" if index < self.cjm.step_index else ""), style="bold"),
+                        Text("►" if current else ("✓" if index < self.cjm.room.step_index else ""), style="bold"),
                         Text(STEP_TITLES[item.step], style="bold" if current else ""),
                         str(item.minutes),
                         left,
@@ -75,7 +76,7 @@ class AgendaScreen(WorkshopScreen):
         step = self.table.current_id
         steps = [item.step for item in agenda_of(self.session)]
         if step in steps:
-            self.cjm.go_to_step(steps.index(step))
+            self.cjm.room.go_to_step(steps.index(step))
 
     def action_edit(self) -> None:
         from .dialogs import AskName
@@ -93,8 +94,7 @@ class AgendaScreen(WorkshopScreen):
             except ValueError:
                 self.notify(f"{value!r} is not a whole number of minutes.", severity="error")
                 return
-            if self.cjm.apply(f"timebox {step}", set_timebox, step, minutes) and step == self.cjm.step:
-                self.cjm.timer.reset(minutes * 60)
-                self.cjm.tick()
+            if self.cjm.apply(f"timebox {step}", set_timebox, step, minutes):
+                self.cjm.room.set_timebox(step, minutes)
 
         self.app.push_screen(AskName(f"Minutes for {STEP_TITLES[step]}", str(item.minutes)), chosen)

@@ -20,6 +20,7 @@ from ..widgets.capture import CaptureInput, QuickCapture
 from ..widgets.keybar import KeyBar
 from ..widgets.itemtable import Cell, ItemTable
 from ..widgets.topbar import TopBar
+from . import SCREENS
 
 if TYPE_CHECKING:
     from ..app import CjmApp
@@ -28,16 +29,18 @@ MIN_WIDTH = 60
 MIN_HEIGHT = 16
 
 
-class WorkshopScreen(Screen):
-    """A screen of the workshop. Subclasses fill :meth:`compose_body` and :meth:`refresh_view`."""
+class WorkshopScreen(Screen[None]):
+    """A screen of the workshop. Subclasses fill :meth:`compose_body` and :meth:`refresh_view`.
 
-    TITLE: ClassVar[str] = ""
-    QUESTION: ClassVar[str] = ""
+    ``MODE`` names its entry in :data:`cjmtui.ui.screens.SCREENS` (title, question, key).
+    """
+
     MODE: ClassVar[str] = ""
 
     def compose(self) -> ComposeResult:
-        yield TopBar(id="topbar")
-        yield Static(Text(self.QUESTION), classes="question")
+        spec = SCREENS[self.MODE]
+        yield TopBar(spec.title, id="topbar")
+        yield Static(Text(spec.question), classes="question")
         with Vertical(id="body"):
             yield from self.compose_body()
         yield QuickCapture(id="capture")
@@ -60,18 +63,13 @@ class WorkshopScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(QuickCapture).display = False
-        self._shown_version = -1
-        self.watch(self.cjm, "version", self._version_changed, init=False)
-        self.watch(self.cjm, "stage_id", self._version_changed, init=False)
-        self.watch(self.cjm, "save_state", self._save_state_changed, init=True)
-        self.watch(self.cjm, "persona_lens", self._version_changed, init=False)
-        self.watch(self.cjm, "status_extra", self._extra_changed, init=True)
+        self._shown_version: object = -1
+        for state in ("version", "stage_id", "persona_lens", "voter"):
+            self.watch(self.cjm, state, self._version_changed, init=False)
+        self.watch(self.cjm, "voter", self.refresh_bindings, init=False)
         self._capture_mode = "item"
 
     def on_screen_resume(self) -> None:
-        bar = self.query_one(TopBar)
-        bar.screen_title = self.TITLE
-        bar.session_title = self.session.session.title
         self._fit(self.size.width, self.size.height)
         if self._shown_version != self._view_key():
             self._show_session()
@@ -83,7 +81,7 @@ class WorkshopScreen(Screen):
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
 
     def _view_key(self) -> object:
-        return (self.cjm.version, self.cjm.stage_id, self.cjm.persona_lens)
+        return (self.cjm.version, self.cjm.stage_id, self.cjm.persona_lens, self.cjm.voter, self.cjm.wanted)
 
     def _version_changed(self, *_: object) -> None:
         if self.is_current:
@@ -91,18 +89,9 @@ class WorkshopScreen(Screen):
         else:
             self._shown_version = -1
 
-    def _extra_changed(self, *_: object) -> None:
-        self.query_one(TopBar).extra = self.cjm.status_extra
-
-    def _save_state_changed(self, *_: object) -> None:
-        bar = self.query_one(TopBar)
-        state, ok = self.cjm.save_state, self.cjm.save_ok
-        bar.save_state, bar.save_ok = state, ok
-
     def _show_session(self) -> None:
-        self._shown_version = self._view_key()
-        self.query_one(TopBar).session_title = self.session.session.title
         self.refresh_view()
+        self._shown_version = self._view_key()
 
     def refresh_view(self) -> None:
         """Show the current session (called after every change while this screen is shown)."""
@@ -230,7 +219,7 @@ class ItemsScreen(WorkshopScreen):
 
     def refresh_view(self, select: str | None = None) -> None:
         session = self.session
-        select = select or self.cjm.take_pending_select(self.TABLE)
+        select = select or self.cjm.take_wanted(self.TABLE)
         rows = [(item.id, self.row_cells(item, session)) for item in self.visible_items(session)]
         self.table.set_rows(rows, select=select)
         self._show_detail()

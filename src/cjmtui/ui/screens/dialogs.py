@@ -12,9 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from ...core.export import FORMATS
 from ..text import plain
 
-EXPORT_FORMATS = ("md", "html", "csv", "json")
 
 
 class Dialog(ModalScreen):
@@ -49,19 +49,20 @@ class Dialog(ModalScreen):
 class ExportDialog(Dialog):
     """Ask for a format and a file name (a bare name, written into the session's folder)."""
 
-    def __init__(self, folder: Path, stem: str, formats: tuple[str, ...] = EXPORT_FORMATS) -> None:
+    def __init__(self, folder: Path, stem: str) -> None:
         super().__init__()
         self.folder = folder
         self.stem = stem
-        self.formats = formats
+        self.formats = tuple(FORMATS.values())
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Export the ranked quick wins and the map (html: a one-file report that prints)", classes="form-title")
             yield Label("Format")
-            yield Select([(Text(f), f) for f in self.formats], value=self.formats[0], allow_blank=False, id="export-format")
+            yield Select([(Text(f"{f.name} — {f.summary}"), f.name) for f in self.formats], value=self.formats[0].name,
+                         allow_blank=False, id="export-format")
             yield Label("File name (written in the session's folder)")
-            yield Input(value=f"{self.stem}.{self.formats[0]}", id="export-name")
+            yield Input(value=f"{self.stem}{self.formats[0].suffix}", id="export-name")
             yield Static(plain(str(self.folder)), classes="dim")
             yield Static("", id="export-error", classes="field-error")
             with Horizontal(classes="form-buttons"):
@@ -75,7 +76,7 @@ class ExportDialog(Dialog):
     def _format(self, event: Select.Changed) -> None:
         name = self.query_one("#export-name", Input)
         stem = name.value.rsplit(".", 1)[0] if "." in name.value else name.value
-        name.value = f"{stem or self.stem}.{event.value}"
+        name.value = f"{stem or self.stem}{FORMATS[str(event.value)].suffix}"
 
     def show_error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(plain(f"⚠ {message}"))

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.edit import ItemError
-from ...core.vocab import SINGULAR
+from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
 from ...core.errors import EditError
 from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Session, item_label
 from ..text import clip, plain
@@ -96,7 +96,7 @@ FORMS: dict[str, list[Field]] = {
     ],
 }
 
-EMOTIONS = (("–2 very negative", -2), ("–1 negative", -1), ("0 neutral", 0), ("+1 positive", 1), ("+2 very positive", 2))
+EMOTIONS = tuple((emotion_label(value), value) for value in sorted(EMOTION_WORDS))
 
 
 class ItemForm(Dialog):

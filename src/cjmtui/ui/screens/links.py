@@ -9,9 +9,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from ..text import plain
+from ...core.model import Item, Session, item_label
+from ..text import clip, plain
 from ..widgets.checklist import CheckList
 from .dialogs import Dialog
+
+
+def link_label(session: Session, item: Item) -> Text:
+    """A candidate as the picker lists it: its words, then the stage it belongs to."""
+    stage_id = getattr(item, "stage", "")
+    stage = next((s.name for s in session.stages if s.id == stage_id), stage_id)
+    return plain(f"{clip(item_label(item), 36)}  @ {clip(stage, 14)}")
 
 
 class LinkPicker(Dialog):

@@ -10,7 +10,9 @@ from textual.widgets import Static
 
 from ...core.edit import convert_parked
 from ...core.voting import total_votes, voter_dots
+from ...core.links import LINK_OF_TABLE
 from ...core.model import Item, Session, find, item_label
+from ...core.vocab import EMOTION_FACES, SINGULAR, signed
 from ...core.scoring import Graph
 from ..text import clip, plain
 from ..widgets.itemtable import Cell
@@ -19,12 +21,6 @@ from .base import ItemsScreen
 
 STAGE_GROUP = Binding.Group("Stage", compact=True)
 VOTE_GROUP = Binding.Group("Dots", compact=True)
-EMOTION_FACE = {-2: "☹☹", -1: "☹", 0: "·", 1: "☺", 2: "☺☺"}
-
-
-def dots_cell(total: int, mine: int) -> Text:
-    """Total dots, and the current voter's own as ● marks (readable without colour)."""
-    return Text.assemble(str(total), (" " + "●" * mine if mine else "", "bold"))
 
 
 def names(session: Session, table: str, ids: list[str], width: int = 60) -> str:
@@ -41,8 +37,6 @@ def _line(label: str, value: str) -> Text:
 
 class PersonasScreen(ItemsScreen):
     MODE = "personas"
-    TITLE = "1 Persona"
-    QUESTION = "Who is the customer? Name each customer variation, their goals, needs and frustrations."
     TABLE = "personas"
     COLUMNS = [("Persona", 24), ("Description", None), ("Goals", 5), ("Needs", 5), ("Frust.", 6)]
 
@@ -74,8 +68,6 @@ class PersonasScreen(ItemsScreen):
 
 class DepartmentsScreen(ItemsScreen):
     MODE = "departments"
-    TITLE = "8 Departments"
-    QUESTION = "Which internal functions touch this journey, and what does each one do?"
     TABLE = "departments"
     COLUMNS = [("Department", 26), ("Role", None)]
 
@@ -98,8 +90,6 @@ class DepartmentsScreen(ItemsScreen):
 
 class StagesScreen(ItemsScreen):
     MODE = "stages"
-    TITLE = "2 Stages"
-    QUESTION = "What is the first step of the customer journey? And the next?"
     TABLE = "stages"
     COLUMNS = [("#", 2), ("Stage", None), ("Phase", 13), ("Customer goal", None), ("Owners", 16), ("Emotion", 10)]
     BINDINGS = [
@@ -109,7 +99,7 @@ class StagesScreen(ItemsScreen):
 
     def row_cells(self, item: Item, session: Session) -> list[Cell]:
         index = session.stages.index(item) + 1
-        faces = " ".join(EMOTION_FACE[item.emotion[p.id]] for p in session.personas if p.id in item.emotion)
+        faces = " ".join(EMOTION_FACES[item.emotion[p.id]] for p in session.personas if p.id in item.emotion)
         return [
             str(index),
             plain(item.name),
@@ -121,7 +111,7 @@ class StagesScreen(ItemsScreen):
 
     def detail(self, item: Item, session: Session) -> Text:
         emotions = ", ".join(
-            f"{p.name} {item.emotion[p.id]:+d}" for p in session.personas if p.id in item.emotion
+            f"{p.name} {signed(item.emotion[p.id])}" for p in session.personas if p.id in item.emotion
         )
         pains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "pain")
         gains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "gain")
@@ -202,7 +192,7 @@ class StagedScreen(ItemsScreen):
         if item is None:
             self.notify("Highlight an item first.")
             return
-        self.cjm.open_links(self.TABLE, item.id)
+        self.cjm.open_links(LINK_OF_TABLE[self.TABLE], item.id)
 
     def new_item_defaults(self) -> dict | None:
         if self.stage() is None:
@@ -211,7 +201,7 @@ class StagedScreen(ItemsScreen):
         return {"stage": self.cjm.stage_id}
 
 
-class VotingMixin:
+class VotingScreen(ItemsScreen):
     """Dot voting on this screen's items: v asks who votes; + and - put and take back their dots."""
 
     VOTE_BINDINGS = [
@@ -223,35 +213,35 @@ class VotingMixin:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("vote", "end_voting"):
-            return self.cjm.voter is not None  # type: ignore[attr-defined]
+            return self.cjm.voter is not None
         return True
 
     def action_voting(self) -> None:
-        self.cjm.start_voting(self.TABLE)  # type: ignore[attr-defined]
+        self.cjm.room.start_voting(self.TABLE)
 
     def action_vote(self, delta: int) -> None:
-        item = self.current_item()  # type: ignore[attr-defined]
+        item = self.current_item()
         if item is not None:
-            self.cjm.vote(self.TABLE, item.id, delta)  # type: ignore[attr-defined]
+            self.cjm.room.vote(item.id, delta)
 
     def action_end_voting(self) -> None:
-        self.cjm.stop_voting()  # type: ignore[attr-defined]
-        self.notify("Voting ended.")  # type: ignore[attr-defined]
+        self.cjm.room.stop_voting()
+        self.notify("Voting ended.")
 
-    def voter_dots(self, item_id: str) -> int:
-        return voter_dots(self.session, self.cjm.voter, self.TABLE, item_id)  # type: ignore[attr-defined]
+    def dots_cell(self, session: Session, item_id: str) -> Text:
+        """Total dots, and the current voter's own as ● marks (readable without colour)."""
+        mine = voter_dots(session, self.cjm.voter, self.TABLE, item_id)
+        return Text.assemble(str(total_votes(session, self.TABLE, item_id)), (" " + "●" * mine if mine else "", "bold"))
 
 
-class PainsScreen(VotingMixin, StagedScreen):
+class PainsScreen(VotingScreen, StagedScreen):
     MODE = "pains"
-    TITLE = "3 Pain points"
-    QUESTION = "What is the customer experiencing in this step? Their pains (and gains), in their own words."
     TABLE = "pains"
     COLUMNS = [("", 1), ("In the customer's words", None), ("Sev", 3), ("Freq", 4), ("Evidence", 10),
                ("Caused by", 18), ("Dots", 4)]
     BINDINGS = [
         Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back", show=False),
-        *VotingMixin.VOTE_BINDINGS,
+        *VotingScreen.VOTE_BINDINGS,
     ]
 
     def row_cells(self, item: Item, session: Session) -> list[Cell]:
@@ -263,7 +253,7 @@ class PainsScreen(VotingMixin, StagedScreen):
             str(item.frequency),
             item.evidence,
             plain(names(session, "processes", item.caused_by, 200)),
-            dots_cell(total_votes(session, "pains", item.id), self.voter_dots(item.id)),
+            self.dots_cell(session, item.id),
         ]
 
     def detail(self, item: Item, session: Session) -> Text:
@@ -302,19 +292,11 @@ class PainsScreen(VotingMixin, StagedScreen):
 
     def visible_items(self, session: Session) -> list[Item]:
         items = super().visible_items(session)
-        lens = self.cjm.persona_lens
-        if lens:
-            items = [p for p in items if not p.personas or lens in p.personas]
-        return items
+        return [p for p in items if p.affects(self.cjm.persona_lens)]
 
 
 class ProcessesScreen(StagedScreen):
     MODE = "processes"
-    TITLE = "4 Internal processes"
-    QUESTION = (
-        "What internal process runs in parallel to this step? "
-        "Why is the customer feeling that pain: which process causes it?"
-    )
     TABLE = "processes"
     COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12), ("Hands off to", None), ("Causes", 6)]
     BINDINGS = [
@@ -361,15 +343,13 @@ class ProcessesScreen(StagedScreen):
             self.cjm.open_links("feeds", item.id)
 
 
-class SolutionsScreen(VotingMixin, ItemsScreen):
+class SolutionsScreen(VotingScreen):
     MODE = "solutions"
-    TITLE = "5 Solutions"
-    QUESTION = "What changes to the internal processes would improve the customer's experience?"
     TABLE = "solutions"
     COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8), ("Votes", 5)]
     BINDINGS = [
         Binding("l", "links", "Targets", id="solution.targets", tooltip="Pick the processes this solution changes"),
-        *VotingMixin.VOTE_BINDINGS,
+        *VotingScreen.VOTE_BINDINGS,
     ]
 
     def row_cells(self, item: Item, session: Session) -> list[Cell]:
@@ -379,7 +359,7 @@ class SolutionsScreen(VotingMixin, ItemsScreen):
             str(item.effort),
             f"{item.confidence:.1f}",
             item.status,
-            dots_cell(total_votes(session, "solutions", item.id), self.voter_dots(item.id)),
+            self.dots_cell(session, item.id),
         ]
 
     def detail(self, item: Item, session: Session) -> Text:
@@ -406,13 +386,11 @@ class SolutionsScreen(VotingMixin, ItemsScreen):
     def action_links(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.cjm.open_links("solutions", item.id)
+            self.cjm.open_links("targets", item.id)
 
 
 class ParkingScreen(ItemsScreen):
     MODE = "parking"
-    TITLE = "0 Parking lot"
-    QUESTION = "Off-topic points, parked so the room can move on: turn each into a pain, process or solution, or close it."
     TABLE = "parking"
     COLUMNS = [("Status", 9), ("Parked point", None), ("Came up at stage", 22)]
     BINDINGS = [
@@ -460,7 +438,7 @@ class ParkingScreen(ItemsScreen):
                 return
             result = self.cjm.apply(f"convert parked point to {table}", convert_parked, item.id, table, self.cjm.stage_id)
             if result is not None:
-                self.notify(f"Converted to a {table[:-1] if table != 'processes' else 'process'}.")
+                self.notify(f"Converted to a {SINGULAR[table]}.")
 
         self.app.push_screen(
             Choice("Turn this parked point into…", item.text,

@@ -15,8 +15,6 @@ from .base import WorkshopScreen
 
 class MapScreen(WorkshopScreen):
     MODE = "map"
-    TITLE = "6 Map"
-    QUESTION = "The journey end to end: where does pain cluster, and which upstream process causes it?"
     BINDINGS = [
         Binding("e", "edit", "Edit", id="map.edit", tooltip="Edit the highlighted item"),
     ]

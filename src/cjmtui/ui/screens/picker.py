@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...core.errors import CjmError
-from ...core.safety import safe_filename, safe_output_path
-from ...core.store import list_sessions, save_session
-from ...core.templates import TEMPLATES, new_session
+from ...core.files import create_session_file
+from ...core.store import list_sessions
+from ...core.templates import DESCRIPTIONS, TEMPLATES
 from ...core.workspace import Workspace
 from ..text import plain
 from ..widgets.itemtable import ItemTable
@@ -92,14 +92,14 @@ class PickerScreen(Screen):
             if not title:
                 return
             answers = [(str(i + 1), name, name) for i, name in enumerate(TEMPLATES)]
+            described = "\n".join(f"{name}: {DESCRIPTIONS[name]}" for name in TEMPLATES)
 
             def templated(template: str | None) -> None:
                 if template:
                     self.create(title, template)
 
             self.app.push_screen(
-                Choice("Start from a template", "Each template prefills stages by phase and the usual departments.",
-                       answers),
+                Choice("Start from a template", described, answers),
                 templated,
             )
 
@@ -107,10 +107,7 @@ class PickerScreen(Screen):
 
     def create(self, title: str, template: str) -> None:
         try:
-            session = new_session(title, template, date=dt.date.today())
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path = safe_output_path(self.folder, safe_filename(title, suffix=".toml"))
-            save_session(path, session)
+            path = create_session_file(self.folder, title, template)
         except (CjmError, OSError) as exc:
             self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
             return

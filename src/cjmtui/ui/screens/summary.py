@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from ...core.export import ranking_markdown
+from ...core.explain import explain_process, explain_solution
 from ...core.model import find
+from ...core.views import FRICTION_VIEW_COLUMNS, friction_view
+from ...core.vocab import emotion_value
 from ...core.scoring import Ranking, rank
 from ..text import clip, plain
 from ..widgets.itemtable import ItemTable
@@ -18,6 +20,7 @@ from ..widgets.emotion import draw_emotion
 from ..widgets.matrix import draw_matrix
 from .base import WorkshopScreen
 
+FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
 VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare")
 VIEW_TITLES = {
     "ranking": "Ranked quick wins",
@@ -31,8 +34,6 @@ VIEW_TITLES = {
 
 class SummaryScreen(WorkshopScreen):
     MODE = "summary"
-    TITLE = "7 Summary"
-    QUESTION = "Which changes remove the most pain downstream for the least effort? Upstream quick wins first."
     BINDINGS = [
         Binding("v", "next_view", "View", id="summary.view", tooltip="Ranking → matrix → root causes"),
         Binding("x", "export", "Export", id="summary.export", tooltip="Write the ranked list to a file (md, html, csv, json)"),
@@ -56,11 +57,8 @@ class SummaryScreen(WorkshopScreen):
                 yield Static("", id="matrix-chart")
                 yield Static("", id="matrix-legend")
             with Vertical(id="friction"):
-                yield ItemTable(
-                    [("#", 3), ("Stage", None), ("Pains", 5), ("Weight", 6), ("Depts", 5), ("Handoffs", 8),
-                     ("Widest-reaching process", None)],
-                    id="friction-table",
-                )
+                yield ItemTable([(c.narrow, FRICTION_WIDTHS.get(c.narrow)) for c in FRICTION_VIEW_COLUMNS],
+                                id="friction-table")
             with VerticalScroll(id="emotion"):
                 yield Static("", id="emotion-chart")
             with VerticalScroll(id="compare"):
@@ -174,11 +172,7 @@ class SummaryScreen(WorkshopScreen):
         if row is None:
             why.update(Text("No solutions yet: press 5 and capture what the room suggests.", style="italic"))
             return
-        head = Text.assemble(
-            ("Why #%d: " % row.rank, "bold"),
-            f"impact {row.impact:.1f} × stage bonus (reaches {row.stages_reached} stages) × confidence "
-            f"{row.confidence:.0%} ÷ effort {row.effort} = {row.score:.1f}",
-        )
+        head = Text.assemble((f"Why #{row.rank}: ", "bold"), explain_solution(row, self.session.scoring).text())
         why.update(self._breakdown(row.reached, head))
 
     def _cause_why(self) -> None:
@@ -190,7 +184,7 @@ class SummaryScreen(WorkshopScreen):
         if row is None:
             why.update(Text("No internal processes yet: press 4.", style="italic"))
             return
-        head = Text.assemble(("Fixing this process reaches: ", "bold"), f"impact {row.impact:.1f} in {row.stages_reached} stages")
+        head = Text.assemble(("Fixing this process: ", "bold"), explain_process(row, self.session.scoring).text())
         why.update(self._breakdown(row.reached, head))
 
     @on(DataTable.RowHighlighted, "#ranked")
@@ -210,25 +204,11 @@ class SummaryScreen(WorkshopScreen):
         self.cjm.open_form("processes", event.row_key.value)
 
     def _friction(self) -> None:
-        from ...core.friction import stage_friction
-
-        procs = {p.id: p.name for p in self.session.processes}
-        rows = stage_friction(self.session, self.cjm.persona_lens)
-        heaviest = max((r.pain_weight for r in rows), default=0)
+        view = friction_view(self.session, self.cjm.persona_lens)
         self.query_one("#friction-table", ItemTable).set_rows(
-            (
-                r.stage,
-                [
-                    str(i + 1),
-                    plain(r.name),
-                    str(r.pains),
-                    Text(str(r.pain_weight), style="bold reverse" if r.pain_weight and r.pain_weight == heaviest else ""),
-                    str(r.departments),
-                    str(r.handoffs),
-                    plain(f"{procs.get(r.top_process, '—')} ({r.top_reach} pains)" if r.top_process else "—"),
-                ],
-            )
-            for i, r in enumerate(rows)
+            (key, [plain(cell, "bold reverse" if i in view.marked and col.title == "Pain weight" else "")
+                   for cell, col in zip(row, view.columns, strict=True)])
+            for i, (key, row) in enumerate(zip(view.keys, view.rows, strict=True))
         )
 
     def _comparison(self) -> Text:
@@ -267,9 +247,8 @@ class SummaryScreen(WorkshopScreen):
             out.append("\n")
         out.append(f"\nEmotion changes ({len(result.emotion)})\n", style="bold")
         for ch in result.emotion:
-            before = "—" if ch.before is None else f"{ch.before:+d}"
-            after = "—" if ch.after is None else f"{ch.after:+d}"
-            out.append_text(plain(f"  {ch.stage_name} · {ch.persona_name}: {before} → {after}"))
+            out.append_text(plain(f"  {ch.stage_name} · {ch.persona_name}: "
+                                  f"{emotion_value(ch.before)} → {emotion_value(ch.after)}"))
             out.append("\n")
         sols = {s.id: s.text for s in session.solutions}
         out.append("\nSolutions done or under way, and the removed pains they were meant to remove\n", style="bold")
@@ -287,9 +266,7 @@ class SummaryScreen(WorkshopScreen):
         self.focus_main()
 
     def action_export(self) -> None:
-        self.cjm.open_export()
+        self.cjm.action_export()
 
     def action_copy(self) -> None:
-        ranking = self.ranking or rank(self.session, self.cjm.persona_lens)
-        self.app.copy_to_clipboard(ranking_markdown(ranking, self.session))
-        self.notify(f"Copied the ranked list ({len(ranking.solutions)} solutions) as Markdown.")
+        self.cjm.action_copy_ranking()

@@ -25,15 +25,15 @@ class CaptureInput(Input):
             self.text = text
             super().__init__()
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # Handlers run subclass first; prevent_default keeps Input's own key handling (and its
+        # Enter binding) from running after this one.
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             text = self.value
             self.value = ""
             self.post_message(self.Entered(text))
-            return
-        await super()._on_key(event)
 
 
 class QuickCapture(Horizontal):

@@ -6,9 +6,10 @@ from rich.text import Text
 
 from ...core.model import Session
 from ...core.safety import printable
+from ...core.vocab import EMOTION_FACES, signed
 
 ROWS = (2, 1, 0, -1, -2)
-ROW_LABEL = {2: "+2 ☺☺", 1: "+1 ☺ ", 0: " 0 · ", -1: "−1 ☹ ", -2: "−2 ☹☹"}
+ROW_LABEL = {v: f"{signed(v):>2} {face:<2}" for v, face in EMOTION_FACES.items()}
 
 
 def draw_emotion(session: Session, persona: str | None = None, width: int = 80) -> Text:
@@ -36,7 +37,7 @@ def draw_emotion(session: Session, persona: str | None = None, width: int = 80) 
         if rated:
             low = min(v for v, _ in rated)
             where = ", ".join(f"{i + 1} {printable(stages[i].name)}" for v, i in rated if v == low)
-            out.append(f"  lowest ({low:+d}): {where}\n\n", style="bold")
+            out.append(f"  lowest ({signed(low)}): {where}\n\n", style="bold")
         else:
             out.append("  not rated yet\n\n", style="italic")
     out.append("Stages: " + " · ".join(f"{i + 1} {printable(s.name)}" for i, s in enumerate(stages)), style="dim")

@@ -18,11 +18,12 @@ from textual.widget import Widget
 from ...core.causes import Ref, related
 from ...core.model import Session, Stage, item_label
 from ...core.safety import printable
+from ...core.vocab import EMOTION_FACES, signed
 
 LABEL_W = 12
 MIN_COL = 20
 MAX_COL = 34
-FACE = {-2: "☹☹ −2", -1: "☹ −1", 0: "· 0", 1: "☺ +1", 2: "☺☺ +2"}
+FACE = {v: f"{face} {signed(v)}" for v, face in EMOTION_FACES.items()}
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class MapView(Widget, can_focus=True):
         for pain in session.pains:
             if pain.stage != stage.id:
                 continue
-            if self.persona and pain.personas and self.persona not in pain.personas:
+            if not pain.affects(self.persona):
                 continue
             mark = "−" if pain.kind == "pain" else "+"
             cells.append(Cell(("pains", pain.id), pain.text, f"{mark}{pain.severity * pain.frequency:>2} "))

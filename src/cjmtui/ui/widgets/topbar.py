@@ -1,6 +1,9 @@
-"""The bar at the top: which screen, which session, and whether every note is saved."""
+"""The bar at the top: which screen, which session, the room (timer, lens, voter), and whether
+every note is saved. It watches the app's state itself; nobody copies state into it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -15,6 +18,21 @@ class TopBar(Static):
     save_state: reactive[str] = reactive("")
     save_ok: reactive[bool] = reactive(True)
     extra: reactive[str] = reactive("")
+
+    def __init__(self, screen_title: str, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.screen_title = screen_title
+
+    def on_mount(self) -> None:
+        for source, target in (("session_name", "session_title"), ("save_state", "save_state"),
+                               ("save_ok", "save_ok"), ("status_extra", "extra")):
+            self.watch(self.app, source, self._setter(target))
+
+    def _setter(self, name: str) -> Callable[[object], None]:
+        def show(value: object) -> None:
+            setattr(self, name, value)
+
+        return show
 
     def render(self) -> Text:
         width = max(20, self.size.width)

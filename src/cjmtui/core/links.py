@@ -1,0 +1,88 @@
+"""Which links the facilitator can tick, from which side: the cause links as data.
+
+A pain is *caused by* processes; a process *causes* pains (the same link, seen from the
+process); a process *hands work to* other processes; a solution *changes* processes. The TUI's
+link picker and scripts read :data:`LINKS` and call :func:`set_links`, so no screen decides
+which field links to which table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .edit import link_cause, update_item
+from .errors import EditError
+from .model import Item, Session, find, item_label
+from .vocab import SINGULAR
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    """Links edited from an item of ``table`` to items of ``other``.
+
+    ``field`` is the list on the ``table`` item that holds them; ``None`` for the process's view
+    of ``caused_by``, which is stored on the pains (the other side).
+    """
+
+    table: str
+    other: str
+    field: str | None
+    question: str  # with ``{label}``, the item's label
+    undo: str  # the undo step's name
+
+
+LINKS: dict[str, LinkKind] = {
+    "causes": LinkKind("pains", "processes", "caused_by",
+                       "Why does the customer feel “{label}”? Tick the processes that cause it", "link causes"),
+    "caused": LinkKind("processes", "pains", None, "Which pains does “{label}” cause? Tick them", "link causes"),
+    "feeds": LinkKind("processes", "processes", "feeds", "Which processes does “{label}” hand work to?",
+                      "link handoffs"),
+    "targets": LinkKind("solutions", "processes", "targets", "Which processes does “{label}” change?",
+                        "link targets"),
+}
+
+# The link kind edited with ``l`` on each screen's items.
+LINK_OF_TABLE = {"pains": "causes", "processes": "caused", "solutions": "targets"}
+
+
+def _item(session: Session, kind: LinkKind, item_id: str) -> Item:
+    item = find(session, kind.table, item_id)
+    if item is None:
+        raise EditError(f"no {SINGULAR[kind.table]} with id {item_id!r}")
+    return item
+
+
+def candidates(session: Session, kind: str, item_id: str) -> list[Item]:
+    """The items that can be ticked (a process never hands work to itself)."""
+    link = LINKS[kind]
+    return [x for x in getattr(session, link.other) if not (link.table == link.other and x.id == item_id)]
+
+
+def linked(session: Session, kind: str, item_id: str) -> set[str]:
+    """The ids ticked now."""
+    link = LINKS[kind]
+    item = _item(session, link, item_id)
+    if link.field is None:
+        return {p.id for p in session.pains if item_id in p.caused_by}
+    return set(getattr(item, link.field))
+
+
+def question(session: Session, kind: str, item_id: str, width: int = 40) -> str:
+    """What the picker asks, with the item's label cut to ``width`` characters."""
+    label = item_label(_item(session, LINKS[kind], item_id))
+    if len(label) > width:
+        label = label[: width - 1] + "…"
+    return LINKS[kind].question.format(label=label)
+
+
+def set_links(session: Session, kind: str, item_id: str, ids: set[str]) -> Session:
+    """Make the ticked links exactly ``ids`` (in the candidates' order): one edit, one undo step."""
+    link = LINKS[kind]
+    _item(session, link, item_id)
+    if link.field is None:
+        for pain in session.pains:
+            if (pain.id in ids) != (item_id in pain.caused_by):
+                session = link_cause(session, pain.id, item_id, pain.id in ids)
+        return session
+    order = [c.id for c in candidates(session, kind, item_id) if c.id in ids]
+    return update_item(session, link.table, item_id, {link.field: order})[0]

@@ -1,0 +1,288 @@
+"""Never lose a note: autosave, changes on disk, save as, quitting, and signals.
+
+:class:`Autosave` is a controller the app owns. Every edit bumps ``app.version``; the app tells
+this controller (:meth:`changed`), which saves within a second in a thread, shows the result in
+the top bar (``app.save_state``/``app.save_ok``) and keeps every edit in memory while a save
+cannot be made. The rules about files (atomic writes, refusing to overwrite someone else's
+changes, rescue copies) live in :mod:`cjmtui.core.workspace`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from typing import TYPE_CHECKING
+
+from textual.timer import Timer
+
+from ..core.errors import CjmError, ExportError
+from ..core.safety import safe_filename, safe_output_path
+from ..core.store import current_fingerprint
+from ..core.workspace import SaveResult, Workspace
+
+if TYPE_CHECKING:
+    from .app import CjmApp
+
+AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
+RETRY_DELAY = 3.0  # after a failed save (a full disk, a read-only folder may recover)
+HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
+SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
+
+
+class Autosave:
+    def __init__(self, app: CjmApp) -> None:
+        self.app = app
+        self.saving = False  # a save thread is running
+        self.paused_reason: str | None = None  # autosave held back until the user decides
+        self.exiting = False
+        self._timer: Timer | None = None
+        self._disk_stat: tuple[int, int] | None = None
+        self._conflict_open = False
+        self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.app.workspace
+
+    # Saving as the room talks -----------------------------------------------------------------
+
+    def started(self) -> None:
+        """A session was opened (or reopened): remember how it looks on disk."""
+        self.paused_reason = None
+        self.remember_disk()
+        ws = self.workspace
+        self._show("saved" if ws is not None and not ws.dirty else "unsaved", ok=True)
+
+    def changed(self) -> None:
+        """The session changed: save soon (or say why it is not saved)."""
+        if self.workspace is None:
+            return
+        if self.paused_reason:
+            self._show(f"not saved: {self.paused_reason}", ok=False)
+            return
+        if self.app.save_ok:
+            self._show("unsaved…", ok=True)
+        # After a failed save the warning stays until a save succeeds: typing goes on meanwhile.
+        self._schedule(AUTOSAVE_DELAY)
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is None:
+            self._timer = self.app.set_timer(delay, self._autosave)
+
+    def _autosave(self) -> None:
+        self._timer = None
+        ws = self.workspace
+        if ws is None or self.saving or self.paused_reason or not ws.dirty:
+            return
+        self.saving = True
+        self._show("saving…", ok=self.app.save_ok)
+        app = self.app
+
+        def work() -> None:
+            result = ws.save()
+            if app.is_running:
+                with contextlib.suppress(RuntimeError):  # the app ended while this save ran
+                    app.call_from_thread(self._after_save, result)
+
+        threading.Thread(target=work, name="cjmtui-save", daemon=True).start()
+
+    def _after_save(self, result: SaveResult) -> None:
+        self.saving = False
+        self.show_result(result)
+        if result.ok:
+            self.remember_disk()
+            if self.workspace is not None and self.workspace.dirty:
+                self._schedule(AUTOSAVE_DELAY)
+        elif result.conflict:
+            self.conflict()
+        else:
+            self._schedule(RETRY_DELAY)  # every edit stays in memory meanwhile
+
+    def _show(self, state: str, *, ok: bool) -> None:
+        self.app.save_state = state
+        self.app.save_ok = ok
+
+    def show_result(self, result: SaveResult) -> None:
+        if result.ok:
+            self._show(f"saved {self.app.now():%H:%M:%S}", ok=True)
+            return
+        self._show("⚠ NOT SAVED — " + ("file changed on disk" if result.conflict else "see message"), ok=False)
+        if not result.conflict:
+            self.app.notify(result.message, title="Could not save (your notes are kept; retrying)",
+                            severity="error", timeout=10)
+
+    def save_now(self) -> None:
+        """F2: save at once (or ask again what to do about a file changed on disk)."""
+        ws = self.workspace
+        if ws is None:
+            return
+        if self.paused_reason:
+            self.conflict()
+            return
+        result = ws.save(force=False)
+        self.show_result(result)
+        if result.ok:
+            self.remember_disk()
+        elif result.conflict:
+            self.conflict()
+
+    # Someone else changed the file ------------------------------------------------------------
+
+    def remember_disk(self) -> None:
+        ws = self.workspace
+        try:
+            st = ws.path.stat() if ws is not None else None
+        except OSError:
+            st = None
+        self._disk_stat = (st.st_mtime_ns, st.st_size) if st is not None else None
+
+    def check_disk(self) -> None:
+        """Notice when someone else changed the file, before we would save over it."""
+        ws = self.workspace
+        if ws is None or self.saving or self._conflict_open or self.paused_reason:
+            return
+        try:
+            st = ws.path.stat()
+            if (st.st_mtime_ns, st.st_size) == self._disk_stat:
+                return
+            now = current_fingerprint(ws.path)
+        except OSError:
+            return
+        if now == ws.fingerprint:
+            self._disk_stat = (st.st_mtime_ns, st.st_size)
+            return
+        self.conflict()
+
+    def conflict(self) -> None:
+        from .screens.dialogs import Choice
+
+        ws = self.workspace
+        if self._conflict_open or ws is None:
+            return
+        self._conflict_open = True
+        self.paused_reason = "file changed on disk"
+        self._show("⚠ NOT SAVED — file changed on disk", ok=False)
+        message = (f"{ws.path} was changed by someone else since cjmtui opened it. cjmtui will not overwrite "
+                   "it. Reload it (your unsaved edits here are dropped) or save your version as a new file?")
+        answers = [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")]
+        self.app.push_screen(Choice("The session file changed on disk", message, answers), self._conflict_answer)
+
+    def _conflict_answer(self, choice: str | None) -> None:
+        self._conflict_open = False
+        ws = self.workspace
+        if choice == "reload" and ws is not None:
+            try:
+                ws.reload()
+            except CjmError as exc:
+                self.app.notify(str(exc), title="Could not reload", severity="error")
+                return
+            self.paused_reason = None
+            self.remember_disk()
+            self.app.session_replaced()
+            self._show("reloaded from disk", ok=True)
+        elif choice == "saveas":
+            self.save_as()
+        else:
+            self.app.notify("Autosave is paused until you reload or save as (F2 asks again).", severity="warning")
+
+    def save_as(self) -> None:
+        from .screens.dialogs import AskName
+
+        ws = self.workspace
+        if ws is None:
+            return
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                target = safe_output_path(ws.path.parent, safe_filename(name, suffix=".toml", strict=True))
+            except ExportError as exc:
+                self.app.notify(str(exc), title="Not saved", severity="error")
+                return
+            result = ws.save_as(target)
+            if not result.ok:
+                self.app.notify(result.message, title="Not saved", severity="error")
+                return
+            self.paused_reason = None
+            self.remember_disk()
+            self.show_result(result)
+            self.app.show_session_name()
+            self.app.notify(f"Saved as {target}; editing continues there.")
+
+        self.app.push_screen(AskName("Save as (a new file in the same folder)", f"{ws.path.stem}-copy.toml"), chosen)
+
+    # Leaving ----------------------------------------------------------------------------------
+
+    def save_before_exit(self) -> tuple[bool, str]:
+        """Save synchronously; on failure write a rescue copy. Returns (saved, message)."""
+        ws = self.workspace
+        if ws is None or (not ws.dirty and not self.paused_reason):
+            return True, ""
+        if not self.paused_reason and ws.save().ok:
+            return True, ""
+        if self._rescued is not None and self._rescued[0] == ws.history.version:
+            return False, self._rescued[1]
+        rescue = ws.rescue()
+        if rescue is None:
+            return False, "The session file could not be saved and no rescue copy could be written."
+        message = f"The session file could not be saved; your notes are in {rescue}"
+        self._rescued = (ws.history.version, message)
+        return False, message
+
+    def quit(self) -> None:
+        """F10: save and leave; when the save fails, ask (rescue copy, save as, or stay)."""
+        from .screens.dialogs import Choice
+
+        ws = self.workspace
+        if ws is not None and ws.dirty and not self.paused_reason:
+            result = ws.save()
+            if not result.ok:
+                self.show_result(result)
+                question = (f"{result.message}\nQuit anyway (a rescue copy is written next to the file or in "
+                            "your data folder), save as a new file, or stay?")
+                answers = [("q", "Quit, write rescue copy", "quit"), ("s", "Save as…", "saveas"), ("c", "Stay", "stay")]
+                self.app.push_screen(Choice("Your latest notes are not saved", question, answers), self._quit_answer)
+                return
+        self.finish(self.save_before_exit()[1] if self.paused_reason else "")
+
+    def _quit_answer(self, choice: str | None) -> None:
+        if choice == "quit":
+            self.finish(self.save_before_exit()[1])
+        elif choice == "saveas":
+            self.save_as()
+
+    def finish(self, message: str, code: int = 0) -> None:
+        if self.workspace is not None:
+            self.workspace.release()
+        self.exiting = True
+        self.app.exit(code, message=message or None)
+
+    def on_signal(self, signum: int) -> None:
+        """SIGHUP (the SSH link dropped) or SIGTERM: save, then leave promptly."""
+        if self.exiting:
+            return
+        self.exiting = True
+        # Whatever happens next, never linger on a dead terminal: a last save from this thread.
+        timer = threading.Timer(HARD_EXIT_AFTER, self._hard_exit)
+        timer.daemon = True
+        timer.start()
+        # Keys already typed (a note and its Enter) are still in the queue: let them land first.
+        self.app.set_timer(SIGNAL_GRACE, lambda: self._exit_after_signal(signum))
+
+    def _exit_after_signal(self, signum: int) -> None:
+        self.app.flush_notes()
+        self.save_before_exit()
+        if self.workspace is not None:
+            self.workspace.release()
+        self.app.exit(128 + signum)
+
+    def _hard_exit(self) -> None:
+        ok = True
+        ws = self.workspace
+        if ws is not None:
+            if ws.dirty:
+                ok = ws.save().ok or ws.rescue() is not None
+            ws.release()
+        os._exit(0 if ok else 1)
