@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-
 import os
 import sys
 from collections.abc import Callable, Sequence
-
 from typing import Any
 
 from pydantic import ValidationError
@@ -161,6 +159,10 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------------------------------------
 # Output
+
+def _error(message: str) -> None:
+    write(sys.stderr, "error: " + printable(message, single_line=False) + "\n")
+
 
 def _os_message(exc: OSError) -> str:
     if exc.filename is not None and exc.strerror:

@@ -78,7 +78,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    folder = store.sessions_dir(args.dir)
+    folder = files.sessions_dir(args.dir)
     say(str(files.create_session_file(folder, args.name, args.template, facilitator=args.facilitator or "")))
     return 0
 
@@ -190,7 +190,7 @@ def open_tui(args: argparse.Namespace) -> int:
             if not os.path.lexists(path):
                 raise CjmError(f"{exc} (to start a new session: cjmtui new NAME)") from None
             raise
-    folder = store.sessions_dir(args.dir)
+    folder = files.sessions_dir(args.dir)
     try:
         from ..ui.app import run
     except ModuleNotFoundError as exc:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from .model import AgendaItem, Session
-from .vocab import STEP_TITLES
+from .model import AgendaItem, Session, Step
 
-DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
+DEFAULT_AGENDA: tuple[tuple[Step, int], ...] = (
     ("persona", 15),
     ("stages", 20),
     ("pains", 30),

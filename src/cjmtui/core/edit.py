@@ -18,9 +18,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import EditError
+from .model import (
+    MAX_ID,
+    MAX_ITEMS,
+    REFERENCES,
+    TABLE_OF_ITEM,
+    TABLES,
+    Record,
+    Scoring,
+    Session,
+    SessionInfo,
+    find,
+    reference_problems,
+)
 from .vocab import SINGULAR, TABLE_OF
-from .model import MAX_ID, MAX_ITEMS, TABLES, Item, Scoring, Session, SessionInfo, find, reference_problems
-
 
 
 def table_name(table: str) -> str:
@@ -77,7 +88,7 @@ class ItemError(EditError):
         super().__init__(message, field)
 
 
-def validate_item(table: str, data: dict[str, Any]) -> Item:
+def validate_item(table: str, data: dict[str, Any]) -> Record:
     model = TABLES[table_name(table)]
     try:
         return model.model_validate(data)
@@ -96,13 +107,13 @@ def _checked(session: Session) -> Session:
     return session
 
 
-def _replace(session: Session, **tables: list[Item]) -> Session:
+def _replace(session: Session, **tables: list[Record]) -> Session:
     return session.model_copy(update=tables)
 
 
 def add_item(
     session: Session, table: str, fields: dict[str, Any], *, index: int | None = None
-) -> tuple[Session, Item]:
+) -> tuple[Session, Record]:
     """Add an item (a new readable id is made when ``fields`` has none)."""
     table = table_name(table)
     data = dict(fields)
@@ -119,7 +130,7 @@ def add_item(
     return _checked(_replace(session, **{table: items})), item
 
 
-def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Item]:
+def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Record]:
     """Change some fields of one item. Its id stays (references point at it)."""
     table = table_name(table)
     items = list(getattr(session, table))
@@ -137,7 +148,7 @@ def update_item(session: Session, table: str, item_id: str, changes: dict[str, A
     return _checked(_replace(session, **{table: items})), item
 
 
-def _map_items(items: list[Item], fix: Callable[[Item], dict[str, Any] | None]) -> list[Item]:
+def _map_items(items: list[Record], fix: Callable[[Record], dict[str, Any] | None]) -> list[Record]:
     """Apply ``fix`` to each item; an item is copied only when ``fix`` returns changes."""
     out = []
     for item in items:
@@ -158,75 +169,34 @@ def delete_item(session: Session, table: str, item_id: str) -> Session:
     return _delete_many(session, {table: {item_id}})
 
 
+def _unlinked(item: Record, gone: dict[str, set[str]]) -> dict[str, Any] | None:
+    """The changes that drop every reference from ``item`` to a deleted item (None: none)."""
+    changes: dict[str, Any] = {}
+    for ref in REFERENCES:
+        lost = gone.get(ref.target)
+        if ref.table != TABLE_OF_ITEM[type(item)] or not lost or not any(x in lost for x in ref.ids(item)):
+            continue
+        value = getattr(item, ref.field)
+        if ref.shape == "one":
+            changes[ref.field] = None
+        elif ref.shape == "keys":
+            changes[ref.field] = {k: v for k, v in value.items() if k not in lost}
+        else:
+            changes[ref.field] = _without(value, lost)
+    return changes or None
+
+
 def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
     # Deleting a stage deletes its pains and processes too: they cannot float without a stage.
     stages = gone.get("stages", set())
     if stages:
         gone.setdefault("pains", set()).update(p.id for p in session.pains if p.stage in stages)
         gone.setdefault("processes", set()).update(p.id for p in session.processes if p.stage in stages)
-    update: dict[str, list[Item]] = {}
-    for table, ids in gone.items():
-        update[table] = [item for item in getattr(session, table) if item.id not in ids]
-    depts = gone.get("departments", set())
-    personas = gone.get("personas", set())
-    procs = gone.get("processes", set())
-
-    def fix_stage(s: Any) -> dict[str, Any] | None:
-        ch: dict[str, Any] = {}
-        if depts and any(o in depts for o in s.owners):
-            ch["owners"] = _without(s.owners, depts)
-        if personas and any(p in personas for p in s.emotion):
-            ch["emotion"] = {k: v for k, v in s.emotion.items() if k not in personas}
-        return ch or None
-
-    def fix_pain(p: Any) -> dict[str, Any] | None:
-        ch: dict[str, Any] = {}
-        if personas and any(x in personas for x in p.personas):
-            ch["personas"] = _without(p.personas, personas)
-        if procs and any(x in procs for x in p.caused_by):
-            ch["caused_by"] = _without(p.caused_by, procs)
-        return ch or None
-
-    def fix_process(p: Any) -> dict[str, Any] | None:
-        ch: dict[str, Any] = {}
-        if depts and p.owner in depts:
-            ch["owner"] = None
-        if procs and any(x in procs for x in p.feeds):
-            ch["feeds"] = _without(p.feeds, procs)
-        return ch or None
-
-    def fix_solution(s: Any) -> dict[str, Any] | None:
-        ch: dict[str, Any] = {}
-        if depts and s.owner in depts:
-            ch["owner"] = None
-        if procs and any(x in procs for x in s.targets):
-            ch["targets"] = _without(s.targets, procs)
-        return ch or None
-
-    gone_pains = gone.get("pains", set())
-    gone_solutions = gone.get("solutions", set())
-
-    def fix_participant(p: Any) -> dict[str, Any] | None:
-        ch: dict[str, Any] = {}
-        if gone_solutions and any(x in gone_solutions for x in p.solution_votes):
-            ch["solution_votes"] = {k: v for k, v in p.solution_votes.items() if k not in gone_solutions}
-        if gone_pains and any(x in gone_pains for x in p.pain_votes):
-            ch["pain_votes"] = {k: v for k, v in p.pain_votes.items() if k not in gone_pains}
-        return ch or None
-
-    def fix_parking(p: Any) -> dict[str, Any] | None:
-        return {"stage": None} if stages and p.stage in stages else None
-
-    fixes = {
-        "stages": fix_stage,
-        "pains": fix_pain,
-        "processes": fix_process,
-        "solutions": fix_solution,
-        "participants": fix_participant,
-        "parking": fix_parking,
-    }
-    for table, fix in fixes.items():
-        update[table] = _map_items(update.get(table, getattr(session, table)), fix)
+    update: dict[str, list[Record]] = {}
+    for table in TABLES:
+        ids = gone.get(table, set())
+        kept = [item for item in session.table(table) if item.id not in ids]
+        update[table] = _map_items(kept, lambda item: _unlinked(item, gone))
     return _checked(_replace(session, **update))
 
 
@@ -408,7 +378,7 @@ def move_to(session: Session, table: str, item_id: str, other_id: str) -> Sessio
 # Parking lot -----------------------------------------------------------------------------------
 
 
-def convert_parked(session: Session, parked_id: str, table: str, stage_id: str | None = None) -> tuple[Session, Item]:
+def convert_parked(session: Session, parked_id: str, table: str, stage_id: str | None = None) -> tuple[Session, Record]:
     """Turn a parked item into a pain, process or solution; the parked item is marked converted."""
     table = table_name(table)
     parked = find(session, "parking", parked_id)

@@ -7,6 +7,8 @@ that leads out of the sessions folder.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
 
 from .errors import CjmError
@@ -63,3 +65,57 @@ def derive_future_file(source: Path, session: Session | None = None, output: Pat
         raise CjmError(f"{out}: is the session file itself; choose another output file")
     save_session(out, derive_future(session, source))  # exclusive create: refuses an existing file
     return out
+
+
+# Where sessions live ------------------------------------------------------------------------------
+
+
+
+
+def user_data_dir() -> Path:
+    if sys.platform == "win32":  # pragma: no cover
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":  # pragma: no cover
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "cjmtui"
+
+
+def user_config_dir() -> Path:
+    if sys.platform == "win32":  # pragma: no cover
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":  # pragma: no cover
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "cjmtui"
+
+
+def sessions_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--dir``, else ``$CJMTUI_SESSIONS``, else ``./sessions`` if it exists, else the user data dir."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("CJMTUI_SESSIONS")
+    if env:
+        return Path(env)
+    local = Path("sessions")
+    if local.is_dir():
+        return local
+    return user_data_dir() / "sessions"
+
+
+def list_sessions(folder: Path) -> list[Path]:
+    """Session files in ``folder``, most recently changed first."""
+    try:
+        files = [p for p in folder.iterdir() if p.suffix == SUFFIX and p.is_file() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+    def mtime(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted(files, key=lambda p: (-mtime(p), p.name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Session
+from .model import Process, Session
 from .scoring import Graph
 
 
@@ -45,7 +45,7 @@ def stage_friction(session: Session, persona: str | None = None) -> list[StageFr
         if figures is not None:
             figures[0] += 1
             figures[1] += pain.severity * pain.frequency
-    procs_at: dict[str, list] = {s.id: [] for s in session.stages}
+    procs_at: dict[str, list[Process]] = {s.id: [] for s in session.stages}
     for proc in session.processes:
         procs_at.setdefault(proc.stage, []).append(proc)
     rows = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .edit import link_cause, update_item
 from .errors import EditError
-from .model import Item, Session, find, item_label
+from .model import Record, Session, find, item_label
 from .vocab import SINGULAR
 
 
@@ -45,14 +45,14 @@ LINKS: dict[str, LinkKind] = {
 LINK_OF_TABLE = {"pains": "causes", "processes": "caused", "solutions": "targets"}
 
 
-def _item(session: Session, kind: LinkKind, item_id: str) -> Item:
+def _item(session: Session, kind: LinkKind, item_id: str) -> Record:
     item = find(session, kind.table, item_id)
     if item is None:
         raise EditError(f"no {SINGULAR[kind.table]} with id {item_id!r}")
     return item
 
 
-def candidates(session: Session, kind: str, item_id: str) -> list[Item]:
+def candidates(session: Session, kind: str, item_id: str) -> list[Record]:
     """The items that can be ticked (a process never hands work to itself)."""
     link = LINKS[kind]
     return [x for x in getattr(session, link.other) if not (link.table == link.other and x.id == item_id)]

@@ -13,6 +13,7 @@ validated and by every edit function, so no code path builds a session with a da
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -89,6 +90,12 @@ class Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=False)
 
 
+class Record(Item):
+    """An item of one of the session's tables: it has an id, unique in its table."""
+
+    id: Id
+
+
 class SessionInfo(Item):
     title: Name = "Untitled session"
     journey: Journey = "other"
@@ -117,13 +124,13 @@ class AgendaItem(Item):
     note: OptText = ""
 
 
-class Department(Item):
+class Department(Record):
     id: Id
     name: Name
     role: OptText = ""
 
 
-class Persona(Item):
+class Persona(Record):
     id: Id
     name: Name
     description: LongText = ""
@@ -132,7 +139,7 @@ class Persona(Item):
     frustrations: Lines = []
 
 
-class Stage(Item):
+class Stage(Record):
     id: Id
     name: Name
     phase: Phase | None = None
@@ -143,7 +150,7 @@ class Stage(Item):
     emotion: Annotated[dict[Id, Emotion], Field(max_length=MAX_LIST)] = {}
 
 
-class Pain(Item):
+class Pain(Record):
     id: Id
     stage: Id
     kind: Kind = "pain"
@@ -163,7 +170,7 @@ class Pain(Item):
         return persona is None or not self.personas or persona in self.personas
 
 
-class Process(Item):
+class Process(Record):
     id: Id
     stage: Id
     name: Name
@@ -172,7 +179,7 @@ class Process(Item):
     feeds: Ids = []
 
 
-class Solution(Item):
+class Solution(Record):
     id: Id
     text: Text
     targets: Ids = []
@@ -186,7 +193,7 @@ class Solution(Item):
 VoteMap = Annotated[dict[Id, Annotated[int, Field(ge=1, le=99)]], Field(max_length=MAX_LIST)]
 
 
-class Participant(Item):
+class Participant(Record):
     """Someone in the room, with the dots they put on solutions and pains."""
 
     id: Id
@@ -195,7 +202,7 @@ class Participant(Item):
     pain_votes: VoteMap = {}
 
 
-class ParkingItem(Item):
+class ParkingItem(Record):
     """An off-topic point parked for later, with the stage it came up in."""
 
     id: Id
@@ -205,7 +212,7 @@ class ParkingItem(Item):
 
 
 # The tables of a session, in file order, with the model of their items.
-TABLES: dict[str, type[Item]] = {
+TABLES: dict[str, type[Record]] = {
     "departments": Department,
     "personas": Persona,
     "stages": Stage,
@@ -215,6 +222,7 @@ TABLES: dict[str, type[Item]] = {
     "participants": Participant,
     "parking": ParkingItem,
 }
+TABLE_OF_ITEM: dict[type[Record], str] = {kind: table for table, kind in TABLES.items()}
 
 
 class Session(Item):
@@ -231,8 +239,61 @@ class Session(Item):
     parking: Annotated[list[ParkingItem], Field(max_length=MAX_ITEMS)] = []
     agenda: Annotated[list[AgendaItem], Field(max_length=len(STEPS) * 4)] = []
 
-    def table(self, name: str) -> list[Item]:
-        return getattr(self, name)
+    def table(self, name: str) -> list[Record]:
+        items: list[Record] = getattr(self, name)
+        return items
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field of an item of ``table`` that names items of ``target`` by id."""
+
+    table: str
+    field: str
+    target: str
+    shape: Literal["one", "list", "keys"]  # an optional id, a list of ids, or a dict keyed by id
+    what: str  # how a problem names the target ("department")
+
+    def ids(self, item: Record) -> list[str]:
+        value = getattr(item, self.field)
+        if self.shape == "one":
+            return [] if value is None else [value]
+        return list(value)
+
+
+# Every reference between tables, in the order problems are reported (and fixed on delete).
+REFERENCES: tuple[Reference, ...] = (
+    Reference("stages", "owners", "departments", "list", "department"),
+    Reference("stages", "emotion", "personas", "keys", "persona"),
+    Reference("pains", "stage", "stages", "one", "stage"),
+    Reference("pains", "personas", "personas", "list", "persona"),
+    Reference("pains", "caused_by", "processes", "list", "process"),
+    Reference("processes", "stage", "stages", "one", "stage"),
+    Reference("processes", "owner", "departments", "one", "department"),
+    Reference("processes", "feeds", "processes", "list", "process"),
+    Reference("solutions", "targets", "processes", "list", "process"),
+    Reference("solutions", "owner", "departments", "one", "department"),
+    Reference("participants", "solution_votes", "solutions", "keys", "solution"),
+    Reference("participants", "pain_votes", "pains", "keys", "pain"),
+    Reference("parking", "stage", "stages", "one", "stage"),
+)
+
+
+def _item_problems(session: Session, table: str, item: Record, ids: dict[str, set[str]]) -> list[str]:
+    problems = []
+    for ref in REFERENCES:
+        if ref.table == table:
+            problems += [f"{table}[{item.id}].{ref.field}: unknown {ref.what} {value!r}"
+                         for value in ref.ids(item) if value not in ids[ref.target]]
+    if isinstance(item, Process) and item.id in item.feeds:
+        problems.append(f"processes[{item.id}].feeds: a process cannot feed itself")
+    if isinstance(item, Participant):
+        budget = session.session.vote_budget
+        for field, votes in (("solution_votes", item.solution_votes), ("pain_votes", item.pain_votes)):
+            if sum(votes.values()) > budget:
+                problems.append(f"participants[{item.id}].{field}: {sum(votes.values())} votes, "
+                                f"over the budget of {budget}")
+    return problems
 
 
 def reference_problems(session: Session) -> list[str]:
@@ -241,45 +302,14 @@ def reference_problems(session: Session) -> list[str]:
     ids: dict[str, set[str]] = {}
     for table in TABLES:
         seen: set[str] = set()
-        for item in getattr(session, table):
+        for item in session.table(table):
             if item.id in seen:
                 problems.append(f"{table}[{item.id}]: duplicate id {item.id!r}")
             seen.add(item.id)
         ids[table] = seen
-
-    def check(table: str, item_id: str, field: str, values, target: str, what: str) -> None:
-        for value in values:
-            if value not in ids[target]:
-                problems.append(f"{table}[{item_id}].{field}: unknown {what} {value!r}")
-
-    for s in session.stages:
-        check("stages", s.id, "owners", s.owners, "departments", "department")
-        check("stages", s.id, "emotion", s.emotion.keys(), "personas", "persona")
-    for p in session.pains:
-        check("pains", p.id, "stage", [p.stage], "stages", "stage")
-        check("pains", p.id, "personas", p.personas, "personas", "persona")
-        check("pains", p.id, "caused_by", p.caused_by, "processes", "process")
-    for pr in session.processes:
-        check("processes", pr.id, "stage", [pr.stage], "stages", "stage")
-        if pr.owner is not None:
-            check("processes", pr.id, "owner", [pr.owner], "departments", "department")
-        check("processes", pr.id, "feeds", pr.feeds, "processes", "process")
-        if pr.id in pr.feeds:
-            problems.append(f"processes[{pr.id}].feeds: a process cannot feed itself")
-    for so in session.solutions:
-        check("solutions", so.id, "targets", so.targets, "processes", "process")
-        if so.owner is not None:
-            check("solutions", so.id, "owner", [so.owner], "departments", "department")
-    for pa in session.participants:
-        check("participants", pa.id, "solution_votes", pa.solution_votes.keys(), "solutions", "solution")
-        check("participants", pa.id, "pain_votes", pa.pain_votes.keys(), "pains", "pain")
-        budget = session.session.vote_budget
-        for field, votes in (("solution_votes", pa.solution_votes), ("pain_votes", pa.pain_votes)):
-            if sum(votes.values()) > budget:
-                problems.append(f"participants[{pa.id}].{field}: {sum(votes.values())} votes, over the budget of {budget}")
-    for pk in session.parking:
-        if pk.stage is not None:
-            check("parking", pk.id, "stage", [pk.stage], "stages", "stage")
+    for table in TABLES:
+        for item in session.table(table):
+            problems += _item_problems(session, table, item, ids)
     seen_steps: set[str] = set()
     for ag in session.agenda:
         if ag.step in seen_steps:
@@ -288,13 +318,14 @@ def reference_problems(session: Session) -> list[str]:
     return problems
 
 
-def find(session: Session, table: str, item_id: str) -> Item | None:
-    for item in getattr(session, table):
+def find(session: Session, table: str, item_id: str) -> Record | None:
+    for item in session.table(table):
         if item.id == item_id:
             return item
     return None
 
 
-def item_label(item: Item) -> str:
+def item_label(item: Record) -> str:
     """The words people know an item by: its name, or its text."""
-    return getattr(item, "name", None) or getattr(item, "text", "") or item.id  # type: ignore[attr-defined]
+    label = getattr(item, "name", None) or getattr(item, "text", None)
+    return label if isinstance(label, str) and label else item.id

@@ -24,8 +24,8 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
 from statistics import median
+from typing import NamedTuple
 
 from .model import Pain, Scoring, Session
 from .voting import solution_votes

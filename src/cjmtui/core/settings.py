@@ -7,7 +7,8 @@ from pathlib import Path
 
 from . import tomlio
 from .errors import CjmError
-from .store import user_config_dir, write_atomic
+from .files import user_config_dir
+from .store import write_atomic
 
 
 def settings_path() -> Path:

@@ -14,14 +14,10 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
-import json
 import os
 import re
-import socket
 import stat
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,6 +294,21 @@ def _create_exclusive(tmp: str, path: Path) -> None:
 
 
 # ".NAME.<pid>.<random>.tmp" (write_atomic) and ".NAME.bak.<pid>.tmp" (_keep_backup)
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, OverflowError):  # OverflowError: a pid no process can have
+        return False
+    return True
+
+
 _TEMP_REST = re.compile(r"(?:bak\.)?(\d+)\.(?:[A-Za-z0-9_]+\.)?tmp")
 
 
@@ -307,7 +318,7 @@ def clean_stale_temp_files(path: Path) -> list[Path]:
     Temp files are named ``.NAME.<pid>.<random>.tmp``; one whose process still runs is another
     instance's save in progress and is left alone. Returns what was removed.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
         candidates += list(path.parent.glob(f".{glob_escape(path.name)}.bak.*.tmp"))
@@ -320,7 +331,7 @@ def clean_stale_temp_files(path: Path) -> list[Path]:
         if match is None:
             continue
         pid = int(match.group(1))
-        if pid == os.getpid() or _pid_alive(pid):
+        if pid == os.getpid() or pid_alive(pid):
             continue
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -401,134 +412,3 @@ def save_session(
             )
     write_atomic(path, data, backup=backup, exclusive=on_disk is None and expected is None)
     return Fingerprint.of(data)
-
-
-# ---------------------------------------------------------------------------------------------
-# Locks: so a second instance on the same session knows
-
-
-@dataclass(frozen=True)
-class LockInfo:
-    pid: int
-    host: str
-    started: str
-
-    def describe(self) -> str:
-        return f"process {self.pid} on {self.host} since {self.started}"
-
-
-def lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except (OSError, OverflowError):  # OverflowError: a pid no process can have
-        return False
-    return True
-
-
-def read_lock(path: Path) -> LockInfo | None:
-    """Who else has this session open, if anyone still alive does."""
-    try:
-        raw = json.loads(lock_path(path).read_text("utf-8"))
-        info = LockInfo(int(raw["pid"]), str(raw["host"]), str(raw["started"]))
-    except (OSError, ValueError, KeyError, TypeError, OverflowError):
-        return None
-    if info.host == socket.gethostname() and not _pid_alive(info.pid):
-        return None  # stale: that process is gone
-    if info.host == socket.gethostname() and info.pid == os.getpid():
-        return None
-    return info
-
-
-class SessionLock:
-    """Marks a session as open by this process. ``other`` is who else had it, if anyone."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.other = read_lock(self.path)
-        self._held = False
-
-    def acquire(self) -> LockInfo | None:
-        info = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "started": dt.datetime.now().isoformat(timespec="seconds"),
-        }
-        if self.other is not None:
-            return self.other  # theirs stays: when we leave, their lock must still say they are here
-        with contextlib.suppress(OSError, SaveError):
-            write_atomic(lock_path(self.path), json.dumps(info).encode(), backup=False)
-            self._held = True
-        return self.other
-
-    def release(self) -> None:
-        if not self._held:
-            return
-        # Whatever the lock file now holds (someone else's lock, garbage), releasing never fails.
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            raw = json.loads(lock_path(self.path).read_text("utf-8"))
-            if raw.get("pid") == os.getpid():
-                lock_path(self.path).unlink()
-        self._held = False
-
-
-# ---------------------------------------------------------------------------------------------
-# Where sessions live
-
-
-def user_data_dir() -> Path:
-    if sys.platform == "win32":  # pragma: no cover
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":  # pragma: no cover
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "cjmtui"
-
-
-def user_config_dir() -> Path:
-    if sys.platform == "win32":  # pragma: no cover
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":  # pragma: no cover
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "cjmtui"
-
-
-def sessions_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--dir``, else ``$CJMTUI_SESSIONS``, else ``./sessions`` if it exists, else the user data dir."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("CJMTUI_SESSIONS")
-    if env:
-        return Path(env)
-    local = Path("sessions")
-    if local.is_dir():
-        return local
-    return user_data_dir() / "sessions"
-
-
-def list_sessions(folder: Path) -> list[Path]:
-    """Session files in ``folder``, most recently changed first."""
-    try:
-        files = [p for p in folder.iterdir() if p.suffix == SUFFIX and p.is_file() and not p.name.startswith(".")]
-    except OSError:
-        return []
-
-    def mtime(p: Path) -> float:
-        try:
-            return p.stat().st_mtime
-        except OSError:
-            return 0.0
-
-    return sorted(files, key=lambda p: (-mtime(p), p.name))

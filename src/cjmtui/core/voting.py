@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .edit import SINGULAR, add_item, table_name, update_item
+from .edit import add_item, table_name, update_item
 from .errors import EditError
 from .model import Participant, Session, find
+from .vocab import SINGULAR
 
 VOTE_FIELDS = {"solutions": "solution_votes", "pains": "pain_votes"}
 
@@ -45,7 +46,8 @@ def _person(session: Session, participant_id: str) -> Participant:
 def votes_left(session: Session, participant_id: str, table: str) -> int:
     """Dots the participant can still put on ``table`` (never below 0)."""
     table = _vote_table(table)
-    used = sum(getattr(_person(session, participant_id), VOTE_FIELDS[table]).values())
+    votes: dict[str, int] = getattr(_person(session, participant_id), VOTE_FIELDS[table])
+    used = sum(votes.values())
     return max(0, session.session.vote_budget - used)
 
 

@@ -14,16 +14,10 @@ from pathlib import Path
 
 from .edit import History
 from .errors import ConflictError, SaveError
+from .files import user_data_dir
+from .lock import LockInfo, SessionLock
 from .model import Session
-from .store import (
-    Fingerprint,
-    LockInfo,
-    SessionLock,
-    clean_stale_temp_files,
-    load_session,
-    save_session,
-    user_data_dir,
-)
+from .store import Fingerprint, clean_stale_temp_files, load_session, save_session
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from ..core.settings import load_settings, save_setting
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
 from .autosave import Autosave
-from .commands import CjmCommands
+from .commands import CjmCommands, action_commands
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
 from .themes import DEFAULT_THEME, load_themes
@@ -454,36 +454,10 @@ class CjmApp(App[int]):
         self.push_screen(PickerScreen(self.sessions_dir))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette's actions: every key of this screen and of the app, then those without a key."""
+        """The palette's actions: Textual's own, then every key here (:func:`action_commands`)."""
         yield from super().get_system_commands(screen)
-        if self.workspace is None:
-            return
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or not active.enabled or binding.action.startswith("switch_mode"):
-                continue
-            title = binding.tooltip or binding.description
-            if title in seen:
-                continue
-            seen.add(title)
-            key = self.get_key_display(binding)
-            yield SystemCommand(title, f"{binding.description} · key {key}",
-                                lambda node=active.node, action=binding.action: self.run_action(action, node))
-        for title, help_text, callback in self._unbound_commands():
-            yield SystemCommand(title, help_text, callback)
-
-    def _unbound_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        return [
-            ("Save as…", "Save to a new file and continue there", self.action_save_as),
-            ("Export ranked quick wins…", "Write md, html (a one-file report), csv or json", self.action_export),
-            ("Copy ranked list as Markdown", "To the clipboard (OSC 52 works over SSH)", self.action_copy_ranking),
-            ("Quick capture", "Add notes on this screen, one per Enter", self.action_capture),
-            ("Dot voting", "On the solutions or pains screen: who votes, then + and -", self.action_voting),
-            ("Derive future-state session", "A copy marked future state that remembers this one",
-             self.action_derive_future),
-            ("Open another session", "The session picker", self.action_open_picker),
-        ]
+        if self.workspace is not None:
+            yield from action_commands(self, screen)
 
 
 def run(session: Workspace | Path | None, sessions_dir: Path) -> int:

@@ -8,12 +8,14 @@ Hits are built from plain text (never markup), so an item called ``[bold]x[/]`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
 
 from ..core.model import TABLES, item_label
 from ..core.safety import printable
@@ -71,3 +73,32 @@ class CjmCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _highlight(text, query, matcher), command, text=text, help=help_text)
+
+
+# Actions without a key of their own: (title, what it does, the app's action).
+PALETTE_ONLY = (
+    ("Save as…", "Save to a new file and continue there", "save_as"),
+    ("Export ranked quick wins…", "Write md, html (a one-file report), csv or json", "export"),
+    ("Copy ranked list as Markdown", "To the clipboard (OSC 52 works over SSH)", "copy_ranking"),
+    ("Quick capture", "Add notes on this screen, one per Enter", "capture"),
+    ("Dot voting", "On the solutions or pains screen: who votes, then + and -", "voting"),
+    ("Derive future-state session", "A copy marked future state that remembers this one", "derive_future"),
+    ("Open another session", "The session picker", "open_picker"),
+)
+
+
+def action_commands(app: CjmApp, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    """Every key of ``screen`` and of the app as a palette command (its tooltip, else its
+    description, as the title), then :data:`PALETTE_ONLY`. Screens come from :class:`CjmCommands`."""
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or not active.enabled or binding.action.startswith("switch_mode"):
+            continue
+        title = binding.tooltip or binding.description
+        if title not in seen:
+            seen.add(title)
+            yield SystemCommand(title, f"{binding.description} · key {app.get_key_display(binding)}",
+                                partial(app.run_action, binding.action, active.node))
+    for title, help_text, action in PALETTE_ONLY:
+        yield SystemCommand(title, help_text, partial(app.run_action, action))

@@ -15,7 +15,7 @@ from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from ..core import tomlio
-from ..core.store import user_config_dir
+from ..core.files import user_config_dir
 
 DEFAULT_THEME = "cjm-dark"
 _FIELDS = {f.name: f.type for f in dataclasses.fields(Theme)}

@@ -30,11 +30,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ... import __version__
-from ..vocab import fmt_number
 from ..friction import StageFriction, stage_friction
 from ..model import Process, Session, Stage
 from ..safety import printable
 from ..scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedSolution, Ranking, Reached
+from ..vocab import fmt_number
 
 __all__ = ["StageFriction", "export_html", "stage_friction", "text"]
 

@@ -346,7 +346,7 @@ def export_csv_map(session: Session) -> str:
             )
         )
     for parked in open_parking(session):
-        f = friction.get(parked.stage or "")
+        at = friction.get(parked.stage or "")
         rows.append(
             (
                 parked.id,
@@ -354,7 +354,7 @@ def export_csv_map(session: Session) -> str:
                 "parked",
                 parked.text,
                 None, None, None, None, None, None, None,
-                *((f.pains, f.pain_weight, f.departments, f.handoffs) if f else (None, None, None, None)),
+                *((at.pains, at.pain_weight, at.departments, at.handoffs) if at else (None, None, None, None)),
             )
         )
     return _csv(rows)

@@ -13,12 +13,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ...core.edit import delete_item, move_to
-from ...core.vocab import SINGULAR
 from ...core.model import Item, Session, find, item_label
+from ...core.vocab import SINGULAR
 from ..text import clip, plain
 from ..widgets.capture import CaptureInput, QuickCapture
-from ..widgets.keybar import KeyBar
 from ..widgets.itemtable import Cell, ItemTable
+from ..widgets.keybar import KeyBar
 from ..widgets.topbar import TopBar
 from . import SCREENS
 

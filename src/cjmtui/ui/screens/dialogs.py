@@ -16,7 +16,6 @@ from ...core.export import FORMATS
 from ..text import plain
 
 
-
 class Dialog(ModalScreen):
     """What every dialog shares: F2 (or ctrl+s, or Enter in a field, or the #ok button) submits,
     Escape (or the #cancel button) cancels. Subclasses write :meth:`action_submit`."""

@@ -12,9 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.edit import ItemError
-from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
 from ...core.errors import EditError
 from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Session, item_label
+from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
 from .dialogs import Dialog

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from ...core.edit import convert_parked
-from ...core.voting import total_votes, voter_dots
 from ...core.links import LINK_OF_TABLE
 from ...core.model import Item, Session, find, item_label
-from ...core.vocab import EMOTION_FACES, SINGULAR, signed
 from ...core.scoring import Graph
+from ...core.vocab import EMOTION_FACES, SINGULAR, signed
+from ...core.voting import total_votes, voter_dots
 from ..text import clip, plain
-from ..widgets.itemtable import Cell
 from ..widgets.capture import QuickCapture
+from ..widgets.itemtable import Cell
 from .base import ItemsScreen
 
 STAGE_GROUP = Binding.Group("Stage", compact=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from rich.text import Text
 from textual.widgets import Static
 
 from ..widgets.mapview import MapView, describe

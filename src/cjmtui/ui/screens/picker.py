@@ -14,8 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...core.errors import CjmError
-from ...core.files import create_session_file
-from ...core.store import list_sessions
+from ...core.files import create_session_file, list_sessions
 from ...core.templates import DESCRIPTIONS, TEMPLATES
 from ...core.workspace import Workspace
 from ..text import plain

@@ -10,13 +10,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.explain import explain_process, explain_solution
-from ...core.model import find
-from ...core.views import FRICTION_VIEW_COLUMNS, friction_view
+from ...core.scoring import QUICK_WIN, Ranking, Reached, rank
+from ...core.views import FRICTION_VIEW_COLUMNS, Names, friction_view
 from ...core.vocab import emotion_value
-from ...core.scoring import Ranking, rank
 from ..text import clip, plain
-from ..widgets.itemtable import ItemTable
 from ..widgets.emotion import draw_emotion
+from ..widgets.itemtable import ItemTable
 from ..widgets.matrix import draw_matrix
 from .base import WorkshopScreen
 
@@ -83,57 +82,17 @@ class SummaryScreen(WorkshopScreen):
 
     def refresh_view(self) -> None:
         session = self.session
-        self.ranking = rank(session, self.cjm.persona_lens)
-        ranking = self.ranking
+        self.ranking = ranking = rank(session, self.cjm.persona_lens)
         lens = ""
         if self.cjm.persona_lens:
-            persona = find(session, "personas", self.cjm.persona_lens)
-            lens = f" · lens: {persona.name if persona else self.cjm.persona_lens}"
+            lens = f" · lens: {Names(session).persona(self.cjm.persona_lens)}"
         view = self.query_one(ContentSwitcher).current or "ranking"
         self.query_one("#summary-view-title", Static).update(
             Text.assemble((VIEW_TITLES[view], "bold"), plain(lens), ("   v: next view · x: export · y: copy", "dim"))
         )
-        self.query_one("#ranked", ItemTable).set_rows(
-            (
-                s.id,
-                [
-                    str(s.rank),
-                    plain(s.text),
-                    f"{s.score:.1f}",
-                    f"{s.impact:.1f}",
-                    str(s.effort),
-                    str(s.stages_reached),
-                    Text(s.quadrant, style="bold" if s.quadrant == "quick win" else ""),
-                    str(s.votes),
-                ],
-            )
-            for s in ranking.solutions
-        )
-        owners = {d.id: d.name for d in session.departments}
-        self.query_one("#rootcauses", ItemTable).set_rows(
-            (
-                p.id,
-                [
-                    str(p.rank),
-                    plain(p.name),
-                    plain(owners.get(p.owner or "", "—")),
-                    f"{p.score:.1f}",
-                    str(p.pains_reached),
-                    str(p.stages_reached),
-                ],
-            )
-            for p in ranking.processes
-        )
-        width = max(40, self.size.width - 4)
-        self.query_one("#matrix-chart", Static).update(
-            draw_matrix(ranking, session.scoring.quick_win_max_effort, width=min(width, 100), height=16)
-        )
-        legend = Text()
-        for s in ranking.solutions:
-            legend.append(f"{s.rank:>3} ", style="bold")
-            legend.append_text(plain(clip(s.text, width - 24)))
-            legend.append(f"  ({s.quadrant})\n", style="dim")
-        self.query_one("#matrix-legend", Static).update(legend)
+        self._ranked(ranking)
+        self._root_causes(ranking)
+        self._matrix(ranking)
         if view == "friction":
             self._friction()
         elif view == "emotion":
@@ -145,7 +104,35 @@ class SummaryScreen(WorkshopScreen):
         self._why()
         self._cause_why()
 
-    def _breakdown(self, reached, head: Text) -> Text:  # noqa: ANN001
+    def _ranked(self, ranking: Ranking) -> None:
+        self.query_one("#ranked", ItemTable).set_rows(
+            (s.id, [str(s.rank), plain(s.text), f"{s.score:.1f}", f"{s.impact:.1f}", str(s.effort),
+                    str(s.stages_reached), Text(s.quadrant, style="bold" if s.quadrant == QUICK_WIN else ""),
+                    str(s.votes)])
+            for s in ranking.solutions
+        )
+
+    def _root_causes(self, ranking: Ranking) -> None:
+        names = Names(self.session)
+        self.query_one("#rootcauses", ItemTable).set_rows(
+            (p.id, [str(p.rank), plain(p.name), plain(names.department(p.owner) if p.owner else "—"),
+                    f"{p.score:.1f}", str(p.pains_reached), str(p.stages_reached)])
+            for p in ranking.processes
+        )
+
+    def _matrix(self, ranking: Ranking) -> None:
+        width = max(40, self.size.width - 4)
+        self.query_one("#matrix-chart", Static).update(
+            draw_matrix(ranking, self.session.scoring.quick_win_max_effort, width=min(width, 100), height=16)
+        )
+        legend = Text()
+        for s in ranking.solutions:
+            legend.append(f"{s.rank:>3} ", style="bold")
+            legend.append_text(plain(clip(s.text, width - 24)))
+            legend.append(f"  ({s.quadrant})\n", style="dim")
+        self.query_one("#matrix-legend", Static).update(legend)
+
+    def _breakdown(self, reached: tuple[Reached, ...], head: Text) -> Text:
         session = self.session
         stages = {s.id: s.name for s in session.stages}
         pains = {p.id: p.text for p in session.pains}

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...core.causes import Ref, related
+from ...core.causes import Ref, Related, related
 from ...core.model import Session, Stage, item_label
 from ...core.safety import printable
 from ...core.vocab import EMOTION_FACES, signed
@@ -131,79 +131,55 @@ class MapView(Widget, can_focus=True):
         self._fit_window()
         session = self.session
         ref = self.current
-        rel = related(session, ref[0], ref[1]) if ref else None
-        w = self.col_width()
         cols = list(range(self.first, min(len(session.stages), self.first + self.visible_count())))
-        lines: list[Text] = []
-
-        def row_of(label: str, cells: list[list[Text]]) -> None:
-            height = max((len(c) for c in cells), default=0) or 1
-            for i in range(height):
-                line = Text(f"{label if i == 0 else '':<{LABEL_W - 1}}"[: LABEL_W - 1] + "│", style="bold")
-                for c in cells:
-                    piece = c[i] if i < len(c) else Text(" " * (w - 1))
-                    line.append_text(piece)
-                    line.append("│", style="dim")
-                lines.append(line)
-
-        def fit(text: str, style: str = "") -> Text:
-            clean = printable(text)
-            return Text(f"{clean[: w - 1]:<{w - 1}}", style=style)
-
-        def sep() -> None:
-            lines.append(Text("─" * (LABEL_W - 1) + "┼" + ("─" * (w - 1) + "┼") * len(cols), style="dim"))
-
-        # Header: stage names and phases.
-        row_of("Stage", [[fit(f"{i + 1}. {session.stages[i].name}", "bold")] for i in cols])
-        row_of("Phase", [[fit(session.stages[i].phase or "", "italic")] for i in cols])
-        sep()
+        grid = _Grid(self.col_width(), len(cols))
+        grid.row("Stage", [[grid.fit(f"{i + 1}. {session.stages[i].name}", "bold")] for i in cols])
+        grid.row("Phase", [[grid.fit(session.stages[i].phase or "", "italic")] for i in cols])
+        grid.sep()
         personas = [p for p in session.personas if not self.persona or p.id == self.persona]
         for persona in personas:
-            cells = []
-            for i in cols:
-                value = session.stages[i].emotion.get(persona.id)
-                cells.append([fit(FACE[value] if value is not None else "")])
-            row_of(printable(persona.name)[: LABEL_W - 1], cells)
+            faces = [session.stages[i].emotion.get(persona.id) for i in cols]
+            grid.row(printable(persona.name)[: LABEL_W - 1], [[grid.fit(FACE[v] if v is not None else "")] for v in faces])
         if personas:
-            sep()
-        row_of("Touchpoints", [[fit(", ".join(session.stages[i].touchpoints))] for i in cols])
-        sep()
-        cursor_line = len(lines)
-        for lane, table in (("Pains/gains", "pains"), ("Processes", "processes"), ("Solutions", "solutions")):
-            lane_cells: list[list[Text]] = []
-            lane_start = len(lines)
-            for i in cols:
-                col_lines: list[Text] = []
-                for r, cell in enumerate(self._columns[i]):
-                    if cell.ref[0] != table:
-                        continue
-                    mark = "  "
-                    style = ""
-                    if i == self.col and r == self.row:
-                        mark, style = "► ", "reverse bold"
-                    elif rel and cell.ref in rel.upstream:
-                        mark, style = "▲ ", "bold underline"
-                    elif rel and cell.ref in rel.downstream:
-                        mark, style = "▼ ", "bold"
-                    body = textwrap.wrap(printable(cell.prefix + cell.text), w - 3) or [""]
-                    if len(body) > 3:
-                        body = body[:3]
-                        body[-1] = body[-1][: w - 4] + "…"
-                    if i == self.col and r == self.row:
-                        cursor_line = lane_start + len(col_lines)
-                    for k, part in enumerate(body):
-                        col_lines.append(Text(f"{mark if k == 0 else '  '}{part:<{w - 3}}", style=style))
-                lane_cells.append(col_lines)
-            row_of(lane, lane_cells)
-            sep()
-        if not session.stages:
-            lines = [Text("No stages yet: press 2 and add the first step of the journey.", style="italic")]
+            grid.sep()
+        grid.row("Touchpoints", [[grid.fit(", ".join(session.stages[i].touchpoints))] for i in cols])
+        grid.sep()
+        cursor_line = self._lanes(grid, cols, related(session, ref[0], ref[1]) if ref else None)
+        lines = grid.lines if session.stages else [
+            Text("No stages yet: press 2 and add the first step of the journey.", style="italic")]
         self._lines = lines
         self._cursor_line = cursor_line
         self.styles.height = len(lines)
         self.refresh(layout=True)
         shown = (cols[0] + 1, cols[-1] + 1, len(session.stages)) if cols else (0, 0, 0)
         self.post_message(self.Moved(ref, cursor_line, shown))
+
+    def _lanes(self, grid: _Grid, cols: list[int], rel: Related | None) -> int:
+        """The pains, processes and solutions lanes; returns the highlighted item's line."""
+        cursor_line = len(grid.lines)
+        w = grid.width
+        for lane, table in (("Pains/gains", "pains"), ("Processes", "processes"), ("Solutions", "solutions")):
+            lane_cells: list[list[Text]] = []
+            lane_start = len(grid.lines)
+            for i in cols:
+                col_lines: list[Text] = []
+                for r, cell in enumerate(self._columns[i]):
+                    if cell.ref[0] != table:
+                        continue
+                    here = i == self.col and r == self.row
+                    mark, style = _mark(here, cell.ref, rel)
+                    body = textwrap.wrap(printable(cell.prefix + cell.text), w - 3) or [""]
+                    if len(body) > 3:
+                        body = body[:3]
+                        body[-1] = body[-1][: w - 4] + "…"
+                    if here:
+                        cursor_line = lane_start + len(col_lines)
+                    for k, part in enumerate(body):
+                        col_lines.append(Text(f"{mark if k == 0 else '  '}{part:<{w - 3}}", style=style))
+                lane_cells.append(col_lines)
+            grid.row(lane, lane_cells)
+            grid.sep()
+        return cursor_line
 
     def render(self) -> Text:
         return Text("\n").join(self._lines) if self._lines else Text("")
@@ -265,3 +241,40 @@ def describe(session: Session, ref: Ref | None) -> Text:
         text.append_text(Text.assemble(("▼ changes: ", "bold"), labels(rel.downstream, "processes"), "\n"))
         text.append_text(Text.assemble(("▼ removes pain: ", "bold"), labels(rel.downstream, "pains")))
     return text
+
+
+def _mark(here: bool, ref: Ref, rel: Related | None) -> tuple[str, str]:
+    """The highlighted item ►, what causes it ▲, what it causes ▼ (readable without colour)."""
+    if here:
+        return "► ", "reverse bold"
+    if rel and ref in rel.upstream:
+        return "▲ ", "bold underline"
+    if rel and ref in rel.downstream:
+        return "▼ ", "bold"
+    return "  ", ""
+
+
+class _Grid:
+    """The map's lines: a label column, then one column of ``width`` per stage shown."""
+
+    def __init__(self, width: int, columns: int) -> None:
+        self.width = width
+        self.columns = columns
+        self.lines: list[Text] = []
+
+    def fit(self, text: str, style: str = "") -> Text:
+        clean = printable(text)
+        return Text(f"{clean[: self.width - 1]:<{self.width - 1}}", style=style)
+
+    def row(self, label: str, cells: list[list[Text]]) -> None:
+        height = max((len(c) for c in cells), default=0) or 1
+        for i in range(height):
+            line = Text(f"{label if i == 0 else '':<{LABEL_W - 1}}"[: LABEL_W - 1] + "│", style="bold")
+            for c in cells:
+                line.append_text(c[i] if i < len(c) else Text(" " * (self.width - 1)))
+                line.append("│", style="dim")
+            self.lines.append(line)
+
+    def sep(self) -> None:
+        self.lines.append(Text("─" * (LABEL_W - 1) + "┼" + ("─" * (self.width - 1) + "┼") * self.columns, style="dim"))
+

@@ -1,0 +1,79 @@
+"""Who has a session open: a lock file beside it, so a second instance knows about the first.
+
+The lock never blocks anyone; it tells a second cjmtui on the same session (same machine or
+another one on a shared folder) who else is editing, and is never taken over from a live
+process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SaveError
+from .store import pid_alive, write_atomic
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    pid: int
+    host: str
+    started: str
+
+    def describe(self) -> str:
+        return f"process {self.pid} on {self.host} since {self.started}"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def read_lock(path: Path) -> LockInfo | None:
+    """Who else has this session open, if anyone still alive does."""
+    try:
+        raw = json.loads(lock_path(path).read_text("utf-8"))
+        info = LockInfo(int(raw["pid"]), str(raw["host"]), str(raw["started"]))
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        return None
+    if info.host == socket.gethostname() and not pid_alive(info.pid):
+        return None  # stale: that process is gone
+    if info.host == socket.gethostname() and info.pid == os.getpid():
+        return None
+    return info
+
+
+class SessionLock:
+    """Marks a session as open by this process. ``other`` is who else had it, if anyone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.other = read_lock(self.path)
+        self._held = False
+
+    def acquire(self) -> LockInfo | None:
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+        if self.other is not None:
+            return self.other  # theirs stays: when we leave, their lock must still say they are here
+        with contextlib.suppress(OSError, SaveError):
+            write_atomic(lock_path(self.path), json.dumps(info).encode(), backup=False)
+            self._held = True
+        return self.other
+
+    def release(self) -> None:
+        if not self._held:
+            return
+        # Whatever the lock file now holds (someone else's lock, garbage), releasing never fails.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            raw = json.loads(lock_path(self.path).read_text("utf-8"))
+            if raw.get("pid") == os.getpid():
+                lock_path(self.path).unlink()
+        self._held = False
