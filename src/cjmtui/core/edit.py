@@ -11,6 +11,7 @@ Every function validates what it changes and checks references, raising :class:`
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -309,6 +310,7 @@ class History:
     """The current session plus undo and redo steps (each a whole, shared-structure session)."""
 
     def __init__(self, session: Session, limit: int = 100) -> None:
+        self.lock = threading.RLock()  # the UI edits while a save thread merges in others' edits
         self._session = session
         self._undo: list[tuple[str, Session]] = []
         self._redo: list[tuple[str, Session]] = []
@@ -319,22 +321,29 @@ class History:
     def session(self) -> Session:
         return self._session
 
+    def snapshot(self) -> tuple[int, Session]:
+        """The version and the session, read together."""
+        with self.lock:
+            return self.version, self._session
+
     def apply(self, label: str, session: Session) -> Session:
-        if session is self._session or session == self._session:
-            return self._session  # nothing changed: no undo step that would seem to do nothing
-        self._undo.append((label, self._session))
-        del self._undo[: -self.limit]
-        self._redo.clear()
-        self._session = session
-        self.version += 1
-        return session
+        with self.lock:
+            if session is self._session or session == self._session:
+                return self._session  # nothing changed: no undo step that would seem to do nothing
+            self._undo.append((label, self._session))
+            del self._undo[: -self.limit]
+            self._redo.clear()
+            self._session = session
+            self.version += 1
+            return session
 
     def reset(self, session: Session) -> None:
         """Replace everything (after a reload from disk): no undo across that."""
-        self._session = session
-        self._undo.clear()
-        self._redo.clear()
-        self.version += 1
+        with self.lock:
+            self._session = session
+            self._undo.clear()
+            self._redo.clear()
+            self.version += 1
 
     @property
     def can_undo(self) -> bool:
@@ -346,22 +355,24 @@ class History:
 
     def undo(self) -> str | None:
         """Go back one step; returns what was undone, or None when there is nothing."""
-        if not self._undo:
-            return None
-        label, previous = self._undo.pop()
-        self._redo.append((label, self._session))
-        self._session = previous
-        self.version += 1
-        return label
+        with self.lock:
+            if not self._undo:
+                return None
+            label, previous = self._undo.pop()
+            self._redo.append((label, self._session))
+            self._session = previous
+            self.version += 1
+            return label
 
     def redo(self) -> str | None:
-        if not self._redo:
-            return None
-        label, nxt = self._redo.pop()
-        self._undo.append((label, self._session))
-        self._session = nxt
-        self.version += 1
-        return label
+        with self.lock:
+            if not self._redo:
+                return None
+            label, nxt = self._redo.pop()
+            self._undo.append((label, self._session))
+            self._session = nxt
+            self.version += 1
+            return label
 
 
 def move_to(session: Session, table: str, item_id: str, other_id: str) -> Session:

@@ -12,6 +12,9 @@ import datetime as dt
 import json
 import os
 import socket
+import stat
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +80,54 @@ class SessionLock:
             if raw.get("pid") == os.getpid():
                 lock_path(self.path).unlink()
         self._held = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving: one writer at a time
+
+
+SAVE_LOCK_WAIT = 5.0  # seconds a save waits for another instance's read-merge-write
+
+
+def save_lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.savelock")
+
+
+@contextlib.contextmanager
+def exclusive_save(path: Path, wait: float = SAVE_LOCK_WAIT) -> Iterator[bool]:
+    """Hold an advisory lock (``fcntl.flock``) on ``.NAME.savelock`` beside the session while
+    reading, merging and writing it, so two cjmtui instances never interleave their saves.
+
+    Yields whether the lock is held: where it cannot be had (a read-only folder, a planted
+    FIFO or link, no ``fcntl``) the save goes on without it, still refusing to overwrite a file
+    that changed since it was read. The lock file is never followed through a link, never
+    blocks on open, and is never removed (removing it would let two writers lock two files).
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield False
+        return
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(save_lock_path(path), flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError:
+        yield False
+        return
+    held = False
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            deadline = time.monotonic() + wait
+            while not held:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.02)
+                except OSError:
+                    break
+        yield held
+    finally:
+        os.close(fd)  # closing releases the lock

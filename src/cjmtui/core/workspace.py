@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .edit import History
-from .errors import ConflictError, SaveError
+from .errors import CjmError, ConflictError, SaveError
 from .files import user_data_dir
-from .lock import LockInfo, SessionLock
+from .lock import LockInfo, SessionLock, exclusive_save
+from .merge import MergeResult, merge
 from .model import Session
-from .store import Fingerprint, clean_stale_temp_files, load_session, save_session
+from .store import Fingerprint, Loaded, clean_stale_temp_files, current_fingerprint, load_session, save_session
+
+
+MERGE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -25,13 +29,15 @@ class SaveResult:
     ok: bool
     version: int
     message: str
-    conflict: bool = False
+    conflict: bool = False  # the file changed on disk and could not be merged: nothing written
+    merged: MergeResult | None = None  # the file had changed: what was merged in
 
 
 class Workspace:
     def __init__(self, path: Path, session: Session, fingerprint: Fingerprint | None) -> None:
         self.path = Path(path)
         self.history = History(session)
+        self.base = session  # as last read or written: what a merge with the file starts from
         self.fingerprint = fingerprint
         self.saved_version = 0 if fingerprint is not None else -1
         self.lock = SessionLock(self.path)
@@ -59,28 +65,71 @@ class Workspace:
         self.lock.release()
 
     def save(self, *, force: bool = False) -> SaveResult:
-        """Save the current session if it changed. Safe to call from a worker thread."""
-        with self._save_lock:
-            version = self.history.version
-            session = self.history.session
-            if version == self.saved_version and not force:
-                return SaveResult(True, version, "nothing to save")
-            try:
-                self.fingerprint = save_session(
-                    self.path, session, self.fingerprint, overwrite=self.fingerprint is None and force
-                )
-            except ConflictError as exc:
-                return SaveResult(False, version, str(exc), conflict=True)
-            except SaveError as exc:
-                return SaveResult(False, version, str(exc))
-            self.saved_version = version
-            return SaveResult(True, version, "saved")
+        """Save the current session if it changed; first merge what someone else saved meanwhile.
+
+        Safe to call from a worker thread. Another instance's save never interleaves with this
+        one (:func:`~cjmtui.core.lock.exclusive_save`); when the file changed since this instance
+        last read or wrote it, their edits and ours are merged (:func:`~cjmtui.core.merge.merge`),
+        the merge is written, and it becomes the current session (``SaveResult.merged`` says what
+        happened; undo steps back through it). Only a file that cannot be read or merged stops the
+        save (``conflict``), and then nothing is written and every edit stays in memory.
+        """
+        with self._save_lock, exclusive_save(self.path):
+            version, ours = self.history.snapshot()
+            started_from = ours
+            merged: MergeResult | None = None
+            for _attempt in range(MERGE_ATTEMPTS):
+                try:
+                    theirs = self._changed_on_disk()
+                    if theirs is not None:
+                        merged = merge(self.base, ours, theirs.session)
+                        self.base, self.fingerprint, ours = theirs.session, theirs.fingerprint, merged.session
+                except (CjmError, OSError) as exc:
+                    return SaveResult(False, version, f"{self.path}: changed on disk and cannot be merged: {exc}",
+                                      conflict=True)
+                if merged is None and version == self.saved_version and not force:
+                    return SaveResult(True, version, "nothing to save")
+                try:
+                    if ours != self.base or merged is None:
+                        self.fingerprint = save_session(self.path, ours, self.fingerprint,
+                                                        overwrite=self.fingerprint is None and force)
+                except ConflictError:
+                    continue  # written by someone without the lock between our read and write: again
+                except SaveError as exc:
+                    return SaveResult(False, version, str(exc))
+                self.base = ours
+                if merged is None:
+                    self.saved_version = version
+                else:
+                    self._adopt(version, started_from, merged)
+                return SaveResult(True, version, "saved", merged=merged)
+            return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again")
+
+    def _changed_on_disk(self) -> Loaded | None:
+        """What is on disk, when someone else saved it since we last read or wrote it."""
+        on_disk = current_fingerprint(self.path)
+        if on_disk is None or on_disk == self.fingerprint:
+            return None
+        return load_session(self.path)
+
+    def _adopt(self, version: int, ours: Session, merged: MergeResult) -> None:
+        """Make the merge the current session: their values one undo step behind ours."""
+        history = self.history
+        with history.lock:
+            if history.version == version:
+                if merged.replaced:
+                    history.apply("edits saved by someone else", merged.theirs_first)
+                history.apply("merge edits saved by someone else", merged.session)
+                self.saved_version = history.version
+            else:  # edited while this save ran: keep those edits on top of the merge (saved next)
+                history.apply("merge edits saved by someone else", merge(ours, history.session, merged.session).session)
 
     def reload(self) -> None:
         """Throw away unsaved edits and read the file again (after a conflict)."""
         with self._save_lock:
             loaded = load_session(self.path)
             self.history.reset(loaded.session)
+            self.base = loaded.session
             self.fingerprint = loaded.fingerprint
             self.saved_version = self.history.version
 
@@ -97,6 +146,7 @@ class Workspace:
             self.lock = SessionLock(self.path)
             self.lock.acquire()
             self.fingerprint = fingerprint
+            self.base = self.history.session
             self.saved_version = version
             return SaveResult(True, version, "saved")
 

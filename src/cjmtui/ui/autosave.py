@@ -70,10 +70,11 @@ class Autosave:
         if self._timer is None:
             self._timer = self.app.set_timer(delay, self._autosave)
 
-    def _autosave(self) -> None:
+    def _autosave(self, *, pull: bool = False) -> None:
+        """Save in a thread; ``pull``: also when nothing changed here (someone else saved)."""
         self._timer = None
         ws = self.workspace
-        if ws is None or self.saving or self.paused_reason or not ws.dirty:
+        if ws is None or self.saving or self.paused_reason or not (ws.dirty or pull):
             return
         self.saving = True
         self._show("saving…", ok=self.app.save_ok)
@@ -89,19 +90,35 @@ class Autosave:
 
     def _after_save(self, result: SaveResult) -> None:
         self.saving = False
+        if result.merged is not None:
+            self.app.session_replaced()
+            self._say_merged(result)
         self.show_result(result)
         if result.ok:
             self.remember_disk()
             if self.workspace is not None and self.workspace.dirty:
                 self._schedule(AUTOSAVE_DELAY)
         elif result.conflict:
-            self.conflict()
+            self.conflict(result.message)
         else:
             self._schedule(RETRY_DELAY)  # every edit stays in memory meanwhile
 
     def _show(self, state: str, *, ok: bool) -> None:
         self.app.save_state = state
         self.app.save_ok = ok
+
+    def _say_merged(self, result: SaveResult) -> None:
+        """What a merge with someone else's save changed, when it replaced anything."""
+        merged = result.merged
+        if merged is None or (not merged.replaced and not merged.renamed):
+            return
+        lines = [f"“{r.label}” {r.field}: kept yours; theirs was “{r.theirs}”" for r in merged.replaced[:3]]
+        lines += [f"Both added {table} “{old}”: theirs is now “{new}”" for table, old, new in merged.renamed[:3]]
+        more = len(merged.replaced) + len(merged.renamed) - len(lines)
+        if more > 0:
+            lines.append(f"… and {more} more")
+        self.app.notify("\n".join(lines) + "\nu (undo) shows their version.",
+                        title="Merged with edits saved by someone else", severity="warning", timeout=12)
 
     def show_result(self, result: SaveResult) -> None:
         if result.ok:
@@ -118,14 +135,17 @@ class Autosave:
         if ws is None:
             return
         if self.paused_reason:
-            self.conflict()
+            self.ask_about_conflict()
             return
         result = ws.save(force=False)
+        if result.merged is not None:
+            self.app.session_replaced()
+            self._say_merged(result)
         self.show_result(result)
         if result.ok:
             self.remember_disk()
         elif result.conflict:
-            self.conflict()
+            self.conflict(result.message)
 
     # Someone else changed the file ------------------------------------------------------------
 
@@ -140,7 +160,7 @@ class Autosave:
     def check_disk(self) -> None:
         """Notice when someone else changed the file, before we would save over it."""
         ws = self.workspace
-        if ws is None or self.saving or self._conflict_open or self.paused_reason:
+        if ws is None or self.saving or self._conflict_open:
             return
         try:
             st = ws.path.stat()
@@ -149,24 +169,44 @@ class Autosave:
             now = current_fingerprint(ws.path)
         except OSError:
             return
+        self._disk_stat = (st.st_mtime_ns, st.st_size)
         if now == ws.fingerprint:
-            self._disk_stat = (st.st_mtime_ns, st.st_size)
             return
-        self.conflict()
+        self.paused_reason = None  # the file changed again: it may merge now
+        self._autosave(pull=True)  # someone else saved: merge their edits in now
 
-    def conflict(self) -> None:
+    def conflict(self, message: str = "") -> None:
+        """The file on disk cannot be read or merged: hold autosave, keep every edit, say so.
+
+        No dialog opens by itself (it would take keys typed for a note): F2 asks what to do.
+        """
+        if self.workspace is None:
+            return
+        first = self.paused_reason is None
+        self.paused_reason = "file on disk cannot be merged"
+        self._show("⚠ NOT SAVED — file on disk cannot be merged", ok=False)
+        if first:
+            self.app.notify(f"{message}\nYour notes are kept here. F2: reload it or save yours as a new file.",
+                            title="Not saved", severity="error", timeout=15)
+
+    def ask_about_conflict(self) -> None:
+        """F2 while autosave is held: try again, and if the file still cannot be merged, ask."""
         from .screens.dialogs import Choice
 
         ws = self.workspace
-        if self._conflict_open or ws is None:
+        if ws is None or self._conflict_open:
             return
+        self.paused_reason = None
+        result = ws.save()
+        if result.ok or not result.conflict:
+            self._after_save(result)
+            return
+        self.conflict(result.message)
         self._conflict_open = True
-        self.paused_reason = "file changed on disk"
-        self._show("⚠ NOT SAVED — file changed on disk", ok=False)
-        message = (f"{ws.path} was changed by someone else since cjmtui opened it. cjmtui will not overwrite "
-                   "it. Reload it (your unsaved edits here are dropped) or save your version as a new file?")
+        message = (f"{result.message}\nReload it (your unsaved edits here are dropped) or save your version "
+                   "as a new file?")
         answers = [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")]
-        self.app.push_screen(Choice("The session file changed on disk", message, answers), self._conflict_answer)
+        self.app.push_screen(Choice("The session file cannot be merged", message, answers), self._conflict_answer)
 
     def _conflict_answer(self, choice: str | None) -> None:
         self._conflict_open = False

@@ -1,0 +1,309 @@
+"""Two people on one session: a three-way merge by item id, so nobody's notes are lost.
+
+``merge(base, ours, theirs)``: ``base`` is the session as this instance last loaded or saved
+it, ``ours`` what it holds now, ``theirs`` what is on disk now (someone else saved meanwhile).
+
+- An item added on either side is kept. Two different items added under the same id on both
+  sides are both kept: theirs gets a fresh id (with every reference to it).
+- An item changed on one side only takes that change, field by field; lists of ids merge
+  additions and removals from both sides; vote tables merge per item.
+- The same field changed on both sides to different values keeps ours (the newer: it is being
+  saved now) and reports theirs in :attr:`MergeResult.replaced`, so the caller can say what was
+  replaced and keep it recoverable (:attr:`MergeResult.theirs_first` is the merge with their
+  values, one undo step behind).
+- An item deleted on one side and changed on the other is kept, changed. A reference to an item
+  the other side deleted brings that item back (a pain added at a stage someone deleted keeps
+  its stage); references that cannot be kept are dropped.
+
+Pure functions, deterministic: the same three sessions always merge to the same session, and
+merging with an unchanged side gives the other side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import EditError
+from .model import REFERENCES, TABLES, Item, Record, Session, item_label, reference_problems
+
+MISSING: Any = object()  # a field or key absent on one side
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A field both sides changed: ours was kept, theirs replaced (and recoverable by undo)."""
+
+    table: str  # "" for the session's details and weights
+    item_id: str
+    label: str  # the item's words, for a message
+    field: str
+    ours: Any
+    theirs: Any
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    session: Session  # the merge, ours kept where both changed the same field
+    theirs_first: Session  # the same merge with their values where both changed a field
+    replaced: tuple[Replaced, ...]
+    renamed: tuple[tuple[str, str, str], ...]  # (table, their id, its new id): both added that id
+
+    @property
+    def clean(self) -> bool:
+        return not self.replaced
+
+
+def _merge_ids(base: list[str], ours: list[str], theirs: list[str]) -> list[str]:
+    """A list of ids changed on both sides: ours in its order, their additions after, both removals."""
+    removed = (set(base) - set(ours)) | (set(base) - set(theirs))
+    out = [x for x in ours if x not in removed]
+    out += [x for x in theirs if x not in removed and x not in out]
+    return out
+
+
+def _merge_value(base: Any, ours: Any, theirs: Any, conflict: list[str], field: str) -> Any:
+    """The three-way merge of one value; appends ``field`` to ``conflict`` when both changed it."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    if isinstance(ours, list) and isinstance(theirs, list) and all(isinstance(x, str) for x in [*ours, *theirs]):
+        return _merge_ids(base if isinstance(base, list) else [], ours, theirs)
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        base_d = base if isinstance(base, dict) else {}
+        merged = {}
+        for key in [*ours, *(k for k in theirs if k not in ours)]:
+            value = _merge_value(base_d.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING),
+                                 conflict, f"{field}.{key}")
+            if value is not MISSING:
+                merged[key] = value
+        return merged
+    conflict.append(field)
+    return ours
+
+
+def _merge_fields(base: BaseModel | None, ours: BaseModel, theirs: BaseModel,
+                  theirs_win: bool) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+    """The merged fields of one item, and (field, ours, theirs) where both changed it."""
+    b = base.model_dump() if base is not None else {}
+    o, t = ours.model_dump(), theirs.model_dump()
+    data: dict[str, Any] = {}
+    clashes: list[tuple[str, Any, Any]] = []
+    for name in o:
+        conflict: list[str] = []
+        value = _merge_value(b.get(name, MISSING), o[name], t[name], conflict, name)
+        if conflict:
+            clashes.append((name, o[name], t[name]))
+            if theirs_win:
+                value = t[name]
+        data[name] = value
+    return data, clashes
+
+
+def _by_id(items: list[Record]) -> dict[str, Record]:
+    return {item.id: item for item in items}
+
+
+def _insert_after_neighbour(out: list[str], source: list[str], keep: set[str]) -> list[str]:
+    """``out`` plus each kept id of ``source`` it lacks, after the id it follows in ``source``."""
+    out = list(out)
+    for i, x in enumerate(source):
+        if x in keep and x not in out:
+            before = next((y for y in reversed(source[:i]) if y in out), None)
+            out.insert(out.index(before) + 1 if before is not None else 0, x)
+    return out
+
+
+def _order(base: list[str], ours: list[str], theirs: list[str], keep: set[str]) -> list[str]:
+    """The order of a table: the side that reordered it wins (ours if both did); the other
+    side's new items go after the item they follow there."""
+    common = set(base) & set(ours) & set(theirs)
+    ours_moved = [x for x in ours if x in common] != [x for x in base if x in common]
+    theirs_moved = [x for x in theirs if x in common] != [x for x in base if x in common]
+    first, second = (theirs, ours) if theirs_moved and not ours_moved else (ours, theirs)
+    return _insert_after_neighbour([x for x in first if x in keep], second, keep)
+
+
+def _table(name: str, base: list[Record], ours: list[Record], theirs: list[Record], theirs_win: bool,
+           replaced: list[Replaced]) -> list[Record]:
+    b, o, t = _by_id(base), _by_id(ours), _by_id(theirs)
+    kept: dict[str, Record] = {}
+    for item_id in [*o, *(x for x in t if x not in o)]:
+        mine, their, old = o.get(item_id), t.get(item_id), b.get(item_id)
+        if mine is None or their is None:
+            only = mine if mine is not None else their
+            assert only is not None
+            if old is None or only != old:  # added on one side, or deleted against an edit: keep it
+                kept[item_id] = only
+            continue
+        data, clashes = _merge_fields(old, mine, their, theirs_win)
+        replaced += [Replaced(name, item_id, item_label(mine), f, ov, tv) for f, ov, tv in clashes]
+        kept[item_id] = type(mine).model_validate(data)
+    order = _order(list(b), list(o), list(t), set(kept))
+    return [kept[x] for x in order]
+
+
+def rename_id(session: Session, table: str, old: str, new: str) -> Session:
+    """``session`` with item ``old`` of ``table`` called ``new``, and every reference to it."""
+    updates: dict[str, list[Record]] = {}
+    for name in TABLES:
+        items = []
+        for item in session.table(name):
+            changes: dict[str, Any] = {"id": new} if name == table and item.id == old else {}
+            for ref in REFERENCES:
+                if ref.table == name and ref.target == table and old in ref.ids(item):
+                    value = getattr(item, ref.field)
+                    if ref.shape == "one":
+                        changes[ref.field] = new
+                    elif ref.shape == "keys":
+                        changes[ref.field] = {new if k == old else k: v for k, v in value.items()}
+                    else:
+                        changes[ref.field] = [new if v == old else v for v in value]
+            items.append(item.model_copy(update=changes) if changes else item)
+        updates[name] = items
+    return session.model_copy(update=updates)
+
+
+def _fresh_id(taken: set[str], old: str) -> str:
+    n = 2
+    while f"{old[:58]}-{n}" in taken:
+        n += 1
+    return f"{old[:58]}-{n}"
+
+
+def _separate(base: Session, ours: Session, theirs: Session) -> tuple[Session, list[tuple[str, str, str]]]:
+    """Their items added under an id that ours also added (for another item) get a fresh id."""
+    renamed = []
+    for table in TABLES:
+        b, o = _by_id(base.table(table)), _by_id(ours.table(table))
+        taken = set(o) | {x.id for x in theirs.table(table)}
+        for item in list(theirs.table(table)):
+            mine = o.get(item.id)
+            if item.id not in b and mine is not None and mine != item:
+                new = _fresh_id(taken, item.id)
+                taken.add(new)
+                theirs = rename_id(theirs, table, item.id, new)
+                renamed.append((table, item.id, new))
+    return theirs, renamed
+
+
+def _dangling(session: Session) -> Iterator[tuple[str, str, str, str]]:
+    """(table, item id, field, missing id) for every reference to an item that is not there."""
+    ids = {name: {x.id for x in session.table(name)} for name in TABLES}
+    for ref in REFERENCES:
+        for item in session.table(ref.table):
+            for value in ref.ids(item):
+                if value not in ids[ref.target]:
+                    yield ref.table, item.id, ref.field, value
+
+
+def _repair(session: Session, sources: tuple[Session, ...]) -> Session:
+    """Bring back items the merge dropped but something still references; drop what cannot be."""
+    for _ in range(len(TABLES) + 1):
+        missing = list(_dangling(session))
+        if not missing:
+            return session
+        updates: dict[str, list[Record]] = {}
+        for table, _item, field, target_id in missing:
+            target = next(r.target for r in REFERENCES if r.table == table and r.field == field)
+            source = next((s for s in sources if any(x.id == target_id for x in s.table(target))), None)
+            if source is None:
+                continue
+            items = updates.setdefault(target, list(session.table(target)))
+            if all(x.id != target_id for x in items):
+                by_id = {x.id: x for x in [*items, *source.table(target)]}
+                order = _insert_after_neighbour([x.id for x in items], [x.id for x in source.table(target)],
+                                                {*(x.id for x in items), target_id})
+                items[:] = [by_id[x] for x in order]
+        if not updates:
+            break
+        session = session.model_copy(update=updates)
+    return _drop_dangling(session)
+
+
+def _drop_dangling(session: Session) -> Session:
+    gone = {(t, i, f, v) for t, i, f, v in _dangling(session)}
+    updates: dict[str, list[Record]] = {}
+    for ref in REFERENCES:
+        items = updates.get(ref.table, list(session.table(ref.table)))
+        out = []
+        for item in items:
+            bad = {v for (t, i, f, v) in gone if t == ref.table and i == item.id and f == ref.field}
+            if not bad:
+                out.append(item)
+                continue
+            value = getattr(item, ref.field)
+            if ref.shape == "one":
+                new: Any = None
+            elif ref.shape == "keys":
+                new = {k: v for k, v in value.items() if k not in bad}
+            else:
+                new = [v for v in value if v not in bad]
+            out.append(item.model_copy(update={ref.field: new}))
+        updates[ref.table] = out
+    return session.model_copy(update=updates)
+
+
+def _one(base: Session, ours: Session, theirs: Session, theirs_win: bool) -> tuple[Session, list[Replaced]]:
+    replaced: list[Replaced] = []
+    updates: dict[str, Any] = {}
+    for table in TABLES:
+        updates[table] = _table(table, base.table(table), ours.table(table), theirs.table(table), theirs_win,
+                                replaced)
+    for part in ("session", "scoring"):
+        mine, their, old = getattr(ours, part), getattr(theirs, part), getattr(base, part)
+        data, clashes = _merge_fields(old, mine, their, theirs_win)
+        replaced += [Replaced("", part, "session details", f, ov, tv) for f, ov, tv in clashes]
+        updates[part] = type(mine).model_validate(data)
+    updates["agenda"] = _agenda(base, ours, theirs, theirs_win, replaced)
+    merged = _repair(ours.model_copy(update=updates), (ours, theirs, base))
+    return _within_budget(merged, ours, replaced), replaced
+
+
+def _within_budget(session: Session, ours: Session, replaced: list[Replaced]) -> Session:
+    """Dots merged from both sides can exceed a participant's budget: keep ours for that field."""
+    budget = session.session.vote_budget
+    mine = _by_id(list(ours.participants))
+    people = []
+    for person in session.participants:
+        changes = {}
+        for field in ("solution_votes", "pain_votes"):
+            votes: dict[str, int] = getattr(person, field)
+            if sum(votes.values()) > budget:
+                own = mine.get(person.id)
+                kept = {k: v for k, v in getattr(own, field, {}).items() if k in votes} if own else {}
+                if sum(kept.values()) > budget:
+                    kept = {}
+                changes[field] = kept
+                replaced.append(Replaced("participants", person.id, person.name, field, kept, votes))
+        people.append(person.model_copy(update=changes) if changes else person)
+    return session.model_copy(update={"participants": people})
+
+
+def _agenda(base: Session, ours: Session, theirs: Session, theirs_win: bool, replaced: list[Replaced]) -> list[Item]:
+    if ours.agenda == theirs.agenda or theirs.agenda == base.agenda:
+        return list(ours.agenda)
+    if ours.agenda == base.agenda:
+        return list(theirs.agenda)
+    replaced.append(Replaced("", "agenda", "the agenda", "agenda", ours.agenda, theirs.agenda))
+    return list(theirs.agenda if theirs_win else ours.agenda)
+
+
+def merge(base: Session, ours: Session, theirs: Session) -> MergeResult:
+    """Merge what this instance holds (``ours``) with what is on disk (``theirs``), both grown
+    from ``base``. Raises :class:`EditError` only if no valid session can be made (never seen)."""
+    theirs, renamed = _separate(base, ours, theirs)
+    try:
+        merged, replaced = _one(base, ours, theirs, theirs_win=False)
+        theirs_first = _one(base, ours, theirs, theirs_win=True)[0] if replaced else merged
+    except ValidationError as exc:  # a merged value out of bounds (a vote over the budget…)
+        raise EditError(f"cannot merge the changes on disk: {exc.errors()[0]['msg']}") from None
+    for candidate in (merged, theirs_first):
+        problems = reference_problems(candidate)
+        if problems:
+            raise EditError("cannot merge the changes on disk: " + "; ".join(problems[:3]))
+    return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed))
