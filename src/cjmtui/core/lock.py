@@ -36,13 +36,47 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def read_lock(path: Path) -> LockInfo | None:
-    """Who else has this session open, if anyone still alive does."""
+MAX_LOCK_BYTES = 4096
+
+
+def _read_small_file(path: Path) -> bytes | None:
+    """A small regular file's bytes; None for anything else (a FIFO, a link, a device, a folder,
+    a huge file) — never following a link, never blocking, never reading more than a lock holds."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        raw = json.loads(lock_path(path).read_text("utf-8"))
-        info = LockInfo(int(raw["pid"]), str(raw["host"]), str(raw["started"]))
-    except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        fd = os.open(path, flags)
+    except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, MAX_LOCK_BYTES + 1)[: MAX_LOCK_BYTES + 1]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _lock_data(path: Path) -> dict[str, object] | None:
+    """The lock file's JSON object, or None for anything else."""
+    data = _read_small_file(lock_path(path))
+    if data is None or len(data) > MAX_LOCK_BYTES:
+        return None
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def read_lock(path: Path) -> LockInfo | None:
+    """Who else has this session open, if anyone still alive does (a planted or broken lock
+    file says nobody)."""
+    raw = _lock_data(path)
+    pid = raw.get("pid") if raw is not None else None
+    if raw is None or not isinstance(pid, int) or isinstance(pid, bool):
+        return None
+    info = LockInfo(pid, str(raw.get("host", "")), str(raw.get("started", "")))
     if info.host == socket.gethostname() and not pid_alive(info.pid):
         return None  # stale: that process is gone
     if info.host == socket.gethostname() and info.pid == os.getpid():
@@ -75,9 +109,9 @@ class SessionLock:
         if not self._held:
             return
         # Whatever the lock file now holds (someone else's lock, garbage), releasing never fails.
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            raw = json.loads(lock_path(self.path).read_text("utf-8"))
-            if raw.get("pid") == os.getpid():
+        raw = _lock_data(self.path)
+        if raw is not None and raw.get("pid") == os.getpid():
+            with contextlib.suppress(OSError):
                 lock_path(self.path).unlink()
         self._held = False
 

@@ -228,13 +228,36 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def real_path(path: Path) -> Path:
+    """Where a save to ``path`` goes: through a symlink to the file it points at (the link stays
+    a link); any other path as it is."""
+    try:
+        return path.resolve(strict=True) if path.is_symlink() else path
+    except (OSError, RuntimeError):  # a dangling link or a loop: write nothing through it
+        return path
+
+
+def _keep_owner(tmp: str, old: os.stat_result) -> None:
+    """The new file keeps the old one's mode, and its owner and group where this process may."""
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):  # only root may give a file away; a member may keep the group
+            os.chown(tmp, old.st_uid, old.st_gid)
+
+
 def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: bool = False) -> None:
     """Write ``data`` to ``path`` atomically. On failure the old file is untouched.
+
+    Through a symlink, the file it points at is replaced (a temp file and the ``.bak`` beside
+    it), so the link stays a link. The new file keeps the old one's mode, owner and group where
+    the process may; a hard link to the old file keeps the old content (it is a new file).
 
     With ``exclusive``, the file must not exist yet: it is created with a hard link (or, where
     there are none, an ``O_EXCL`` placeholder), which fails (:class:`ConflictError`) if another
     process created the name in the meantime.
     """
+    path = real_path(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
     fd = -1
     tmp = ""
@@ -245,11 +268,9 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                mode = path.stat().st_mode & 0o777
-                os.chmod(tmp, mode)
-        else:
+        try:
+            _keep_owner(tmp, path.stat())
+        except OSError:
             os.chmod(tmp, 0o666 & ~_UMASK)
         if exclusive:
             _create_exclusive(tmp, path)

@@ -8,6 +8,7 @@ trying after a failed save without losing the edits, and know whether anything i
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,12 +154,14 @@ class Workspace:
     def rescue(self) -> Path | None:
         """Last resort when a save fails on exit: write the notes somewhere else, never over anything.
 
-        Tries beside the session (``NAME.rescue-YYYYmmdd-HHMMSS.toml``), then the user data folder.
+        Tries beside the session (``NAME.rescue-YYYYmmdd-HHMMSS.toml``), the user data folder,
+        the temporary folder (``$TMPDIR``, else ``/tmp``) and the current folder, in that order.
         Returns where the notes went, or None if nowhere would take them.
         """
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"{self.path.stem}.rescue-{stamp}{self.path.suffix or '.toml'}"
-        for folder in (self.path.parent, user_data_dir() / "rescue"):
+        places = (self.path.parent, user_data_dir() / "rescue", Path(tempfile.gettempdir()), Path.cwd())
+        for folder in places:
             target = folder / name
             try:
                 folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,96 @@
+"""Never lose a note in odd places: symlinked sessions, planted lock files, owners, rescue."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from core_factories import workshop
+
+from cjmtui.core import edit
+from cjmtui.core.lock import SessionLock, lock_path, read_lock
+from cjmtui.core.store import load_session, save_session
+from cjmtui.core.workspace import Workspace
+
+
+def _edit(ws: Workspace, text: str) -> None:
+    stage = ws.session.stages[0].id
+    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text})[0])
+
+
+def test_a_symlinked_session_stays_a_link_and_its_target_is_saved(tmp_path):
+    (tmp_path / "sync").mkdir()
+    (tmp_path / "work").mkdir()
+    real = tmp_path / "sync" / "real.toml"
+    save_session(real, workshop())
+    link = tmp_path / "work" / "s.toml"
+    link.symlink_to(os.path.relpath(real, link.parent))
+    ws = Workspace.open(link)
+    _edit(ws, "saved through the link")
+    assert ws.save().ok
+    assert link.is_symlink(), "the link was replaced by a plain file"
+    assert "saved through the link" in {p.text for p in load_session(real).session.pains}
+    assert (tmp_path / "sync" / "real.toml.bak").is_file()
+    assert not (tmp_path / "work" / "s.toml.bak").exists()
+
+
+def test_a_fifo_at_the_lock_name_neither_hangs_nor_stops_opening(tmp_path):
+    path = tmp_path / "s.toml"
+    save_session(path, workshop())
+    os.mkfifo(lock_path(path))
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(read_lock(path)), daemon=True)
+    worker.start()
+    worker.join(5)
+    assert done == [None], "reading a FIFO planted at the lock name hung"
+    ws = Workspace.open(path)
+    assert ws.acquire() is None
+
+
+def test_a_link_to_a_device_at_the_lock_name_is_not_read(tmp_path):
+    path = tmp_path / "s.toml"
+    save_session(path, workshop())
+    lock_path(path).symlink_to("/dev/zero")
+    assert read_lock(path) is None
+    lock = SessionLock(path)
+    assert lock.acquire() is None
+    lock.release()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_saving_as_root_keeps_the_files_owner(tmp_path):
+    path = tmp_path / "s.toml"
+    save_session(path, workshop())
+    os.chown(path, 1234, 1234)
+    ws = Workspace.open(path)
+    _edit(ws, "root typed this")
+    assert ws.save().ok
+    st = path.stat()
+    assert (st.st_uid, st.st_gid) == (1234, 1234)
+
+
+def test_the_rescue_copy_goes_to_the_temporary_folder_when_nothing_else_takes_it(tmp_path, monkeypatch):
+    path = tmp_path / "s.toml"
+    save_session(path, workshop())
+    ws = Workspace.open(path)
+    _edit(ws, "rescue me")
+    spare = tmp_path / "tmp"
+    spare.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spare))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    from cjmtui.core import workspace as workspace_module
+
+    real_save = workspace_module.save_session
+
+    def refuse_elsewhere(target, *args, **kwargs):
+        if spare not in target.parents:
+            raise workspace_module.SaveError(f"{target}: read-only")
+        return real_save(target, *args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "save_session", refuse_elsewhere)
+    where = ws.rescue()
+    assert where is not None and where.parent == spare
+    assert "rescue me" in {p.text for p in load_session(where).session.pains}
