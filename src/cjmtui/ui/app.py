@@ -35,6 +35,7 @@ from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
+from . import paste
 from .autosave import Autosave
 from .commands import CjmCommands, action_commands
 from .room import Room
@@ -463,6 +464,7 @@ class CjmApp(App[int]):
 def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
     """Open the TUI on an open session (or a path to one), or on the session picker."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
+    paste.install()  # pasted text stays text (see ui/paste.py)
     # Everything loaded so far lives as long as the app: keep the collector from re-scanning it.
     gc.freeze()
     app = CjmApp(workspace, sessions_dir)

@@ -9,6 +9,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from ...core.model import MAX_TEXT
+from ..paste import clean_paste
 from ..text import plain
 
 
@@ -24,6 +26,31 @@ class CaptureInput(Input):
         def __init__(self, text: str) -> None:
             self.text = text
             super().__init__()
+
+    class PastedLines(Message):
+        """A paste of several lines: each non-empty one is a note of its own."""
+
+        def __init__(self, lines: list[str]) -> None:
+            self.lines = lines
+            super().__init__()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """One line goes into the entry; several lines become one note each (with what was typed
+        before the paste in front of the first)."""
+        lines = clean_paste(event.text).split("\n")
+        if len(lines) == 1:
+            limit = self.max_length or MAX_TEXT
+            if len(self.value) + len(lines[0]) > limit:
+                event.prevent_default()
+                event.stop()
+                self.notify(f"Not pasted: {len(lines[0])} characters would not fit; a note holds at most {limit}.",
+                            severity="warning")
+            return  # the Input inserts it (already clean: cjmtui's parser cleaned it)
+        event.prevent_default()
+        event.stop()
+        lines[0] = self.value + lines[0]
+        self.value = ""
+        self.post_message(self.PastedLines([line.strip() for line in lines if line.strip()]))
 
     def on_key(self, event: events.Key) -> None:
         # Handlers run subclass first; prevent_default keeps Input's own key handling (and its
@@ -54,7 +81,7 @@ class QuickCapture(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="capture-label")
-        yield CaptureInput(placeholder="type and press Enter; Esc closes", id="capture-input", max_length=2000)
+        yield CaptureInput(placeholder="type and press Enter; Esc closes", id="capture-input", max_length=MAX_TEXT)
 
     def open(self, label: str) -> None:
         self.query_one("#capture-label", Label).update(plain(label))
@@ -71,6 +98,21 @@ class QuickCapture(Horizontal):
         text = event.text.strip()
         if text:
             self.post_message(self.Captured(text))
+
+    @on(CaptureInput.PastedLines)
+    def _pasted(self, event: CaptureInput.PastedLines) -> None:
+        event.stop()
+        limit = self.query_one(CaptureInput).max_length or MAX_TEXT
+        too_long = [line for line in event.lines if len(line) > limit]
+        notes = [line for line in event.lines if len(line) <= limit]
+        for text in notes:
+            self.post_message(self.Captured(text))
+        message = f"Added {len(notes)} note{'' if len(notes) == 1 else 's'}, one per pasted line."
+        if too_long:
+            self.query_one(CaptureInput).value = too_long[0][:limit]
+            message += (f" {len(too_long)} line{' was' if len(too_long) == 1 else 's were'} over the {limit}-character "
+                        "limit of a note and not added: the first is in the entry, cut to fit; split it and press Enter.")
+        self.notify(message, severity="warning" if too_long else "information")
 
     def action_close(self) -> None:
         self.display = False

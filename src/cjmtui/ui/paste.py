@@ -1,0 +1,90 @@
+"""Pasted text is text: never keystrokes, never terminal commands.
+
+Textual's input parser (8.2) reads an escape character inside a bracketed paste as the start of
+a key sequence: ``osc \\x1b]0;pwned\\x07 title`` pasted into quick capture ended the paste at the
+ESC and sent the rest as key presses (the BEL closed the entry; the next Enter opened a form).
+:class:`PasteSafeParser` takes every bracketed paste whole, between its start and end markers,
+before the key parser sees any of it, and hands it on as one ``Paste`` event with escape
+sequences and control characters removed (:func:`clean_paste`). :func:`install` makes Textual's
+Linux driver use it. The widgets then decide what a paste means (quick capture: a note per line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from textual import events
+from textual._xterm_parser import XTermParser
+from textual.message import Message
+
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+
+# CSI (ESC [ … final), OSC/DCS/APC/PM/SOS strings (ended by BEL or ESC \), any other ESC x.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_paste(text: str) -> str:
+    """Pasted text without escape sequences or control characters (line breaks and tabs kept,
+    ``\\r\\n`` and ``\\r`` made ``\\n``)."""
+    text = _ESCAPES.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)
+
+
+class PasteSafeParser(XTermParser):
+    """Textual's parser, with bracketed pastes taken whole before it parses keys."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._pasting = False
+        self._pasted: list[str] = []
+        self._carry = ""
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:  # end of input
+            yield from super().feed(data)
+            return
+        data, self._carry = self._carry + data, ""
+        while data:
+            if self._pasting:
+                end = data.find(PASTE_END)
+                if end < 0:
+                    keep = _partial_marker(data, PASTE_END)
+                    self._pasted.append(data[: len(data) - keep])
+                    self._carry = data[len(data) - keep :]
+                    return
+                self._pasted.append(data[:end])
+                data = data[end + len(PASTE_END) :]
+                self._pasting = False
+                yield events.Paste(clean_paste("".join(self._pasted)))
+                self._pasted.clear()
+                continue
+            start = data.find(PASTE_START)
+            if start < 0:
+                keep = _partial_marker(data, PASTE_START)
+                self._carry = data[len(data) - keep :] if keep else ""
+                if len(data) > keep:
+                    yield from super().feed(data[: len(data) - keep])
+                return
+            if start:
+                yield from super().feed(data[:start])
+            data = data[start + len(PASTE_START) :]
+            self._pasting = True
+
+
+def _partial_marker(data: str, marker: str) -> int:
+    """How many characters at the end of ``data`` could begin ``marker`` (a bare ESC does not
+    count: it is the Escape key until more arrives, and the key parser times it out)."""
+    for size in range(len(marker) - 1, 1, -1):
+        if data.endswith(marker[:size]):
+            return size
+    return 0
+
+
+def install() -> None:
+    """Make Textual's Linux driver read input with :class:`PasteSafeParser`."""
+    from textual.drivers import linux_driver
+
+    linux_driver.XTermParser = PasteSafeParser  # type: ignore[misc]

@@ -1,0 +1,38 @@
+"""Pasted bytes are text: an escape sequence in a paste never becomes key presses."""
+
+from __future__ import annotations
+
+from textual import events
+
+from cjmtui.ui.paste import PasteSafeParser, clean_paste
+
+
+def _feed(*chunks: str) -> list[object]:
+    parser = PasteSafeParser()
+    out: list[object] = []
+    for chunk in chunks:
+        out += list(parser.feed(chunk))
+    return out
+
+
+def test_an_escape_sequence_inside_a_paste_stays_in_the_paste():
+    tokens = _feed("\x1b[200~osc \x1b]0;pwned\x07 title\x1b[2J\rnext\x1b[201~")
+    assert [type(t) for t in tokens] == [events.Paste], tokens
+    assert tokens[0].text == "osc  title\nnext"
+
+
+def test_a_paste_split_across_reads_is_one_paste():
+    tokens = _feed("x\x1b[20", "0~one\x1b", "]0;t\x07 two\x1b[2", "01~y")
+    keys = [t.key for t in tokens if isinstance(t, events.Key)]
+    pastes = [t.text for t in tokens if isinstance(t, events.Paste)]
+    assert pastes == ["one two"]
+    assert keys == ["x", "y"]
+
+
+def test_keys_outside_a_paste_are_keys():
+    keys = [t.key for t in _feed("ab\r") if isinstance(t, events.Key)]
+    assert keys == ["a", "b", "enter"]
+
+
+def test_clean_paste_keeps_words_lines_and_tabs():
+    assert clean_paste("a\tb\r\nc\x07\x00d\x9b31m") == "a\tb\ncd"
