@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from cjmtui.core.edit import add_item
-from cjmtui.core.store import load_session, lock_path, save_session
+from cjmtui.core.lock import lock_path
+from cjmtui.core.store import load_session, save_session
 from cjmtui.core.templates import new_session
 
 ROOT = Path(__file__).resolve().parents[2]

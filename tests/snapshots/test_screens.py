@@ -10,8 +10,7 @@ import datetime
 
 import pytest
 
-from cjmtui.core.workspace import Workspace
-from cjmtui.ui.app import CjmApp
+from helpers import make_app
 
 SCREENS = {
     "1": "personas",
@@ -31,76 +30,73 @@ SIZES = [(80, 24), (120, 40)]
 @pytest.fixture(autouse=True)
 def steady_clock(monkeypatch):
     """Nothing in a snapshot may depend on when it was taken: autosave waits, the clock is fixed."""
-    monkeypatch.setattr("cjmtui.ui.saving.AUTOSAVE_DELAY", 3600)
+    monkeypatch.setattr("cjmtui.ui.autosave.AUTOSAVE_DELAY", 3600)
 
 
-def make_app(path) -> CjmApp:
-    app = CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False)
-    app.now = lambda: datetime.datetime(2026, 11, 22, 10, 0, 0)
-    return app
+FIXED_NOW = datetime.datetime(2026, 11, 22, 10, 0, 0)  # "saved 10:00:00" in every snapshot
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("key", list(SCREENS), ids=lambda k: f"{k}-{SCREENS[k]}")
 def test_screen(snap_compare, example_copy, key, size):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=[key, "_"], terminal_size=size)
 
 
 def test_pains_of_the_next_stage_with_capture_open(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["3", "right_square_bracket", "a", "_"], terminal_size=(80, 24))
 
 
 def test_map_highlights_the_cascade(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     # Down to the first process of stage 2: its downstream pains (▼) and upstream feeds (▲) light up.
     assert snap_compare(app, press=["6", "right", "down", "down", "down", "down", "down", "_"], terminal_size=(120, 40))
 
 
 def test_summary_matrix_and_root_causes(snap_compare, example_copy):
-    app = make_app(example_copy("professional-services-onboarding"))
+    app = make_app(example_copy("professional-services-onboarding"), now=FIXED_NOW)
     assert snap_compare(app, press=["7", "v", "_"], terminal_size=(100, 32))
 
 
 def test_edit_form(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["5", "e", "_"], terminal_size=(80, 24))
 
 
 def test_help(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["3", "question_mark", "_"], terminal_size=(100, 32))
 
 
 def test_too_small(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["_"], terminal_size=(40, 10))
 
 
 def test_summary_friction_and_emotion(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["7", "v", "v", "v", "_"], terminal_size=(80, 24))
 
 
 def test_summary_emotion_curve(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["7", "v", "v", "v", "v", "_"], terminal_size=(80, 24))
 
 
 def test_link_picker(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["3", "right_square_bracket", "l", "_"], terminal_size=(80, 24))
 
 
 def test_dot_voting_on_solutions(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["5", "v", "A", "n", "a", "enter", "plus", "plus", "down", "plus", "_"],
                         terminal_size=(80, 24))
 
 
 def test_future_state_comparison(snap_compare, example_copy):
-    app = make_app(example_copy("online-ordering"))
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
 
     async def run_before(pilot) -> None:
         app.action_derive_future()

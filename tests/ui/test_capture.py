@@ -9,8 +9,7 @@ from textual.widgets import Input, Label
 from cjmtui.core.store import save_session
 from cjmtui.core.templates import new_session
 from cjmtui.ui.widgets.capture import QuickCapture
-
-from .helpers import (
+from helpers import (
     SIZE,
     make_app,
     notifications,

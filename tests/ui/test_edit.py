@@ -6,8 +6,7 @@ from textual.widgets import Input, Static
 
 from cjmtui.core.model import find
 from cjmtui.ui.screens.form import ItemForm
-
-from .helpers import (
+from helpers import (
     SIZE,
     fill,
     make_app,

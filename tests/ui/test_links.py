@@ -6,8 +6,7 @@ from textual.widgets import OptionList
 
 from cjmtui.core.model import find
 from cjmtui.ui.screens.links import LinkPicker
-
-from .helpers import SIZE, make_app, on_disk, table_texts, wait_saved
+from helpers import SIZE, make_app, on_disk, table_texts, wait_saved
 
 
 def _picker(app) -> tuple[LinkPicker, OptionList]:

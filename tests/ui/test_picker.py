@@ -13,8 +13,7 @@ from cjmtui.ui.app import CjmApp
 from cjmtui.ui.screens.dialogs import AskName, Choice
 from cjmtui.ui.screens.picker import PickerScreen
 from cjmtui.ui.widgets.topbar import TopBar
-
-from .helpers import EXAMPLES, SIZE, fill, on_disk, table_texts
+from helpers import EXAMPLES, SIZE, fill, on_disk, table_texts
 
 
 def _sessions_folder(tmp_path):

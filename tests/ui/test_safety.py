@@ -8,8 +8,7 @@ from cjmtui.core.edit import add_item, update_info
 from cjmtui.core.store import load_session, save_session
 from cjmtui.ui.screens.form import ItemForm
 from cjmtui.ui.widgets.topbar import TopBar
-
-from .helpers import SIZE, make_app, notifications, screen_text, static_text, table_texts
+from helpers import SIZE, make_app, notifications, screen_text, static_text, table_texts
 
 CLICK = "[@click=app.quit]x[/]"
 BAD_CLOSE = "[/bad]"

@@ -8,6 +8,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import ContentSwitcher, Input, Static
 
+from cjmtui.core.explain import explain_process
 from cjmtui.core.export import ranking_markdown
 from cjmtui.core.scoring import rank
 from cjmtui.ui.commands import CjmCommands
@@ -24,8 +25,7 @@ from cjmtui.ui.screens.lists import (
 from cjmtui.ui.screens.map import MapScreen
 from cjmtui.ui.screens.summary import VIEWS, SummaryScreen
 from cjmtui.ui.widgets.topbar import TopBar
-
-from .helpers import SIZE, make_app, notifications, screen_text, static_text, table_texts, type_text, wait_for
+from helpers import SIZE, make_app, notifications, screen_text, static_text, table_texts, type_text, wait_for
 
 SCREEN_KEYS = [
     ("1", PersonasScreen, "1 Persona"),
@@ -177,7 +177,8 @@ async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, mon
         top = rank(app.session).processes[0]
         assert causes.ordered_rows[0].key.value == top.id
         assert table_texts(causes)[0].startswith(f"1 | {top.name}")
-        assert static_text(app.screen.query_one("#cause-why", Static)).startswith("Fixing this process reaches")
+        assert static_text(app.screen.query_one("#cause-why", Static)).startswith(
+            f"Fixing this process: {explain_process(top, app.session.scoring).text()}")
         assert "Root-cause processes" in screen_text(app)
         assert VIEWS[:3] == ("ranking", "matrix", "causes")
 

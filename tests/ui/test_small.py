@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import make_app, screen_text, type_text
+from helpers import make_app, screen_text, type_text
 
 MIN_W, MIN_H = 60, 16  # what the screens promise to fit
 

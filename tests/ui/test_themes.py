@@ -6,8 +6,7 @@ import os
 from pathlib import Path
 
 from cjmtui.core.settings import load_settings, settings_path
-
-from .helpers import SIZE, make_app, notifications, wait_for
+from helpers import SIZE, make_app, notifications, wait_for
 
 BUNDLED = {"cjm-dark", "cjm-light", "cjm-contrast", "cjm-terminal"}
 
@@ -50,8 +49,8 @@ async def test_broken_user_theme_is_reported_and_does_not_crash(example_copy):
     settings_path().write_text('theme = "bad"\n', "utf-8")  # the theme chosen last time is now broken
 
     app = make_app(example_copy())
-    assert any("bad.toml" in e for e in app._theme_errors), app._theme_errors
-    assert any("broken-syntax.toml" in e for e in app._theme_errors), app._theme_errors
+    assert any("bad.toml" in e for e in app.theme_errors), app.theme_errors
+    assert any("broken-syntax.toml" in e for e in app.theme_errors), app.theme_errors
     async with app.run_test(size=SIZE) as pilot:
         assert app.is_running
         assert app.theme == "cjm-dark", "a broken remembered theme should fall back to the default"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from core_factories import CORE, sessions, workshop
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -11,6 +10,7 @@ from cjmtui.core import scoring
 from cjmtui.core.edit import add_item, link_cause, link_feed, update_item, update_scoring
 from cjmtui.core.model import Pain, Session, Solution, Stage
 from cjmtui.core.scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, Graph, quadrant, rank
+from factories import CORE, sessions, workshop
 
 
 def by_id(ranking: scoring.Ranking) -> dict[str, scoring.RankedSolution]:

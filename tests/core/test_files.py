@@ -6,12 +6,12 @@ import os
 import threading
 
 import pytest
-from core_factories import workshop
 
 from cjmtui.core import edit
 from cjmtui.core.lock import SessionLock, lock_path, read_lock
 from cjmtui.core.store import load_session, save_session
 from cjmtui.core.workspace import Workspace
+from factories import workshop
 
 
 def _edit(ws: Workspace, text: str) -> None:

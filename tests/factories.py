@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -346,3 +347,43 @@ def workshop(**scoring: Any) -> m.Session:
                        effort=2, confidence=0.8, owner="web"),
         ],
     )
+
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "sessions"
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (timers and timeboxes; no test sleeps)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def online() -> m.Session:
+    """The bundled online-ordering example."""
+    from cjmtui.core.store import load_session
+
+    return load_session(EXAMPLES / "online-ordering.toml").session
+
+
+def future_of_online() -> tuple[m.Session, m.Session]:
+    """The example and a future state: two pains gone, one new, one emotion better, a fix done."""
+    from cjmtui.core import edit
+    from cjmtui.core.future import derive_future
+
+    current = online()
+    future = derive_future(current, EXAMPLES / "online-ordering.toml")
+    future = edit.delete_item(future, "pains", "on-hold")
+    future = edit.delete_item(future, "pains", "cant-tell-fit")
+    future = edit.set_emotion(future, "get-help", "technician", 1)
+    future = edit.update_item(future, "solutions", "fix-catalogue", {"status": "done"})[0]
+    future, _ = edit.add_item(future, "pains", {"id": "new-login", "stage": "place-order",
+                                                "text": "Now I have to log in to see my price."})
+    return current, future

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from cjmtui.core.edit import total_votes
 from cjmtui.core.scoring import rank
 from cjmtui.core.store import load_session
-from cjmtui.core.workspace import Workspace
+from cjmtui.core.voting import total_votes
 from cjmtui.ui.app import CjmApp
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def make_app(path: Path, clock=None) -> CjmApp:
-    kwargs = {"clock": clock} if clock is not None else {}
-    return CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False, **kwargs)
+from factories import FakeClock
+from helpers import make_app
 
 
 async def settle(pilot, app: CjmApp) -> None:
     for _ in range(40):
         await pilot.pause(0.05)
-        if not app.workspace.dirty and not app._saving:
+        if not app.workspace.dirty and not app.autosave.saving:
             return
 
 
 async def test_timer_counts_down_rings_once_and_runs_into_overtime(example_copy):
     clock = FakeClock()
-    app = make_app(example_copy(), clock)
+    app = make_app(example_copy(), clock=clock)
     bells = []
     app.bell = lambda: bells.append(clock.now)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
@@ -41,24 +27,24 @@ async def test_timer_counts_down_rings_once_and_runs_into_overtime(example_copy)
         assert "Persona 15:00 (paused)" in app.status_extra
         await pilot.press("t")
         clock.now += 61
-        app.tick()
+        app.room.tick()
         assert "Persona 13:59" in app.status_extra
         clock.now += 14 * 60
-        app.tick()
-        app.tick()
+        app.room.tick()
+        app.room.tick()
         assert len(bells) == 1, "the bell rings once when the timebox runs out"
         assert "+00:01 over" in app.status_extra, "the timer shows overtime, nothing is interrupted"
         await pilot.press("T")  # five more minutes
         assert "Persona 04:59" in app.status_extra
         await pilot.press("t")  # pause
         clock.now += 600
-        app.tick()
+        app.room.tick()
         assert "Persona 04:59 (paused)" in app.status_extra
 
 
 async def test_next_step_switches_screen_and_timebox(example_copy):
     clock = FakeClock()
-    app = make_app(example_copy(), clock)
+    app = make_app(example_copy(), clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("N")
         await pilot.pause()

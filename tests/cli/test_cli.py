@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from cjmtui import __version__, cli
-from cjmtui.core import edit, scoring, store
+from cjmtui.core import edit, files, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.export import CSV_COLUMNS, CSV_MAP_COLUMNS
 
@@ -169,7 +169,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "cjmtui new NAME [--template {blank,onboarding,buying,service}] [--dir DIR] [--facilitator NAME]",
         "cjmtui validate FILE",
         "cjmtui rank FILE [--format {table,md,csv,json}] [--top N] [--persona ID]",
-        "cjmtui export FILE --format {md,csv,csv-map,json,html} [-o OUT] [--persona ID]",
+        "cjmtui export FILE --format {md,html,csv,csv-map,json} [-o OUT] [--persona ID]",
     ):
         assert line in out
 
@@ -345,24 +345,24 @@ def test_new_bad_title(capsys: pytest.CaptureFixture[str], tmp_path: Path, name:
     assert not (tmp_path / "s").exists() or not list((tmp_path / "s").iterdir())
 
 
-def test_new_with_stand_in_templates(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI's side of ``new``, whatever templates.py does."""
-    calls = []
-
-    def new_session(title: str, template: str = "blank", *, facilitator: str = "", date: Any = None) -> m.Session:
-        calls.append((title, template, facilitator, date))
-        return m.Session(session=m.SessionInfo(title=title, facilitator=facilitator, date=date))
-
-    fake = types.ModuleType("cjmtui.core.templates")
-    fake.TEMPLATES = ("blank", "onboarding", "buying", "service")  # type: ignore[attr-defined]
-    fake.new_session = new_session  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cjmtui.core.templates", fake)
+def test_new_creates_the_session_from_its_template(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run_main(capsys, "new", "[bold]Hi[/]", "--template", "buying", "--dir", str(tmp_path),
                             "--facilitator", "Bo")
     assert code == 0
-    assert calls == [("[bold]Hi[/]", "buying", "Bo", dt.date.today())]
     assert out == f"{tmp_path / 'bold-Hi.toml'}\n"
+    info = store.load_session(tmp_path / "bold-Hi.toml").session.session
+    assert (info.title, info.journey, info.facilitator, info.date) == ("[bold]Hi[/]", "buying", "Bo", dt.date.today())
+
+
+def test_new_never_writes_through_a_link_out_of_the_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The picker and the CLI share one way to create a session: a link planted at the name is refused."""
+    outside = tmp_path / "outside.toml"
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    (folder / "Hi.toml").symlink_to(outside)
+    code, _, err = run_main(capsys, "new", "Hi", "--dir", str(folder))
+    assert code == 1 and "outside" in err
+    assert not outside.exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -614,7 +614,7 @@ def fake_ui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
 def test_tui_no_file(capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]], tmp_path: Path) -> None:
     code, _, _ = run_main(capsys)
     assert code == 0
-    assert fake_ui == [(None, store.sessions_dir(None))]
+    assert fake_ui == [(None, files.sessions_dir(None))]
     fake_ui.clear()
     code, _, _ = run_main(capsys, "--dir", str(tmp_path / "w"))
     assert fake_ui == [(None, tmp_path / "w")]
@@ -643,7 +643,7 @@ def test_tui_file_named_like_a_command(capsys: pytest.CaptureFixture[str], fake_
     (tmp_path / "rank").write_text(VALID_TOML, "utf-8")
     code, _, _ = run_main(capsys, "./rank")
     assert code == 0
-    assert fake_ui == [(Path("./rank"), store.sessions_dir(None))]
+    assert fake_ui == [(Path("./rank"), files.sessions_dir(None))]
 
 
 def test_tui_exit_code_is_passed_on(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from cjmtui.core import edit
+from cjmtui.core import edit, voting
 from cjmtui.core.errors import EditError
 from cjmtui.core.friction import stage_friction
 from cjmtui.core.model import TABLES, reference_problems
 from cjmtui.core.scoring import rank
 from cjmtui.core.store import dumps_session, parse_session
-
-from core_factories import CORE, raw_text, sessions
+from factories import CORE, raw_text, sessions
 
 TEXT = raw_text(3)
 ANY_VALUE = st.one_of(
@@ -94,11 +93,11 @@ class EditMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), name=TEXT, delta=st.integers(-2, 2))
     def vote(self, data, name, delta):
-        self._try("voter", edit.ensure_participant, name)
+        self._try("voter", voting.ensure_participant, name)
         if self.session.participants:
             who = data.draw(st.sampled_from(self.session.participants)).id
             table = data.draw(st.sampled_from(["pains", "solutions"]))
-            self._try("vote", edit.cast_vote, who, table, self._pick(data, table), delta)
+            self._try("vote", voting.cast_vote, who, table, self._pick(data, table), delta)
 
     @rule(data=st.data())
     def convert(self, data):

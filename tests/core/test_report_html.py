@@ -18,9 +18,9 @@ import pytest
 from cjmtui import cli
 from cjmtui.core import model as m
 from cjmtui.core import scoring, store
-from cjmtui.core.report import StageFriction, clean, export_html, stage_friction, text
+from cjmtui.core.export.html import StageFriction, clean, export_html, stage_friction, text
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "sessions").glob("*.toml"))
 
 SECTIONS = ("session", "personas", "map", "emotion", "matrix", "quick-wins", "root-causes", "friction")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core_factories import CORE, raw_text, sessions, workshop
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +10,7 @@ from cjmtui.core.errors import EditError
 from cjmtui.core.merge import merge
 from cjmtui.core.model import TABLES, Session, reference_problems
 from cjmtui.core.store import dumps_session, parse_session
+from factories import CORE, raw_text, sessions, workshop
 
 TEXT = raw_text(2)
 

@@ -6,7 +6,6 @@ import difflib
 import tomllib
 
 import pytest
-from core_factories import CORE, NASTY, sessions, stripped_text, workshop
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from cjmtui.core import model as m
 from cjmtui.core import tomlio
 from cjmtui.core.store import dumps_session, parse_session, session_document
+from factories import CORE, NASTY, sessions, stripped_text, workshop
 
 # ---------------------------------------------------------------------------------------------
 # Items refuse what a file could not hold or the method does not mean

@@ -27,11 +27,11 @@ from typing import Any
 
 import pytest
 
-from cjmtui.core import scoring, store
 from cjmtui.core import model as m
-from cjmtui.core.report import export_html
+from cjmtui.core import scoring, store
+from cjmtui.core.export.html import export_html
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "sessions").glob("*.toml"))
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell")
 TIMEOUT = 30.0

@@ -11,22 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from core_factories import workshop
 
-from cjmtui.core import store
+from cjmtui.core import files, store
 from cjmtui.core.edit import update_item
 from cjmtui.core.errors import ConflictError, SaveError, SessionFileError
 from cjmtui.core.model import Pain, Session
-from cjmtui.core.store import (
-    Fingerprint,
-    SessionLock,
-    dumps_session,
-    load_session,
-    lock_path,
-    parse_session,
-    read_lock,
-    save_session,
-)
+from cjmtui.core.lock import SessionLock, lock_path, read_lock
+from cjmtui.core.store import Fingerprint, dumps_session, load_session, parse_session, save_session
+from factories import workshop
 
 VALID_PAIN = '[[stages]]\nid = "find"\nname = "Find"\n\n[[pains]]\nid = "cant-find-part"\nstage = "find"\ntext = "t"\n'
 
@@ -405,7 +397,7 @@ def test_second_instance_sees_the_first(tmp_path):
 def test_lock_held_by_another_real_process(tmp_path):
     path = tmp_path / "s.toml"
     code = (
-        "import sys; from pathlib import Path; from cjmtui.core.store import SessionLock\n"
+        "import sys; from pathlib import Path; from cjmtui.core.lock import SessionLock\n"
         f"lock = SessionLock(Path({str(path)!r})); lock.acquire(); print('held', flush=True)\n"
         "sys.stdin.readline(); lock.release()\n"
     )
@@ -474,18 +466,18 @@ def test_list_sessions_newest_first_and_skips_hidden(tmp_path):
         (tmp_path / name).write_text("")
         os.utime(tmp_path / name, (1_000_000 + i, 1_000_000 + i))
     (tmp_path / "dir.toml").mkdir()
-    assert [p.name for p in store.list_sessions(tmp_path)] == ["b.toml", "a.toml"]
-    assert store.list_sessions(tmp_path / "missing") == []
+    assert [p.name for p in files.list_sessions(tmp_path)] == ["b.toml", "a.toml"]
+    assert files.list_sessions(tmp_path / "missing") == []
 
 
 def test_sessions_dir_precedence(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CJMTUI_SESSIONS", str(tmp_path / "env"))
-    assert store.sessions_dir("explicit") == Path("explicit")
-    assert store.sessions_dir() == tmp_path / "env"
+    assert files.sessions_dir("explicit") == Path("explicit")
+    assert files.sessions_dir() == tmp_path / "env"
     monkeypatch.delenv("CJMTUI_SESSIONS")
     (tmp_path / "sessions").mkdir()
-    assert store.sessions_dir() == Path("sessions")
+    assert files.sessions_dir() == Path("sessions")
 
 
 def test_a_fifo_is_refused_not_waited_on(tmp_path):
@@ -504,9 +496,9 @@ def test_a_second_instance_leaves_the_first_ones_lock_in_place(tmp_path):
     import json as _json
     import os as _os
 
-    from cjmtui.core.store import SessionLock as _Lock
-    from cjmtui.core.store import lock_path as _lock_path
-    from cjmtui.core.store import read_lock as _read
+    from cjmtui.core.lock import SessionLock as _Lock
+    from cjmtui.core.lock import lock_path as _lock_path
+    from cjmtui.core.lock import read_lock as _read
 
     path = tmp_path / "s.toml"
     path.write_text("")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,21 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cjmtui import cli
-from cjmtui.core import edit, export, scoring, store
+from cjmtui.core import edit, export, scoring, store, vocab, voting
 from cjmtui.core import model as m
-from cjmtui.core.agenda import DEFAULT_AGENDA, STEP_TITLES, Timer, agenda_of, format_clock, set_timebox
+from cjmtui.core.agenda import DEFAULT_AGENDA, Timer, agenda_of, format_clock, set_timebox
 from cjmtui.core.errors import EditError, SessionFileError
 from cjmtui.core.friction import stage_friction
 from cjmtui.core.future import compare, derive_future, future_title
+from cjmtui.core.vocab import STEP_TITLES
+from factories import CORE, FakeClock, future_of_online, online, sessions, workshop
 
-from core_factories import CORE, sessions, workshop
-
-SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
+SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
 ONLINE = SESSIONS / "online-ordering.toml"
-
-
-def online() -> m.Session:
-    return store.load_session(ONLINE).session
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -52,7 +47,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def voting_session(budget: int = 3) -> tuple[m.Session, str]:
     """The worked workshop with one participant, Ana, and a vote budget."""
     s = edit.update_info(workshop(), {"vote_budget": budget})
-    s, ana = edit.ensure_participant(s, "Ana")
+    s, ana = voting.ensure_participant(s, "Ana")
     return s, ana.id
 
 
@@ -69,42 +64,42 @@ def participant(session: m.Session, pid: str) -> m.Participant:
 def test_ensure_participant_adds_once() -> None:
     s, ana = voting_session()
     assert ana == "ana"
-    same, again = edit.ensure_participant(s, "  ANA ")
+    same, again = voting.ensure_participant(s, "  ANA ")
     assert same is s and again.id == "ana"  # typed again (any case): the same person
-    s2, bo = edit.ensure_participant(s, "Bo")
+    s2, bo = voting.ensure_participant(s, "Bo")
     assert [p.id for p in s2.participants] == ["ana", "bo"] and bo.name == "Bo"
     with pytest.raises(EditError):
-        edit.ensure_participant(s, "   ")
+        voting.ensure_participant(s, "   ")
 
 
 def test_cast_and_take_back_votes() -> None:
     s, ana = voting_session(budget=3)
-    assert edit.votes_left(s, ana, "solutions") == 3
-    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 1)
-    s = edit.cast_vote(s, ana, "solution", "fix-catalogue", 1)  # singular works too
-    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    assert voting.votes_left(s, ana, "solutions") == 3
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 1)
+    s = voting.cast_vote(s, ana, "solution", "fix-catalogue", 1)  # singular works too
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1)
     assert participant(s, ana).solution_votes == {"fix-catalogue": 2, "hire-csrs": 1}
-    assert edit.votes_left(s, ana, "solutions") == 0
-    assert edit.total_votes(s, "solutions", "fix-catalogue") == 2
+    assert voting.votes_left(s, ana, "solutions") == 0
+    assert voting.total_votes(s, "solutions", "fix-catalogue") == 2
     # Pains have their own budget.
-    assert edit.votes_left(s, ana, "pains") == 3
-    s = edit.cast_vote(s, ana, "pains", "on-hold", 3)
+    assert voting.votes_left(s, ana, "pains") == 3
+    s = voting.cast_vote(s, ana, "pains", "on-hold", 3)
     assert participant(s, ana).pain_votes == {"on-hold": 3}
-    assert edit.total_votes(s, "pains", "on-hold") == 3
+    assert voting.total_votes(s, "pains", "on-hold") == 3
     # Take back: the dot is free again; the last one removes the entry.
-    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", -1)
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", -1)
     assert participant(s, ana).solution_votes == {"fix-catalogue": 2}
-    assert edit.votes_left(s, ana, "solutions") == 1
+    assert voting.votes_left(s, ana, "solutions") == 1
     # Taking back a dot that is not there changes nothing (and makes no undo step).
-    assert edit.cast_vote(s, ana, "solutions", "hire-csrs", -1) is s
+    assert voting.cast_vote(s, ana, "solutions", "hire-csrs", -1) is s
     assert m.reference_problems(s) == []
 
 
 def test_total_votes_adds_the_recorded_votes() -> None:
     s, ana = voting_session()
     s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 5})[0]
-    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 2)
-    assert edit.total_votes(s, "solutions", "hire-csrs") == 7
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 2)
+    assert voting.total_votes(s, "solutions", "hire-csrs") == 7
     by_id = {r.id: r for r in scoring.rank(s).solutions}
     assert by_id["hire-csrs"].votes == 7  # the ranking's votes column is the same total
     assert by_id["fix-catalogue"].votes == 0
@@ -112,12 +107,12 @@ def test_total_votes_adds_the_recorded_votes() -> None:
 
 def test_over_budget_is_refused_with_a_clear_message() -> None:
     s, ana = voting_session(budget=2)
-    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
     with pytest.raises(EditError, match=r"^Ana has used all 2 votes on solutions; take one back first$"):
-        edit.cast_vote(s, ana, "solutions", "hire-csrs", 1)
-    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", -1)
+        voting.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", -1)
     with pytest.raises(EditError, match=r"^Ana has only 1 of 2 votes left on solutions$"):
-        edit.cast_vote(s, ana, "solutions", "hire-csrs", 2)
+        voting.cast_vote(s, ana, "solutions", "hire-csrs", 2)
     assert participant(s, ana).solution_votes == {"fix-catalogue": 1}  # nothing changed
 
 
@@ -134,24 +129,24 @@ def test_over_budget_is_refused_with_a_clear_message() -> None:
 def test_bad_votes_are_refused(args: tuple, message: str) -> None:
     s, _ = voting_session()
     with pytest.raises(EditError, match=message):
-        edit.cast_vote(s, *args)
+        voting.cast_vote(s, *args)
 
 
 def test_votes_left_and_total_votes_refuse_other_tables() -> None:
     s, ana = voting_session()
     with pytest.raises(EditError, match="votes go on solutions and pains"):
-        edit.votes_left(s, ana, "stages")
+        voting.votes_left(s, ana, "stages")
     with pytest.raises(EditError, match="votes go on solutions and pains"):
-        edit.total_votes(s, "processes", "catalogue")
+        voting.total_votes(s, "processes", "catalogue")
     with pytest.raises(EditError, match="no participant"):
-        edit.votes_left(s, "nobody", "pains")
+        voting.votes_left(s, "nobody", "pains")
 
 
 def test_votes_survive_a_save_and_load(tmp_path: Path) -> None:
     s, ana = voting_session(budget=5)
-    s, bo = edit.ensure_participant(s, "Bo")
-    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 4)
-    s = edit.cast_vote(s, bo.id, "pains", "wrong-part", 5)
+    s, bo = voting.ensure_participant(s, "Bo")
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 4)
+    s = voting.cast_vote(s, bo.id, "pains", "wrong-part", 5)
     path = tmp_path / "voted.toml"
     store.save_session(path, s)
     text = path.read_text("utf-8")
@@ -160,19 +155,19 @@ def test_votes_survive_a_save_and_load(tmp_path: Path) -> None:
     assert 'pain_votes = { wrong-part = 5 }\n' in text
     loaded = store.load_session(path).session
     assert loaded == s
-    assert edit.votes_left(loaded, ana, "solutions") == 1
+    assert voting.votes_left(loaded, ana, "solutions") == 1
     assert store.dumps_session(loaded) == text
 
 
 def test_deleting_a_voted_item_removes_its_votes_and_undo_restores_them() -> None:
     s, ana = voting_session()
-    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
-    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 1)
-    s = edit.cast_vote(s, ana, "pains", "on-hold", 2)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    s = voting.cast_vote(s, ana, "pains", "on-hold", 2)
     history = edit.History(s)
     history.apply("delete solution", edit.delete_item(history.session, "solutions", "fix-catalogue"))
     assert participant(history.session, ana).solution_votes == {"hire-csrs": 1}
-    assert edit.votes_left(history.session, ana, "solutions") == 2  # the dots are given back
+    assert voting.votes_left(history.session, ana, "solutions") == 2  # the dots are given back
     # Deleting a stage deletes its pains, and the dots on them.
     history.apply("delete stage", edit.delete_item(history.session, "stages", "support"))
     assert participant(history.session, ana).pain_votes == {}
@@ -188,9 +183,9 @@ def test_deleting_a_voted_item_removes_its_votes_and_undo_restores_them() -> Non
 
 def test_deleting_a_participant_is_clean() -> None:
     s, ana = voting_session()
-    s = edit.cast_vote(s, ana, "solutions", "fix-catalogue", 3)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 3)
     s = edit.delete_item(s, "participants", ana)
-    assert s.participants == [] and edit.total_votes(s, "solutions", "fix-catalogue") == 0
+    assert s.participants == [] and voting.total_votes(s, "solutions", "fix-catalogue") == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +288,7 @@ def test_older_files_without_the_new_tables_still_load() -> None:
 def test_vote_weight_zero_leaves_the_ranking_unchanged() -> None:
     plain = workshop()
     s, ana = voting_session(budget=3)
-    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 3)
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3)
     s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 50})[0]
     before = {r.id: (r.rank, r.score, r.quadrant) for r in scoring.rank(plain).solutions}
     after = {r.id: (r.rank, r.score, r.quadrant) for r in scoring.rank(s).solutions}
@@ -305,7 +300,7 @@ def test_vote_weight_lifts_voted_solutions() -> None:
     s, ana = voting_session(budget=3)
     base = {r.id: r for r in scoring.rank(s).solutions}
     assert [r.id for r in scoring.rank(s).solutions] == ["fix-catalogue", "hire-csrs"]
-    s = edit.cast_vote(s, ana, "solutions", "hire-csrs", 3)
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3)
     s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 17})[0]  # 20 votes in all
     s = edit.update_scoring(s, {"vote_weight": 0.5})
     ranking = scoring.rank(s)
@@ -425,17 +420,6 @@ def test_parking_round_trip(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # The agenda and its timer
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_timer_counts_down_only_while_running() -> None:
@@ -594,19 +578,6 @@ def test_derive_future_refuses_an_origin_that_cannot_be_stored() -> None:
     assert info.value.field == "origin"
 
 
-def future_of_online() -> tuple[m.Session, m.Session]:
-    """The example and a future state: two pains gone, one new, one emotion better, a fix done."""
-    current = online()
-    future = derive_future(current, ONLINE)
-    future = edit.delete_item(future, "pains", "on-hold")
-    future = edit.delete_item(future, "pains", "cant-tell-fit")
-    future = edit.set_emotion(future, "get-help", "technician", 1)
-    future = edit.update_item(future, "solutions", "fix-catalogue", {"status": "done"})[0]
-    future, _ = edit.add_item(future, "pains", {"id": "new-login", "stage": "place-order",
-                                                "text": "Now I have to log in to see my price."})
-    return current, future
-
-
 def test_compare_lists_what_changed() -> None:
     current, future = future_of_online()
     result = compare(current, future)
@@ -646,63 +617,6 @@ def test_compare_sees_stages_that_only_one_side_has() -> None:
         ("self-serve", "buyer", None, 2),
     ]
     assert result.emotion[1].stage_name == "Self-serve portal"
-
-
-def test_cli_future_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    source = tmp_path / "online-ordering.toml"
-    shutil.copyfile(ONLINE, source)
-    code, out, err = run_main(capsys, "future", str(source))
-    assert (code, err) == (0, "")
-    target = tmp_path / "online-ordering-future.toml"
-    assert out == f"{target}\n"
-    derived = store.load_session(target).session
-    assert derived == derive_future(online(), source)
-    # Never overwrites, and a future state is not derived again.
-    code, _, err = run_main(capsys, "future", str(source))
-    assert code == 1 and "already exists" in err and "Traceback" not in err
-    code, _, err = run_main(capsys, "future", str(target), "-o", str(tmp_path / "again.toml"))
-    assert code == 1 and "already a future-state session" in err
-    code, _, err = run_main(capsys, "future", str(source), "-o", str(source))
-    assert code == 1 and "session file itself" in err
-    assert source.read_bytes() == ONLINE.read_bytes()
-    code, out, _ = run_main(capsys, "future", str(source), "-o", str(tmp_path / "plan.toml"))
-    assert code == 0 and out == f"{tmp_path / 'plan.toml'}\n"
-    code, _, err = run_main(capsys, "future", str(tmp_path / "missing.toml"))
-    assert code == 1 and "no such file" in err
-
-    _, future = future_of_online()
-    loaded = store.load_session(target)
-    store.save_session(target, future, loaded.fingerprint)
-    code, out, err = run_main(capsys, "compare", str(source), str(target), "--format", "json")
-    assert (code, err) == (0, "")
-    data = json.loads(out)
-    assert [p["id"] for p in data["removed"]] == ["cant-tell-fit", "on-hold"]
-    assert data["removed"][1]["stage_name"] == "Get help / call customer service"
-    assert [p["id"] for p in data["added"]] == ["new-login"]
-    assert data["emotion"] == [{"stage": "get-help", "stage_name": "Get help / call customer service",
-                                "persona": "technician", "persona_name": "Field technician",
-                                "before": -2, "after": 1}]
-    fix = data["meant_to_remove"][0]
-    assert (fix["id"], fix["status"]) == ("fix-catalogue", "done")
-    assert [p["id"] for p in fix["pains"]] == ["cant-tell-fit", "on-hold"]
-
-    code, out, _ = run_main(capsys, "compare", str(source), str(target), "--format", "md")
-    assert code == 0
-    assert "## Pains removed (2)" in out and "## Pains added (1)" in out and "## Emotion changes (1)" in out
-    assert "| Get help / call customer service | Field technician | -2 | +1 |" in out
-    code, out, _ = run_main(capsys, "compare", str(source), str(target))
-    assert code == 0
-    for words in ("Pains removed (2)", "Pains added (1)", "Emotion changes (1)", "Field technician", "done",
-                  "I can't tell whether this part fits my machine."):
-        assert words in out
-    code, out, err = run_main(capsys, "compare", str(target), str(source), "--format", "json")  # swapped
-    assert code == 0 and [p["id"] for p in json.loads(out)["added"]] == ["cant-tell-fit", "on-hold"]
-    assert f"note: {target} is marked as a future-state session" in err
-    assert f"note: {source} is marked as a current-state session" in err
-    code, _, err = run_main(capsys, "compare", str(source), str(tmp_path / "missing.toml"))
-    assert code == 1 and "no such file" in err
-    code, _, err = run_main(capsys, "compare", str(source))
-    assert code == 2 and "usage: cjmtui compare" in err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -752,55 +666,6 @@ def test_stage_friction_edge_cases() -> None:
     )
 
 
-def test_cli_friction(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_main(capsys, "friction", str(ONLINE), "--format", "json")
-    assert (code, err) == (0, "")
-    data = json.loads(out)
-    assert data["persona"] is None
-    assert data["stages"] == export.friction_json_data(online())
-    find = next(r for r in data["stages"] if r["stage"] == "find-product")
-    assert find == {"stage": "find-product", "name": "Find the right part", "pains": 3, "pain_weight": 49,
-                    "departments": 2, "handoffs": 3, "top_process": "catalogue",
-                    "top_process_name": "Maintain the online catalogue & product data", "top_reach": 15}
-    code, out, _ = run_main(capsys, "friction", str(ONLINE), "--format", "csv", "--persona", "Procurement officer")
-    assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out, newline="")))
-    assert list(rows[0]) == list(export.FRICTION_COLUMNS)
-    assert {r["stage"]: (r["pains"], r["pain_weight"]) for r in rows}["get-help"] == ("3", "44")
-    code, out, _ = run_main(capsys, "friction", str(ONLINE), "--format", "md")
-    assert code == 0 and "| 2 | Find the right part | 3 | 49 | 2 | 3 |" in out
-    code, out, _ = run_main(capsys, "friction", str(ONLINE))
-    assert code == 0 and "Find the right part" in out and "(15 pains)" in out
-    code, _, err = run_main(capsys, "friction", str(ONLINE), "--persona", "nobody")
-    assert code == 1 and "no persona 'nobody'" in err
-    code, _, err = run_main(capsys, "friction", str(ONLINE), "--format", "xml")
-    assert code == 2
-
-
-# ---------------------------------------------------------------------------------------------
-# The persona lens: the CLI ranks exactly as the app's lens does
-
-
-@pytest.mark.parametrize("persona", [p.id for p in online().personas])
-def test_rank_persona_matches_the_lens(capsys: pytest.CaptureFixture[str], persona: str) -> None:
-    session = online()
-    lens = scoring.rank(session, persona)  # what the app's persona lens shows
-    code, out, err = run_main(capsys, "rank", str(ONLINE), "--persona", persona, "--format", "json")
-    assert (code, err) == (0, "")
-    data = json.loads(out)
-    assert data["persona"] == persona
-    assert [s["id"] for s in data["solutions"]] == [s.id for s in lens.solutions]
-    assert [s["score"] for s in data["solutions"]] == [round(s.score, 3) for s in lens.solutions]
-    assert [s["votes"] for s in data["solutions"]] == [s.votes for s in lens.solutions]
-    assert [p["id"] for p in data["processes"]] == [p.id for p in lens.processes]
-    # By name too, and the lens really is a different view from the whole room's.
-    name = next(p.name for p in session.personas if p.id == persona)
-    code, out_by_name, _ = run_main(capsys, "rank", str(ONLINE), "--persona", name, "--format", "json")
-    assert code == 0 and out_by_name == out
-    whole = scoring.rank(session)
-    assert [s.score for s in whole.solutions] != [s.score for s in lens.solutions]
-
-
 # ---------------------------------------------------------------------------------------------
 # Exports: votes, friction, the open parking lot
 
@@ -808,9 +673,9 @@ def test_rank_persona_matches_the_lens(capsys: pytest.CaptureFixture[str], perso
 def room_session() -> m.Session:
     """The example with votes, a vote weight, and three parked points (one closed)."""
     s = online()
-    s, ana = edit.ensure_participant(s, "Ana")
-    s = edit.cast_vote(s, ana.id, "solutions", "hire-csrs", 3)
-    s = edit.cast_vote(s, ana.id, "pains", "on-hold", 2)
+    s, ana = voting.ensure_participant(s, "Ana")
+    s = voting.cast_vote(s, ana.id, "solutions", "hire-csrs", 3)
+    s = voting.cast_vote(s, ana.id, "pains", "on-hold", 2)
     s, _ = edit.add_item(s, "parking", {"id": "sms", "text": "=SMS when shipped | [x](y)", "stage": "delivery"})
     s, _ = edit.add_item(s, "parking", {"id": "loyalty", "text": "Loyalty scheme?"})
     s, _ = edit.add_item(s, "parking", {"id": "done", "text": "Old idea", "status": "closed"})
@@ -843,10 +708,10 @@ def test_markdown_export_has_votes_friction_and_parking() -> None:
     ranked = text[text.index("## Quick wins, ranked") : text.index("### Why this rank")]
     assert "| # | Solution | Score | Impact | Effort | Stages | Quadrant | Votes |" in ranked
     hire = next(r for r in ranking.solutions if r.id == "hire-csrs")
-    assert f"| {hire.rank} | Hire more customer service representatives | {export.fmt_number(hire.score)} |" in ranked
+    assert f"| {hire.rank} | Hire more customer service representatives | {vocab.fmt_number(hire.score)} |" in ranked
     assert ranked.count(f"| {hire.votes} |") >= 1
     # The "why" line states the votes factor, so its arithmetic stays true.
-    assert f"÷ effort 4 × votes factor {export.fmt_number(1 + 0.1 * hire.votes)} ({hire.votes} votes)" in text
+    assert f"÷ effort 4 × votes ×{vocab.fmt_number(1 + 0.1 * hire.votes)} ({hire.votes} votes)" in text
     friction = text[text.index("## Friction by stage") : text.index("## The map")]
     assert "| 2 | Find the right part | 3 | 49 | 2 | 3 | Maintain the online catalogue &amp; product data (15 pains) |" in friction
     parking = text[text.index("## Parking lot (open)") :]
@@ -911,72 +776,12 @@ def test_random_votes_never_break_the_budget(session: m.Session, data: st.DataOb
     sol = data.draw(st.sampled_from(session.solutions))
     delta = data.draw(st.integers(-5, 5))
     try:
-        after = edit.cast_vote(session, person.id, "solutions", sol.id, delta)
+        after = voting.cast_vote(session, person.id, "solutions", sol.id, delta)
     except EditError as exc:
-        assert delta > edit.votes_left(session, person.id, "solutions")
+        assert delta > voting.votes_left(session, person.id, "solutions")
         assert "vote" in str(exc)
         return
     assert m.reference_problems(after) == []
-    assert edit.votes_left(after, person.id, "solutions") >= 0
+    assert voting.votes_left(after, person.id, "solutions") >= 0
     expected = max(0, person.solution_votes.get(sol.id, 0) + delta)
     assert participant(after, person.id).solution_votes.get(sol.id, 0) == expected
-
-
-# ---------------------------------------------------------------------------------------------
-# Hostile text in the new commands: shown literally, never acting on the terminal
-
-
-HOSTILE = ["\x1b]0;pwned\x07", "[bold]x[/]", "=cmd|' /C calc'!A0", "two\nlines", "\u202eevil", "<b>|x|</b>"]
-
-
-def hostile_pair(tmp_path: Path) -> tuple[Path, Path]:
-    s = m.Session(session=m.SessionInfo(title="\x1b[2J[red]Evil[/]"))
-    s, _ = edit.add_item(s, "personas", {"id": "p", "name": "\x1b[31mPersona|x"})
-    for i, text in enumerate(HOSTILE):
-        s, _ = edit.add_item(s, "stages", {"id": f"s{i}", "name": text, "emotion": {"p": -1}})
-        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": f"s{i}", "name": text})
-        s, _ = edit.add_item(s, "pains", {"id": f"pa{i}", "stage": f"s{i}", "text": text, "caused_by": [f"pr{i}"]})
-        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "status": "done"})
-        s, _ = edit.add_item(s, "parking", {"id": f"pk{i}", "text": text, "stage": f"s{i}"})
-    current = tmp_path / "evil.toml"
-    store.save_session(current, s)
-    future = derive_future(s, current)
-    for i in range(0, len(HOSTILE), 2):
-        future = edit.delete_item(future, "pains", f"pa{i}")
-        future = edit.set_emotion(future, f"s{i + 1}", "p", 2)
-    future_path = tmp_path / "evil-future.toml"
-    store.save_session(future_path, future)
-    return current, future_path
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["friction", "{c}"],
-        ["friction", "{c}", "--format", "md"],
-        ["friction", "{c}", "--format", "csv"],
-        ["friction", "{c}", "--format", "json"],
-        ["compare", "{c}", "{f}"],
-        ["compare", "{c}", "{f}", "--format", "md"],
-        ["compare", "{c}", "{f}", "--format", "json"],
-        ["export", "{c}", "--format", "md"],
-        ["export", "{c}", "--format", "csv-map"],
-        ["export", "{c}", "--format", "json"],
-    ],
-)
-def test_new_outputs_are_safe(capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]) -> None:
-    current, future = hostile_pair(tmp_path)
-    code, out, err = run_main(capsys, *(a.format(c=current, f=future) for a in argv))
-    assert (code, err) == (0, "")
-    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
-    if "--format" not in argv or argv[-1] == "md":
-        assert "Evil" in out
-    if argv[-1] == "json":
-        json.loads(out)
-    if argv[-1] in ("csv", "csv-map"):
-        rows = list(csv.reader(io.StringIO(out, newline="")))
-        assert len({len(r) for r in rows}) == 1
-        assert not any(cell.startswith(("=", "+", "@")) for r in rows[1:] for cell in r)
-    if argv[-1] == "md" and argv[0] == "export":
-        parking = out[out.index("## Parking lot (open)") :]
-        assert "- \\[bold\\]x\\[/\\]" in parking and "- &lt;b&gt;\\|x\\|&lt;/b&gt;" in parking

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.keys import _character_to_key
@@ -13,14 +16,23 @@ from cjmtui.core.workspace import Workspace
 from cjmtui.ui.app import CjmApp
 
 SIZE = (100, 32)
-EXAMPLES = Path(__file__).resolve().parents[2] / "sessions"
+EXAMPLES = Path(__file__).resolve().parents[1] / "sessions"
 
 
-def make_app(path: Path, **kwargs) -> CjmApp:
-    """An app on the session at ``path``, without the disk watcher or signal handlers."""
+def make_app(path: Path, *, clock: Callable[[], float] | None = None, now: dt.datetime | None = None,
+             **kwargs: Any) -> CjmApp:
+    """An app on the session at ``path``, without the disk watcher or signal handlers.
+
+    ``clock`` drives the agenda's timer (a :class:`factories.FakeClock`); ``now`` fixes the
+    wall clock shown in "saved HH:MM:SS" (snapshots)."""
     kwargs.setdefault("watch_disk", False)
     kwargs.setdefault("handle_signals", False)
-    return CjmApp(Workspace.open(path), path.parent, **kwargs)
+    if clock is not None:
+        kwargs["clock"] = clock
+    app = CjmApp(Workspace.open(path), path.parent, **kwargs)
+    if now is not None:
+        app.now = lambda: now
+    return app
 
 
 async def wait_for(pilot: Pilot, condition, timeout: float = 2.0, step: float = 0.05) -> bool:
@@ -39,7 +51,7 @@ async def wait_saved(app: CjmApp, pilot: Pilot, timeout: float = 1.5) -> None:
     await pilot.pause()
 
     def saved() -> bool:
-        return app.workspace is not None and not app.workspace.dirty and not app._saving
+        return app.workspace is not None and not app.workspace.dirty and not app.autosave.saving
 
     ok = await wait_for(pilot, saved, timeout)
     assert ok, f"autosave did not finish within {timeout}s (save state: {app.save_state!r})"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from core_factories import CORE, sessions, workshop
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjmtui.core import edit
+from cjmtui.core import edit, voting
 from cjmtui.core.edit import (
     History,
     ItemError,
@@ -26,6 +25,7 @@ from cjmtui.core.edit import (
 from cjmtui.core.errors import EditError
 from cjmtui.core.model import MAX_ID, Session, find, reference_problems
 from cjmtui.core.store import dumps_session, parse_session
+from factories import CORE, sessions, workshop
 
 
 def ids(session: Session, table: str) -> list[str]:
@@ -337,8 +337,8 @@ def test_reset_clears_undo():
 def _voted() -> Session:
     s = update_info(workshop(), {"vote_budget": 5})
     s, ann = add_item(s, "participants", {"name": "Ann"})
-    s = edit.cast_vote(s, ann.id, "solutions", "fix-catalogue", 3)
-    s = edit.cast_vote(s, ann.id, "pains", "wrong-part", 2)
+    s = voting.cast_vote(s, ann.id, "solutions", "fix-catalogue", 3)
+    s = voting.cast_vote(s, ann.id, "pains", "wrong-part", 2)
     s, _ = add_item(s, "parking", {"text": "Invoices need the PO number", "stage": "order"})
     return s
 

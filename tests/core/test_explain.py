@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from core_factories import CORE, sessions
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,8 +13,9 @@ from cjmtui.core.explain import explain_process, explain_solution
 from cjmtui.core.scoring import rank
 from cjmtui.core.store import load_session
 from cjmtui.core.vocab import fmt_number
+from factories import CORE, sessions
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "sessions" / "online-ordering.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "sessions" / "online-ordering.toml"
 
 
 def _close(a: float, b: float) -> bool:

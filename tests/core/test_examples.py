@@ -12,7 +12,7 @@ from cjmtui.core.model import STEPS, TABLES, Session, reference_problems
 from cjmtui.core.scoring import QUADRANTS, QUICK_WIN, rank
 from cjmtui.core.store import dumps_session, load_session, parse_session
 
-SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
+SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
 EXAMPLES = sorted(SESSIONS.glob("*.toml"))
 
 
@@ -161,7 +161,7 @@ def test_format_doc_states_the_writer_order() -> None:
 
 
 def test_format_doc_lists_every_field() -> None:
-    from cjmtui.core.model import AgendaItem, Participant, ParkingItem, Scoring, SessionInfo
+    from cjmtui.core.model import AgendaItem, ParkingItem, Participant, Scoring, SessionInfo
 
     doc = (SESSIONS.parent / "docs" / "session-format.md").read_text("utf-8")
     models = (SessionInfo, Scoring, AgendaItem, *TABLES.values())

@@ -29,12 +29,13 @@ from cjmtui.core.export import (
     export_csv_map,
     export_json,
     export_markdown,
-    fmt_number,
     ranking_json_data,
     ranking_markdown,
     top_of,
     write_export,
 )
+from cjmtui.core.explain import explain_solution
+from cjmtui.core.vocab import fmt_number
 from cjmtui.core.safety import (
     csv_cell,
     data_text,
@@ -44,7 +45,7 @@ from cjmtui.core.safety import (
     safe_output_path,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "sessions").glob("*.toml"))
 
 HOSTILE = [
@@ -477,12 +478,12 @@ def test_markdown_hostile(hostile: tuple[m.Session, scoring.Ranking]) -> None:
 
 
 def test_markdown_why_this_rank_matches_ranking() -> None:
-    session = pytest.importorskip("core_factories").workshop()
+    session = pytest.importorskip("factories").workshop()
     ranking = scoring.rank(session)
     text = export_markdown(session, ranking)
     assert_safe_markdown(text)
     top = ranking.solutions[0]
-    assert f"**1. {md_cell(top.text)}** — score {fmt_number(top.score)}" in text
+    assert f"**1. {md_cell(top.text)}** — {md_cell(explain_solution(top, session.scoring).text())}" in text
     why = text[text.index("### Why this rank") : text.index("## Root-cause")]
     for r in top.reached:
         pain = m.find(session, "pains", r.pain)
@@ -522,7 +523,7 @@ def test_examples_export(path: Path) -> None:
 
 
 def test_exports_of_random_sessions() -> None:
-    factories = pytest.importorskip("core_factories")
+    factories = pytest.importorskip("factories")
     from hypothesis import given
 
     @factories.CORE
