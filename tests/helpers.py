@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,10 @@ from cjmtui.core.workspace import Workspace
 from cjmtui.ui.app import CjmApp
 
 SIZE = (100, 32)
+_SVG_TEXT = re.compile(
+    r'<text[^>]*\sx="(?P<x>[\d.]+)"[^>]*\sy="(?P<y>[\d.]+)"[^>]*textLength="(?P<length>[\d.]+)"[^>]*>(?P<text>.*?)</text>',
+    re.S,
+)
 EXAMPLES = Path(__file__).resolve().parents[1] / "sessions"
 
 
@@ -32,6 +38,15 @@ def make_app(path: Path, *, clock: Callable[[], float] | None = None, now: dt.da
     app = CjmApp(Workspace.open(path), path.parent, **kwargs)
     if now is not None:
         app.now = lambda: now
+    shown: list[tuple[str, str, str]] = []
+    notify = app.notify
+
+    def record(message: str, *, title: str = "", severity: str = "information", **options: Any) -> None:
+        shown.append((severity, title or "", message))
+        notify(message, title=title, severity=severity, **options)
+
+    app.notify = record  # type: ignore[method-assign]
+    app.shown_notifications = shown  # type: ignore[attr-defined]
     return app
 
 
@@ -68,9 +83,7 @@ async def send_keys(pilot: Pilot, *keys: str) -> None:
         char = key if len(key) == 1 else None
         if char is not None and not char.isalnum():
             key = _character_to_key(char)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+        app.post_message(events.Key(key, char))  # queued in order, as the terminal driver does
     await pilot.pause()
 
 
@@ -94,8 +107,19 @@ def table_texts(table) -> list[str]:
 
 
 def screen_lines(app: CjmApp) -> list[str]:
-    """The lines of text currently on screen, as the terminal would show them."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    """The lines of text currently on screen, as the terminal would show them (read from
+    Textual's own screenshot, so what a dialog covers is what the terminal would show)."""
+    svg = app.export_screenshot()
+    rows: dict[float, dict[int, str]] = {}
+    for match in _SVG_TEXT.finditer(svg):
+        text = html.unescape(re.sub("<[^>]+>", "", match["text"])).replace("\xa0", " ")
+        if not text:
+            continue
+        column = round(float(match["x"]) / (float(match["length"]) / len(text)))  # cells are equal width
+        row = rows.setdefault(float(match["y"]), {})
+        for i, char in enumerate(text):
+            row[column + i] = char
+    return ["".join(row.get(i, " ") for i in range(max(row) + 1)).rstrip() for _y, row in sorted(rows.items())]
 
 
 def screen_text(app: CjmApp) -> str:
@@ -109,9 +133,20 @@ def static_text(widget) -> str:
     return getattr(content, "plain", str(content))
 
 
-def notifications(app: CjmApp) -> list[str]:
-    """Every notification shown so far, as "title message"."""
-    return [f"{n.title or ''} {n.message}" for n in app._notifications]
+def notifications(app: CjmApp, severity: str | None = None) -> list[str]:
+    """Every notification shown so far (of ``severity``, if given), as "title message"
+    (recorded by :func:`make_app`)."""
+    shown = getattr(app, "shown_notifications", [])
+    return [f"{title} {message}" for level, title, message in shown if severity in (None, level)]
+
+
+def rendered_segments(app: CjmApp) -> list[Any]:
+    """The Rich segments of the current screen, with their styles and meta.
+
+    Textual has no public API for what its compositor draws with the style meta (where a
+    ``[@click=…]`` would hide); this is the one place the tests read it.
+    """
+    return [segment for strip in app.screen._compositor.render_strips() for segment in strip]
 
 
 async def fill(pilot: Pilot, widget, text: str) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from cjmtui import cli
-from cjmtui.core import edit, export, scoring, store, voting
+from cjmtui.core import edit, export, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.future import derive_future
-from factories import future_of_online, online, workshop
+from factories import future_of_online, online
 
 SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
 ONLINE = SESSIONS / "online-ordering.toml"

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from cjmtui.core import edit, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.errors import ExportError, SaveError
+from cjmtui.core.explain import explain_solution
 from cjmtui.core.export import (
     CSV_COLUMNS,
     CSV_MAP_COLUMNS,
@@ -34,8 +35,6 @@ from cjmtui.core.export import (
     top_of,
     write_export,
 )
-from cjmtui.core.explain import explain_solution
-from cjmtui.core.vocab import fmt_number
 from cjmtui.core.safety import (
     csv_cell,
     data_text,

@@ -15,8 +15,8 @@ import pytest
 from cjmtui.core import files, store
 from cjmtui.core.edit import update_item
 from cjmtui.core.errors import ConflictError, SaveError, SessionFileError
-from cjmtui.core.model import Pain, Session
 from cjmtui.core.lock import SessionLock, lock_path, read_lock
+from cjmtui.core.model import Pain, Session
 from cjmtui.core.store import Fingerprint, dumps_session, load_session, parse_session, save_session
 from factories import workshop
 

@@ -137,8 +137,7 @@ async def test_capture_without_stages_warns_and_adds_nothing(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.pains == []
-        warnings = [n for n in app._notifications if n.severity == "warning"]
-        assert any("stage" in n.message.lower() for n in warnings), notifications(app)
+        assert any("stage" in n.lower() for n in notifications(app, "warning")), notifications(app)
         assert not app.workspace.dirty
         await pilot.pause(0.5)  # past the autosave delay: nothing may be written
     assert path.read_bytes() == before

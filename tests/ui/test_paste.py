@@ -36,3 +36,19 @@ def test_keys_outside_a_paste_are_keys():
 
 def test_clean_paste_keeps_words_lines_and_tabs():
     assert clean_paste("a\tb\r\nc\x07\x00d\x9b31m") == "a\tb\ncd"
+
+
+async def test_a_multi_line_paste_into_quick_capture_adds_a_note_per_line(example_copy):
+    from helpers import make_app, notifications, wait_saved
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("3", "a")
+        before = len(app.session.pains)
+        entry = app.screen.query_one("#capture-input")
+        entry.post_message(events.Paste("first note\n\n second note \r\nthird\x1b]0;x\x07 note"))
+        await wait_saved(app, pilot)
+        texts = [p.text for p in app.session.pains[before:]]
+        assert texts == ["first note", "second note", "third note"]
+        assert any("Added 3 notes" in n for n in notifications(app))
+        assert entry.value == "" and app.screen.query_one("#capture").display

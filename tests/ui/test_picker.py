@@ -70,3 +70,17 @@ async def test_picker_creates_a_session_from_the_buying_template(tmp_path):
         assert app.workspace is not None and app.workspace.path == path, "the new session was not opened"
         assert "Spring buying workshop" in str(app.screen.query_one(TopBar).render())
         assert app.stage_id == expected.stages[0].id
+
+
+async def test_keys_that_need_a_session_do_nothing_on_the_picker(tmp_path):
+    """Issue 10: a screen key on the picker ended the app with an AssertionError traceback."""
+    folder = _sessions_folder(tmp_path)
+    app = CjmApp(None, folder, watch_disk=False, handle_signals=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"1234567890", "t", "T", "N", "p", "L", "S", "u", "U")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, PickerScreen)
+        assert app.workspace is None
+        bar = str(app.screen.query_one("#keybar").render())
+        assert "Screens" not in bar and "Timer" not in bar, bar
+        assert "Help" in bar and "Quit" in bar

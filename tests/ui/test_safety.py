@@ -8,7 +8,7 @@ from cjmtui.core.edit import add_item, update_info
 from cjmtui.core.store import load_session, save_session
 from cjmtui.ui.screens.form import ItemForm
 from cjmtui.ui.widgets.topbar import TopBar
-from helpers import SIZE, make_app, notifications, screen_text, static_text, table_texts
+from helpers import SIZE, make_app, notifications, rendered_segments, screen_text, static_text, table_texts
 
 CLICK = "[@click=app.quit]x[/]"
 BAD_CLOSE = "[/bad]"
@@ -37,11 +37,10 @@ def hostile_session(example: Path, target: Path) -> Path:
 
 def assert_inert(app, where: str) -> None:
     """Nothing on screen would reach the terminal as an escape, and no user text became a click action."""
-    for strip in app.screen._compositor.render_strips():
-        for segment in strip:
-            assert "\x1b" not in segment.text and "\x07" not in segment.text, f"{where}: raw control char"
-            meta = segment.style.meta if segment.style is not None else {}
-            assert "app.quit" not in str(meta.get("@click", "")), f"{where}: user text became a click action"
+    for segment in rendered_segments(app):
+        assert "\x1b" not in segment.text and "\x07" not in segment.text, f"{where}: raw control char"
+        meta = segment.style.meta if segment.style is not None else {}
+        assert "app.quit" not in str(meta.get("@click", "")), f"{where}: user text became a click action"
     assert app.is_running, f"{where}: the app stopped"
 
 

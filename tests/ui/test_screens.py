@@ -235,3 +235,21 @@ async def test_palette_goes_to_a_stage(example_copy, monkeypatch):
                 "call_after_refresh is lost or overridden on a freshly created screen"
             )
         assert app.stage_id == "delivery"
+
+
+async def test_summary_why_shows_every_factor_of_the_score(example_copy):
+    """Issue 9: with vote_weight = 1 the why line said "= 575.4" while its factors made 191.8."""
+    from cjmtui.core.edit import update_scoring
+    from cjmtui.core.vocab import fmt_number
+
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.apply("weights", update_scoring, {"vote_weight": 1.0})
+        await pilot.press("7")
+        await pilot.pause()
+        top = rank(app.session).solutions[0]
+        why = static_text(app.screen.query_one("#why", Static))
+        assert f"× votes ×{1 + top.votes} ({top.votes} votes)" in why, why
+        assert f"stage bonus ×4 (reaches {top.stages_reached} stages)" in why, why
+        assert why.splitlines()[0].endswith(f"= {fmt_number(top.score)}"), why
