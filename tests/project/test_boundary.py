@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import cjmtui
+from factories import ROOT
 
 PACKAGE = Path(cjmtui.__file__).parent
 UI = PACKAGE / "ui"
@@ -58,3 +59,19 @@ def test_the_checks_would_catch_an_import(tmp_path):
         assert IMPORT_TEXTUAL.search(f"x = 1\n{line}\n")
     for line in ["import textuality", "# see textual docs", "s = 'from textual'"]:
         assert not IMPORT_TEXTUAL.search(f"x = 1\n{line}\n")
+
+
+def test_starting_the_cli_or_the_ui_does_not_import_jinja2():
+    """Jinja2 is for the HTML report only: start-up and the other exports never pay for it."""
+    check = (
+        "import sys, cjmtui.cli, cjmtui.ui.app, cjmtui.core.export as e, cjmtui.core.scoring as s, "
+        "cjmtui.core.store as st\n"
+        "session = st.load_session('sessions/online-ordering.toml').session\n"
+        "e.export_text('md', session, s.rank(session))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markupsafe')))\n"
+        "e.export_text('html', session, s.rank(session))\n"
+        "print('jinja2' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", "True"], result.stdout
