@@ -69,12 +69,21 @@ class Tmux:
         # remain-on-exit: a program that dies keeps its last screen (its traceback) for the report.
         conf.write_text("set -g status off\nset -g history-limit 100\nset -g remain-on-exit on\n")
         base = [self.exe, "-L", self.socket, "-f", str(conf)]
-        subprocess.run([*base, "new-session", "-d", "-s", "base", "-x", "80", "-y", "24", "--", "sleep", "86400"],
-                       env=self.env, check=True, capture_output=True)
+        subprocess.run(
+            [*base, "new-session", "-d", "-s", "base", "-x", "80", "-y", "24", "--", "sleep", "86400"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         self.ctl = subprocess.Popen(
             [*base, "-C", "attach-session", "-t", "base", "-f", "no-output,ignore-size"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env, text=True, bufsize=1,
-            encoding="utf-8", errors="replace",
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=self.env,
+            text=True,
+            bufsize=1,
+            encoding="utf-8",
+            errors="replace",
         )
         self._read_block()  # the attach command's own (empty) block
         self._n = 0
@@ -105,18 +114,49 @@ class Tmux:
         self.ctl.stdin.flush()
         return self._read_block()
 
-    def start(self, argv: Sequence[str], *, size: tuple[int, int] = (120, 40), term: str = "xterm-256color",
-              colorterm: str | None = "truecolor", cwd: Path | None = None,
-              extra_env: dict[str, str] | None = None) -> Pane:
+    def start(
+        self,
+        argv: Sequence[str],
+        *,
+        size: tuple[int, int] = (120, 40),
+        term: str = "xterm-256color",
+        colorterm: str | None = "truecolor",
+        cwd: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> Pane:
         """Start ``argv`` in a new pane. Returns at once; ``Pane.t0`` is when it was asked for."""
         self._n += 1
         name = f"run{self._n}"
         env = {"TERM": term, **({"COLORTERM": colorterm} if colorterm else {}), **(extra_env or {})}
-        command = ["env", "-u", "COLORTERM", "-u", "NO_COLOR", "-u", "TMUX", *(f"{k}={v}" for k, v in env.items()),
-                   *argv]
+        command = [
+            "env",
+            "-u",
+            "COLORTERM",
+            "-u",
+            "NO_COLOR",
+            "-u",
+            "TMUX",
+            *(f"{k}={v}" for k, v in env.items()),
+            *argv,
+        ]
         t0 = time.perf_counter()
-        out = self.cmd("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
-                       "-c", str(cwd or self.scratch), "-P", "-F", "#{pane_id} #{pane_pid}", "--", *command)
+        out = self.cmd(
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            "-c",
+            str(cwd or self.scratch),
+            "-P",
+            "-F",
+            "#{pane_id} #{pane_pid}",
+            "--",
+            *command,
+        )
         pane_id, pid = out[0].split()
         return Pane(self, name, pane_id, int(pid), t0)
 
@@ -126,8 +166,7 @@ class Tmux:
         except TmuxError:
             socket = []
         try:
-            subprocess.run([self.exe, "-L", self.socket, "kill-server"], env=self.env, capture_output=True,
-                           timeout=10)
+            subprocess.run([self.exe, "-L", self.socket, "kill-server"], env=self.env, capture_output=True, timeout=10)
             if socket and socket[0]:  # tmux 3.3 leaves the socket file behind
                 Path(socket[0]).unlink(missing_ok=True)
         finally:
@@ -169,8 +208,9 @@ class Pane:
             if time.perf_counter() - start > timeout:
                 raise TmuxError(f"{[rx.pattern for rx in rxs]} never showed in {timeout:.0f}s; screen:\n{text}")
             if not self.alive():
-                raise TmuxError(f"the program exited before {[rx.pattern for rx in rxs]} showed; "
-                                f"screen:\n{self.screen()}")
+                raise TmuxError(
+                    f"the program exited before {[rx.pattern for rx in rxs]} showed; screen:\n{self.screen()}"
+                )
             time.sleep(POLL_S)
 
     def keys(self, *keys: str) -> None:
@@ -277,9 +317,17 @@ def letters(n: int, seed: int) -> str:
     return "".join(rng.choice("qzxjkvwyfgh") for _ in range(n))
 
 
-def key_latencies(tmux: Tmux, argv: Sequence[str], ready: Sequence[str],
-                  prep: Sequence[tuple[str, Sequence[str]]] = (), *, n: int = 30, pause: float = 0.05,
-                  seed: int = 0, **start: object) -> list[float]:
+def key_latencies(
+    tmux: Tmux,
+    argv: Sequence[str],
+    ready: Sequence[str],
+    prep: Sequence[tuple[str, Sequence[str]]] = (),
+    *,
+    n: int = 30,
+    pause: float = 0.05,
+    seed: int = 0,
+    **start: object,
+) -> list[float]:
     """Start ``argv``, wait for ``ready``; for each ``(key, markers)`` in ``prep`` press the key
     and wait for its markers; let the program settle; then type ``n`` letters one at a time and
     time (ms) until the whole text typed so far shows. ``n`` must fit in the entry's width."""

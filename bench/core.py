@@ -38,9 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import gen  # noqa: E402
-
-from cjmtui.core import model, scoring, store, tomlio  # noqa: E402
+import gen
+from cjmtui.core import model, scoring, store, tomlio
 
 try:
     import tomli_w
@@ -76,9 +75,7 @@ class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, ...]] = []
 
-    def add(
-        self, name: str, value: float, anchor_name: str, anchor: float, target: float | None, n: int
-    ) -> None:
+    def add(self, name: str, value: float, anchor_name: str, anchor: float, target: float | None, n: int) -> None:
         ratio = value / anchor if anchor > 0 else float("inf")
         if target is None:
             verdict, tgt = "info", "-"
@@ -94,7 +91,7 @@ class Table:
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         right = {1, 3, 4, 7}
         for j, r in enumerate(rows):
-            cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+            cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False))]
             print("  ".join(cells).rstrip())
             if j == 0:
                 print("  ".join("-" * w for w in widths))
@@ -243,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
 def run(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="cjmtui core benchmarks (ratios, not absolute times)")
     ap.add_argument(
-        "--repeat", type=int, default=7,
+        "--repeat",
+        type=int,
+        default=7,
         help="rounds per measure, median taken (default 7; the scale-10 group is time-boxed to about 60-90 s)",
     )
     ap.add_argument("--big-scale", type=float, default=10.0, help="scale for the linearity check (default 10)")

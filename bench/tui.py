@@ -44,7 +44,6 @@ sys.path.insert(0, str(HERE))
 
 import gen  # noqa: E402
 from _tmux import Tmux, TmuxError, key_latencies, time_to_first_screen  # noqa: E402
-
 from cjmtui.core.model import Session  # noqa: E402
 from cjmtui.core.safety import printable  # noqa: E402
 from cjmtui.core.store import dumps_session, load_session  # noqa: E402
@@ -85,7 +84,7 @@ def p90(values: list[float]) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
 def say(text: str) -> None:
@@ -122,8 +121,10 @@ def profile_imports() -> None:
     ours, cumulative = _importtime("import cjmtui.cli, cjmtui.core.model, cjmtui.ui.app")
     bare, _ = _importtime("import textual.app, textual.widgets; from textual.widgets import Footer, Header, Static")
     total, bare_total = sum(ours.values()), sum(bare.values())
-    print(f"\nImport time (python -X importtime, median of 3): cjmtui {total / 1000:.0f} ms, "
-          f"bare app {bare_total / 1000:.0f} ms, difference {(total - bare_total) / 1000:.0f} ms")
+    print(
+        f"\nImport time (python -X importtime, median of 3): cjmtui {total / 1000:.0f} ms, "
+        f"bare app {bare_total / 1000:.0f} ms, difference {(total - bare_total) / 1000:.0f} ms"
+    )
     print(f"    {'package (self time summed)':<30} {'cjmtui':>9} {'bare':>9} {'extra':>9}")
     for name, us in sorted(ours.items(), key=lambda kv: -(kv[1] - bare.get(kv[0], 0)))[:12]:
         extra = us - bare.get(name, 0)
@@ -134,11 +135,17 @@ def profile_imports() -> None:
 
 
 HOT_SPOTS = (  # Textual internals seen to dominate cjmtui's start-up and screen switches
-    ("textual/widgets/_footer.py", "compose"), ("textual/widgets/_footer.py", "_watch_compact"),
-    ("textual/widgets/_footer.py", "__init__"), ("textual/css/stylesheet.py", "apply"),
-    ("textual/css/stylesheet.py", "update_nodes"), ("textual/app.py", "refresh_css"),
-    ("textual/app.py", "_init_mode"), ("textual/app.py", "switch_mode"), ("textual/widget.py", "recompose"),
-    ("textual/screen.py", "_refresh_layout"), ("textual/widgets/_data_table.py", "add_row"),
+    ("textual/widgets/_footer.py", "compose"),
+    ("textual/widgets/_footer.py", "_watch_compact"),
+    ("textual/widgets/_footer.py", "__init__"),
+    ("textual/css/stylesheet.py", "apply"),
+    ("textual/css/stylesheet.py", "update_nodes"),
+    ("textual/app.py", "refresh_css"),
+    ("textual/app.py", "_init_mode"),
+    ("textual/app.py", "switch_mode"),
+    ("textual/widget.py", "recompose"),
+    ("textual/screen.py", "_refresh_layout"),
+    ("textual/widgets/_data_table.py", "add_row"),
 )
 
 
@@ -165,12 +172,19 @@ def profile_startup(tmux: Tmux, label: str, session_file: Path, markers: list[st
     stats = pstats.Stats(str(out))
     entries = stats.stats.items()  # type: ignore[attr-defined]
     total = max(ct for _k, (_cc, _nc, _tt, ct, _c) in entries)
-    print(f"\ncProfile of start-up, {label} (first screen after {seconds * 1000:.0f} ms under the profiler, "
-          f"{total * 1000:.0f} ms profiled in all, F10 at once; figures are inflated by the profiler):")
+    print(
+        f"\ncProfile of start-up, {label} (first screen after {seconds * 1000:.0f} ms under the profiler, "
+        f"{total * 1000:.0f} ms profiled in all, F10 at once; figures are inflated by the profiler):"
+    )
     print(f"    {'cjmtui function':<52} {'cumulative':>10} {'own':>8} {'calls':>6}")
-    rows = sorted(((ct, nc, tt, f"{Path(f).parent.name}/{Path(f).name}:{fn}")
-                   for (f, _l, fn), (_cc, nc, tt, ct, _c) in entries
-                   if "/cjmtui/" in f and fn not in ("<module>", "main")), reverse=True)
+    rows = sorted(
+        (
+            (ct, nc, tt, f"{Path(f).parent.name}/{Path(f).name}:{fn}")
+            for (f, _l, fn), (_cc, nc, tt, ct, _c) in entries
+            if "/cjmtui/" in f and fn not in ("<module>", "main")
+        ),
+        reverse=True,
+    )
     for ct, nc, tt, name in rows[:16]:
         print(f"    {name:<52} {ct * 1000:8.0f} ms {tt * 1000:5.0f} ms {nc:6d}")
     print(f"    {'Textual hot spot':<52} {'cumulative':>10} {'own':>8} {'calls':>6}")
@@ -203,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         big_session = gen.generate(args.scale, args.seed)
         big.write_text(dumps_session(big_session), encoding="utf-8")
-        say(f"large session: {gen.describe(big_session)}; {big.stat().st_size:,} bytes "
-            f"(made in {time.perf_counter() - t:.1f} s)")
+        say(
+            f"large session: {gen.describe(big_session)}; {big.stat().st_size:,} bytes "
+            f"(made in {time.perf_counter() - t:.1f} s)"
+        )
         ex_markers = first_screen_markers(load_session(example).session)
         big_markers = first_screen_markers(big_session)
 
@@ -224,8 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(args: argparse.Namespace, tmux: Tmux, size: tuple[int, ...], example: Path, big: Path,
-           ex_markers: list[str], big_markers: list[str], scratch: Path) -> None:
+def report(
+    args: argparse.Namespace,
+    tmux: Tmux,
+    size: tuple[int, ...],
+    example: Path,
+    big: Path,
+    ex_markers: list[str],
+    big_markers: list[str],
+    scratch: Path,
+) -> None:
     """Measure, print the table (and the profile with --profile)."""
     cmd = cjmtui_command()
     opts = {"size": size}
@@ -240,30 +264,51 @@ def report(args: argparse.Namespace, tmux: Tmux, size: tuple[int, ...], example:
     for i in range(args.n):
         for key, (prog, markers) in (("bare", bare), ("example", ours_ex), ("large", ours_big)):
             ttfs[key].append(time_to_first_screen(tmux, prog, markers, **opts))
-        say(f"first screen, round {i + 1}/{args.n}: " + ", ".join(
-            f"{k} {v[-1].ms:.0f} ms" for k, v in ttfs.items()))
+        say(f"first screen, round {i + 1}/{args.n}: " + ", ".join(f"{k} {v[-1].ms:.0f} ms" for k, v in ttfs.items()))
 
     lat: dict[str, list[float]] = {"bare": [], "large": []}
     for i in range(args.n):
         lat["bare"] += key_latencies(
-            tmux, [sys.executable, str(BARE_INPUT)], [re.escape(BARE_INPUT_MARKER), "type here"],
-            n=args.keys, seed=i, **opts)
+            tmux,
+            [sys.executable, str(BARE_INPUT)],
+            [re.escape(BARE_INPUT_MARKER), "type here"],
+            n=args.keys,
+            seed=i,
+            **opts,
+        )
         lat["large"] += key_latencies(
-            tmux, ours_big[0], big_markers, [("a", [re.escape(CAPTURE_HINT)])], n=args.keys, seed=i, **opts)
-        say(f"key latency, round {i + 1}/{args.n}: bare {median(lat['bare'][-args.keys:]):.1f} ms, "
-            f"large {median(lat['large'][-args.keys:]):.1f} ms (medians)")
+            tmux, ours_big[0], big_markers, [("a", [re.escape(CAPTURE_HINT)])], n=args.keys, seed=i, **opts
+        )
+        say(
+            f"key latency, round {i + 1}/{args.n}: bare {median(lat['bare'][-args.keys :]):.1f} ms, "
+            f"large {median(lat['large'][-args.keys :]):.1f} ms (medians)"
+        )
 
     rows = [
-        ("first screen, example (ms)", median([r.ms for r in ttfs["example"]]),
-         median([r.ms for r in ttfs["bare"]]), TARGETS["ttfs_example"]),
-        ("first screen, 2,000 pains (ms)" if args.scale == 1 else f"first screen, scale {args.scale:g} (ms)",
-         median([r.ms for r in ttfs["large"]]), median([r.ms for r in ttfs["bare"]]), TARGETS["ttfs_large"]),
+        (
+            "first screen, example (ms)",
+            median([r.ms for r in ttfs["example"]]),
+            median([r.ms for r in ttfs["bare"]]),
+            TARGETS["ttfs_example"],
+        ),
+        (
+            "first screen, 2,000 pains (ms)" if args.scale == 1 else f"first screen, scale {args.scale:g} (ms)",
+            median([r.ms for r in ttfs["large"]]),
+            median([r.ms for r in ttfs["bare"]]),
+            TARGETS["ttfs_large"],
+        ),
         ("key to screen, capture (ms)", median(lat["large"]), median(lat["bare"]), TARGETS["keylat"]),
-        ("peak RSS, large session (MiB)", median([r.memory.hwm_mib for r in ttfs["large"]]),
-         median([r.memory.hwm_mib for r in ttfs["bare"]]), TARGETS["memory"]),
+        (
+            "peak RSS, large session (MiB)",
+            median([r.memory.hwm_mib for r in ttfs["large"]]),
+            median([r.memory.hwm_mib for r in ttfs["bare"]]),
+            TARGETS["memory"],
+        ),
     ]
-    print(f"\ncjmtui TUI benchmark — {args.n} runs each, pane {size[0]}x{size[1]}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"\ncjmtui TUI benchmark — {args.n} runs each, pane {size[0]}x{size[1]}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
     header = f"{'metric':<32} {'ours':>9} {'anchor':>9} {'ratio':>7} {'target':>7}  result"
     print(header)
     print("-" * len(header))
@@ -272,19 +317,27 @@ def report(args: argparse.Namespace, tmux: Tmux, size: tuple[int, ...], example:
         verdict = "PASS" if ratio <= target else "MISS"
         print(f"{name:<32} {ours:9.1f} {anchor:9.1f} {ratio:6.2f}x {target:6.1f}x  {verdict}")
     print("\nfor reading (not judged):")
-    print(f"  first screen ms, min/max: bare {min(r.ms for r in ttfs['bare']):.0f}/"
-          f"{max(r.ms for r in ttfs['bare']):.0f}, example {min(r.ms for r in ttfs['example']):.0f}/"
-          f"{max(r.ms for r in ttfs['example']):.0f}, large {min(r.ms for r in ttfs['large']):.0f}/"
-          f"{max(r.ms for r in ttfs['large']):.0f}")
+    print(
+        f"  first screen ms, min/max: bare {min(r.ms for r in ttfs['bare']):.0f}/"
+        f"{max(r.ms for r in ttfs['bare']):.0f}, example {min(r.ms for r in ttfs['example']):.0f}/"
+        f"{max(r.ms for r in ttfs['example']):.0f}, large {min(r.ms for r in ttfs['large']):.0f}/"
+        f"{max(r.ms for r in ttfs['large']):.0f}"
+    )
     cpu = {k: median([r.cpu_ms for r in v]) for k, v in ttfs.items()}
-    print(f"  CPU ms used by the first screen (load-robust): bare {cpu['bare']:.0f}, "
-          f"example {cpu['example']:.0f} ({cpu['example'] / cpu['bare']:.2f}x), "
-          f"large {cpu['large']:.0f} ({cpu['large'] / cpu['bare']:.2f}x)")
-    print(f"  key to screen ms, p90/max: bare {p90(lat['bare']):.1f}/{max(lat['bare']):.1f}, "
-          f"large {p90(lat['large']):.1f}/{max(lat['large']):.1f} ({len(lat['large'])} keys each)")
-    print(f"  peak RSS MiB: bare {median([r.memory.hwm_mib for r in ttfs['bare']]):.1f}, "
-          f"example {median([r.memory.hwm_mib for r in ttfs['example']]):.1f}, "
-          f"large {median([r.memory.hwm_mib for r in ttfs['large']]):.1f}")
+    print(
+        f"  CPU ms used by the first screen (load-robust): bare {cpu['bare']:.0f}, "
+        f"example {cpu['example']:.0f} ({cpu['example'] / cpu['bare']:.2f}x), "
+        f"large {cpu['large']:.0f} ({cpu['large'] / cpu['bare']:.2f}x)"
+    )
+    print(
+        f"  key to screen ms, p90/max: bare {p90(lat['bare']):.1f}/{max(lat['bare']):.1f}, "
+        f"large {p90(lat['large']):.1f}/{max(lat['large']):.1f} ({len(lat['large'])} keys each)"
+    )
+    print(
+        f"  peak RSS MiB: bare {median([r.memory.hwm_mib for r in ttfs['bare']]):.1f}, "
+        f"example {median([r.memory.hwm_mib for r in ttfs['example']]):.1f}, "
+        f"large {median([r.memory.hwm_mib for r in ttfs['large']]):.1f}"
+    )
 
     if args.profile:
         profile_imports()

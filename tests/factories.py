@@ -34,10 +34,48 @@ CORE = settings(settings.get_profile("cjmtui-core"))
 
 # Characters that break naive writers, mixed into every generated text.
 NASTY = [
-    "\x00", "\x01", "\x08", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1b[2J", "\x1f", "\x7f",
-    "\x85", "\u2028", "\u2029", "\ufeff", "\ufffe", "\U0010ffff",
-    '"', "'", '"""', "'''", "\\", "\\n", "\\u0041", "\\\"", "#", "=", "[[pains]]", "{", "}",
-    "😀", "👩‍👩‍👧", "🇫🇷", "\u202e", "\u200f", "שלום", "مرحبا", "e\u0301", "ß", "İ", "∞",
+    "\x00",
+    "\x01",
+    "\x08",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\x0b",
+    "\x0c",
+    "\x1b[2J",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\ufffe",
+    "\U0010ffff",
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "\\u0041",
+    '\\"',
+    "#",
+    "=",
+    "[[pains]]",
+    "{",
+    "}",
+    "😀",
+    "👩‍👩‍👧",
+    "🇫🇷",
+    "\u202e",
+    "\u200f",
+    "שלום",
+    "مرحبا",
+    "e\u0301",
+    "ß",
+    "İ",
+    "∞",
 ]
 
 # Runs of arbitrary characters (st.text excludes lone surrogates) and nasty pieces, joined.
@@ -63,9 +101,7 @@ _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 def ids() -> st.SearchStrategy[str]:
     """Any valid id (``model.ID_PATTERN``), short."""
-    return st.builds(
-        str.__add__, st.sampled_from(_ALNUM), st.text(alphabet=_ALNUM + "_-", max_size=12)
-    )
+    return st.builds(str.__add__, st.sampled_from(_ALNUM), st.text(alphabet=_ALNUM + "_-", max_size=12))
 
 
 PLAIN = st.sampled_from(["x", "Fix it", "on hold", "A"])
@@ -77,12 +113,12 @@ NICE_BONUS = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 10.0]), st.floats(0.05, 1
 
 # Strategies are built once and cached: building one inside a composite on every draw costs
 # more than the draw itself (Hypothesis validates each new strategy).
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _indices(n: int, max_size: int) -> st.SearchStrategy[list[int]]:
     return st.lists(st.integers(0, n - 1), max_size=max_size, unique=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index(n: int, optional: bool) -> st.SearchStrategy[int | None]:
     return (st.none() | st.integers(0, n - 1)) if optional else st.integers(0, n - 1)
 
@@ -131,7 +167,7 @@ _VOTE_WEIGHT = st.floats(0.0, 10.0)
 _NICE_VOTE_WEIGHT = st.one_of(st.just(0.0), st.sampled_from([0.1, 0.5, 1.0]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dots(most: int) -> st.SearchStrategy[int]:
     return st.integers(1, min(99, most))
 
@@ -263,8 +299,7 @@ def sessions(
         for i in participant_ids
     ]
     parking = [
-        m.ParkingItem(id=i, text=draw(text), stage=_maybe(draw, stage_ids), status=draw(PARKED))
-        for i in parked_ids
+        m.ParkingItem(id=i, text=draw(text), stage=_maybe(draw, stage_ids), status=draw(PARKED)) for i in parked_ids
     ]
     steps = draw(_STEP_ORDER)[: draw(_STEP_COUNT)]
     agenda = [m.AgendaItem(step=step, minutes=draw(MINUTES), note=draw(opt)) for step in steps]
@@ -324,27 +359,64 @@ def workshop(**scoring: Any) -> m.Session:
             m.Stage(id="support", name="Get help", owners=["service"], emotion={"tech": -2}),
         ],
         pains=[
-            m.Pain(id="cant-tell", stage="find", text="I can't tell which part fits", severity=3,
-                   frequency=4, caused_by=["catalogue"]),
-            m.Pain(id="wrong-part", stage="order", text="Wrong part delivered", severity=5,
-                   frequency=3, caused_by=["order-entry"]),
-            m.Pain(id="on-hold", stage="support", text="On hold for 40 minutes", severity=4,
-                   frequency=5, caused_by=["call-handling"]),
-            m.Pain(id="friendly", stage="support", kind="gain", text="Friendly agents", severity=5,
-                   frequency=5, caused_by=["call-handling"]),
+            m.Pain(
+                id="cant-tell",
+                stage="find",
+                text="I can't tell which part fits",
+                severity=3,
+                frequency=4,
+                caused_by=["catalogue"],
+            ),
+            m.Pain(
+                id="wrong-part",
+                stage="order",
+                text="Wrong part delivered",
+                severity=5,
+                frequency=3,
+                caused_by=["order-entry"],
+            ),
+            m.Pain(
+                id="on-hold",
+                stage="support",
+                text="On hold for 40 minutes",
+                severity=4,
+                frequency=5,
+                caused_by=["call-handling"],
+            ),
+            m.Pain(
+                id="friendly",
+                stage="support",
+                kind="gain",
+                text="Friendly agents",
+                severity=5,
+                frequency=5,
+                caused_by=["call-handling"],
+            ),
         ],
         processes=[
-            m.Process(id="catalogue", stage="find", name="Online catalogue", owner="web",
-                      feeds=["order-entry"]),
-            m.Process(id="order-entry", stage="order", name="Order form and entry", owner="sales",
-                      feeds=["call-handling"]),
+            m.Process(id="catalogue", stage="find", name="Online catalogue", owner="web", feeds=["order-entry"]),
+            m.Process(
+                id="order-entry", stage="order", name="Order form and entry", owner="sales", feeds=["call-handling"]
+            ),
             m.Process(id="call-handling", stage="support", name="Call handling", owner="service"),
         ],
         solutions=[
-            m.Solution(id="hire-csrs", text="Hire more CSRs", targets=["call-handling"], effort=4,
-                       confidence=0.6, owner="service"),
-            m.Solution(id="fix-catalogue", text="Fix the catalogue", targets=["catalogue"],
-                       effort=2, confidence=0.8, owner="web"),
+            m.Solution(
+                id="hire-csrs",
+                text="Hire more CSRs",
+                targets=["call-handling"],
+                effort=4,
+                confidence=0.6,
+                owner="service",
+            ),
+            m.Solution(
+                id="fix-catalogue",
+                text="Fix the catalogue",
+                targets=["catalogue"],
+                effort=2,
+                confidence=0.8,
+                owner="web",
+            ),
         ],
     )
 
@@ -384,6 +456,7 @@ def future_of_online() -> tuple[m.Session, m.Session]:
     future = edit.delete_item(future, "pains", "cant-tell-fit")
     future = edit.set_emotion(future, "get-help", "technician", 1)
     future = edit.update_item(future, "solutions", "fix-catalogue", {"status": "done"})[0]
-    future, _ = edit.add_item(future, "pains", {"id": "new-login", "stage": "place-order",
-                                                "text": "Now I have to log in to see my price."})
+    future, _ = edit.add_item(
+        future, "pains", {"id": "new-login", "stage": "place-order", "text": "Now I have to log in to see my price."}
+    )
     return current, future

@@ -25,8 +25,9 @@ _SVG_TEXT = re.compile(
 EXAMPLES = Path(__file__).resolve().parents[1] / "sessions"
 
 
-def make_app(path: Path, *, clock: Callable[[], float] | None = None, now: dt.datetime | None = None,
-             **kwargs: Any) -> CjmApp:
+def make_app(
+    path: Path, *, clock: Callable[[], float] | None = None, now: dt.datetime | None = None, **kwargs: Any
+) -> CjmApp:
     """An app on the session at ``path``, without the disk watcher or signal handlers.
 
     ``clock`` drives the agenda's timer (a :class:`factories.FakeClock`); ``now`` fixes the

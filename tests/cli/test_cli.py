@@ -137,10 +137,19 @@ def hostile_session() -> m.Session:
     s, _ = edit.add_item(s, "stages", {"id": "s1", "name": "\x1b[2JStage"})
     for i, text in enumerate(HOSTILE):
         s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": "s1", "name": text, "owner": "d1"})
-        s, _ = edit.add_item(s, "pains", {"id": f"pa{i}", "stage": "s1", "text": text, "personas": ["p1"],
-                                           "caused_by": [f"pr{i}"], "severity": 1 + i % 5})
-        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"],
-                                               "effort": 1 + i % 3})
+        s, _ = edit.add_item(
+            s,
+            "pains",
+            {
+                "id": f"pa{i}",
+                "stage": "s1",
+                "text": text,
+                "personas": ["p1"],
+                "caused_by": [f"pr{i}"],
+                "severity": 1 + i % 5,
+            },
+        )
+        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "effort": 1 + i % 3})
     return s
 
 
@@ -199,7 +208,7 @@ def test_command_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     ],
 )
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-    code, out, err = run_main(capsys, *argv)
+    code, _out, err = run_main(capsys, *argv)
     assert code == 2
     assert "usage: cjmtui" in err
     assert "Traceback" not in err
@@ -230,18 +239,23 @@ def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     [
         ('title = "unterminated\n', ["not valid TOML"]),
         (VALID_TOML.replace("severity = 5", "severity = 9"), ["pains[wrong-part].severity", "less than or equal to 5"]),
-        (VALID_TOML.replace('effort = 3', 'effort = "high"'), ["solutions[train].effort"]),
-        (VALID_TOML.replace('caused_by = ["order-entry"]', 'caused_by = ["nope"]'),
-         ["pains[wrong-part].caused_by", "unknown process 'nope'"]),
-        (VALID_TOML.replace('name = "Order entry"', 'name = "Order entry"\ncolour = "red"'),
-         ["processes[order-entry].colour", "unknown field"]),
+        (VALID_TOML.replace("effort = 3", 'effort = "high"'), ["solutions[train].effort"]),
+        (
+            VALID_TOML.replace('caused_by = ["order-entry"]', 'caused_by = ["nope"]'),
+            ["pains[wrong-part].caused_by", "unknown process 'nope'"],
+        ),
+        (
+            VALID_TOML.replace('name = "Order entry"', 'name = "Order entry"\ncolour = "red"'),
+            ["processes[order-entry].colour", "unknown field"],
+        ),
         ("schema_version = 99\n", ["newer cjmtui"]),
-        (b"title = \"\xff\"\n", ["not UTF-8"]),
+        (b'title = "\xff"\n', ["not UTF-8"]),
         ("", None),  # an empty file is an empty, valid session
     ],
 )
-def test_validate_bad_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: Any,
-                            expected: list[str] | None) -> None:
+def test_validate_bad_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: Any, expected: list[str] | None
+) -> None:
     path = write(tmp_path, "bad.toml", content)
     code, out, err = run_main(capsys, "validate", str(path))
     if expected is None:
@@ -290,8 +304,9 @@ def test_error_messages_are_printable(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_new_creates_session(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     pytest.importorskip("cjmtui.core.templates")
     folder = tmp_path / "workshops"
-    code, out, err = run_main(capsys, "new", "Onboarding / Q3", "--template", "onboarding", "--dir", str(folder),
-                              "--facilitator", "Ann")
+    code, out, err = run_main(
+        capsys, "new", "Onboarding / Q3", "--template", "onboarding", "--dir", str(folder), "--facilitator", "Ann"
+    )
     assert code == 0, err
     path = folder / "Onboarding-Q3.toml"
     assert out == f"{path}\n"
@@ -310,8 +325,9 @@ def test_new_creates_session(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert path.read_bytes() == before
 
 
-def test_new_default_template_and_dir(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_default_template_and_dir(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("cjmtui.core.templates")
     monkeypatch.setenv("CJMTUI_SESSIONS", str(tmp_path / "env-sessions"))
     code, out, _ = run_main(capsys, "new", "Blank one")
@@ -346,8 +362,9 @@ def test_new_bad_title(capsys: pytest.CaptureFixture[str], tmp_path: Path, name:
 
 
 def test_new_creates_the_session_from_its_template(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run_main(capsys, "new", "[bold]Hi[/]", "--template", "buying", "--dir", str(tmp_path),
-                            "--facilitator", "Bo")
+    code, out, _ = run_main(
+        capsys, "new", "[bold]Hi[/]", "--template", "buying", "--dir", str(tmp_path), "--facilitator", "Bo"
+    )
     assert code == 0
     assert out == f"{tmp_path / 'bold-Hi.toml'}\n"
     info = store.load_session(tmp_path / "bold-Hi.toml").session.session
@@ -385,15 +402,27 @@ def test_rank_table_hostile(capsys: pytest.CaptureFixture[str], hostile: Path) -
     code, out, err = run_main(capsys, "rank", str(hostile))
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out
-    for text in ["=cmd|' /C calc'!A0", "+1", "-2", "@x", "|pipe|", "two⏎ lines", "[bold]x[/]",
-                 "[@click=app.quit]x[/]", "<script>alert(1)</script>", "␛]0;pwned␇", "␛[2J"]:
+    for text in [
+        "=cmd|' /C calc'!A0",
+        "+1",
+        "-2",
+        "@x",
+        "|pipe|",
+        "two⏎ lines",
+        "[bold]x[/]",
+        "[@click=app.quit]x[/]",
+        "<script>alert(1)</script>",
+        "␛]0;pwned␇",
+        "␛[2J",
+    ]:
         assert text in out, text
     assert "[bold]Evil[/] ␛]0;pwned␇ title" in out
     assert "[red]Dept[/]" in out  # process owners, literal
 
 
-def test_rank_table_on_a_terminal_has_no_user_escapes(capsys: pytest.CaptureFixture[str], hostile: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rank_table_on_a_terminal_has_no_user_escapes(
+    capsys: pytest.CaptureFixture[str], hostile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a real terminal Rich adds its own styles; user text still never adds an escape."""
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -540,7 +569,7 @@ def test_export_dash_is_stdout(capsys: pytest.CaptureFixture[str], valid: Path) 
 
 def test_export_never_overwrites_the_session(capsys: pytest.CaptureFixture[str], valid: Path) -> None:
     before = valid.read_bytes()
-    code, out, err = run_main(capsys, "export", str(valid), "--format", "md", "-o", str(valid))
+    code, _out, err = run_main(capsys, "export", str(valid), "--format", "md", "-o", str(valid))
     assert code == 1
     assert "session file itself" in err
     assert valid.read_bytes() == before
@@ -571,8 +600,9 @@ def test_export_persona(capsys: pytest.CaptureFixture[str], valid: Path) -> None
     assert code == 0 and json.loads(out)["persona"] == "buyer"
 
 
-def test_export_on_a_terminal_is_printable(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_on_a_terminal_is_printable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Raw line breaks inside CSV cells (valid data) are shown, not acted on, on a terminal."""
     s = m.Session()
     s, _ = edit.add_item(s, "solutions", {"id": "a", "text": "one\rtwo\u202e"})
@@ -620,17 +650,19 @@ def test_tui_no_file(capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any
     assert fake_ui == [(None, tmp_path / "w")]
 
 
-def test_tui_with_file(capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]], valid: Path,
-                       tmp_path: Path) -> None:
+def test_tui_with_file(
+    capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]], valid: Path, tmp_path: Path
+) -> None:
     code, _, _ = run_main(capsys, str(valid), "--dir", str(tmp_path))
     assert code == 0
     assert fake_ui == [(valid, tmp_path)]
 
 
-def test_tui_bad_file_never_starts_the_ui(capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]],
-                                          tmp_path: Path) -> None:
+def test_tui_bad_file_never_starts_the_ui(
+    capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]], tmp_path: Path
+) -> None:
     path = write(tmp_path, "bad.toml", VALID_TOML.replace("severity = 5", "severity = 9"))
-    code, out, err = run_main(capsys, str(path))
+    code, _out, err = run_main(capsys, str(path))
     assert code == 1
     assert fake_ui == []
     assert "pains[wrong-part].severity" in err
@@ -638,8 +670,9 @@ def test_tui_bad_file_never_starts_the_ui(capsys: pytest.CaptureFixture[str], fa
     assert code == 1 and "no such file" in err and fake_ui == []
 
 
-def test_tui_file_named_like_a_command(capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]],
-                                       tmp_path: Path) -> None:
+def test_tui_file_named_like_a_command(
+    capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]], tmp_path: Path
+) -> None:
     (tmp_path / "rank").write_text(VALID_TOML, "utf-8")
     code, _, _ = run_main(capsys, "./rank")
     assert code == 0
@@ -660,8 +693,9 @@ def test_tui_exit_code_is_passed_on(capsys: pytest.CaptureFixture[str], monkeypa
 def _python(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("CJMTUI_SESSIONS", None)
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60,
-                          encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60, encoding="utf-8"
+    )
 
 
 def test_python_m_cjmtui_validate(tmp_path: Path, valid: Path) -> None:
@@ -692,8 +726,7 @@ def test_cli_never_imports_textual(tmp_path: Path, valid: Path) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_broken_pipe_is_quiet(capsys: pytest.CaptureFixture[str], valid: Path,
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_pipe_is_quiet(capsys: pytest.CaptureFixture[str], valid: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``cjmtui export … | head -1``: no traceback and no message when the reader goes away."""
 
     class Closed(io.StringIO):

@@ -69,9 +69,16 @@ def test_cli_future_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert [p["id"] for p in data["removed"]] == ["cant-tell-fit", "on-hold"]
     assert data["removed"][1]["stage_name"] == "Get help / call customer service"
     assert [p["id"] for p in data["added"]] == ["new-login"]
-    assert data["emotion"] == [{"stage": "get-help", "stage_name": "Get help / call customer service",
-                                "persona": "technician", "persona_name": "Field technician",
-                                "before": -2, "after": 1}]
+    assert data["emotion"] == [
+        {
+            "stage": "get-help",
+            "stage_name": "Get help / call customer service",
+            "persona": "technician",
+            "persona_name": "Field technician",
+            "before": -2,
+            "after": 1,
+        }
+    ]
     fix = data["meant_to_remove"][0]
     assert (fix["id"], fix["status"]) == ("fix-catalogue", "done")
     assert [p["id"] for p in fix["pains"]] == ["cant-tell-fit", "on-hold"]
@@ -82,8 +89,14 @@ def test_cli_future_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert "| Get help / call customer service | Field technician | -2 | +1 |" in out
     code, out, _ = run_main(capsys, "compare", str(source), str(target))
     assert code == 0
-    for words in ("Pains removed (2)", "Pains added (1)", "Emotion changes (1)", "Field technician", "done",
-                  "I can't tell whether this part fits my machine."):
+    for words in (
+        "Pains removed (2)",
+        "Pains added (1)",
+        "Emotion changes (1)",
+        "Field technician",
+        "done",
+        "I can't tell whether this part fits my machine.",
+    ):
         assert words in out
     code, out, err = run_main(capsys, "compare", str(target), str(source), "--format", "json")  # swapped
     assert code == 0 and [p["id"] for p in json.loads(out)["added"]] == ["cant-tell-fit", "on-hold"]
@@ -102,9 +115,17 @@ def test_cli_friction(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["persona"] is None
     assert data["stages"] == export.friction_json_data(online())
     find = next(r for r in data["stages"] if r["stage"] == "find-product")
-    assert find == {"stage": "find-product", "name": "Find the right part", "pains": 3, "pain_weight": 49,
-                    "departments": 2, "handoffs": 3, "top_process": "catalogue",
-                    "top_process_name": "Maintain the online catalogue & product data", "top_reach": 15}
+    assert find == {
+        "stage": "find-product",
+        "name": "Find the right part",
+        "pains": 3,
+        "pain_weight": 49,
+        "departments": 2,
+        "handoffs": 3,
+        "top_process": "catalogue",
+        "top_process_name": "Maintain the online catalogue & product data",
+        "top_reach": 15,
+    }
     code, out, _ = run_main(capsys, "friction", str(ONLINE), "--format", "csv", "--persona", "Procurement officer")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out, newline="")))

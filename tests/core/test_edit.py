@@ -79,7 +79,7 @@ def test_generated_ids_stay_valid_when_long():
 
 
 def test_add_at_index_and_explicit_id():
-    s, item = add_item(workshop(), "stages", {"id": "Pay", "name": "Pay the invoice"}, index=1)
+    s, _item = add_item(workshop(), "stages", {"id": "Pay", "name": "Pay the invoice"}, index=1)
     assert ids(s, "stages") == ["find", "Pay", "order", "support"]
     with pytest.raises(EditError) as info:
         add_item(s, "stages", {"id": "Pay", "name": "Again"})
@@ -279,8 +279,10 @@ def test_history_keeps_many_steps_and_redo_works():
     history = History(s0)
     states = [s0]
     for i in range(25):
-        history.apply(f"severity {i}", update_item(history.session, "pains", "on-hold",
-                                                   {"frequency": 1 + i % 5, "text": f"On hold {i}"})[0])
+        history.apply(
+            f"severity {i}",
+            update_item(history.session, "pains", "on-hold", {"frequency": 1 + i % 5, "text": f"On hold {i}"})[0],
+        )
         states.append(history.session)
     assert history.version == 25
     for i in reversed(range(25)):

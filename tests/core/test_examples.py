@@ -91,8 +91,16 @@ def test_online_ordering_has_varied_quadrants() -> None:
 def test_professional_services_upstream_sales_fixes_on_top() -> None:
     session = load_session(SESSIONS / "professional-services-onboarding.toml").session
     assert [d.id for d in session.departments] == [
-        "marketing", "sales", "prof-services", "customer-success", "support",
-        "devops", "product", "engineering", "finance", "hr",
+        "marketing",
+        "sales",
+        "prof-services",
+        "customer-success",
+        "support",
+        "devops",
+        "product",
+        "engineering",
+        "finance",
+        "hr",
     ]
     ranking = rank(session)
     order = [s.id for s in ranking.solutions]
@@ -124,8 +132,12 @@ def test_format_doc_example_is_what_the_writer_writes() -> None:
     assert session.scoring.vote_weight == 0.0
     assert by_id["fix-catalogue"].votes == 12
     assert by_id["hire-csrs"].votes == 3
-    weighted = {s.id: s for s in rank(session.model_copy(update={"scoring": session.scoring.model_copy(
-        update={"vote_weight": 0.1})})).solutions}
+    weighted = {
+        s.id: s
+        for s in rank(
+            session.model_copy(update={"scoring": session.scoring.model_copy(update={"vote_weight": 0.1})})
+        ).solutions
+    }
     assert weighted["fix-catalogue"].score == pytest.approx(46.2)
     assert weighted["hire-csrs"].score == pytest.approx(4.55)
     # Friction, as quoted in "Friction per stage".

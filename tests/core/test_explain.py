@@ -48,6 +48,8 @@ def test_votes_and_stage_bonus_are_shown_with_their_factor():
     assert top.votes > 0
     text = explain_solution(top, session.scoring).text()
     assert f"votes ×{fmt_number(1 + top.votes)} ({top.votes} votes)" in text, text
-    assert f"stage bonus ×{fmt_number(1 + 0.5 * (top.stages_reached - 1))} (reaches {top.stages_reached} stages)" in text
+    assert (
+        f"stage bonus ×{fmt_number(1 + 0.5 * (top.stages_reached - 1))} (reaches {top.stages_reached} stages)" in text
+    )
     assert text.endswith(f"= {fmt_number(top.score)}")
     assert _close(explain_solution(top, session.scoring).product(), top.score)

@@ -70,27 +70,60 @@ FORMULA = ("=", "+", "-", "@")
 
 def hostile_session() -> m.Session:
     """Every kind of item, every text hostile, linked so every solution reaches pains."""
-    s = m.Session(session=m.SessionInfo(title="[bold]Evil[/] \x1b[31m| title", facilitator="=1+1",
-                                        date=dt.date(2024, 5, 6)))
+    s = m.Session(
+        session=m.SessionInfo(title="[bold]Evil[/] \x1b[31m| title", facilitator="=1+1", date=dt.date(2024, 5, 6))
+    )
     s, _ = edit.add_item(s, "departments", {"id": "d1", "name": "[red]Dept[/] | <b>", "role": "=role"})
     s, _ = edit.add_item(s, "personas", {"id": "p1", "name": "\x1b[2JPersona|x", "goals": ["=g"]})
-    s, _ = edit.add_item(s, "stages", {"id": "s1", "name": "<i>Stage one</i>", "phase": "awareness",
-                                        "customer_goal": "goal\nwith | pipe", "touchpoints": ["-t", "@t"],
-                                        "owners": ["d1"], "emotion": {"p1": -2}})
+    s, _ = edit.add_item(
+        s,
+        "stages",
+        {
+            "id": "s1",
+            "name": "<i>Stage one</i>",
+            "phase": "awareness",
+            "customer_goal": "goal\nwith | pipe",
+            "touchpoints": ["-t", "@t"],
+            "owners": ["d1"],
+            "emotion": {"p1": -2},
+        },
+    )
     s, _ = edit.add_item(s, "stages", {"id": "s2", "name": "# Stage two |", "emotion": {"p1": 1}})
     for i, text in enumerate(HOSTILE):
         stage = "s1" if i % 2 == 0 else "s2"
-        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": stage, "name": text, "owner": "d1",
-                                               "systems": [text]})
+        s, _ = edit.add_item(
+            s, "processes", {"id": f"pr{i}", "stage": stage, "name": text, "owner": "d1", "systems": [text]}
+        )
     for i in range(len(HOSTILE) - 1):
         s = edit.link_feed(s, f"pr{i}", f"pr{i + 1}")
     for i, text in enumerate(HOSTILE):
-        s, _ = edit.add_item(s, "pains", {"id": f"pa{i}", "stage": "s1" if i % 3 else "s2", "text": text,
-                                           "severity": 1 + i % 5, "frequency": 5 - i % 5, "personas": ["p1"],
-                                           "caused_by": [f"pr{i}"], "kind": "gain" if i == 3 else "pain"})
-        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"],
-                                               "effort": 1 + i % 5, "confidence": 0.5 + (i % 3) / 10,
-                                               "owner": "d1", "votes": i})
+        s, _ = edit.add_item(
+            s,
+            "pains",
+            {
+                "id": f"pa{i}",
+                "stage": "s1" if i % 3 else "s2",
+                "text": text,
+                "severity": 1 + i % 5,
+                "frequency": 5 - i % 5,
+                "personas": ["p1"],
+                "caused_by": [f"pr{i}"],
+                "kind": "gain" if i == 3 else "pain",
+            },
+        )
+        s, _ = edit.add_item(
+            s,
+            "solutions",
+            {
+                "id": f"so{i}",
+                "text": text,
+                "targets": [f"pr{i}"],
+                "effort": 1 + i % 5,
+                "confidence": 0.5 + (i % 3) / 10,
+                "owner": "d1",
+                "votes": i,
+            },
+        )
     return s
 
 
@@ -176,7 +209,11 @@ def assert_safe_markdown(text: str) -> None:
         ("\x9b31m\x85", "\\x9b31m\\x85", "\\x9b31m\\x85"),
         ("a\u202eb\u2066c\u2069", "a\\u202eb\\u2066c\\u2069", "a\\u202eb\\u2066c\\u2069"),
         ("x\u2028y", "x⏎ y", "x\ny"),
-        ("שלום مرحبا 日本語 😀 e\u0301 \u200f", "שלום مرحبا 日本語 😀 e\u0301 \u200f", "שלום مرحبا 日本語 😀 e\u0301 \u200f"),
+        (
+            "שלום مرحبا 日本語 😀 e\u0301 \u200f",
+            "שלום مرحبا 日本語 😀 e\u0301 \u200f",
+            "שלום مرحبا 日本語 😀 e\u0301 \u200f",
+        ),
         ("[bold]x[/]", "[bold]x[/]", "[bold]x[/]"),
         ("\ud800x", "\ufffdx", "\ufffdx"),
     ],
@@ -363,7 +400,7 @@ def test_csv_hostile(hostile: tuple[m.Session, scoring.Ranking]) -> None:
     assert [int(r[0]) for r in rows[1:]] == list(range(1, len(rows)))
     for r in rows[1:]:
         for cell in r:
-            assert not cell.startswith(FORMULA + ("\t", "\r"))
+            assert not cell.startswith((*FORMULA, "\t", "\r"))
 
 
 def test_csv_values(hostile: tuple[m.Session, scoring.Ranking]) -> None:
@@ -406,8 +443,20 @@ def test_csv_empty_session() -> None:
 def test_json_contract(hostile: tuple[m.Session, scoring.Ranking]) -> None:
     session, ranking = hostile
     data = json.loads(export_json(session, ranking))
-    sol_keys = {"rank", "id", "text", "score", "impact", "effort", "stages_reached", "quadrant", "reached",
-                "confidence", "status", "votes"}
+    sol_keys = {
+        "rank",
+        "id",
+        "text",
+        "score",
+        "impact",
+        "effort",
+        "stages_reached",
+        "quadrant",
+        "reached",
+        "confidence",
+        "status",
+        "votes",
+    }
     proc_keys = {"rank", "id", "name", "owner", "stage", "score", "impact", "stages_reached", "reached"}
     reach_keys = {"pain", "stage", "hops", "contribution"}
     assert len(data["solutions"]) == len(session.solutions)
@@ -531,8 +580,10 @@ def test_exports_of_random_sessions() -> None:
         ranking = scoring.rank(session)
         assert_safe_markdown(export_markdown(session, ranking))
         assert_safe_markdown(ranking_markdown(ranking, session))
-        for text, width in ((export_csv(session, ranking), len(CSV_COLUMNS)),
-                            (export_csv_map(session), len(CSV_MAP_COLUMNS))):
+        for text, width in (
+            (export_csv(session, ranking), len(CSV_COLUMNS)),
+            (export_csv_map(session), len(CSV_MAP_COLUMNS)),
+        ):
             rows = list(csv.reader(io.StringIO(text, newline="")))
             assert all(len(r) == width for r in rows)
             assert all(not c.startswith(FORMULA) for r in rows[1:] for c in r[1:] if not _number(c))

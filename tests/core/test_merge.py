@@ -193,7 +193,7 @@ def test_two_instances_saving_in_turn_keep_every_note(tmp_path):
 
 
 def test_a_field_both_changed_keeps_the_saver_and_their_value_is_one_undo_back(tmp_path):
-    path, a, b = _two_workspaces(tmp_path)
+    _path, a, b = _two_workspaces(tmp_path)
     pain = a.session.pains[0].id
     a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A's words"})[0])
     assert a.save().ok

@@ -64,8 +64,13 @@ def test_lone_surrogate_refused_by_the_model_not_at_save_time():
 def test_solution_confidence_and_scoring_weights_bounded():
     with pytest.raises(ValidationError):
         m.Solution(id="s", text="t", confidence=1.5)
-    for bad in ({"hop_decay": -0.1}, {"hop_decay": float("nan")}, {"stage_bonus": float("inf")},
-                {"max_hops": -1}, {"quick_win_max_effort": 0}):
+    for bad in (
+        {"hop_decay": -0.1},
+        {"hop_decay": float("nan")},
+        {"stage_bonus": float("inf")},
+        {"max_hops": -1},
+        {"quick_win_max_effort": 0},
+    ):
         with pytest.raises(ValidationError):
             m.Scoring(**bad)
 
@@ -79,13 +84,13 @@ def test_items_are_frozen():
 def test_reference_problems_name_table_item_and_field():
     s = workshop()
     assert m.reference_problems(s) == []
-    broken = s.model_copy(update={
-        "pains": [*s.pains, m.Pain(id="lost", stage="nowhere", text="t", caused_by=["ghost"],
-                                   personas=["nobody"])],
-        "processes": [*s.processes, m.Process(id="loop", stage="find", name="L", feeds=["loop"],
-                                              owner="mars")],
-        "solutions": [*s.solutions, s.solutions[0]],
-    })
+    broken = s.model_copy(
+        update={
+            "pains": [*s.pains, m.Pain(id="lost", stage="nowhere", text="t", caused_by=["ghost"], personas=["nobody"])],
+            "processes": [*s.processes, m.Process(id="loop", stage="find", name="L", feeds=["loop"], owner="mars")],
+            "solutions": [*s.solutions, s.solutions[0]],
+        }
+    )
     problems = m.reference_problems(broken)
     assert "pains[lost].stage: unknown stage 'nowhere'" in problems
     assert "pains[lost].caused_by: unknown process 'ghost'" in problems
@@ -105,7 +110,7 @@ def test_item_label_prefers_name_then_text():
 # TOML writer
 
 
-@pytest.mark.parametrize("value", NASTY + ["", "plain", "a\u0000b", "\\" * 5, '"' * 5])
+@pytest.mark.parametrize("value", [*NASTY, "", "plain", "a\x00b", "\\" * 5, '"' * 5])
 def test_every_nasty_string_survives_toml(value):
     line = f"k = {tomlio.format_string(value)}\n"
     assert "\n" not in line[:-1], "a value must stay on one line"
@@ -139,7 +144,7 @@ def test_layout_is_fixed_tables_in_file_order_one_block_per_item():
     # Keys in model order, every value on one line; ids readable in the file.
     block = text.split("[[pains]]\n")[1]
     assert block.split("\n")[:3] == ['id = "cant-tell"', 'stage = "find"', 'kind = "pain"']
-    assert 'emotion = { buyer = -1 }' in text
+    assert "emotion = { buyer = -1 }" in text
     assert "owner" not in text.split("[[processes]]")[0].split("[[pains]]")[1]  # None is omitted
 
 
@@ -178,8 +183,7 @@ def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
 @CORE
 def test_changing_one_pain_text_changes_exactly_one_line(session, data):
     if not session.pains:
-        session = session.model_copy(update={
-            "pains": [m.Pain(id="only", stage=session.stages[0].id, text="first")]})
+        session = session.model_copy(update={"pains": [m.Pain(id="only", stage=session.stages[0].id, text="first")]})
     index = data.draw(st.integers(0, len(session.pains) - 1))
     old = session.pains[index]
     new_text = data.draw(stripped_text(m.MAX_TEXT).filter(lambda t: t != old.text))
@@ -193,8 +197,9 @@ def test_changing_one_pain_text_changes_exactly_one_line(session, data):
     assert added == [f"text = {tomlio.format_string(new_text)}"]
     # …and that line sits in this pain's block.
     lines = after.split("\n")
-    at = lines.index(added[0], next(i for i, ln in enumerate(lines) if ln == f'id = "{old.id}"'
-                                    and lines[i - 1] == "[[pains]]"))
+    at = lines.index(
+        added[0], next(i for i, ln in enumerate(lines) if ln == f'id = "{old.id}"' and lines[i - 1] == "[[pains]]")
+    )
     block_start = max(i for i in range(at) if lines[i].startswith("[["))
     assert lines[block_start] == "[[pains]]" and lines[block_start + 1] == f'id = "{old.id}"'
     assert parse_session(after).pains[index].text == new_text

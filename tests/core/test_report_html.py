@@ -27,10 +27,54 @@ SECTIONS = ("session", "personas", "map", "emotion", "matrix", "quick-wins", "ro
 VOID = {"meta", "br", "col", "img", "input", "hr", "link", "wbr", "source", "area", "base", "embed", "param", "track"}
 # Self-closed SVG elements (``<circle .../>``) are reported as start+end by html.parser.
 ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "div", "header", "nav", "ol", "ul", "li", "a", "main",
-    "section", "h1", "h2", "h3", "h4", "p", "dl", "dt", "dd", "span", "bdi", "article", "table", "caption",
-    "colgroup", "col", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "footer",
-    "svg", "desc", "rect", "line", "text", "tspan", "g", "path", "circle", "polygon",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "div",
+    "header",
+    "nav",
+    "ol",
+    "ul",
+    "li",
+    "a",
+    "main",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "dl",
+    "dt",
+    "dd",
+    "span",
+    "bdi",
+    "article",
+    "table",
+    "caption",
+    "colgroup",
+    "col",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "footer",
+    "svg",
+    "desc",
+    "rect",
+    "line",
+    "text",
+    "tspan",
+    "g",
+    "path",
+    "circle",
+    "polygon",
 }
 
 EVIL = [
@@ -123,30 +167,63 @@ def hostile_session(evil: list[str] = EVIL) -> m.Session:
         session=m.SessionInfo(title=pick(0), facilitator=pick(1), journey="buying", date=dt.date(2025, 1, 2)),
         departments=[m.Department(id=f"d{i}", name=pick(i), role=pick(i + 1)) for i in range(3)],
         personas=[
-            m.Persona(id=f"p{i}", name=pick(i + 2), description=pick(i + 3), goals=[pick(i)], needs=[pick(i + 1)],
-                      frustrations=[pick(i + 4)])
+            m.Persona(
+                id=f"p{i}",
+                name=pick(i + 2),
+                description=pick(i + 3),
+                goals=[pick(i)],
+                needs=[pick(i + 1)],
+                frustrations=[pick(i + 4)],
+            )
             for i in range(3)
         ],
         stages=[
-            m.Stage(id=f"s{i}", name=pick(i), customer_goal=pick(i + 5), touchpoints=[pick(i), pick(i + 1)],
-                    channels=[pick(i + 2)], owners=[f"d{i % 3}"],
-                    # p2 has no emotion at s1: points = stages × personas with emotion, minus the gap
-                    emotion={f"p{k}": (i + k) % 5 - 2 for k in range(3) if not (k == 2 and i == 1)})
+            m.Stage(
+                id=f"s{i}",
+                name=pick(i),
+                customer_goal=pick(i + 5),
+                touchpoints=[pick(i), pick(i + 1)],
+                channels=[pick(i + 2)],
+                owners=[f"d{i % 3}"],
+                # p2 has no emotion at s1: points = stages × personas with emotion, minus the gap
+                emotion={f"p{k}": (i + k) % 5 - 2 for k in range(3) if not (k == 2 and i == 1)},
+            )
             for i in range(4)
         ],
         pains=[
-            m.Pain(id=f"x{i}", stage=f"s{i % 4}", kind="gain" if i == 5 else "pain", text=pick(i),
-                   severity=i % 5 + 1, frequency=(i + 2) % 5 + 1, personas=[f"p{i % 3}"], caused_by=[f"q{i % 5}"])
+            m.Pain(
+                id=f"x{i}",
+                stage=f"s{i % 4}",
+                kind="gain" if i == 5 else "pain",
+                text=pick(i),
+                severity=i % 5 + 1,
+                frequency=(i + 2) % 5 + 1,
+                personas=[f"p{i % 3}"],
+                caused_by=[f"q{i % 5}"],
+            )
             for i in range(len(evil))
         ],
         processes=[
-            m.Process(id=f"q{i}", stage=f"s{i % 4}", name=pick(i + 6), owner=f"d{i % 3}" if i != 4 else None,
-                      systems=[pick(i)], feeds=[f"q{(i + 1) % 5}"])
+            m.Process(
+                id=f"q{i}",
+                stage=f"s{i % 4}",
+                name=pick(i + 6),
+                owner=f"d{i % 3}" if i != 4 else None,
+                systems=[pick(i)],
+                feeds=[f"q{(i + 1) % 5}"],
+            )
             for i in range(5)
         ],
         solutions=[
-            m.Solution(id=f"f{i}", text=pick(i), targets=[f"q{i % 5}"] if i != 6 else [], effort=i % 5 + 1,
-                       confidence=0.5, owner=f"d{i % 3}", votes=i)
+            m.Solution(
+                id=f"f{i}",
+                text=pick(i),
+                targets=[f"q{i % 5}"] if i != 6 else [],
+                effort=i % 5 + 1,
+                confidence=0.5,
+                owner=f"d{i % 3}",
+                votes=i,
+            )
             for i in range(7)
         ],
     )
@@ -172,13 +249,57 @@ def test_hostile_text_is_text_never_markup() -> None:
     for tag, attrs in doc.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
-            assert name in {"class", "id", "href", "lang", "charset", "http-equiv", "content", "name", "style",
-                            "dir", "scope", "role", "tabindex", "aria-labelledby", "aria-label", "aria-hidden", "focusable",
-                            "viewbox", "xmlns", "width", "height", "x", "y", "x1", "x2", "y1", "y2", "dy", "cx", "cy",
-                            "r", "d", "points", "fill", "stroke", "stroke-width", "stroke-dasharray",
-                            "stroke-linejoin", "stroke-linecap", "text-anchor", "font-size", "font-weight",
-                            "transform", "data-persona", "data-stage", "data-value", "data-solution", "data-rank",
-                            "data-quadrant"}, (tag, name)
+            assert name in {
+                "class",
+                "id",
+                "href",
+                "lang",
+                "charset",
+                "http-equiv",
+                "content",
+                "name",
+                "style",
+                "dir",
+                "scope",
+                "role",
+                "tabindex",
+                "aria-labelledby",
+                "aria-label",
+                "aria-hidden",
+                "focusable",
+                "viewbox",
+                "xmlns",
+                "width",
+                "height",
+                "x",
+                "y",
+                "x1",
+                "x2",
+                "y1",
+                "y2",
+                "dy",
+                "cx",
+                "cy",
+                "r",
+                "d",
+                "points",
+                "fill",
+                "stroke",
+                "stroke-width",
+                "stroke-dasharray",
+                "stroke-linejoin",
+                "stroke-linecap",
+                "text-anchor",
+                "font-size",
+                "font-weight",
+                "transform",
+                "data-persona",
+                "data-stage",
+                "data-value",
+                "data-solution",
+                "data-rank",
+                "data-quadrant",
+            }, (tag, name)
             if name == "href":
                 assert value is not None and value.startswith("#"), value
             if name == "style":
@@ -244,8 +365,15 @@ def test_examples_have_everything(example: Path) -> None:
     assert all(a.get("scope") in ("col", "row") for a in doc.all("th"))
     assert len(doc.all("caption")) == len(doc.all("table"))
     lanes = {a["class"] for a in doc.all("tr") if a.get("class", "").startswith("lane-")}
-    assert lanes == {"lane-goal", "lane-touchpoints", "lane-emotion", "lane-pains", "lane-owners", "lane-processes",
-                     "lane-solutions"}
+    assert lanes == {
+        "lane-goal",
+        "lane-touchpoints",
+        "lane-emotion",
+        "lane-pains",
+        "lane-owners",
+        "lane-processes",
+        "lane-solutions",
+    }
     # Every pain and gain is on the map, labelled with its severity in words (not colour alone).
     pains = doc.all("div", "pain")
     assert len(pains) == len(session.pains)
@@ -263,9 +391,10 @@ def test_examples_have_everything(example: Path) -> None:
     # Quick wins: every solution ranked, each with its breakdown of reached pains.
     assert len(doc.all("article", "why")) == len(ranking.solutions)
     assert len(doc.all("table", "reached")) == sum(1 for s in ranking.solutions if s.reached)
+
     # Root causes, friction and the emotion table: one row (with its row header) per process or stage.
     def rows_of(section: str) -> int:
-        part = out[out.index(f'<section id="{section}"'):]
+        part = out[out.index(f'<section id="{section}"') :]
         return part[: part.index("</section>")].count('<th scope="row"')
 
     assert rows_of("root-causes") == len(session.processes)
@@ -279,7 +408,7 @@ def test_examples_have_everything(example: Path) -> None:
 
 def test_print_stylesheet() -> None:
     out = render(hostile_session())
-    css = out[out.index("<style>"): out.index("</style>")]
+    css = out[out.index("<style>") : out.index("</style>")]
     assert "@page{size:landscape" in css
     assert "@media print" in css
     assert "thead{display:table-header-group}" in css
@@ -328,7 +457,7 @@ def test_open_parking_items_are_listed() -> None:
     out = export_html(session, scoring.rank(session))
     doc = parse(out)
     assert any(a.get("id") == "parking" for _, a in doc.tags)
-    section = out[out.index('<section id="parking"'):]
+    section = out[out.index('<section id="parking"') :]
     section = section[: section.index("</section>")]
     assert "&lt;b&gt;Ask finance&lt;/b&gt; about credit limits" in section
     assert "Order confirmation" in section and "no stage, still open" in section
@@ -338,14 +467,18 @@ def test_open_parking_items_are_listed() -> None:
 
 def test_parking_lot_of_the_model() -> None:
     session = store.load_session(REPO / "sessions" / "online-ordering.toml").session
-    item = getattr(m, "ParkingItem")
-    session = session.model_copy(update={"parking": [
-        item(id="a", text="Open question about <returns>", stage="returns"),
-        item(id="b", text="Closed question", status="closed"),
-    ]})
+    item = m.ParkingItem
+    session = session.model_copy(
+        update={
+            "parking": [
+                item(id="a", text="Open question about <returns>", stage="returns"),
+                item(id="b", text="Closed question", status="closed"),
+            ]
+        }
+    )
     out = export_html(session, scoring.rank(session))
     parse(out)
-    section = out[out.index('<section id="parking"'):]
+    section = out[out.index('<section id="parking"') :]
     assert "Open question about &lt;returns&gt;" in section and "Returns &amp; reorder" in section
     assert "Closed question" not in section
 
@@ -398,7 +531,13 @@ def test_stage_friction_rules() -> None:
     )
     s, t = stage_friction(session)
     assert isinstance(s, StageFriction)
-    assert (s.stage, s.pains, s.pain_weight, s.department_ids, s.handoff_links) == ("s", 1, 20, ("b", "a"), (("q1", "q3"),))
+    assert (s.stage, s.pains, s.pain_weight, s.department_ids, s.handoff_links) == (
+        "s",
+        1,
+        20,
+        ("b", "a"),
+        (("q1", "q3"),),
+    )
     assert (s.departments, s.handoffs) == (2, 1)
     assert (t.stage, t.pains, t.pain_weight, t.department_ids, t.handoff_links) == ("t", 0, 0, ("b",), (("q5", "q1"),))
     assert stage_friction(m.Session()) == []

@@ -151,8 +151,8 @@ def test_votes_survive_a_save_and_load(tmp_path: Path) -> None:
     store.save_session(path, s)
     text = path.read_text("utf-8")
     assert "vote_budget = 5\n" in text
-    assert 'solution_votes = { fix-catalogue = 4 }\n' in text
-    assert 'pain_votes = { wrong-part = 5 }\n' in text
+    assert "solution_votes = { fix-catalogue = 4 }\n" in text
+    assert "pain_votes = { wrong-part = 5 }\n" in text
     loaded = store.load_session(path).session
     assert loaded == s
     assert voting.votes_left(loaded, ana, "solutions") == 1
@@ -230,13 +230,19 @@ def test_the_budget_is_per_kind_and_follows_vote_budget(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("block", "problem"),
     [
-        ('[[participants]]\nid = "ana"\nname = "Ana"\nsolution_votes = { nothing = 1 }\n',
-         "participants[ana].solution_votes: unknown solution 'nothing'"),
-        ('[[participants]]\nid = "ana"\nname = "Ana"\npain_votes = { nothing = 1 }\n',
-         "participants[ana].pain_votes: unknown pain 'nothing'"),
+        (
+            '[[participants]]\nid = "ana"\nname = "Ana"\nsolution_votes = { nothing = 1 }\n',
+            "participants[ana].solution_votes: unknown solution 'nothing'",
+        ),
+        (
+            '[[participants]]\nid = "ana"\nname = "Ana"\npain_votes = { nothing = 1 }\n',
+            "participants[ana].pain_votes: unknown pain 'nothing'",
+        ),
         ('[[parking]]\nid = "x"\ntext = "Later"\nstage = "nowhere"\n', "parking[x].stage: unknown stage 'nowhere'"),
-        ('[[agenda]]\nstep = "pains"\n\n[[agenda]]\nstep = "pains"\n',
-         "agenda[pains]: the step 'pains' is listed twice"),
+        (
+            '[[agenda]]\nstep = "pains"\n\n[[agenda]]\nstep = "pains"\n',
+            "agenda[pains]: the step 'pains' is listed twice",
+        ),
     ],
 )
 def test_reference_problems_of_the_new_tables(block: str, problem: str) -> None:
@@ -270,7 +276,7 @@ def test_vote_budget_bounds(budget: str) -> None:
 
 def test_older_files_without_the_new_tables_still_load() -> None:
     old = (
-        "schema_version = 1\n\n[session]\ntitle = \"Old\"\n\n[scoring]\nhop_decay = 0.5\n\n"
+        'schema_version = 1\n\n[session]\ntitle = "Old"\n\n[scoring]\nhop_decay = 0.5\n\n'
         '[[stages]]\nid = "s"\nname = "S"\n'
     )
     s = store.parse_session(old)
@@ -315,7 +321,7 @@ def test_vote_weight_lifts_voted_solutions() -> None:
 
 
 def test_vote_weight_does_not_lift_a_solution_that_reaches_nothing() -> None:
-    s, ana = voting_session()
+    s, _ana = voting_session()
     s, _ = edit.add_item(s, "solutions", {"id": "pizza", "text": "Pizza for the team", "votes": 99})
     s = edit.update_scoring(s, {"vote_weight": 10.0})
     assert {r.id: r.score for r in scoring.rank(s).solutions}["pizza"] == 0.0
@@ -375,9 +381,9 @@ def test_convert_a_parked_point_without_a_stage() -> None:
     with pytest.raises(EditError, match="choose a stage first") as info:
         edit.convert_parked(s, pid, "pains")
     assert info.value.field == "stage"
-    s2, pain = edit.convert_parked(s, pid, "pains", "support")  # the stage the room is at
+    _s2, pain = edit.convert_parked(s, pid, "pains", "support")  # the stage the room is at
     assert pain.stage == "support"
-    s3, sol = edit.convert_parked(s, pid, "solutions")  # a solution needs no stage
+    _s3, sol = edit.convert_parked(s, pid, "solutions")  # a solution needs no stage
     assert sol.text == "Loyalty scheme?"
     with pytest.raises(EditError, match="a pain, a process or a solution"):
         edit.convert_parked(s, pid, "stages", "support")
@@ -485,7 +491,12 @@ def test_format_clock(seconds: float, shown: str) -> None:
 def test_agenda_of_default() -> None:
     agenda = agenda_of(m.Session())
     assert [(a.step, a.minutes) for a in agenda] == [
-        ("persona", 15), ("stages", 20), ("pains", 30), ("processes", 30), ("solutions", 30), ("prioritise", 20),
+        ("persona", 15),
+        ("stages", 20),
+        ("pains", 30),
+        ("processes", 30),
+        ("solutions", 30),
+        ("prioritise", 20),
     ]
     assert [a.step for a in agenda] == list(m.STEPS)
     assert set(STEP_TITLES) == set(m.STEPS)
@@ -608,8 +619,9 @@ def test_compare_a_session_with_itself_changes_nothing() -> None:
 def test_compare_sees_stages_that_only_one_side_has() -> None:
     current = workshop()
     future = edit.delete_item(current, "stages", "find")
-    future, _ = edit.add_item(future, "stages", {"id": "self-serve", "name": "Self-serve portal",
-                                                 "emotion": {"buyer": 2}})
+    future, _ = edit.add_item(
+        future, "stages", {"id": "self-serve", "name": "Self-serve portal", "emotion": {"buyer": 2}}
+    )
     result = compare(current, future)
     assert result.removed == ("cant-tell",)
     assert [(c.stage, c.persona, c.before, c.after) for c in result.emotion] == [
@@ -662,7 +674,12 @@ def test_stage_friction_edge_cases() -> None:
     s = m.Session(stages=[m.Stage(id="s", name="S")])
     (row,) = stage_friction(s)
     assert (row.pains, row.pain_weight, row.departments, row.handoffs, row.top_process, row.top_reach) == (
-        0, 0, 0, 0, None, 0,
+        0,
+        0,
+        0,
+        0,
+        None,
+        0,
     )
 
 
@@ -713,7 +730,10 @@ def test_markdown_export_has_votes_friction_and_parking() -> None:
     # The "why" line states the votes factor, so its arithmetic stays true.
     assert f"÷ effort 4 × votes ×{vocab.fmt_number(1 + 0.1 * hire.votes)} ({hire.votes} votes)" in text
     friction = text[text.index("## Friction by stage") : text.index("## The map")]
-    assert "| 2 | Find the right part | 3 | 49 | 2 | 3 | Maintain the online catalogue &amp; product data (15 pains) |" in friction
+    assert (
+        "| 2 | Find the right part | 3 | 49 | 2 | 3 | Maintain the online catalogue &amp; product data (15 pains) |"
+        in friction
+    )
     parking = text[text.index("## Parking lot (open)") :]
     assert "- \\=SMS when shipped \\| \\[x\\](y) (stage: Delivery)" in parking
     assert "- Loyalty scheme?" in parking and "Old idea" not in parking
@@ -737,11 +757,15 @@ def test_csv_map_has_votes_friction_and_parking() -> None:
     assert list(rows[0]) == list(export.CSV_MAP_COLUMNS)
     pains = [r for r in rows if r["kind"] in ("pain", "gain")]
     parked = [r for r in rows if r["kind"] == "parked"]
-    assert len(pains) == len(s.pains) and rows[len(pains):] == parked  # parked points last
+    assert len(pains) == len(s.pains) and rows[len(pains) :] == parked  # parked points last
     on_hold = next(r for r in pains if r["id"] == "on-hold")
     assert on_hold["votes"] == "2"
-    assert (on_hold["stage_pains"], on_hold["stage_pain_weight"], on_hold["stage_departments"],
-            on_hold["stage_handoffs"]) == ("3", "44", "1", "0")
+    assert (
+        on_hold["stage_pains"],
+        on_hold["stage_pain_weight"],
+        on_hold["stage_departments"],
+        on_hold["stage_handoffs"],
+    ) == ("3", "44", "1", "0")
     assert all(r["votes"] == "0" for r in pains if r["id"] != "on-hold")
     assert [(r["id"], r["stage"], r["text"]) for r in parked] == [
         ("sms", "Delivery", "'=SMS when shipped | [x](y)"),  # never a formula

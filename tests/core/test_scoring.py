@@ -162,8 +162,9 @@ def test_shortest_path_wins_when_two_targets_reach_the_same_pain():
 def test_solution_that_reaches_nothing_scores_zero():
     s = add_item(workshop(), "solutions", {"text": "Do nothing", "effort": 1, "confidence": 1.0})[0]
     s = add_item(s, "processes", {"stage": "find", "name": "Painless process"})[0]
-    s = add_item(s, "solutions", {"text": "Polish the painless", "targets": ["painless-process"],
-                                  "effort": 1, "confidence": 1.0})[0]
+    s = add_item(
+        s, "solutions", {"text": "Polish the painless", "targets": ["painless-process"], "effort": 1, "confidence": 1.0}
+    )[0]
     ranked = by_id(rank(s))
     for sid in ("do-nothing", "polish-the-painless"):
         assert ranked[sid].score == 0.0 and ranked[sid].impact == 0.0 and ranked[sid].reached == ()
@@ -183,10 +184,14 @@ def test_ties_break_by_file_order():
 
 
 def test_equal_scores_prefer_bigger_impact_then_less_effort():
-    s = workshop().model_copy(update={"solutions": [
-        Solution(id="small", text="t", targets=["call-handling"], effort=1, confidence=0.5),  # 20·.5/1=10
-        Solution(id="big", text="t", targets=["call-handling"], effort=2, confidence=1.0),  # 20·1/2 =10
-    ]})
+    s = workshop().model_copy(
+        update={
+            "solutions": [
+                Solution(id="small", text="t", targets=["call-handling"], effort=1, confidence=0.5),  # 20·.5/1=10
+                Solution(id="big", text="t", targets=["call-handling"], effort=2, confidence=1.0),  # 20·1/2 =10
+            ]
+        }
+    )
     # same score, same impact: less effort first
     assert [r.id for r in rank(s).solutions] == ["small", "big"]
 
@@ -208,8 +213,10 @@ def test_quadrant_rules(impact, effort, median, expected):
 
 
 def test_quadrants_use_the_median_of_the_session():
-    sols = [Solution(id=f"s{i}", text="t", targets=[t], effort=e, confidence=1.0)
-            for i, (t, e) in enumerate([("catalogue", 1), ("order-entry", 5), ("call-handling", 1)])]
+    sols = [
+        Solution(id=f"s{i}", text="t", targets=[t], effort=e, confidence=1.0)
+        for i, (t, e) in enumerate([("catalogue", 1), ("order-entry", 5), ("call-handling", 1)])
+    ]
     s = workshop().model_copy(update={"solutions": sols})
     # impacts 24.5, 25, 20 → median 24.5
     r = rank(s)
@@ -289,12 +296,12 @@ def test_reaching_a_new_stage_raises_the_score(session, data, severity, frequenc
     proc = data.draw(st.sampled_from(sorted(reachable)))
     old = by_id(rank(session))[sol.id]
     new_stage = Stage(id="zz-new-stage", name="New stage")
-    new_pain = Pain(id="zz-new-pain", stage=new_stage.id, text="New pain", severity=severity,
-                    frequency=frequency, caused_by=[proc])
+    new_pain = Pain(
+        id="zz-new-pain", stage=new_stage.id, text="New pain", severity=severity, frequency=frequency, caused_by=[proc]
+    )
     assume(all(s.id != new_stage.id for s in session.stages))
     assume(all(p.id != new_pain.id for p in session.pains))
-    grown = session.model_copy(update={"stages": [*session.stages, new_stage],
-                                       "pains": [*session.pains, new_pain]})
+    grown = session.model_copy(update={"stages": [*session.stages, new_stage], "pains": [*session.pains, new_pain]})
     new = by_id(rank(grown))[sol.id]
     if session.scoring.hop_decay == 0 and reachable[proc] > 0:
         # hop_decay 0 credits only the target's own pains: a downstream stage earns nothing.
@@ -309,14 +316,20 @@ def test_reaching_a_new_stage_raises_the_score(session, data, severity, frequenc
 @CORE
 def test_gains_never_count(session, data):
     assume(session.stages)
-    gain = Pain(id="zz-gain", kind="gain", stage=session.stages[0].id, text="Nice", severity=5,
-                frequency=5, caused_by=[p.id for p in session.processes][:5])
+    gain = Pain(
+        id="zz-gain",
+        kind="gain",
+        stage=session.stages[0].id,
+        text="Nice",
+        severity=5,
+        frequency=5,
+        caused_by=[p.id for p in session.processes][:5],
+    )
     assume(all(p.id != gain.id for p in session.pains))
     grown = session.model_copy(update={"pains": [*session.pains, gain]})
     assert rank(grown) == rank(session)
     # and turning every gain into a pain can only add
-    as_pains = session.model_copy(update={"pains": [p.model_copy(update={"kind": "pain"})
-                                                     for p in session.pains]})
+    as_pains = session.model_copy(update={"pains": [p.model_copy(update={"kind": "pain"}) for p in session.pains]})
     before, after = scores(session), scores(as_pains)
     assert all(after[k] >= v or close(after[k], v) for k, v in before.items())
 

@@ -98,7 +98,7 @@ def test_failed_save_in_read_only_folder_leaves_old_file(tmp_path):
     try:
         if _running_as_root_ignores_chmod(tmp_path):
             pytest.skip("running as root: chmod does not block writes (see the ENOSPC test)")
-        with pytest.raises(SaveError, match="s.toml.*unchanged"):
+        with pytest.raises(SaveError, match=r"s\.toml.*unchanged"):
             save_session(path, workshop().model_copy(update={"pains": []}), fp)
     finally:
         os.chmod(tmp_path, 0o700)
@@ -173,9 +173,7 @@ def test_conflict_when_file_changed_on_disk_after_load(tmp_path):
     assert path.read_text("utf-8") == theirs  # their work is not lost
     assert not (tmp_path / "s.toml.bak").exists()
     # Saving exactly what is already there is not a conflict.
-    assert save_session(path, workshop(hop_decay=0.9), loaded.fingerprint) == Fingerprint.of(
-        theirs.encode()
-    )
+    assert save_session(path, workshop(hop_decay=0.9), loaded.fingerprint) == Fingerprint.of(theirs.encode())
 
 
 def test_save_without_fingerprint_over_existing_file_needs_overwrite(tmp_path):
@@ -266,23 +264,33 @@ HOSTILE = {
     "invalid-utf8": (b'[session]\ntitle = "caf\xe9"\n', "not UTF-8"),
     "cut-mid-key": (VALID_PAIN + "sever", "not valid TOML"),
     "unknown-key": (VALID_PAIN + 'colour = "red"\n', "pains[cant-find-part].colour: unknown field"),
-    "note-1mb": (VALID_PAIN.replace('text = "t"', 'text = "' + "x" * 1_000_000 + '"'),
-                 "pains[cant-find-part].text: String should have at most 2000"),
-    "list-100k": ("[[stages]]\nid = \"s\"\nname = \"S\"\ntouchpoints = [" + '"a",' * 100_000 + "]\n",
-                  "stages[s].touchpoints"),
+    "note-1mb": (
+        VALID_PAIN.replace('text = "t"', 'text = "' + "x" * 1_000_000 + '"'),
+        "pains[cant-find-part].text: String should have at most 2000",
+    ),
+    "list-100k": (
+        '[[stages]]\nid = "s"\nname = "S"\ntouchpoints = [' + '"a",' * 100_000 + "]\n",
+        "stages[s].touchpoints",
+    ),
     "table-100k": ("pains = [" + "{}," * 100_000 + "]\n", "pains: List should have at most 50000"),
     "wrong-type": (VALID_PAIN + 'severity = "high"\n', "pains[cant-find-part].severity"),
     "number-as-text": (VALID_PAIN + 'severity = "3"\n', "pains[cant-find-part].severity"),
     "bool-as-number": (VALID_PAIN + "severity = true\n", "pains[cant-find-part].severity"),
     "float-as-rating": (VALID_PAIN + "severity = 3.0\n", "pains[cant-find-part].severity"),
-    "over-vote-budget": ('[session]\nvote_budget = 2\n[[solutions]]\nid = "x"\ntext = "t"\n'
-                         '[[participants]]\nid = "ann"\nname = "Ann"\nsolution_votes = { x = 3 }\n',
-                         "participants[ann].solution_votes: 3 votes, over the budget of 2"),
-    "dangling-cause": (VALID_PAIN + 'caused_by = ["ghost"]\n',
-                       "pains[cant-find-part].caused_by: unknown process 'ghost'"),
+    "over-vote-budget": (
+        '[session]\nvote_budget = 2\n[[solutions]]\nid = "x"\ntext = "t"\n'
+        '[[participants]]\nid = "ann"\nname = "Ann"\nsolution_votes = { x = 3 }\n',
+        "participants[ann].solution_votes: 3 votes, over the budget of 2",
+    ),
+    "dangling-cause": (
+        VALID_PAIN + 'caused_by = ["ghost"]\n',
+        "pains[cant-find-part].caused_by: unknown process 'ghost'",
+    ),
     "duplicate-ids": (VALID_PAIN + VALID_PAIN.split("\n\n")[1], "pains[cant-find-part]: duplicate id"),
-    "feeds-itself": ('[[stages]]\nid = "s"\nname = "S"\n[[processes]]\nid = "p"\nstage = "s"\n'
-                     'name = "P"\nfeeds = ["p"]\n', "processes[p].feeds: a process cannot feed itself"),
+    "feeds-itself": (
+        '[[stages]]\nid = "s"\nname = "S"\n[[processes]]\nid = "p"\nstage = "s"\nname = "P"\nfeeds = ["p"]\n',
+        "processes[p].feeds: a process cannot feed itself",
+    ),
     "newer-schema": ("schema_version = 99\n", "schema_version 99 was written by a newer cjmtui"),
     "schema-not-int": ('schema_version = "x"\n', "schema_version: must be a whole number"),
     "schema-zero": ("schema_version = 0\n", "not a valid version"),
@@ -290,7 +298,7 @@ HOSTILE = {
     "session-not-table": ('session = "hello"\n', "session: Input should be a valid dictionary"),
     "bad-id-with-escape": ('[[stages]]\nid = "\\u001b[2J"\nname = "S"\n', "stages[#1].id"),
     "hostile-key": ('"\\u001b]0;owned\\u0007" = 1\n', "unknown field"),
-    "not-a-date": ('[session]\ndate = 2024-01-01T10:00:00\n', "session.date"),
+    "not-a-date": ("[session]\ndate = 2024-01-01T10:00:00\n", "session.date"),
 }
 
 
@@ -401,8 +409,7 @@ def test_lock_held_by_another_real_process(tmp_path):
         f"lock = SessionLock(Path({str(path)!r})); lock.acquire(); print('held', flush=True)\n"
         "sys.stdin.readline(); lock.release()\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "held"
         other = SessionLock(path).other
@@ -430,9 +437,16 @@ def test_lock_from_another_machine_is_reported(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    ["", "garbage", "[1, 2]", '"pid"', '{"pid": "x"}', b"\xff\xfe",
-     '{"pid": 1e999, "host": "h", "started": "s"}',
-     '{"pid": 99999999999999999999999, "host": "%HOST%", "started": "s"}'],
+    [
+        "",
+        "garbage",
+        "[1, 2]",
+        '"pid"',
+        '{"pid": "x"}',
+        b"\xff\xfe",
+        '{"pid": 1e999, "host": "h", "started": "s"}',
+        '{"pid": 99999999999999999999999, "host": "%HOST%", "started": "s"}',
+    ],
 )
 def test_broken_lock_files_never_crash(tmp_path, content):
     path = tmp_path / "s.toml"

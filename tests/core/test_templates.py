@@ -21,9 +21,7 @@ def test_template_names() -> None:
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_template_gives_a_valid_session_that_round_trips(template: str) -> None:
-    session = new_session(
-        "Workshop — Q3", template, facilitator="Le Hua", date=dt.date(2025, 6, 1)
-    )
+    session = new_session("Workshop — Q3", template, facilitator="Le Hua", date=dt.date(2025, 6, 1))
     assert reference_problems(session) == []
     assert session.session.title == "Workshop — Q3"
     assert session.session.journey == EXPECTED_JOURNEY[template]
@@ -41,8 +39,16 @@ def test_template_has_the_departments_and_nothing_to_rank(template: str) -> None
     session = new_session("x", template)
     assert [(d.id, d.name, d.role) for d in session.departments] == list(DEPARTMENTS)
     assert [d.id for d in session.departments] == [
-        "marketing", "sales", "prof-services", "customer-success", "support",
-        "devops", "product", "engineering", "finance", "hr",
+        "marketing",
+        "sales",
+        "prof-services",
+        "customer-success",
+        "support",
+        "devops",
+        "product",
+        "engineering",
+        "finance",
+        "hr",
     ]
     assert all(d.role for d in session.departments)
     assert session.pains == [] and session.processes == [] and session.solutions == []
@@ -67,13 +73,25 @@ def test_journey_templates_have_stages_across_the_phases(template: str) -> None:
 
 def test_stage_names() -> None:
     assert [s.name for s in new_session("x", "buying").stages] == [
-        "Discover need", "Compare options", "Choose & order", "Receive & set up", "Recommend",
+        "Discover need",
+        "Compare options",
+        "Choose & order",
+        "Receive & set up",
+        "Recommend",
     ]
     assert [s.name for s in new_session("x", "onboarding").stages] == [
-        "Contract signed", "Kick-off", "Setup", "First value", "Ongoing adoption",
+        "Contract signed",
+        "Kick-off",
+        "Setup",
+        "First value",
+        "Ongoing adoption",
     ]
     assert [s.name for s in new_session("x", "service").stages] == [
-        "Notice a problem", "Look for help", "Contact support", "Resolution", "Follow-up",
+        "Notice a problem",
+        "Look for help",
+        "Contact support",
+        "Resolution",
+        "Follow-up",
     ]
 
 

@@ -166,7 +166,7 @@ class CDP:
     def close(self) -> None:
         try:
             self.send("Browser.close")
-        except Exception:  # noqa: BLE001 - closing anyway
+        except Exception:
             pass
         try:
             self.proc.wait(timeout=10)
@@ -211,8 +211,10 @@ class Page:
         self.mark = len(cdp.events)
         for domain in ("Runtime", "Log", "Network", "Page"):
             self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.cdp.send(method, params, self.session)
@@ -231,7 +233,8 @@ class Page:
 
     def events(self, *methods: str) -> list[dict[str, Any]]:
         return [
-            ev for ev in self.cdp.events[self.mark:]
+            ev
+            for ev in self.cdp.events[self.mark :]
             if ev.get("sessionId") == self.session and ev.get("method") in methods
         ]
 
@@ -315,9 +318,16 @@ def test_example_report_in_chromium(browser: CDP, tmp_path: Path, example: Path)
         png.write_bytes(shot)
         assert shot.startswith(b"\x89PNG\r\n\x1a\n") and len(shot) > 10_000
 
-        pdf = base64.b64decode(page.call("Page.printToPDF", {
-            "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
-        })["data"])
+        pdf = base64.b64decode(
+            page.call(
+                "Page.printToPDF",
+                {
+                    "printBackground": True,
+                    "preferCSSPageSize": True,
+                    "displayHeaderFooter": False,
+                },
+            )["data"]
+        )
         out = tmp_path / f"{example.stem}.pdf"
         out.write_bytes(pdf)
         assert pdf.startswith(b"%PDF-")
@@ -340,8 +350,10 @@ def test_hostile_report_runs_nothing(browser: CDP, tmp_path: Path) -> None:
         session=m.SessionInfo(title=evil, facilitator=evil),
         departments=[m.Department(id="d", name=evil)],
         personas=[m.Persona(id="p", name=evil, description=evil)],
-        stages=[m.Stage(id="s", name=evil, touchpoints=[evil], owners=["d"], emotion={"p": -1}),
-                m.Stage(id="t", name="\u202eRTL \u05e9\u05dc\u05d5\u05dd \U0001f600", emotion={"p": 1})],
+        stages=[
+            m.Stage(id="s", name=evil, touchpoints=[evil], owners=["d"], emotion={"p": -1}),
+            m.Stage(id="t", name="\u202eRTL \u05e9\u05dc\u05d5\u05dd \U0001f600", emotion={"p": 1}),
+        ],
         pains=[m.Pain(id="x", stage="s", text=evil, caused_by=["q"])],
         processes=[m.Process(id="q", stage="s", name=evil, owner="d", systems=[evil])],
         solutions=[m.Solution(id="f", text=evil, targets=["q"])],

@@ -110,13 +110,26 @@ class Pane:
     def __init__(self, command: str, env: dict[str, str], size=(100, 30)) -> None:
         self.socket = f"cjmssh-{uuid.uuid4().hex[:8]}"
         self.env = env
-        args = ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", "t",
-                "-x", str(size[0]), "-y", str(size[1]), command]
+        args = [
+            "tmux",
+            "-L",
+            self.socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            command,
+        ]
         subprocess.run(args, check=True, env=env)
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True,
-                              env=self.env).stdout
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env).stdout
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "t")
@@ -146,9 +159,21 @@ class Pane:
 
 def _ssh_command(sshd, remote: str, term: str) -> str:
     options = [
-        "-tt", "-i", str(sshd["key"]), "-p", str(sshd["port"]),
-        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-        "-o", "BatchMode=yes", "-o", "ServerAliveInterval=1",
+        "-tt",
+        "-i",
+        str(sshd["key"]),
+        "-p",
+        str(sshd["port"]),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ServerAliveInterval=1",
     ]
     user = getpass.getuser()
     return " ".join([f"env TERM={term}", SSH, *map(shlex.quote, options), f"{user}@127.0.0.1", shlex.quote(remote)])

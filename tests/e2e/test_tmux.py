@@ -108,11 +108,22 @@ class Pane:
         assert TMUX is not None
         return subprocess.run(
             [TMUX, "-L", self.socket, "-f", str(self.conf), *args],
-            env=self.env, capture_output=True, text=True, check=check, timeout=10,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
         )
 
-    def start(self, argv: Sequence[str], *, term: str = "xterm-256color", extra_env: dict[str, str] | None = None,
-              cwd: Path | None = None, wrap: bool = True) -> None:
+    def start(
+        self,
+        argv: Sequence[str],
+        *,
+        term: str = "xterm-256color",
+        extra_env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        wrap: bool = True,
+    ) -> None:
         """Run ``argv`` in the pane with a clean, explicit environment.
 
         With ``wrap`` (the default) a small ``sh`` runs it, waits for it and prints
@@ -127,8 +138,20 @@ class Pane:
         if wrap:
             command = ["sh", "-c", '"$@"; echo "EXITED-$?"; exec sleep 600', "sh", *command]
         self.wrapped = wrap
-        self.tmux("new-session", "-d", "-s", "e2e", "-x", str(self.width), "-y", str(self.height),
-                  "-c", str(cwd or self.home), "--", *command)
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "-c",
+            str(cwd or self.home),
+            "--",
+            *command,
+        )
         self.started = True
 
     def close(self) -> None:
@@ -273,7 +296,7 @@ def test_quick_capture_three_pains_then_f10(pane: Pane, example: Path) -> None:
     assert pane.wait_exit() == 0
     after = texts(example)
     assert after[: len(before)] == before
-    assert after[len(before):] == notes
+    assert after[len(before) :] == notes
     assert leftovers(example) == []
 
 
@@ -286,7 +309,10 @@ def _new_session_file(pane: Pane, folder: Path, title: str) -> Path:
     folder.mkdir(exist_ok=True)
     made = subprocess.run(
         [*cjmtui_command(), "new", title, "--dir", str(folder), "--template", "blank"],
-        env={**pane.env, "TERM": "dumb"}, capture_output=True, text=True, timeout=60,
+        env={**pane.env, "TERM": "dumb"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert made.returncode == 0, made.stderr
     path = Path(made.stdout.strip())
@@ -390,12 +416,11 @@ def test_terminal_restored_after_quit(pane: Pane, example: Path) -> None:
     """Run cjmtui from an interactive shell; after F10 the shell's prompt is back, the tty modes
     (stty) are as before, the alternate screen is left and mouse reporting is off."""
     prompt = "E2E-PROMPT$ "
-    pane.start(["bash", "--norc", "--noprofile", "-i"], extra_env={"PS1": prompt, "HISTFILE": "/dev/null"},
-               wrap=False)
+    pane.start(["bash", "--norc", "--noprofile", "-i"], extra_env={"PS1": prompt, "HISTFILE": "/dev/null"}, wrap=False)
     pane.wait_for(prompt.rstrip())
     cmd = " ".join(shlex.quote(c) for c in [*cjmtui_command(), str(example)])
     pane.type(
-        f'before=$(stty -g); {cmd}; rc=$?; '
+        f"before=$(stty -g); {cmd}; rc=$?; "
         '[ "$(stty -g)" = "$before" ] && echo TTY-SAME || echo TTY-CHANGED; echo EXITED-$rc'
     )
     pane.keys("Enter")
@@ -407,13 +432,27 @@ def test_terminal_restored_after_quit(pane: Pane, example: Path) -> None:
     assert "TTY-SAME" in text, f"terminal modes (stty) not restored:\n{text}"
     assert TITLES["3"] not in text, f"the app's screen is still shown after exit:\n{text}"
     flags = {
-        name: pane.info("#{%s}" % name)
-        for name in ("alternate_on", "mouse_any_flag", "mouse_all_flag", "mouse_button_flag",
-                     "mouse_standard_flag", "mouse_sgr_flag", "cursor_flag", "keypad_cursor_flag")
+        name: pane.info(f"#{{{name}}}")
+        for name in (
+            "alternate_on",
+            "mouse_any_flag",
+            "mouse_all_flag",
+            "mouse_button_flag",
+            "mouse_standard_flag",
+            "mouse_sgr_flag",
+            "cursor_flag",
+            "keypad_cursor_flag",
+        )
     }
     assert flags == {
-        "alternate_on": "0", "mouse_any_flag": "0", "mouse_all_flag": "0", "mouse_button_flag": "0",
-        "mouse_standard_flag": "0", "mouse_sgr_flag": "0", "cursor_flag": "1", "keypad_cursor_flag": "0",
+        "alternate_on": "0",
+        "mouse_any_flag": "0",
+        "mouse_all_flag": "0",
+        "mouse_button_flag": "0",
+        "mouse_standard_flag": "0",
+        "mouse_sgr_flag": "0",
+        "cursor_flag": "1",
+        "keypad_cursor_flag": "0",
     }, f"terminal not restored: {flags}"
     # The shell takes typing again, echoed as usual.
     pane.type("echo STILL-$((40+2))")

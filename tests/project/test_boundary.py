@@ -32,7 +32,7 @@ print("TEXTUAL:" + ",".join(loaded))
 def test_importing_the_core_and_cli_does_not_import_textual():
     result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    count, names = result.stdout.splitlines()[0].split(" ", 1)
+    _count, names = result.stdout.splitlines()[0].split(" ", 1)
     # The walk really found the core modules (an empty walk would pass vacuously).
     for expected in ("cjmtui.core.model", "cjmtui.core.store", "cjmtui.core.edit", "cjmtui.core.scoring"):
         assert expected in names.split(",")
@@ -54,8 +54,12 @@ def test_no_module_outside_ui_imports_textual():
 
 def test_the_checks_would_catch_an_import(tmp_path):
     # The pattern sees the forms people write; an import inside a function counts too.
-    for line in ["import textual", "from textual.app import App", "    from textual import on",
-                 "import textual.widgets as w"]:
+    for line in [
+        "import textual",
+        "from textual.app import App",
+        "    from textual import on",
+        "import textual.widgets as w",
+    ]:
         assert IMPORT_TEXTUAL.search(f"x = 1\n{line}\n")
     for line in ["import textuality", "# see textual docs", "s = 'from textual'"]:
         assert not IMPORT_TEXTUAL.search(f"x = 1\n{line}\n")

@@ -29,7 +29,8 @@ def test_ci_runs_the_readme_test_command():
     assert "grep -m1 -E '^ *python3 -m venv .*pytest' README.md" in script
     _, run_tests = _commands()
     first_match = next(
-        line.strip() for line in ROOT.joinpath("README.md").read_text("utf-8").splitlines()
+        line.strip()
+        for line in ROOT.joinpath("README.md").read_text("utf-8").splitlines()
         if re.match(r"^ *python3 -m venv .*pytest", line)
     )
     assert first_match == run_tests

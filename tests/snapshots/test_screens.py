@@ -91,8 +91,9 @@ def test_link_picker(snap_compare, example_copy):
 
 def test_dot_voting_on_solutions(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
-    assert snap_compare(app, press=["5", "v", "A", "n", "a", "enter", "plus", "plus", "down", "plus", "_"],
-                        terminal_size=(80, 24))
+    assert snap_compare(
+        app, press=["5", "v", "A", "n", "a", "enter", "plus", "plus", "down", "plus", "_"], terminal_size=(80, 24)
+    )
 
 
 def test_future_state_comparison(snap_compare, example_copy):

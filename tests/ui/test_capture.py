@@ -167,7 +167,5 @@ async def test_keys_typed_right_after_a_go_into_the_entry(example_copy):
         before = list(app.session.pains)
         await send_keys(pilot, "a", *"dog", "enter")  # `a` and the note in one burst (SSH, fast typist)
         await wait_for(pilot, lambda: len(app.session.pains) != len(before), timeout=0.5)
-        assert app.session.pains[: len(before)] == before, (
-            f"typing a note changed existing pains: {notifications(app)}"
-        )
-        assert [p.text for p in app.session.pains[len(before):]] == ["dog"]
+        assert app.session.pains[: len(before)] == before, f"typing a note changed existing pains: {notifications(app)}"
+        assert [p.text for p in app.session.pains[len(before) :]] == ["dog"]

@@ -182,9 +182,10 @@ async def test_session_details_and_weights_are_edited_in_one_form(example_copy):
         app.screen.query_one("#f-hop_decay").value = "7"  # out of range: the form says so and stays
         await pilot.press("f2")
         await pilot.pause()
-        assert "hop_decay" in str(app.screen.query_one("#err-hop_decay").render()) or str(
-            app.screen.query_one("#err-hop_decay").render()
-        ).strip()
+        assert (
+            "hop_decay" in str(app.screen.query_one("#err-hop_decay").render())
+            or str(app.screen.query_one("#err-hop_decay").render()).strip()
+        )
         await pilot.press("escape")
         await settle(pilot, app)
     saved = load_session(path).session

@@ -26,8 +26,11 @@ def hostile_session(example: Path, target: Path) -> Path:
         session, _ = add_item(
             session, "pains", {"id": f"hostile-{n}", "stage": "search", "text": text, "caused_by": [proc.id]}
         )
-    session, _ = add_item(session, "solutions", {"text": "[@click=app.quit]fix[/] it", "targets": [proc.id],
-                                                 "effort": 1, "confidence": 0.9})
+    session, _ = add_item(
+        session,
+        "solutions",
+        {"text": "[@click=app.quit]fix[/] it", "targets": [proc.id], "effort": 1, "confidence": 0.9},
+    )
     session, _ = add_item(session, "personas", {"name": "\x1b[31mRed persona"})
     session, _ = add_item(session, "departments", {"name": "[link=x]d[/link]"})
     session, _ = add_item(session, "stages", {"name": "[/stage] \x1b[5m blink"})

@@ -108,7 +108,7 @@ async def test_failed_save_keeps_notes_and_recovers(example_copy, monkeypatch):
     before = path.read_bytes()
     app = make_app(path)
 
-    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def refuse(path, *args, **kwargs):
         raise SaveError(f"{path}: could not save (No space left on device); the file on disk is unchanged")
 
     async with app.run_test(size=SIZE) as pilot:
@@ -142,7 +142,7 @@ async def test_failed_save_keeps_notes_and_recovers(example_copy, monkeypatch):
 async def test_not_saved_warning_stays_while_typing_goes_on(example_copy, monkeypatch):
     app = make_app(example_copy())
 
-    def refuse(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def refuse(path, *args, **kwargs):
         raise SaveError(f"{path}: could not save (Read-only file system); the file on disk is unchanged")
 
     async with app.run_test(size=SIZE) as pilot:

@@ -178,7 +178,8 @@ async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, mon
         assert causes.ordered_rows[0].key.value == top.id
         assert table_texts(causes)[0].startswith(f"1 | {top.name}")
         assert static_text(app.screen.query_one("#cause-why", Static)).startswith(
-            f"Fixing this process: {explain_process(top, app.session.scoring).text()}")
+            f"Fixing this process: {explain_process(top, app.session.scoring).text()}"
+        )
         assert "Root-cause processes" in screen_text(app)
         assert VIEWS[:3] == ("ranking", "matrix", "causes")
 

@@ -70,6 +70,7 @@ data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a c
 # ---------------------------------------------------------------------------------------------
 # Parsers
 
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -79,9 +80,15 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
 
+
 def _usage(templates: Sequence[str]) -> str:
-    return (USAGE.replace("{templates}", "{" + ",".join(templates) + "}")
-            .replace("{formats}", "{" + ",".join(FORMATS) + "}").replace("{{", "{").replace("}}", "}"))
+    return (
+        USAGE.replace("{templates}", "{" + ",".join(templates) + "}")
+        .replace("{formats}", "{" + ",".join(FORMATS) + "}")
+        .replace("{{", "{")
+        .replace("}}", "}")
+    )
+
 
 def _tui_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -97,68 +104,99 @@ def _tui_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cjmtui {__version__}")
     return parser
 
+
 def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cjmtui", usage=_usage(templates), epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="cjmtui", usage=_usage(templates), epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("new", prog="cjmtui new", help="create a session file from a template",
-                       description="Create NAME.toml (a file name made from NAME) in the sessions folder "
-                       "and print its path. Never overwrites a file.")
+    p = sub.add_parser(
+        "new",
+        prog="cjmtui new",
+        help="create a session file from a template",
+        description="Create NAME.toml (a file name made from NAME) in the sessions folder "
+        "and print its path. Never overwrites a file.",
+    )
     p.add_argument("name", metavar="NAME", help="the session's title")
     p.add_argument("--template", choices=templates, default="blank", help="what to start from (default: blank)")
     p.add_argument("--dir", metavar="DIR", help="the sessions folder")
     p.add_argument("--facilitator", metavar="NAME", default="", help="who runs the workshop")
 
-    p = sub.add_parser("validate", prog="cjmtui validate", help="check a session file",
-                       description="Check a session file: prints 'ok: …' and exits 0, or prints what is "
-                       "wrong (file, table[item].field: problem) and exits 1.")
+    p = sub.add_parser(
+        "validate",
+        prog="cjmtui validate",
+        help="check a session file",
+        description="Check a session file: prints 'ok: …' and exits 0, or prints what is "
+        "wrong (file, table[item].field: problem) and exits 1.",
+    )
     p.add_argument("file", metavar="FILE")
 
-    p = sub.add_parser("rank", prog="cjmtui rank", help="rank the quick wins of a session",
-                       description="Rank the solutions (quick wins first) and the root-cause processes.")
+    p = sub.add_parser(
+        "rank",
+        prog="cjmtui rank",
+        help="rank the quick wins of a session",
+        description="Rank the solutions (quick wins first) and the root-cause processes.",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=RANK_FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--top", type=_positive_int, metavar="N", help="only the first N solutions and processes")
     p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
 
-    p = sub.add_parser("export", prog="cjmtui export", help="export a session and its ranking",
-                       description="Export as Markdown (the workshop write-up), CSV (the ranking table), "
-                       "csv-map (one row per pain or gain), JSON (ranking plus the whole session) or html "
-                       "(the printable journey map report, one self-contained file). "
-                       "Writes to stdout unless -o is given.")
+    p = sub.add_parser(
+        "export",
+        prog="cjmtui export",
+        help="export a session and its ranking",
+        description="Export as Markdown (the workshop write-up), CSV (the ranking table), "
+        "csv-map (one row per pain or gain), JSON (ranking plus the whole session) or html "
+        "(the printable journey map report, one self-contained file). "
+        "Writes to stdout unless -o is given.",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=tuple(FORMATS), required=True, help="export format")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
     p.add_argument("--persona", metavar="ID", help="rank for this persona only (id or name)")
 
-    p = sub.add_parser("future", prog="cjmtui future", help="derive a future-state session",
-                       description="Copy FILE as a future-state session (state = \"future\", its title marked, "
-                       "origin = FILE's name) and print the new file's path. Never overwrites a file. Keep it "
-                       "in the same folder as FILE: the workshop UI looks for the current state beside it.")
+    p = sub.add_parser(
+        "future",
+        prog="cjmtui future",
+        help="derive a future-state session",
+        description='Copy FILE as a future-state session (state = "future", its title marked, '
+        "origin = FILE's name) and print the new file's path. Never overwrites a file. Keep it "
+        "in the same folder as FILE: the workshop UI looks for the current state beside it.",
+    )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", metavar="OUT",
-                   help="the new file (default: STEM-future.toml beside FILE)")
+    p.add_argument("-o", "--output", metavar="OUT", help="the new file (default: STEM-future.toml beside FILE)")
 
-    p = sub.add_parser("compare", prog="cjmtui compare", help="compare a current state with its future state",
-                       description="Compare two sessions item by item (matched by id): pains removed and added, "
-                       "emotion changes per stage and persona, and which done or under-way solutions of the "
-                       "future state were meant to remove which of the removed pains.")
+    p = sub.add_parser(
+        "compare",
+        prog="cjmtui compare",
+        help="compare a current state with its future state",
+        description="Compare two sessions item by item (matched by id): pains removed and added, "
+        "emotion changes per stage and persona, and which done or under-way solutions of the "
+        "future state were meant to remove which of the removed pains.",
+    )
     p.add_argument("current", metavar="CURRENT", help="the current-state session")
     p.add_argument("future", metavar="FUTURE", help="the future-state session")
     p.add_argument("--format", choices=COMPARE_FORMATS, default="table", help="output format (default: table)")
 
-    p = sub.add_parser("friction", prog="cjmtui friction", help="friction per stage of a session",
-                       description="Per stage, in journey order: the pains and their weight, the departments "
-                       "involved, the handoffs to another department, and the process of the stage whose fix "
-                       "reaches the most pains.")
+    p = sub.add_parser(
+        "friction",
+        prog="cjmtui friction",
+        help="friction per stage of a session",
+        description="Per stage, in journey order: the pains and their weight, the departments "
+        "involved, the handoffs to another department, and the process of the stage whose fix "
+        "reaches the most pains.",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
     p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
     return parser
 
+
 # ---------------------------------------------------------------------------------------------
 # Output
+
 
 def _error(message: str) -> None:
     write(sys.stderr, "error: " + printable(message, single_line=False) + "\n")
@@ -169,12 +207,14 @@ def _os_message(exc: OSError) -> str:
         return f"{exc.filename}: {exc.strerror}"
     return str(exc)
 
+
 def _validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_url=False):
         where = ".".join(str(x) for x in err["loc"]) or "value"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts) or str(exc)
+
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": commands.cmd_new,
@@ -186,6 +226,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "friction": commands.cmd_friction,
 }
 
+
 def _exit_code(code: Any) -> int:
     if code is None:
         return 0
@@ -194,11 +235,13 @@ def _exit_code(code: Any) -> int:
     write(sys.stderr, f"{code}\n")
     return 1
 
+
 def _quiet_stdout() -> None:
     # The reader went away (``cjmtui export … | head``): say nothing more, exit quietly.
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``cjmtui`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
@@ -232,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         _error(_os_message(exc))
         return 1
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

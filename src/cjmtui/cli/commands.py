@@ -146,8 +146,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     future = _load(args.future)
     for session, file, state in ((current, args.current, "current"), (future, args.future, "future")):
         if session.session.state != state:  # swapped arguments read as "pains added": say so
-            say(f"note: {file} is marked as a {session.session.state}-state session; "
-                f"comparing it as the {state} state anyway", sys.stderr)
+            say(
+                f"note: {file} is marked as a {session.session.state}-state session; "
+                f"comparing it as the {state} state anyway",
+                sys.stderr,
+            )
     result = compare(current, future)
     data = export.comparison_json_data(current, future, result)
     if args.format == "table":
@@ -195,7 +198,9 @@ def open_tui(args: argparse.Namespace) -> int:
         from ..ui.app import run
     except ModuleNotFoundError as exc:
         if exc.name and (exc.name.startswith("cjmtui.ui") or exc.name.startswith("textual")):
-            raise CjmError(f"the workshop UI is not available ({exc.name} is missing); "
-                           "the rank, export, validate, new, future, compare and friction commands still work") from None
+            raise CjmError(
+                f"the workshop UI is not available ({exc.name} is missing); "
+                "the rank, export, validate, new, future, compare and friction commands still work"
+            ) from None
         raise
     return int(run(workspace, folder) or 0)

@@ -33,8 +33,15 @@ def _console() -> Console:
 def _table(title: Text | str | None = None, caption: Text | None = None) -> Table:
     if isinstance(title, str):
         title = Text(title, style="bold")
-    return Table(title=title, caption=caption, title_justify="left", caption_justify="left",
-                 box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    return Table(
+        title=title,
+        caption=caption,
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
 
 
 def _titled(words: str, user_text: str) -> Text:
@@ -51,8 +58,13 @@ def _solutions(session: Session, ranking: Ranking, title: Text, caption: Text | 
     if wide:
         table.add_column("Status", no_wrap=True)
     for s in ranking.solutions:
-        cells = [Text(str(s.rank)), plain(s.text), Text(fmt_number(s.score)), Text(fmt_number(s.impact)),
-                 Text(str(s.effort))]
+        cells = [
+            Text(str(s.rank)),
+            plain(s.text),
+            Text(fmt_number(s.score)),
+            Text(fmt_number(s.impact)),
+            Text(str(s.effort)),
+        ]
         if wide:
             cells.append(Text(fmt_number(s.confidence)))
         cells.append(Text(str(s.stages_reached)))
@@ -76,8 +88,12 @@ def _processes(ranking: Ranking, names: Names, wide: bool) -> Table:
         cells = [Text(str(p.rank)), plain(p.name)]
         if wide:
             cells.append(plain(names.department(p.owner) if p.owner else ""))
-        cells += [plain(names.stage(p.stage)), Text(fmt_number(p.score)), Text(fmt_number(p.impact)),
-                  Text(str(p.stages_reached))]
+        cells += [
+            plain(names.stage(p.stage)),
+            Text(fmt_number(p.score)),
+            Text(fmt_number(p.impact)),
+            Text(str(p.stages_reached)),
+        ]
         table.add_row(*cells)
     return table
 
@@ -151,8 +167,12 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
         table.add_column("Before", justify="right", no_wrap=True)
         table.add_column("After", justify="right", no_wrap=True)
         for c in data["emotion"]:
-            table.add_row(plain(c["stage_name"]), plain(c["persona_name"]), Text(emotion_value(c["before"])),
-                          Text(emotion_value(c["after"])))
+            table.add_row(
+                plain(c["stage_name"]),
+                plain(c["persona_name"]),
+                Text(emotion_value(c["before"])),
+                Text(emotion_value(c["after"])),
+            )
         console.print(table)
     console.print()
     if not data["meant_to_remove"]:

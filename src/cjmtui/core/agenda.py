@@ -29,7 +29,7 @@ def agenda_of(session: Session) -> list[AgendaItem]:
 
 def format_clock(seconds: float) -> str:
     """``MM:SS`` (minutes past 99 keep counting), ``-MM:SS`` in overtime; rounded to the second."""
-    whole = int(round(seconds))
+    whole = round(seconds)
     sign = "-" if whole < 0 else ""  # -0.4 s is "00:00", not "-00:00"
     whole = abs(whole)
     return f"{sign}{whole // 60:02d}:{whole % 60:02d}"
@@ -83,7 +83,7 @@ class Timer:
 
 def set_timebox(session: Session, step: str, minutes: int, note: str | None = None) -> Session:
     """Change one step's timebox (the default agenda becomes the session's own on first change)."""
-    from .edit import ItemError, field_errors  # noqa: PLC0415 - edit imports are heavier
+    from .edit import ItemError, field_errors
 
     items = agenda_of(session)
     if step not in {a.step for a in items}:

@@ -135,17 +135,16 @@ def update_item(session: Session, table: str, item_id: str, changes: dict[str, A
     """Change some fields of one item. Its id stays (references point at it)."""
     table = table_name(table)
     items = list(getattr(session, table))
-    for i, old in enumerate(items):
-        if old.id == item_id:
-            break
-    else:
+    index = next((i for i, x in enumerate(items) if x.id == item_id), None)
+    if index is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    old = items[index]
     if "id" in changes and changes["id"] != item_id:
         raise EditError("an id cannot be changed once other items may point at it", "id")
     data = old.model_dump()
     data.update(changes)
     item = validate_item(table, data)
-    items[i] = item
+    items[index] = item
     return _checked(_replace(session, **{table: items})), item
 
 
@@ -225,7 +224,7 @@ def _toggle(session: Session, table: str, item_id: str, field: str, value: str, 
         on = not present
     if on == present:
         return session
-    values = values + [value] if on else [v for v in values if v != value]
+    values = [*values, value] if on else [v for v in values if v != value]
     return update_item(session, table, item_id, {field: values})[0]
 
 

@@ -21,8 +21,9 @@ from .templates import new_session
 MAX_FUTURE_FILES = 99  # STEM-future.toml, STEM-future-2.toml … STEM-future-99.toml
 
 
-def create_session_file(folder: Path, title: str, template: str = "blank", *, facilitator: str = "",
-                        date: dt.date | None = None) -> Path:
+def create_session_file(
+    folder: Path, title: str, template: str = "blank", *, facilitator: str = "", date: dt.date | None = None
+) -> Path:
     """Write a new session from ``template`` as ``folder/<name from title>.toml``; returns its path.
 
     Refuses (:class:`CjmError`) an empty title, a name that is a link out of ``folder``, and an
@@ -68,8 +69,6 @@ def derive_future_file(source: Path, session: Session | None = None, output: Pat
 
 
 # Where sessions live ------------------------------------------------------------------------------
-
-
 
 
 def user_data_dir() -> Path:

@@ -32,13 +32,18 @@ class LinkKind:
 
 
 LINKS: dict[str, LinkKind] = {
-    "causes": LinkKind("pains", "processes", "caused_by",
-                       "Why does the customer feel “{label}”? Tick the processes that cause it", "link causes"),
+    "causes": LinkKind(
+        "pains",
+        "processes",
+        "caused_by",
+        "Why does the customer feel “{label}”? Tick the processes that cause it",
+        "link causes",
+    ),
     "caused": LinkKind("processes", "pains", None, "Which pains does “{label}” cause? Tick them", "link causes"),
-    "feeds": LinkKind("processes", "processes", "feeds", "Which processes does “{label}” hand work to?",
-                      "link handoffs"),
-    "targets": LinkKind("solutions", "processes", "targets", "Which processes does “{label}” change?",
-                        "link targets"),
+    "feeds": LinkKind(
+        "processes", "processes", "feeds", "Which processes does “{label}” hand work to?", "link handoffs"
+    ),
+    "targets": LinkKind("solutions", "processes", "targets", "Which processes does “{label}” change?", "link targets"),
 }
 
 # The link kind edited with ``l`` on each screen's items.

@@ -77,8 +77,9 @@ def _merge_value(base: Any, ours: Any, theirs: Any, conflict: list[str], field: 
         base_d = base if isinstance(base, dict) else {}
         merged = {}
         for key in [*ours, *(k for k in theirs if k not in ours)]:
-            value = _merge_value(base_d.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING),
-                                 conflict, f"{field}.{key}")
+            value = _merge_value(
+                base_d.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING), conflict, f"{field}.{key}"
+            )
             if value is not MISSING:
                 merged[key] = value
         return merged
@@ -86,8 +87,9 @@ def _merge_value(base: Any, ours: Any, theirs: Any, conflict: list[str], field: 
     return ours
 
 
-def _merge_fields(base: BaseModel | None, ours: BaseModel, theirs: BaseModel,
-                  theirs_win: bool) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+def _merge_fields(
+    base: BaseModel | None, ours: BaseModel, theirs: BaseModel, theirs_win: bool
+) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
     """The merged fields of one item, and (field, ours, theirs) where both changed it."""
     b = base.model_dump() if base is not None else {}
     o, t = ours.model_dump(), theirs.model_dump()
@@ -128,8 +130,9 @@ def _order(base: list[str], ours: list[str], theirs: list[str], keep: set[str]) 
     return _insert_after_neighbour([x for x in first if x in keep], second, keep)
 
 
-def _table(name: str, base: list[Record], ours: list[Record], theirs: list[Record], theirs_win: bool,
-           replaced: list[Replaced]) -> list[Record]:
+def _table(
+    name: str, base: list[Record], ours: list[Record], theirs: list[Record], theirs_win: bool, replaced: list[Replaced]
+) -> list[Record]:
     b, o, t = _by_id(base), _by_id(ours), _by_id(theirs)
     kept: dict[str, Record] = {}
     for item_id in [*o, *(x for x in t if x not in o)]:
@@ -216,8 +219,9 @@ def _repair(session: Session, sources: tuple[Session, ...]) -> Session:
             items = updates.setdefault(target, list(session.table(target)))
             if all(x.id != target_id for x in items):
                 by_id = {x.id: x for x in [*items, *source.table(target)]}
-                order = _insert_after_neighbour([x.id for x in items], [x.id for x in source.table(target)],
-                                                {*(x.id for x in items), target_id})
+                order = _insert_after_neighbour(
+                    [x.id for x in items], [x.id for x in source.table(target)], {*(x.id for x in items), target_id}
+                )
                 items[:] = [by_id[x] for x in order]
         if not updates:
             break
@@ -252,8 +256,7 @@ def _one(base: Session, ours: Session, theirs: Session, theirs_win: bool) -> tup
     replaced: list[Replaced] = []
     updates: dict[str, Any] = {}
     for table in TABLES:
-        updates[table] = _table(table, base.table(table), ours.table(table), theirs.table(table), theirs_win,
-                                replaced)
+        updates[table] = _table(table, base.table(table), ours.table(table), theirs.table(table), theirs_win, replaced)
     for part in ("session", "scoring"):
         mine, their, old = getattr(ours, part), getattr(theirs, part), getattr(base, part)
         data, clashes = _merge_fields(old, mine, their, theirs_win)

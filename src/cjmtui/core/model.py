@@ -283,16 +283,20 @@ def _item_problems(session: Session, table: str, item: Record, ids: dict[str, se
     problems = []
     for ref in REFERENCES:
         if ref.table == table:
-            problems += [f"{table}[{item.id}].{ref.field}: unknown {ref.what} {value!r}"
-                         for value in ref.ids(item) if value not in ids[ref.target]]
+            problems += [
+                f"{table}[{item.id}].{ref.field}: unknown {ref.what} {value!r}"
+                for value in ref.ids(item)
+                if value not in ids[ref.target]
+            ]
     if isinstance(item, Process) and item.id in item.feeds:
         problems.append(f"processes[{item.id}].feeds: a process cannot feed itself")
     if isinstance(item, Participant):
         budget = session.session.vote_budget
         for field, votes in (("solution_votes", item.solution_votes), ("pain_votes", item.pain_votes)):
             if sum(votes.values()) > budget:
-                problems.append(f"participants[{item.id}].{field}: {sum(votes.values())} votes, "
-                                f"over the budget of {budget}")
+                problems.append(
+                    f"participants[{item.id}].{field}: {sum(votes.values())} votes, over the budget of {budget}"
+                )
     return problems
 
 

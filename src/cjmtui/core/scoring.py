@@ -205,7 +205,9 @@ class Graph:
             w = pain.severity * pain.frequency
             contribution = w * decay**hops
             if contribution > 0:  # hop_decay = 0 credits only the target's own pains
-                keyed.append((-contribution, hops, self._order[pain.id], Reached(pain.id, pain.stage, hops, w, contribution)))
+                keyed.append(
+                    (-contribution, hops, self._order[pain.id], Reached(pain.id, pain.stage, hops, w, contribution))
+                )
         if not keyed:
             return 0.0, 0, ()
         # Biggest contribution first, then nearest, then journey order: the "why this rank" order.
@@ -214,7 +216,6 @@ class Graph:
         impact = sum(r.contribution for r in reached)
         stages = len({r.stage for r in reached})
         return impact, stages, reached
-
 
 
 def stage_factor(scoring: Scoring, stages_reached: int) -> float:

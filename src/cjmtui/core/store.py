@@ -159,9 +159,7 @@ def decode(data: bytes, source: str) -> str:
         # "utf-8-sig": a byte order mark (as some Windows editors write) is not an error.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SessionFileError(
-            source, f"not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
-        ) from None
+        raise SessionFileError(source, f"not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -180,9 +178,7 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise SessionFileError(source, f"cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:
-        raise SessionFileError(
-            source, f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB); not a session file?"
-        )
+        raise SessionFileError(source, f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB); not a session file?")
     return data
 
 
@@ -428,8 +424,6 @@ def save_session(
         if expected is not None and on_disk != expected and not overwrite:
             if on_disk == Fingerprint.of(data):
                 return on_disk  # someone saved exactly this already
-            raise ConflictError(
-                f"{path}: changed on disk since it was opened; reload it or save as a new file"
-            )
+            raise ConflictError(f"{path}: changed on disk since it was opened; reload it or save as a new file")
     write_atomic(path, data, backup=backup, exclusive=on_disk is None and expected is None)
     return Fingerprint.of(data)

@@ -21,7 +21,6 @@ from .merge import MergeResult, merge
 from .model import Session
 from .store import Fingerprint, Loaded, clean_stale_temp_files, current_fingerprint, load_session, save_session
 
-
 MERGE_ATTEMPTS = 3
 
 
@@ -86,14 +85,16 @@ class Workspace:
                         merged = merge(self.base, ours, theirs.session)
                         self.base, self.fingerprint, ours = theirs.session, theirs.fingerprint, merged.session
                 except (CjmError, OSError) as exc:
-                    return SaveResult(False, version, f"{self.path}: changed on disk and cannot be merged: {exc}",
-                                      conflict=True)
+                    return SaveResult(
+                        False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
+                    )
                 if merged is None and version == self.saved_version and not force:
                     return SaveResult(True, version, "nothing to save")
                 try:
                     if ours != self.base or merged is None:
-                        self.fingerprint = save_session(self.path, ours, self.fingerprint,
-                                                        overwrite=self.fingerprint is None and force)
+                        self.fingerprint = save_session(
+                            self.path, ours, self.fingerprint, overwrite=self.fingerprint is None and force
+                        )
                 except ConflictError:
                     continue  # written by someone without the lock between our read and write: again
                 except SaveError as exc:

@@ -66,26 +66,60 @@ class CjmApp(App[int]):
     COMMANDS = App.COMMANDS | {CjmCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(s.key, f"switch_mode('{s.mode}')", s.label, id=f"screen.{s.mode}", group=SCREENS_GROUP,
-                  tooltip=s.title) for s in SCREENS.values()),
-        Binding("t", "timer", "Start/pause", id="timer.toggle", group=TIMER_GROUP,
-                tooltip="Start or pause the timebox of the current agenda step"),
-        Binding("T", "extend", "+5 min", id="timer.extend", group=TIMER_GROUP,
-                tooltip="Add 5 minutes to the timebox of the current agenda step"),
-        Binding("N", "next_step", "Next step", id="timer.next", group=TIMER_GROUP,
-                tooltip="Next agenda step: its screen and its timebox"),
+        *(
+            Binding(
+                s.key, f"switch_mode('{s.mode}')", s.label, id=f"screen.{s.mode}", group=SCREENS_GROUP, tooltip=s.title
+            )
+            for s in SCREENS.values()
+        ),
+        Binding(
+            "t",
+            "timer",
+            "Start/pause",
+            id="timer.toggle",
+            group=TIMER_GROUP,
+            tooltip="Start or pause the timebox of the current agenda step",
+        ),
+        Binding(
+            "T",
+            "extend",
+            "+5 min",
+            id="timer.extend",
+            group=TIMER_GROUP,
+            tooltip="Add 5 minutes to the timebox of the current agenda step",
+        ),
+        Binding(
+            "N",
+            "next_step",
+            "Next step",
+            id="timer.next",
+            group=TIMER_GROUP,
+            tooltip="Next agenda step: its screen and its timebox",
+        ),
         Binding("p", "park", "Park", id="app.park", tooltip="Park an off-topic point (with the current stage)"),
         Binding("L", "cycle_lens", "Lens", id="app.lens", tooltip="Persona lens: everyone → each persona"),
-        Binding("S", "settings", "Session details", id="app.settings", show=False,
-                tooltip="Title, journey, date, dots per participant, ranking weights"),
+        Binding(
+            "S",
+            "settings",
+            "Session details",
+            id="app.settings",
+            show=False,
+            tooltip="Title, journey, date, dots per participant, ranking weights",
+        ),
         Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
         Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False, tooltip="Redo what was undone"),
-        Binding("f1", "help", "Help", id="app.help", priority=True, key_display="F1",
-                tooltip="Every key, and the method in five questions"),
+        Binding(
+            "f1",
+            "help",
+            "Help",
+            id="app.help",
+            priority=True,
+            key_display="F1",
+            tooltip="Every key, and the method in five questions",
+        ),
         Binding("question_mark", "help", "Help", id="app.help_alt", show=False),
         Binding("f2,ctrl+s", "save", "Save", id="app.save", show=False, tooltip="It saves by itself; this saves now"),
-        Binding("f10,ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="F10",
-                tooltip="Save and quit"),
+        Binding("f10,ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="F10", tooltip="Save and quit"),
     ]
 
     version: reactive[int] = reactive(0, init=False)  # bumped by every change to the session
@@ -97,8 +131,15 @@ class CjmApp(App[int]):
     status_extra: reactive[str] = reactive("", init=False)  # timer, lens, voter: shown in the top bar
     voter: reactive[str | None] = reactive(None, init=False)  # participant id while dot voting
 
-    def __init__(self, workspace: Workspace | None, sessions_dir: Path, *, watch_disk: bool = True,
-                 handle_signals: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        workspace: Workspace | None,
+        sessions_dir: Path,
+        *,
+        watch_disk: bool = True,
+        handle_signals: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__()
         self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
         self.workspace = workspace
@@ -114,11 +155,23 @@ class CjmApp(App[int]):
         wanted = load_settings().get("theme", DEFAULT_THEME)
         self.theme = next(n for n in (wanted, DEFAULT_THEME, "textual-dark") if n in self.available_themes)
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",  # type: ignore[override]
-               timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",  # type: ignore[override]
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Every notification shows its text literally: paths and notes may hold markup or escapes."""
-        super().notify(printable(str(message), single_line=False), title=printable(title), severity=severity,
-                       timeout=timeout, markup=False)
+        super().notify(
+            printable(str(message), single_line=False),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # The open session -------------------------------------------------------------------------
 
@@ -158,7 +211,9 @@ class CjmApp(App[int]):
             self.notify(
                 f"This session is also open in {other.describe()}. cjmtui never overwrites their "
                 "saved changes silently: if both edit, the second save is stopped and you choose.",
-                title="Open elsewhere too", severity="warning", timeout=12,
+                title="Open elsewhere too",
+                severity="warning",
+                timeout=12,
             )
         self.autosave.started()
         self.show_session_name()
@@ -278,9 +333,7 @@ class CjmApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without a session (the picker) only help and quit work; the key bar shows only those."""
-        if self.workspace is None and action not in ("help", "quit", "command_palette"):
-            return False
-        return True
+        return not (self.workspace is None and action not in ("help", "quit", "command_palette"))
 
     def action_undo(self) -> None:
         self._history_step("undo")
@@ -385,8 +438,13 @@ class CjmApp(App[int]):
             if result is not None:
                 self.apply("edit session details", update_settings, result)
 
-        form = ItemForm("settings", settings_values(self.session), self.session,
-                        "Session details and ranking weights", lambda new: update_settings(self.session, new))
+        form = ItemForm(
+            "settings",
+            settings_values(self.session),
+            self.session,
+            "Session details and ranking weights",
+            lambda new: update_settings(self.session, new),
+        )
         self.push_screen(form, done)
 
     def open_links(self, kind: str, item_id: str) -> None:

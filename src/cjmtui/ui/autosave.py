@@ -117,8 +117,12 @@ class Autosave:
         more = len(merged.replaced) + len(merged.renamed) - len(lines)
         if more > 0:
             lines.append(f"… and {more} more")
-        self.app.notify("\n".join(lines) + "\nu (undo) shows their version.",
-                        title="Merged with edits saved by someone else", severity="warning", timeout=12)
+        self.app.notify(
+            "\n".join(lines) + "\nu (undo) shows their version.",
+            title="Merged with edits saved by someone else",
+            severity="warning",
+            timeout=12,
+        )
 
     def show_result(self, result: SaveResult) -> None:
         if result.ok:
@@ -126,8 +130,9 @@ class Autosave:
             return
         self._show("⚠ NOT SAVED — " + ("file changed on disk" if result.conflict else "see message"), ok=False)
         if not result.conflict:
-            self.app.notify(result.message, title="Could not save (your notes are kept; retrying)",
-                            severity="error", timeout=10)
+            self.app.notify(
+                result.message, title="Could not save (your notes are kept; retrying)", severity="error", timeout=10
+            )
 
     def save_now(self) -> None:
         """F2: save at once (or ask again what to do about a file changed on disk)."""
@@ -186,8 +191,12 @@ class Autosave:
         self.paused_reason = "file on disk cannot be merged"
         self._show("⚠ NOT SAVED — file on disk cannot be merged", ok=False)
         if first:
-            self.app.notify(f"{message}\nYour notes are kept here. F2: reload it or save yours as a new file.",
-                            title="Not saved", severity="error", timeout=15)
+            self.app.notify(
+                f"{message}\nYour notes are kept here. F2: reload it or save yours as a new file.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
 
     def ask_about_conflict(self) -> None:
         """F2 while autosave is held: try again, and if the file still cannot be merged, ask."""
@@ -203,8 +212,9 @@ class Autosave:
             return
         self.conflict(result.message)
         self._conflict_open = True
-        message = (f"{result.message}\nReload it (your unsaved edits here are dropped) or save your version "
-                   "as a new file?")
+        message = (
+            f"{result.message}\nReload it (your unsaved edits here are dropped) or save your version as a new file?"
+        )
         answers = [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")]
         self.app.push_screen(Choice("The session file cannot be merged", message, answers), self._conflict_answer)
 
@@ -280,8 +290,10 @@ class Autosave:
             result = ws.save()
             if not result.ok:
                 self.show_result(result)
-                question = (f"{result.message}\nQuit anyway (a rescue copy is written next to the file or in "
-                            "your data folder), save as a new file, or stay?")
+                question = (
+                    f"{result.message}\nQuit anyway (a rescue copy is written next to the file or in "
+                    "your data folder), save as a new file, or stay?"
+                )
                 answers = [("q", "Quit, write rescue copy", "quit"), ("s", "Save as…", "saveas"), ("c", "Stay", "stay")]
                 self.app.push_screen(Choice("Your latest notes are not saved", question, answers), self._quit_answer)
                 return

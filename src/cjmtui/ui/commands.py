@@ -49,8 +49,11 @@ class CjmCommands(Provider):
         session = app.session
         for persona in session.personas:
             out.append(
-                (f"Persona lens: {printable(persona.name)}", partial(app.room.set_lens, persona.id),
-                 "Map, pains and summary for this persona only")
+                (
+                    f"Persona lens: {printable(persona.name)}",
+                    partial(app.room.set_lens, persona.id),
+                    "Map, pains and summary for this persona only",
+                )
             )
         for table in TABLES:
             what = SINGULAR[table]
@@ -98,7 +101,10 @@ def action_commands(app: CjmApp, screen: Screen[Any]) -> Iterable[SystemCommand]
         title = binding.tooltip or binding.description
         if title not in seen:
             seen.add(title)
-            yield SystemCommand(title, f"{binding.description} · key {app.get_key_display(binding)}",
-                                partial(app.run_action, binding.action, active.node))
+            yield SystemCommand(
+                title,
+                f"{binding.description} · key {app.get_key_display(binding)}",
+                partial(app.run_action, binding.action, active.node),
+            )
     for title, help_text, action in PALETTE_ONLY:
         yield SystemCommand(title, help_text, partial(app.run_action, action))

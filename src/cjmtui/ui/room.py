@@ -58,8 +58,9 @@ class Room:
         self.timer.extend(minutes)
         if self.timer.remaining() > 0:
             self._bell_rung = False
-        self.app.notify(f"{STEP_TITLES[self.step]}: {minutes} more minutes "
-                        f"({format_clock(self.timer.remaining())} left).")
+        self.app.notify(
+            f"{STEP_TITLES[self.step]}: {minutes} more minutes ({format_clock(self.timer.remaining())} left)."
+        )
         self.tick()
 
     def next_step(self) -> None:
@@ -82,8 +83,12 @@ class Room:
         if self.timer.running and remaining <= 0 and not self._bell_rung:
             self._bell_rung = True
             self.app.bell()
-            self.app.notify(f"Time is up for {STEP_TITLES[self.step]}. N: next step · T: 5 more minutes.",
-                            title="Timebox", severity="warning", timeout=10)
+            self.app.notify(
+                f"Time is up for {STEP_TITLES[self.step]}. N: next step · T: 5 more minutes.",
+                title="Timebox",
+                severity="warning",
+                timeout=10,
+            )
         self.show_status()
 
     def status(self) -> str:
@@ -125,8 +130,10 @@ class Room:
             self.vote_table = table
             app.voter = person.id
             budget = app.session.session.vote_budget
-            app.notify(f"{name} is voting ({budget} dots each on {table}): + adds, - takes back, v changes voter, "
-                       "Esc ends voting.")
+            app.notify(
+                f"{name} is voting ({budget} dots each on {table}): + adds, - takes back, v changes voter, "
+                "Esc ends voting."
+            )
 
         app.push_screen(AskName(f"Who is voting?{hint}", ""), chosen)
 
@@ -136,7 +143,9 @@ class Room:
     def vote(self, item_id: str, delta: int) -> None:
         app = self.app
         if app.voter is not None:
-            app.apply("vote" if delta > 0 else "take back a vote", cast_vote, app.voter, self.vote_table, item_id, delta)
+            app.apply(
+                "vote" if delta > 0 else "take back a vote", cast_vote, app.voter, self.vote_table, item_id, delta
+            )
 
     # The persona lens ---------------------------------------------------------------------------
 

@@ -19,8 +19,19 @@ from ..core.files import user_config_dir
 
 DEFAULT_THEME = "cjm-dark"
 _FIELDS = {f.name: f.type for f in dataclasses.fields(Theme)}
-_COLOR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent", "foreground",
-                 "background", "surface", "panel", "boost")
+_COLOR_FIELDS = (
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+)
 
 
 def bundled_theme_files() -> list[Path]:

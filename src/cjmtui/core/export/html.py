@@ -67,8 +67,9 @@ def _environment() -> Environment:
 
 def _cell(template: str, *values: object) -> Markup:
     """A table cell with a little markup; every value is cleaned, then escaped by ``format``."""
-    return Markup(template).format(*(v if isinstance(v, Markup) or not isinstance(v, str) else clean(v)
-                                     for v in values))
+    return Markup(template).format(
+        *(v if isinstance(v, Markup) or not isinstance(v, str) else clean(v) for v in values)
+    )
 
 
 def _chip(quadrant: str) -> Markup:
@@ -104,9 +105,15 @@ def _facts(session: Session, ranking: Ranking, names: Names) -> list[tuple[str, 
 
 
 def _toc(session: Session) -> list[tuple[str, str]]:
-    toc = [("personas", "Personas"), ("map", "Journey map"), ("emotion", "Emotion curve"),
-           ("matrix", "Impact / effort"), ("quick-wins", "Quick wins"), ("root-causes", "Root causes"),
-           ("friction", "Friction by stage")]
+    toc = [
+        ("personas", "Personas"),
+        ("map", "Journey map"),
+        ("emotion", "Emotion curve"),
+        ("matrix", "Impact / effort"),
+        ("quick-wins", "Quick wins"),
+        ("root-causes", "Root causes"),
+        ("friction", "Friction by stage"),
+    ]
     return [*toc, ("parking", "Parking lot")] if open_parking(session) else toc
 
 
@@ -129,8 +136,13 @@ def _map(session: Session, ranking: Ranking) -> dict[str, Any]:
     order = {s.id: i + 1 for i, s in enumerate(session.stages)}
     parts = chunks(session.stages, MAX_MAP_COLUMNS)
     map_parts = [
-        {"stages": part, "min_width": f"{8.5 + 10.5 * len(part):g}",
-         "where": f" (stages {order[part[0].id]}\u2013{order[part[-1].id]} of {len(order)})" if len(parts) > 1 else ""}
+        {
+            "stages": part,
+            "min_width": f"{8.5 + 10.5 * len(part):g}",
+            "where": f" (stages {order[part[0].id]}\u2013{order[part[-1].id]} of {len(order)})"
+            if len(parts) > 1
+            else "",
+        }
         for part in parts
     ]
     ranked = {s.id: s for s in ranking.solutions}
@@ -143,11 +155,18 @@ def _map(session: Session, ranking: Ranking) -> dict[str, Any]:
     procs_at: dict[str, list[Any]] = {}
     for proc in session.processes:
         procs_at.setdefault(proc.stage, []).append(proc)
-    pains_at = {st.id: sorted((p for p in session.pains if p.stage == st.id),
-                              key=lambda p: (p.kind != "pain", -p.weight))  # pains by weight, then gains
-                for st in session.stages}
+    pains_at = {
+        st.id: sorted(
+            (p for p in session.pains if p.stage == st.id), key=lambda p: (p.kind != "pain", -p.weight)
+        )  # pains by weight, then gains
+        for st in session.stages
+    }
     return {
-        "map_parts": map_parts, "ranked": ranked, "sols_at": sols_at, "procs_at": procs_at, "pains_at": pains_at,
+        "map_parts": map_parts,
+        "ranked": ranked,
+        "sols_at": sols_at,
+        "procs_at": procs_at,
+        "pains_at": pains_at,
         "root_rank": {p.id: p.rank for p in ranking.processes},
         "owner_of": {p.id: p.owner for p in session.processes},
         "loose": [so for so in sols if not any(t in proc_stage for t in so.targets)],
@@ -159,42 +178,101 @@ def _emotion(session: Session, series: dict[str, Series]) -> dict[str, Any]:
     if not session.stages or not shown:
         return {"chart": None}
     personas = [session.personas[i] for i in shown]
-    columns = [("#", "num"), ("Stage", "name"),
-               *((_cell("{}<bdi>{}</bdi>", series[pe.id].symbol(), pe.name), "") for pe in personas)]
+    columns = [
+        ("#", "num"),
+        ("Stage", "name"),
+        *((_cell("{}<bdi>{}</bdi>", series[pe.id].symbol(), pe.name), "") for pe in personas),
+    ]
     rows = []
     for i, st in enumerate(session.stages, 1):
         values = [st.emotion.get(pe.id) for pe in personas]
-        rows.append([str(i), st.name, *(_cell('{} <span class="meta">{}</span>', signed(v), EMOTION_WORDS[v])
-                                         if v is not None else "\u2013" for v in values)])
+        rows.append(
+            [
+                str(i),
+                st.name,
+                *(
+                    _cell('{} <span class="meta">{}</span>', signed(v), EMOTION_WORDS[v]) if v is not None else "\u2013"
+                    for v in values
+                ),
+            ]
+        )
     return {"chart": emotion_chart(session, shown), "personas": personas, "columns": columns, "rows": rows}
 
 
 def _matrix(ranking: Ranking) -> dict[str, Any]:
     columns = [("#", "num"), ("Solution", ""), ("Impact", "num"), ("Effort", "num"), ("Quadrant", "")]
-    rows = [[str(s.rank), _cell('<span dir="auto">{}</span>', s.text), fmt_number(s.impact), str(s.effort),
-             _chip(s.quadrant)] for s in ranking.solutions]
+    rows = [
+        [
+            str(s.rank),
+            _cell('<span dir="auto">{}</span>', s.text),
+            fmt_number(s.impact),
+            str(s.effort),
+            _chip(s.quadrant),
+        ]
+        for s in ranking.solutions
+    ]
     return {"columns": columns, "rows": rows}
 
 
-REACHED_COLUMNS: Columns = [("Pain (customer\u2019s words)", ""), ("Stage", "name"), ("Weight", "num"),
-                            ("Hops", "num"), ("Contribution", "num")]
+REACHED_COLUMNS: Columns = [
+    ("Pain (customer\u2019s words)", ""),
+    ("Stage", "name"),
+    ("Weight", "num"),
+    ("Hops", "num"),
+    ("Contribution", "num"),
+]
 
 
 def _reached_rows(reached: Sequence[Reached], names: Names) -> list[list[object]]:
-    return [[_cell('<span dir="auto">{}</span>', names.pain(r.pain)), _stage_ref(names, r.stage), str(r.weight),
-             str(r.hops), fmt_number(r.contribution)] for r in reached]
+    return [
+        [
+            _cell('<span dir="auto">{}</span>', names.pain(r.pain)),
+            _stage_ref(names, r.stage),
+            str(r.weight),
+            str(r.hops),
+            fmt_number(r.contribution),
+        ]
+        for r in reached
+    ]
 
 
 def _quick_wins(session: Session, ranking: Ranking, names: Names) -> dict[str, Any]:
-    columns = [("#", "num"), ("Solution", ""), ("Quadrant", ""), ("Score", "num"), ("Impact", "num"),
-               ("Effort", "num"), ("Confidence", "num"), ("Stages", "num"), ("Status", ""), ("Votes", "num")]
-    rows = [[str(s.rank), _cell('<a href="#why-{}" dir="auto">{}</a>', s.id, s.text), _chip(s.quadrant),
-             fmt_number(s.score), fmt_number(s.impact), str(s.effort), fmt_number(s.confidence),
-             str(s.stages_reached), _cell('<span class="nowrap">{}</span>', s.status), str(s.votes)]
-            for s in ranking.solutions]
-    why = [{"row": s, "explanation": explain_solution(s, session.scoring).text(),
-            "stages": list(dict.fromkeys(r.stage for r in s.reached)), "reached": _reached_rows(s.reached, names)}
-           for s in ranking.solutions]
+    columns = [
+        ("#", "num"),
+        ("Solution", ""),
+        ("Quadrant", ""),
+        ("Score", "num"),
+        ("Impact", "num"),
+        ("Effort", "num"),
+        ("Confidence", "num"),
+        ("Stages", "num"),
+        ("Status", ""),
+        ("Votes", "num"),
+    ]
+    rows = [
+        [
+            str(s.rank),
+            _cell('<a href="#why-{}" dir="auto">{}</a>', s.id, s.text),
+            _chip(s.quadrant),
+            fmt_number(s.score),
+            fmt_number(s.impact),
+            str(s.effort),
+            fmt_number(s.confidence),
+            str(s.stages_reached),
+            _cell('<span class="nowrap">{}</span>', s.status),
+            str(s.votes),
+        ]
+        for s in ranking.solutions
+    ]
+    why = [
+        {
+            "row": s,
+            "explanation": explain_solution(s, session.scoring).text(),
+            "stages": list(dict.fromkeys(r.stage for r in s.reached)),
+            "reached": _reached_rows(s.reached, names),
+        }
+        for s in ranking.solutions
+    ]
     return {"columns": columns, "rows": rows, "why": why}
 
 
@@ -204,22 +282,48 @@ def _downstream(p: RankedProcess) -> str:
         return "\u2013"
     hops = sorted({r.hops for r in down})
     span = f"{hops[0]}\u2013{hops[-1]} hops" if len(hops) > 1 else plural(hops[0], "hop")
-    return (f"{plural(len(down), 'pain')} at {plural(len({r.stage for r in down}), 'stage')} ({span}), "
-            f"contribution {fmt_number(sum(r.contribution for r in down))}")
+    return (
+        f"{plural(len(down), 'pain')} at {plural(len({r.stage for r in down}), 'stage')} ({span}), "
+        f"contribution {fmt_number(sum(r.contribution for r in down))}"
+    )
 
 
 def _root_causes(ranking: Ranking, names: Names) -> dict[str, Any]:
-    columns = [("#", "num"), ("Process", "name"), ("Owner", "name"), ("Stage", "name"), ("Score", "num"),
-               ("Impact", "num"), ("Stages", "num"), ("Pains it causes itself", ""),
-               ("Pains downstream, through handoffs", "")]
+    columns = [
+        ("#", "num"),
+        ("Process", "name"),
+        ("Owner", "name"),
+        ("Stage", "name"),
+        ("Score", "num"),
+        ("Impact", "num"),
+        ("Stages", "num"),
+        ("Pains it causes itself", ""),
+        ("Pains downstream, through handoffs", ""),
+    ]
     rows = []
     for p in ranking.processes:
-        causes = Markup("").join(_cell('<li><span dir="auto">{}</span> <span class="meta">(weight {})</span></li>',
-                                       names.pain(r.pain), r.weight) for r in p.reached if r.hops == 0)
-        rows.append([str(p.rank), _cell('<span dir="auto">{}</span>', p.name),
-                     _cell("<bdi>{}</bdi>", names.department(p.owner)) if p.owner else "\u2013",
-                     _stage_ref(names, p.stage), fmt_number(p.score), fmt_number(p.impact), str(p.stages_reached),
-                     _cell('<ul class="plain">{}</ul>', causes) if causes else "\u2013", _downstream(p)])
+        causes = Markup("").join(
+            _cell(
+                '<li><span dir="auto">{}</span> <span class="meta">(weight {})</span></li>',
+                names.pain(r.pain),
+                r.weight,
+            )
+            for r in p.reached
+            if r.hops == 0
+        )
+        rows.append(
+            [
+                str(p.rank),
+                _cell('<span dir="auto">{}</span>', p.name),
+                _cell("<bdi>{}</bdi>", names.department(p.owner)) if p.owner else "\u2013",
+                _stage_ref(names, p.stage),
+                fmt_number(p.score),
+                fmt_number(p.impact),
+                str(p.stages_reached),
+                _cell('<ul class="plain">{}</ul>', causes) if causes else "\u2013",
+                _downstream(p),
+            ]
+        )
     return {"columns": columns, "rows": rows}
 
 
@@ -235,19 +339,39 @@ def _friction(session: Session, names: Names, persona: str | None) -> dict[str, 
     rows = []
     for f in figures:
         handoffs = Markup("").join(
-            _cell('<li><bdi>{}</bdi> \u2192 <bdi>{}</bdi> <span class="handoff">(<bdi>{}</bdi> \u2192 <bdi>{}</bdi>)'
-                  "</span></li>", names.process(a), names.process(b), who(a), who(b))
-            for a, b in f.handoff_links)
+            _cell(
+                '<li><bdi>{}</bdi> \u2192 <bdi>{}</bdi> <span class="handoff">(<bdi>{}</bdi> \u2192 <bdi>{}</bdi>)'
+                "</span></li>",
+                names.process(a),
+                names.process(b),
+                who(a),
+                who(b),
+            )
+            for a, b in f.handoff_links
+        )
         depts = Markup(", ").join(_cell("<bdi>{}</bdi>", names.department(d)) for d in f.department_ids)
-        rows.append([
-            str(names.stage_no.get(f.stage, "")), f.name, str(f.pains),
-            _cell('<span class="bar" style="width:{}em" aria-hidden="true"></span>{}',
-                  f"{f.pain_weight / heaviest * 5:.2f}", f.pain_weight),
-            _cell('{} <span class="meta">({})</span>', f.departments, depts) if depts else str(f.departments),
-            _cell('{}<ul class="plain meta">{}</ul>', f.handoffs, handoffs) if handoffs else str(f.handoffs),
-        ])
-    columns = [("#", "num"), ("Stage", ""), ("Pains", "num"), ("Pain weight", "num"), ("Departments involved", ""),
-               ("Handoffs crossing departments", "")]
+        rows.append(
+            [
+                str(names.stage_no.get(f.stage, "")),
+                f.name,
+                str(f.pains),
+                _cell(
+                    '<span class="bar" style="width:{}em" aria-hidden="true"></span>{}',
+                    f"{f.pain_weight / heaviest * 5:.2f}",
+                    f.pain_weight,
+                ),
+                _cell('{} <span class="meta">({})</span>', f.departments, depts) if depts else str(f.departments),
+                _cell('{}<ul class="plain meta">{}</ul>', f.handoffs, handoffs) if handoffs else str(f.handoffs),
+            ]
+        )
+    columns = [
+        ("#", "num"),
+        ("Stage", ""),
+        ("Pains", "num"),
+        ("Pain weight", "num"),
+        ("Departments involved", ""),
+        ("Handoffs crossing departments", ""),
+    ]
     return {"columns": columns, "rows": rows}
 
 
@@ -267,13 +391,21 @@ def export_html(session: Session, ranking: Ranking) -> str:
     names = Names(session)
     series = {pe.id: Series(i) for i, pe in enumerate(session.personas)}
     context = {
-        "csp": CSP, "version": __version__, "session": session, "info": session.session, "ranking": ranking,
-        "names": names, "series": series, "facts": _facts(session, ranking, names), "toc": _toc(session),
+        "csp": CSP,
+        "version": __version__,
+        "session": session,
+        "info": session.session,
+        "ranking": ranking,
+        "names": names,
+        "series": series,
+        "facts": _facts(session, ranking, names),
+        "toc": _toc(session),
         **_map(session, ranking),
         "emotion": _emotion(session, series),
         "matrix": _matrix(ranking),
         "matrix_chart": matrix_chart(ranking, session.scoring.quick_win_max_effort) if ranking.solutions else "",
-        "quick_wins": _quick_wins(session, ranking, names), "reached_columns": REACHED_COLUMNS,
+        "quick_wins": _quick_wins(session, ranking, names),
+        "reached_columns": REACHED_COLUMNS,
         "root_causes": _root_causes(ranking, names),
         "friction": _friction(session, names, ranking.persona),
         "parking": open_parking(session),

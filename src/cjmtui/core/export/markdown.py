@@ -74,10 +74,7 @@ def _parking_lines(session: Session, names: Names) -> list[str]:
     items = open_parking(session)
     if not items:
         return ["Nothing open in the parking lot."]
-    return [
-        f"- {md_cell(p.text)}" + (f" (stage: {md_cell(names.stage(p.stage))})" if p.stage else "")
-        for p in items
-    ]
+    return [f"- {md_cell(p.text)}" + (f" (stage: {md_cell(names.stage(p.stage))})" if p.stage else "") for p in items]
 
 
 def comparison_markdown(
@@ -92,8 +89,7 @@ def comparison_markdown(
     def pain_rows(pains: list[dict[str, Any]]) -> list[str]:
         if not pains:
             return ["None."]
-        return _md_table(("Pain", "Stage"), "ll",
-                         ((md_cell(p["text"]), md_cell(p["stage_name"])) for p in pains))
+        return _md_table(("Pain", "Stage"), "ll", ((md_cell(p["text"]), md_cell(p["stage_name"])) for p in pains))
 
     lines += [f"## Pains removed ({len(data['removed'])})", "", *pain_rows(data["removed"]), ""]
     lines += [f"## Pains added ({len(data['added'])})", "", *pain_rows(data["added"]), ""]
@@ -102,8 +98,15 @@ def comparison_markdown(
         lines += _md_table(
             ("Stage", "Persona", "Before", "After"),
             "llrr",
-            ((md_cell(c["stage_name"]), md_cell(c["persona_name"]), emotion_value(c["before"]), emotion_value(c["after"]))
-             for c in data["emotion"]),
+            (
+                (
+                    md_cell(c["stage_name"]),
+                    md_cell(c["persona_name"]),
+                    emotion_value(c["before"]),
+                    emotion_value(c["after"]),
+                )
+                for c in data["emotion"]
+            ),
         )
     else:
         lines.append("None.")
@@ -113,8 +116,11 @@ def comparison_markdown(
             ("Solution", "Status", "Removed pains it reaches"),
             "lll",
             (
-                (md_cell(m["text"]), m["status"],
-                 "; ".join(md_cell(p["text"]) for p in m["pains"]) or "none of the removed pains")
+                (
+                    md_cell(m["text"]),
+                    m["status"],
+                    "; ".join(md_cell(p["text"]) for p in m["pains"]) or "none of the removed pains",
+                )
                 for m in data["meant_to_remove"]
             ),
         )
@@ -198,7 +204,9 @@ def _quick_wins(session: Session, ranking: Ranking, names: Names) -> list[str]:
     for s in ranking.solutions:
         why = explain_solution(s, session.scoring).text()
         lines += [f"**{s.rank}. {md_cell(s.text)}** — {md_cell(why)}", ""]
-        lines += _why_table(s.reached, names) if s.reached else ["Reaches no pain yet: link it to the processes it changes."]
+        lines += (
+            _why_table(s.reached, names) if s.reached else ["Reaches no pain yet: link it to the processes it changes."]
+        )
         lines.append("")
     return lines
 
@@ -270,9 +278,15 @@ def _stage(session: Session, index: int, names: Names, pain_dots: dict[str, int]
             ("Kind", "Text", "Severity × frequency", "Evidence", "Personas", "Caused by", "Votes"),
             "llrlllr",
             (
-                (p.kind, md_cell(p.text), f"{p.severity} × {p.frequency} = {p.weight}", p.evidence,
-                 _joined(names.persona(x) for x in p.personas), _joined(names.process(x) for x in p.caused_by),
-                 pain_dots.get(p.id, 0))
+                (
+                    p.kind,
+                    md_cell(p.text),
+                    f"{p.severity} × {p.frequency} = {p.weight}",
+                    p.evidence,
+                    _joined(names.persona(x) for x in p.personas),
+                    _joined(names.process(x) for x in p.caused_by),
+                    pain_dots.get(p.id, 0),
+                )
                 for p in pains
             ),
         )
@@ -284,8 +298,12 @@ def _stage(session: Session, index: int, names: Names, pain_dots: dict[str, int]
             ("Process", "Owner", "Systems", "Feeds"),
             "llll",
             (
-                (md_cell(p.name), md_cell(names.department(p.owner)) if p.owner else "", _joined(p.systems),
-                 _joined(names.process(x) for x in p.feeds))
+                (
+                    md_cell(p.name),
+                    md_cell(names.department(p.owner)) if p.owner else "",
+                    _joined(p.systems),
+                    _joined(names.process(x) for x in p.feeds),
+                )
                 for p in procs
             ),
         )
@@ -302,8 +320,15 @@ def _solutions(session: Session, names: Names) -> list[str]:
         ("Solution", "Changes", "Effort", "Confidence", "Owner", "Status", "Votes"),
         "llrrllr",
         (
-            (md_cell(so.text), _joined(names.process(x) for x in so.targets), so.effort, fmt_number(so.confidence),
-             md_cell(names.department(so.owner)) if so.owner else "", so.status, votes[so.id])
+            (
+                md_cell(so.text),
+                _joined(names.process(x) for x in so.targets),
+                so.effort,
+                fmt_number(so.confidence),
+                md_cell(names.department(so.owner)) if so.owner else "",
+                so.status,
+                votes[so.id],
+            )
             for so in session.solutions
         ),
     )

@@ -20,8 +20,12 @@ from ..safety import printable
 from ..scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedSolution, Ranking
 from ..vocab import EMOTION_WORDS, fmt_number, plural, signed
 
-QUADRANT_LABELS = {QUICK_WIN: "Quick wins", MAJOR_PROJECT: "Major projects", FILL_IN: "Fill-ins",
-                   THANKLESS: "Thankless tasks"}
+QUADRANT_LABELS = {
+    QUICK_WIN: "Quick wins",
+    MAJOR_PROJECT: "Major projects",
+    FILL_IN: "Fill-ins",
+    THANKLESS: "Thankless tasks",
+}
 QUADRANT_COLOUR = {QUICK_WIN: "#17703a", MAJOR_PROJECT: "#1f5a9e", FILL_IN: "#5b6472", THANKLESS: "#a3261c"}
 # Persona series: colour, marker shape and dash pattern, so no series is told apart by colour alone.
 PERSONA_COLOURS = ("#1f5a9e", "#b3261e", "#17703a", "#7a3c9e", "#9a5700", "#0d6b73", "#4b5563", "#a0306e")
@@ -70,8 +74,9 @@ def _shape(shape: str, x: float, y: float, r: float, colour: str) -> str:
         pts = [(x, y - d), (x + d, y), (x, y + d), (x - d, y)]
         return f'<polygon points="{" ".join(f"{_n(a)},{_n(b)}" for a, b in pts)}" {fill}/>'
     if shape == "ring":
-        return (f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r * 0.85)}" fill="#fff" stroke="{colour}" '
-                'stroke-width="2.6"/>')
+        return (
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r * 0.85)}" fill="#fff" stroke="{colour}" stroke-width="2.6"/>'
+        )
     return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {fill}/>'
 
 
@@ -132,18 +137,26 @@ def _emotion_grid(stages: Sequence[Stage], col: float) -> list[str]:
         y = _emotion_y(v)
         stroke = 'stroke="#465062" stroke-width="1.4"' if v == 0 else 'stroke="#cfd5de" stroke-width="1"'
         svg.append(f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(width - right)}" y2="{_n(y)}" {stroke}/>')
-        svg.append(f'<text x="{_n(left - 8)}" y="{_n(y + 4)}" text-anchor="end" font-size="12">'
-                   f"{signed(v)} {EMOTION_WORDS[v]}</text>")
+        svg.append(
+            f'<text x="{_n(left - 8)}" y="{_n(y + 4)}" text-anchor="end" font-size="12">'
+            f"{signed(v)} {EMOTION_WORDS[v]}</text>"
+        )
     chars = int(col / 6.6)
     for i, st in enumerate(stages):
         x = left + (i + 0.5) * col
         if i:
-            svg.append(f'<line x1="{_n(left + i * col)}" y1="{_n(top)}" x2="{_n(left + i * col)}" '
-                       f'y2="{_n(top + plot_h)}" stroke="#e3e7ed" stroke-width="1"/>')
-        tspans = "".join(f'<tspan x="{_n(x)}" dy="{0 if k == 0 else 14}">{escape(line)}</tspan>'
-                         for k, line in enumerate(_svg_lines(f"{i + 1}. {st.name}", chars, 3)))
-        svg.append(f'<text y="{_n(top + plot_h + 18)}" text-anchor="middle" font-size="12">'
-                   f"<title>{text(st.name)}</title>{tspans}</text>")
+            svg.append(
+                f'<line x1="{_n(left + i * col)}" y1="{_n(top)}" x2="{_n(left + i * col)}" '
+                f'y2="{_n(top + plot_h)}" stroke="#e3e7ed" stroke-width="1"/>'
+            )
+        tspans = "".join(
+            f'<tspan x="{_n(x)}" dy="{0 if k == 0 else 14}">{escape(line)}</tspan>'
+            for k, line in enumerate(_svg_lines(f"{i + 1}. {st.name}", chars, 3))
+        )
+        svg.append(
+            f'<text y="{_n(top + plot_h + 18)}" text-anchor="middle" font-size="12">'
+            f"<title>{text(st.name)}</title>{tspans}</text>"
+        )
     return svg
 
 
@@ -151,21 +164,28 @@ def _emotion_series(session: Session, persona_index: int, k: int, shown: int, co
     pe = session.personas[persona_index]
     s = Series(persona_index)
     dx = (k - (shown - 1) / 2) * min(14.0, col / (shown + 3))
-    points = [(i, _EMO["left"] + (i + 0.5) * col + dx, _emotion_y(st.emotion[pe.id]), st.emotion[pe.id])
-              for i, st in enumerate(session.stages) if pe.id in st.emotion]
+    points = [
+        (i, _EMO["left"] + (i + 0.5) * col + dx, _emotion_y(st.emotion[pe.id]), st.emotion[pe.id])
+        for i, st in enumerate(session.stages)
+        if pe.id in st.emotion
+    ]
     d, prev = [], None
     for i, x, y, _v in points:
         d.append(f"{'L' if prev is not None and i == prev + 1 else 'M'}{_n(x)} {_n(y)}")
         prev = i
     dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-    out = [f'<g class="emotion-series" data-persona="{escape(pe.id)}">',
-           f'<path d="{" ".join(d)}" fill="none" stroke="{s.colour}" stroke-width="2.4"{dash} '
-           'stroke-linejoin="round" stroke-linecap="round"/>']
+    out = [
+        f'<g class="emotion-series" data-persona="{escape(pe.id)}">',
+        f'<path d="{" ".join(d)}" fill="none" stroke="{s.colour}" stroke-width="2.4"{dash} '
+        'stroke-linejoin="round" stroke-linecap="round"/>',
+    ]
     for i, x, y, v in points:
         st = session.stages[i]
-        out.append(f'<g class="emotion-point" data-persona="{escape(pe.id)}" data-stage="{escape(st.id)}" '
-                   f'data-value="{v}"><title>{text(pe.name)} at {text(st.name)}: {signed(v)} ({EMOTION_WORDS[v]})'
-                   f"</title>{_shape(s.shape, x, y, 6, s.colour)}</g>")
+        out.append(
+            f'<g class="emotion-point" data-persona="{escape(pe.id)}" data-stage="{escape(st.id)}" '
+            f'data-value="{v}"><title>{text(pe.name)} at {text(st.name)}: {signed(v)} ({EMOTION_WORDS[v]})'
+            f"</title>{_shape(s.shape, x, y, 6, s.colour)}</g>"
+        )
     out.append("</g>")
     return out
 
@@ -232,14 +252,22 @@ class _Plot:
 def _quadrants(p: _Plot, x_div: float, y_div: float) -> tuple[list[str], list[str]]:
     """The four quadrants' backgrounds, and their labels where there is room."""
     x_end, y_end = p.left + p.plot_w, p.top + p.plot_h
-    boxes = ((p.left, p.top, x_div, y_div, "#e9f6ee"), (x_div, p.top, x_end, y_div, "#edf2fa"),
-             (p.left, y_div, x_div, y_end, "#f4f5f7"), (x_div, y_div, x_end, y_end, "#fbefee"))
-    svg = [f'<rect x="{_n(a)}" y="{_n(b)}" width="{_n(c - a)}" height="{_n(d - b)}" fill="{colour}"/>'
-           for a, b, c, d, colour in boxes]
-    labels = ((QUICK_WIN, p.left + 8, p.top + 18, "start", x_div - p.left),
-              (MAJOR_PROJECT, x_end - 8, p.top + 18, "end", x_end - x_div),
-              (FILL_IN, p.left + 8, y_end - 8, "start", x_div - p.left),
-              (THANKLESS, x_end - 8, y_end - 8, "end", x_end - x_div))
+    boxes = (
+        (p.left, p.top, x_div, y_div, "#e9f6ee"),
+        (x_div, p.top, x_end, y_div, "#edf2fa"),
+        (p.left, y_div, x_div, y_end, "#f4f5f7"),
+        (x_div, y_div, x_end, y_end, "#fbefee"),
+    )
+    svg = [
+        f'<rect x="{_n(a)}" y="{_n(b)}" width="{_n(c - a)}" height="{_n(d - b)}" fill="{colour}"/>'
+        for a, b, c, d, colour in boxes
+    ]
+    labels = (
+        (QUICK_WIN, p.left + 8, p.top + 18, "start", x_div - p.left),
+        (MAJOR_PROJECT, x_end - 8, p.top + 18, "end", x_end - x_div),
+        (FILL_IN, p.left + 8, y_end - 8, "start", x_div - p.left),
+        (THANKLESS, x_end - 8, y_end - 8, "end", x_end - x_div),
+    )
     return svg, [
         f'<text class="quadrant-label" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" font-size="14" '
         f'font-weight="700" fill="{QUADRANT_COLOUR[q]}">{QUADRANT_LABELS[q]}</text>'
@@ -254,13 +282,17 @@ def _axes(p: _Plot, y_step: float, x_div: float, y_div: float) -> list[str]:
     tick = 0.0
     while tick <= p.y_top + 1e-9:
         y = p.y(tick)
-        svg.append(f'<line x1="{_n(p.left)}" y1="{_n(y)}" x2="{_n(x_end)}" y2="{_n(y)}" stroke="#d9dee5" '
-                   'stroke-width="1"/>')
-        svg.append(f'<text x="{_n(p.left - 8)}" y="{_n(y + 4)}" text-anchor="end" font-size="12">'
-                   f"{fmt_number(tick)}</text>")
+        svg.append(
+            f'<line x1="{_n(p.left)}" y1="{_n(y)}" x2="{_n(x_end)}" y2="{_n(y)}" stroke="#d9dee5" stroke-width="1"/>'
+        )
+        svg.append(
+            f'<text x="{_n(p.left - 8)}" y="{_n(y + 4)}" text-anchor="end" font-size="12">{fmt_number(tick)}</text>'
+        )
         tick += y_step
-    svg += [f'<text x="{_n(p.x(e))}" y="{_n(y_end + 18)}" text-anchor="middle" font-size="12">{e}</text>'
-            for e in range(1, 6)]
+    svg += [
+        f'<text x="{_n(p.x(e))}" y="{_n(y_end + 18)}" text-anchor="middle" font-size="12">{e}</text>'
+        for e in range(1, 6)
+    ]
     dashed = 'stroke="#465062" stroke-width="1.5" stroke-dasharray="6 4"'
     svg += [
         f'<text x="{_n(p.left + p.plot_w / 2)}" y="{_n(y_end + 42)}" text-anchor="middle" font-size="13" '
@@ -317,7 +349,9 @@ def matrix_chart(ranking: Ranking, max_effort: int) -> Markup:
         f"and impact (up). Quick wins are at effort {max_effort} or less with at least the median impact "
         f"({fmt_number(ranking.median_impact)}). Each marker shows the solution\u2019s rank; the table next to "
         "the chart gives the same values.</desc>",
-        *boxes, *_axes(p, y_step, x_div, y_div), *labels,
+        *boxes,
+        *_axes(p, y_step, x_div, y_div),
+        *labels,
     ]
     placed: list[tuple[float, float]] = []
     for s in sorted(sols, key=lambda s: s.rank):

@@ -75,8 +75,6 @@ FRICTION_COLUMNS = (
 )
 
 
-
-
 def _round(value: float) -> float:
     return round(float(value), 3)
 
@@ -266,9 +264,9 @@ def comparison_json_data(current: Session, future: Session, result: Comparison) 
     }
 
 
-
 # ---------------------------------------------------------------------------------------------
 # CSV
+
 
 def _csv(rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
@@ -353,7 +351,13 @@ def export_csv_map(session: Session) -> str:
                 names.stage(parked.stage) if parked.stage else "",
                 "parked",
                 parked.text,
-                None, None, None, None, None, None, None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
                 *((at.pains, at.pain_weight, at.departments, at.handoffs) if at else (None, None, None, None)),
             )
         )

@@ -56,10 +56,16 @@ class ExportDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Export the ranked quick wins and the map (html: a one-file report that prints)", classes="form-title")
+            yield Static(
+                "Export the ranked quick wins and the map (html: a one-file report that prints)", classes="form-title"
+            )
             yield Label("Format")
-            yield Select([(Text(f"{f.name} — {f.summary}"), f.name) for f in self.formats], value=self.formats[0].name,
-                         allow_blank=False, id="export-format")
+            yield Select(
+                [(Text(f"{f.name} — {f.summary}"), f.name) for f in self.formats],
+                value=self.formats[0].name,
+                allow_blank=False,
+                id="export-format",
+            )
             yield Label("File name (written in the session's folder)")
             yield Input(value=f"{self.stem}{self.formats[0].suffix}", id="export-name")
             yield Static(plain(str(self.folder)), classes="dim")
@@ -89,7 +95,6 @@ class ExportDialog(Dialog):
         self.dismiss((str(fmt), name))
 
 
-
 class AskName(Dialog):
     """Ask for one line of text (a file name, a participant's name, minutes)."""
 
@@ -114,7 +119,6 @@ class AskName(Dialog):
         value = self.query_one(Input).value.strip()
         if value:
             self.dismiss(value)
-
 
 
 class Choice(ModalScreen[str | None]):

@@ -124,8 +124,9 @@ class ItemForm(Dialog):
                 if field.help:
                     label.tooltip = field.help
                 if field.kind in ("refs", "emotion", "long"):
-                    yield Label(f"{field.label}  ({field.help})" if field.help else field.label,
-                                classes="field-label block")
+                    yield Label(
+                        f"{field.label}  ({field.help})" if field.help else field.label, classes="field-label block"
+                    )
                     yield from widgets
                 else:
                     yield Horizontal(label, *widgets, classes="field-row")
@@ -166,8 +167,14 @@ class ItemForm(Dialog):
             options = [(plain(clip(item_label(i), 60)), i.id) for i in items]
             ids = {i.id for i in items}
             return [
-                Select(options, value=value if value in ids else Select.NULL, allow_blank=True, id=wid, prompt="—",
-                       compact=True)
+                Select(
+                    options,
+                    value=value if value in ids else Select.NULL,
+                    allow_blank=True,
+                    id=wid,
+                    prompt="—",
+                    compact=True,
+                )
             ]
         if field.kind == "refs":
             entries = [
@@ -185,8 +192,14 @@ class ItemForm(Dialog):
                 widgets.append(
                     Horizontal(
                         Label(plain(clip(persona.name, 24)), classes="emotion-label"),
-                        Select(options, value=current if current is not None else Select.NULL, allow_blank=True,
-                               id=f"emo-{persona.id}", prompt="not set", compact=True),
+                        Select(
+                            options,
+                            value=current if current is not None else Select.NULL,
+                            allow_blank=True,
+                            id=f"emo-{persona.id}",
+                            prompt="not set",
+                            compact=True,
+                        ),
                         classes="emotion-row",
                     )
                 )
@@ -271,7 +284,6 @@ class ItemForm(Dialog):
             self.show_errors({exc.field or "item": exc.message})
             return
         self.dismiss(values)
-
 
 
 def _number(raw: str, kind: type) -> Any:

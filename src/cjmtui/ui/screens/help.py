@@ -63,8 +63,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text(
                     "ctrl+p opens the command palette: every action, screen and item by name "
-                    "(e.g. “go to stage Place order”). Quit with F10 (or ctrl+q): it saves first. F1 or ? opens this help; "
-                    "Esc or q closes this help.",
+                    "(e.g. “go to stage Place order”). Quit with F10 (or ctrl+q): it saves first. "
+                    "F1 or ? opens this help; Esc or q closes this help.",
                     style="italic",
                 )
             )

@@ -55,7 +55,9 @@ class LinkPicker(Dialog):
     @on(Input.Changed, "#links-filter")
     def _filter(self, event: Input.Changed) -> None:
         q = event.value.casefold().strip()
-        self.checklist.show_only(item_id for item_id, prompt in self.candidates if not q or q in prompt.plain.casefold())
+        self.checklist.show_only(
+            item_id for item_id, prompt in self.candidates if not q or q in prompt.plain.casefold()
+        )
 
     @on(Input.Submitted, "#links-filter")
     def _to_list(self, event: Input.Submitted) -> None:

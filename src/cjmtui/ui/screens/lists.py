@@ -11,7 +11,7 @@ from ...core.edit import convert_parked
 from ...core.links import LINK_OF_TABLE
 from ...core.model import Item, Session, find, item_label
 from ...core.scoring import Graph
-from ...core.vocab import EMOTION_FACES, SINGULAR, signed
+from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, plural, signed
 from ...core.voting import total_votes, voter_dots
 from ..text import clip, plain
 from ..widgets.capture import QuickCapture
@@ -109,9 +109,7 @@ class StagesScreen(ItemsScreen):
         ]
 
     def detail(self, item: Item, session: Session) -> Text:
-        emotions = ", ".join(
-            f"{p.name} {signed(item.emotion[p.id])}" for p in session.personas if p.id in item.emotion
-        )
+        emotions = ", ".join(f"{p.name} {signed(item.emotion[p.id])}" for p in session.personas if p.id in item.emotion)
         pains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "pain")
         gains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "gain")
         procs = sum(1 for p in session.processes if p.stage == item.id)
@@ -147,7 +145,9 @@ class StagedScreen(ItemsScreen):
     """Items that belong to one stage at a time; [ and ] change the stage."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "stage(-1)", "Previous stage", id="stage.prev", key_display="[", group=STAGE_GROUP),
+        Binding(
+            "left_square_bracket", "stage(-1)", "Previous stage", id="stage.prev", key_display="[", group=STAGE_GROUP
+        ),
         Binding("right_square_bracket", "stage(1)", "Next stage", id="stage.next", key_display="]", group=STAGE_GROUP),
         Binding("l", "links", "Causes", id="item.links", tooltip="Link the processes that cause the pains"),
     ]
@@ -236,8 +236,15 @@ class VotingScreen(ItemsScreen):
 class PainsScreen(VotingScreen, StagedScreen):
     MODE = "pains"
     TABLE = "pains"
-    COLUMNS = [("", 1), ("In the customer's words", None), ("Sev", 3), ("Freq", 4), ("Evidence", 10),
-               ("Caused by", 18), ("Dots", 4)]
+    COLUMNS = [
+        ("", 1),
+        ("In the customer's words", None),
+        ("Sev", 3),
+        ("Freq", 4),
+        ("Evidence", 10),
+        ("Caused by", 18),
+        ("Dots", 4),
+    ]
     BINDINGS = [
         Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back", show=False),
         *VotingScreen.VOTE_BINDINGS,
@@ -299,7 +306,9 @@ class ProcessesScreen(StagedScreen):
     TABLE = "processes"
     COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12), ("Hands off to", None), ("Causes", 6)]
     BINDINGS = [
-        Binding("f", "feeds", "Handoffs", id="process.feeds", tooltip="Pick the downstream processes this one hands work to"),
+        Binding(
+            "f", "feeds", "Handoffs", id="process.feeds", tooltip="Pick the downstream processes this one hands work to"
+        ),
     ]
 
     def row_cells(self, item: Item, session: Session) -> list[Cell]:
@@ -322,7 +331,10 @@ class ProcessesScreen(StagedScreen):
                 _line("Causes", "; ".join(causes) or "— press l to link the pains it causes"),
                 _line("Receives work from", ", ".join(fed_by) or "—"),
                 _line("Hands work to", names(session, "processes", item.feeds)),
-                Text(f"Fixing it would reach {len(reached)} pain{'' if len(reached) == 1 else 's'} in {stages} stage{'' if stages == 1 else 's'} (impact {impact:.1f})"),
+                Text(
+                    f"Fixing it would reach {plural(len(reached), 'pain')} in {plural(stages, 'stage')} "
+                    f"(impact {fmt_number(impact)})"
+                ),
             ]
         )
 
@@ -370,8 +382,8 @@ class SolutionsScreen(VotingScreen):
                 _line("Changes", names(session, "processes", item.targets, 200)),
                 _line("Owner", owner.name if owner else "—"),
                 Text(
-                    f"Reaches {len(reached)} pains in {stages} stages · impact {impact:.1f} · "
-                    f"effort {item.effort} · confidence {item.confidence:.0%}"
+                    f"Reaches {plural(len(reached), 'pain')} in {plural(stages, 'stage')} · "
+                    f"impact {fmt_number(impact)} · effort {item.effort} · confidence {item.confidence:.0%}"
                 ),
             ]
         )
@@ -393,7 +405,9 @@ class ParkingScreen(ItemsScreen):
     TABLE = "parking"
     COLUMNS = [("Status", 9), ("Parked point", None), ("Came up at stage", 22)]
     BINDINGS = [
-        Binding("c", "convert", "Convert", id="parking.convert", tooltip="Turn it into a pain, a process or a solution"),
+        Binding(
+            "c", "convert", "Convert", id="parking.convert", tooltip="Turn it into a pain, a process or a solution"
+        ),
         Binding("x", "close", "Close/reopen", id="parking.close"),
     ]
 
@@ -435,12 +449,17 @@ class ParkingScreen(ItemsScreen):
         def chosen(table: str | None) -> None:
             if not table:
                 return
-            result = self.cjm.apply(f"convert parked point to {table}", convert_parked, item.id, table, self.cjm.stage_id)
+            result = self.cjm.apply(
+                f"convert parked point to {table}", convert_parked, item.id, table, self.cjm.stage_id
+            )
             if result is not None:
                 self.notify(f"Converted to a {SINGULAR[table]}.")
 
         self.app.push_screen(
-            Choice("Turn this parked point into…", item.text,
-                   [("1", "a pain", "pains"), ("2", "a process", "processes"), ("3", "a solution", "solutions")]),
+            Choice(
+                "Turn this parked point into…",
+                item.text,
+                [("1", "a pain", "pains"), ("2", "a process", "processes"), ("3", "a solution", "solutions")],
+            ),
             chosen,
         )

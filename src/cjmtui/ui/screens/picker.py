@@ -39,8 +39,10 @@ class PickerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" cjmtui — customer journey mapping ", style="bold reverse"), id="topbar")
-        yield Static(plain(f"Sessions in {self.folder}  (most recent first) · Enter opens · n creates a new one"),
-                     classes="question")
+        yield Static(
+            plain(f"Sessions in {self.folder}  (most recent first) · Enter opens · n creates a new one"),
+            classes="question",
+        )
         yield ItemTable([("Session file", None), ("Changed", 17), ("Size", 8)], id="sessions")
         yield Static("", id="picker-error", classes="field-error")
         yield KeyBar(id="keybar")

@@ -35,7 +35,13 @@ class SummaryScreen(WorkshopScreen):
     MODE = "summary"
     BINDINGS = [
         Binding("v", "next_view", "View", id="summary.view", tooltip="Ranking → matrix → root causes"),
-        Binding("x", "export", "Export", id="summary.export", tooltip="Write the ranked list to a file (md, html, csv, json)"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="summary.export",
+            tooltip="Write the ranked list to a file (md, html, csv, json)",
+        ),
         Binding("y", "copy", "Copy list", id="summary.copy", tooltip="Copy the ranked list as Markdown (OSC 52)"),
     ]
 
@@ -46,8 +52,16 @@ class SummaryScreen(WorkshopScreen):
         with ContentSwitcher(initial="ranking", id="summary-switcher"):
             with Vertical(id="ranking"):
                 yield ItemTable(
-                    [("#", 3), ("Solution", None), ("Score", 7), ("Impact", 7), ("Eff", 3), ("Stg", 3),
-                     ("Quadrant", 13), ("Votes", 5)],
+                    [
+                        ("#", 3),
+                        ("Solution", None),
+                        ("Score", 7),
+                        ("Impact", 7),
+                        ("Eff", 3),
+                        ("Stg", 3),
+                        ("Quadrant", 13),
+                        ("Votes", 5),
+                    ],
                     id="ranked",
                 )
                 with VerticalScroll(id="why-scroll"):
@@ -56,8 +70,9 @@ class SummaryScreen(WorkshopScreen):
                 yield Static("", id="matrix-chart")
                 yield Static("", id="matrix-legend")
             with Vertical(id="friction"):
-                yield ItemTable([(c.narrow, FRICTION_WIDTHS.get(c.narrow)) for c in FRICTION_VIEW_COLUMNS],
-                                id="friction-table")
+                yield ItemTable(
+                    [(c.narrow, FRICTION_WIDTHS.get(c.narrow)) for c in FRICTION_VIEW_COLUMNS], id="friction-table"
+                )
             with VerticalScroll(id="emotion"):
                 yield Static("", id="emotion-chart")
             with VerticalScroll(id="compare"):
@@ -72,8 +87,14 @@ class SummaryScreen(WorkshopScreen):
 
     def focus_main(self) -> None:
         view = self.query_one(ContentSwitcher).current
-        target = {"ranking": "#ranked", "causes": "#rootcauses", "matrix": "#matrix", "friction": "#friction-table",
-                  "emotion": "#emotion", "compare": "#compare"}[view or "ranking"]
+        target = {
+            "ranking": "#ranked",
+            "causes": "#rootcauses",
+            "matrix": "#matrix",
+            "friction": "#friction-table",
+            "emotion": "#emotion",
+            "compare": "#compare",
+        }[view or "ranking"]
         self.query_one(target).focus()
 
     def on_screen_resume(self) -> None:
@@ -106,17 +127,36 @@ class SummaryScreen(WorkshopScreen):
 
     def _ranked(self, ranking: Ranking) -> None:
         self.query_one("#ranked", ItemTable).set_rows(
-            (s.id, [str(s.rank), plain(s.text), f"{s.score:.1f}", f"{s.impact:.1f}", str(s.effort),
-                    str(s.stages_reached), Text(s.quadrant, style="bold" if s.quadrant == QUICK_WIN else ""),
-                    str(s.votes)])
+            (
+                s.id,
+                [
+                    str(s.rank),
+                    plain(s.text),
+                    f"{s.score:.1f}",
+                    f"{s.impact:.1f}",
+                    str(s.effort),
+                    str(s.stages_reached),
+                    Text(s.quadrant, style="bold" if s.quadrant == QUICK_WIN else ""),
+                    str(s.votes),
+                ],
+            )
             for s in ranking.solutions
         )
 
     def _root_causes(self, ranking: Ranking) -> None:
         names = Names(self.session)
         self.query_one("#rootcauses", ItemTable).set_rows(
-            (p.id, [str(p.rank), plain(p.name), plain(names.department(p.owner) if p.owner else "—"),
-                    f"{p.score:.1f}", str(p.pains_reached), str(p.stages_reached)])
+            (
+                p.id,
+                [
+                    str(p.rank),
+                    plain(p.name),
+                    plain(names.department(p.owner) if p.owner else "—"),
+                    f"{p.score:.1f}",
+                    str(p.pains_reached),
+                    str(p.stages_reached),
+                ],
+            )
             for p in ranking.processes
         )
 
@@ -193,8 +233,13 @@ class SummaryScreen(WorkshopScreen):
     def _friction(self) -> None:
         view = friction_view(self.session, self.cjm.persona_lens)
         self.query_one("#friction-table", ItemTable).set_rows(
-            (key, [plain(cell, "bold reverse" if i in view.marked and col.title == "Pain weight" else "")
-                   for cell, col in zip(row, view.columns, strict=True)])
+            (
+                key,
+                [
+                    plain(cell, "bold reverse" if i in view.marked and col.title == "Pain weight" else "")
+                    for cell, col in zip(row, view.columns, strict=True)
+                ],
+            )
             for i, (key, row) in enumerate(zip(view.keys, view.rows, strict=True))
         )
 
@@ -234,8 +279,9 @@ class SummaryScreen(WorkshopScreen):
             out.append("\n")
         out.append(f"\nEmotion changes ({len(result.emotion)})\n", style="bold")
         for ch in result.emotion:
-            out.append_text(plain(f"  {ch.stage_name} · {ch.persona_name}: "
-                                  f"{emotion_value(ch.before)} → {emotion_value(ch.after)}"))
+            out.append_text(
+                plain(f"  {ch.stage_name} · {ch.persona_name}: {emotion_value(ch.before)} → {emotion_value(ch.after)}")
+            )
             out.append("\n")
         sols = {s.id: s.text for s in session.solutions}
         out.append("\nSolutions done or under way, and the removed pains they were meant to remove\n", style="bold")

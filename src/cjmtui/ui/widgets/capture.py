@@ -43,8 +43,10 @@ class CaptureInput(Input):
             if len(self.value) + len(lines[0]) > limit:
                 event.prevent_default()
                 event.stop()
-                self.notify(f"Not pasted: {len(lines[0])} characters would not fit; a note holds at most {limit}.",
-                            severity="warning")
+                self.notify(
+                    f"Not pasted: {len(lines[0])} characters would not fit; a note holds at most {limit}.",
+                    severity="warning",
+                )
             return  # the Input inserts it (already clean: cjmtui's parser cleaned it)
         event.prevent_default()
         event.stop()
@@ -110,8 +112,10 @@ class QuickCapture(Horizontal):
         message = f"Added {len(notes)} note{'' if len(notes) == 1 else 's'}, one per pasted line."
         if too_long:
             self.query_one(CaptureInput).value = too_long[0][:limit]
-            message += (f" {len(too_long)} line{' was' if len(too_long) == 1 else 's were'} over the {limit}-character "
-                        "limit of a note and not added: the first is in the entry, cut to fit; split it and press Enter.")
+            message += (
+                f" {len(too_long)} line{' was' if len(too_long) == 1 else 's were'} over the {limit}-character "
+                "limit of a note and not added: the first is in the entry, cut to fit; split it and press Enter."
+            )
         self.notify(message, severity="warning" if too_long else "information")
 
     def action_close(self) -> None:

@@ -59,7 +59,7 @@ class ItemTable(DataTable):
             return None
         try:
             key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        except Exception:  # noqa: BLE001 - an empty or shrinking table
+        except Exception:
             return None
         return key.value
 

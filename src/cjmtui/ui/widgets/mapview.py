@@ -139,14 +139,19 @@ class MapView(Widget, can_focus=True):
         personas = [p for p in session.personas if not self.persona or p.id == self.persona]
         for persona in personas:
             faces = [session.stages[i].emotion.get(persona.id) for i in cols]
-            grid.row(printable(persona.name)[: LABEL_W - 1], [[grid.fit(FACE[v] if v is not None else "")] for v in faces])
+            grid.row(
+                printable(persona.name)[: LABEL_W - 1], [[grid.fit(FACE[v] if v is not None else "")] for v in faces]
+            )
         if personas:
             grid.sep()
         grid.row("Touchpoints", [[grid.fit(", ".join(session.stages[i].touchpoints))] for i in cols])
         grid.sep()
         cursor_line = self._lanes(grid, cols, related(session, ref[0], ref[1]) if ref else None)
-        lines = grid.lines if session.stages else [
-            Text("No stages yet: press 2 and add the first step of the journey.", style="italic")]
+        lines = (
+            grid.lines
+            if session.stages
+            else [Text("No stages yet: press 2 and add the first step of the journey.", style="italic")]
+        )
         self._lines = lines
         self._cursor_line = cursor_line
         self.styles.height = len(lines)
@@ -277,4 +282,3 @@ class _Grid:
 
     def sep(self) -> None:
         self.lines.append(Text("─" * (LABEL_W - 1) + "┼" + ("─" * (self.width - 1) + "┼") * self.columns, style="dim"))
-

@@ -45,6 +45,7 @@ def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int 
         out.append("\n")
     out.append(f"{'':>6} ┗" + "━" * inner_w + "▶ effort\n", style="dim")
     out.append(f"{'':>8}1 (low)" + " " * max(1, inner_w - 15) + "5 (high)\n", style="dim")
-    out.append(f"        {FILL_IN.upper()} below the line on the left, {THANKLESS.upper()} below on the right",
-               style="italic")
+    out.append(
+        f"        {FILL_IN.upper()} below the line on the left, {THANKLESS.upper()} below on the right", style="italic"
+    )
     return out

@@ -19,13 +19,17 @@ class TopBar(Static):
     save_ok: reactive[bool] = reactive(True)
     extra: reactive[str] = reactive("")
 
-    def __init__(self, screen_title: str, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, screen_title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.screen_title = screen_title
 
     def on_mount(self) -> None:
-        for source, target in (("session_name", "session_title"), ("save_state", "save_state"),
-                               ("save_ok", "save_ok"), ("status_extra", "extra")):
+        for source, target in (
+            ("session_name", "session_title"),
+            ("save_state", "save_state"),
+            ("save_ok", "save_ok"),
+            ("status_extra", "extra"),
+        ):
             self.watch(self.app, source, self._setter(target))
 
     def _setter(self, name: str) -> Callable[[object], None]:
