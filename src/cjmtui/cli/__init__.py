@@ -110,7 +110,13 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
         prog="cjmtui", usage=_usage(templates), epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _session_commands(sub, templates)
+    _room_commands(sub)
+    return parser
 
+
+def _session_commands(sub: Any, templates: Sequence[str]) -> None:
+    """new, validate, rank and export."""
     p = sub.add_parser(
         "new",
         prog="cjmtui new",
@@ -157,6 +163,9 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
     p.add_argument("--persona", metavar="ID", help="rank for this persona only (id or name)")
 
+
+def _room_commands(sub: Any) -> None:
+    """future, compare and friction: after the workshop."""
     p = sub.add_parser(
         "future",
         prog="cjmtui future",
@@ -166,7 +175,9 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
         "in the same folder as FILE: the workshop UI looks for the current state beside it.",
     )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", metavar="OUT", help="the new file (default: STEM-future.toml beside FILE)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="the new file (default: STEM-future.toml beside FILE; -2, -3… if taken)"
+    )
 
     p = sub.add_parser(
         "compare",
@@ -191,7 +202,6 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
     p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
-    return parser
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,11 +25,14 @@ from .model import (
     REFERENCES,
     TABLE_OF_ITEM,
     TABLES,
+    ParkingItem,
     Record,
     Scoring,
     Session,
     SessionInfo,
+    Stage,
     find,
+    get,
     reference_problems,
 )
 from .vocab import SINGULAR, TABLE_OF
@@ -246,10 +249,10 @@ def link_target(session: Session, solution_id: str, process_id: str, on: bool | 
 
 
 def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | None) -> Session:
-    stage = find(session, "stages", stage_id)
+    stage = get(session, Stage, stage_id)
     if stage is None:
         raise EditError(f"no stage with id {stage_id!r}")
-    emotion = dict(stage.emotion)  # type: ignore[attr-defined]
+    emotion = dict(stage.emotion)
     if value is None:
         emotion.pop(persona_id, None)
     else:
@@ -391,13 +394,13 @@ def move_to(session: Session, table: str, item_id: str, other_id: str) -> Sessio
 def convert_parked(session: Session, parked_id: str, table: str, stage_id: str | None = None) -> tuple[Session, Record]:
     """Turn a parked item into a pain, process or solution; the parked item is marked converted."""
     table = table_name(table)
-    parked = find(session, "parking", parked_id)
+    parked = get(session, ParkingItem, parked_id)
     if parked is None:
         raise EditError(f"no parked item with id {parked_id!r}")
-    if parked.status == "converted":  # type: ignore[attr-defined]
+    if parked.status == "converted":
         raise EditError("this parked item was already converted")
-    text = parked.text  # type: ignore[attr-defined]
-    stage = parked.stage or stage_id  # type: ignore[attr-defined]
+    text = parked.text
+    stage = parked.stage or stage_id
     if table == "pains":
         fields = {"stage": stage, "text": text}
     elif table == "processes":

@@ -75,12 +75,12 @@ def compare(current: Session, future: Session) -> Comparison:
     current_stages = {s.id: s for s in current.stages}
     future_stages = {s.id: s for s in future.stages}
     # Current stages in journey order, then the stages that only the future state has.
-    stage_ids = [s.id for s in current.stages] + [s.id for s in future.stages if s.id not in current_stages]
-    for stage_id in stage_ids:
-        before_stage, after_stage = current_stages.get(stage_id), future_stages.get(stage_id)
+    stages = [*current.stages, *(s for s in future.stages if s.id not in current_stages)]
+    for stage in stages:
+        before_stage, after_stage = current_stages.get(stage.id), future_stages.get(stage.id)
         before_map = before_stage.emotion if before_stage else {}
         after_map = after_stage.emotion if after_stage else {}
-        name = (before_stage or after_stage).name  # type: ignore[union-attr]
+        stage_id, name = stage.id, stage.name
         for persona in sorted(set(before_map) | set(after_map), key=lambda p: order.get(p, len(order))):
             before, after = before_map.get(persona), after_map.get(persona)
             if before != after:

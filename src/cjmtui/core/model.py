@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -223,6 +223,7 @@ TABLES: dict[str, type[Record]] = {
     "parking": ParkingItem,
 }
 TABLE_OF_ITEM: dict[type[Record], str] = {kind: table for table, kind in TABLES.items()}
+R = TypeVar("R", bound=Record)
 
 
 class Session(Item):
@@ -325,6 +326,16 @@ def reference_problems(session: Session) -> list[str]:
 def find(session: Session, table: str, item_id: str) -> Record | None:
     for item in session.table(table):
         if item.id == item_id:
+            return item
+    return None
+
+
+def get(session: Session, kind: type[R], item_id: str | None) -> R | None:
+    """The item of type ``kind`` (``Stage``, ``Pain``…) with id ``item_id``, or None."""
+    if item_id is None:
+        return None
+    for item in session.table(TABLE_OF_ITEM[kind]):
+        if item.id == item_id and isinstance(item, kind):
             return item
     return None
 

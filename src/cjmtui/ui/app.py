@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
-from ..core.model import Item, Session, find, item_label
+from ..core.model import Record, Session, find, item_label
 from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
@@ -38,6 +38,7 @@ from ..core.workspace import Workspace
 from . import paste
 from .autosave import Autosave
 from .commands import CjmCommands, action_commands
+from .keys import APP_BINDINGS
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
 from .themes import DEFAULT_THEME, load_themes
@@ -45,9 +46,6 @@ from .themes import DEFAULT_THEME, load_themes
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
 DISK_CHECK_INTERVAL = 2.0
-
-SCREENS_GROUP = Binding.Group("Screens", compact=True)
-TIMER_GROUP = Binding.Group("Timer", compact=True)
 
 
 def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
@@ -65,62 +63,7 @@ class CjmApp(App[int]):
     MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(spec) for mode, spec in SCREENS.items()}
     COMMANDS = App.COMMANDS | {CjmCommands}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(
-                s.key, f"switch_mode('{s.mode}')", s.label, id=f"screen.{s.mode}", group=SCREENS_GROUP, tooltip=s.title
-            )
-            for s in SCREENS.values()
-        ),
-        Binding(
-            "t",
-            "timer",
-            "Start/pause",
-            id="timer.toggle",
-            group=TIMER_GROUP,
-            tooltip="Start or pause the timebox of the current agenda step",
-        ),
-        Binding(
-            "T",
-            "extend",
-            "+5 min",
-            id="timer.extend",
-            group=TIMER_GROUP,
-            tooltip="Add 5 minutes to the timebox of the current agenda step",
-        ),
-        Binding(
-            "N",
-            "next_step",
-            "Next step",
-            id="timer.next",
-            group=TIMER_GROUP,
-            tooltip="Next agenda step: its screen and its timebox",
-        ),
-        Binding("p", "park", "Park", id="app.park", tooltip="Park an off-topic point (with the current stage)"),
-        Binding("L", "cycle_lens", "Lens", id="app.lens", tooltip="Persona lens: everyone → each persona"),
-        Binding(
-            "S",
-            "settings",
-            "Session details",
-            id="app.settings",
-            show=False,
-            tooltip="Title, journey, date, dots per participant, ranking weights",
-        ),
-        Binding("u,ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo the last change (100 steps)"),
-        Binding("U,ctrl+y", "redo", "Redo", id="app.redo", show=False, tooltip="Redo what was undone"),
-        Binding(
-            "f1",
-            "help",
-            "Help",
-            id="app.help",
-            priority=True,
-            key_display="F1",
-            tooltip="Every key, and the method in five questions",
-        ),
-        Binding("question_mark", "help", "Help", id="app.help_alt", show=False),
-        Binding("f2,ctrl+s", "save", "Save", id="app.save", show=False, tooltip="It saves by itself; this saves now"),
-        Binding("f10,ctrl+q", "quit", "Quit", id="app.quit", priority=True, key_display="F10", tooltip="Save and quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     version: reactive[int] = reactive(0, init=False)  # bumped by every change to the session
     stage_id: reactive[str | None] = reactive(None, init=False)
@@ -160,7 +103,7 @@ class CjmApp(App[int]):
         message: str,
         *,
         title: str = "",
-        severity: Any = "information",  # type: ignore[override]
+        severity: Any = "information",
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
@@ -265,29 +208,29 @@ class CjmApp(App[int]):
             return None
         session, item = result if isinstance(result, tuple) else (result, True)
         self.workspace.history.apply(label, session)
-        if show is not None and isinstance(item, Item):
+        if show is not None and isinstance(item, Record):
             self.wanted = (show, item.id)
         self.version = self.workspace.history.version
         return item
 
-    def add(self, table: str, fields: dict[str, Any]) -> Item | None:
+    def add(self, table: str, fields: dict[str, Any]) -> Record | None:
         """Add an item; the screen that lists ``table`` highlights it."""
         item = self.apply(f"add {SINGULAR[table]}", add_item, table, fields, show=table)
-        return item if isinstance(item, Item) else None
+        return item if isinstance(item, Record) else None
 
-    def add_parked(self, text: str) -> Item | None:
+    def add_parked(self, text: str) -> Record | None:
         fields: dict[str, Any] = {"text": text}
         if self.stage_id and find(self.session, "stages", self.stage_id):
             fields["stage"] = self.stage_id
         item = self.apply("park a point", add_item, "parking", fields, show="parking")
-        if not isinstance(item, Item):
+        if not isinstance(item, Record):
             return None
         self.notify("Parked. Review it on the parking lot (0).", timeout=2)
         return item
 
-    def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Item | None:
+    def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Record | None:
         item = self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes)
-        return item if isinstance(item, Item) else None
+        return item if isinstance(item, Record) else None
 
     def take_wanted(self, table: str) -> str | None:
         """The item an edit or the palette asked a ``table`` screen to highlight, once."""

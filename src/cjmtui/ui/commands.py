@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import SystemCommand
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.screen import Screen
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .app import CjmApp
 
 
-def _highlight(text: str, query: str, matcher) -> Content:  # noqa: ANN001
+def _highlight(text: str, query: str, matcher: Matcher) -> Content:
     content = Content(text)
     _score, offsets = matcher.fuzzy_search.match(query, text)
     for offset in offsets:
@@ -39,7 +39,7 @@ class CjmCommands(Provider):
     """Screens, actions, persona lenses and items of the open session."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app: CjmApp = self.app  # type: ignore[assignment]
+        app = cast("CjmApp", self.app)
         out: list[tuple[str, Callable[[], object], str]] = []
         if app.workspace is None:
             return out
@@ -63,7 +63,7 @@ class CjmCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
-        app: CjmApp = self.app  # type: ignore[assignment]
+        app = cast("CjmApp", self.app)
         if app.workspace is None:
             return
         for mode, spec in SCREENS.items():

@@ -87,4 +87,4 @@ def install() -> None:
     """Make Textual's Linux driver read input with :class:`PasteSafeParser`."""
     from textual.drivers import linux_driver
 
-    linux_driver.XTermParser = PasteSafeParser  # type: ignore[misc]
+    setattr(linux_driver, "XTermParser", PasteSafeParser)  # noqa: B010 - a module global, on purpose

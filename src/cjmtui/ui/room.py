@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.agenda import Timer, agenda_of, format_clock
-from ..core.model import Participant, find
+from ..core.model import Participant, Persona, get
 from ..core.safety import printable
 from ..core.vocab import STEP_TITLES
 from ..core.voting import cast_vote, ensure_participant, votes_left
@@ -99,10 +99,10 @@ class Room:
         clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
         parts = [f"{STEP_TITLES[self.step]} {clock}{'' if self.timer.running else ' (paused)'}"]
         if app.persona_lens:
-            persona = find(session, "personas", app.persona_lens)
-            parts.append(f"lens: {persona.name if persona else app.persona_lens}")  # type: ignore[attr-defined]
-        person = find(session, "participants", app.voter) if app.voter else None
-        if isinstance(person, Participant):
+            persona = get(session, Persona, app.persona_lens)
+            parts.append(f"lens: {persona.name if persona else app.persona_lens}")
+        person = get(session, Participant, app.voter)
+        if person is not None:
             left = votes_left(session, person.id, self.vote_table)
             parts.append(f"voting: {person.name}, {left} left")
         return printable(" · ".join(parts))
@@ -152,8 +152,8 @@ class Room:
     def set_lens(self, persona_id: str | None) -> None:
         app = self.app
         app.persona_lens = persona_id
-        persona = find(app.session, "personas", persona_id) if persona_id else None
-        app.notify(f"Persona lens: {persona.name if persona else 'everyone'}")  # type: ignore[attr-defined]
+        persona = get(app.session, Persona, persona_id)
+        app.notify(f"Persona lens: {persona.name if persona else 'everyone'}")
 
     def cycle_lens(self) -> None:
         ids = [None, *(p.id for p in self.app.session.personas)]

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from ...core.agenda import agenda_of, format_clock, set_timebox
 from ...core.vocab import STEP_TITLES
 from ..text import plain
-from ..widgets.itemtable import ItemTable
+from ..widgets.itemtable import Cell, ItemTable
 from .base import WorkshopScreen
 
 
@@ -45,7 +45,7 @@ class AgendaScreen(WorkshopScreen):
             self.refresh_view()  # the timer's "Left" column follows the clock
 
     def refresh_view(self) -> None:
-        rows = []
+        rows: list[tuple[str, list[Cell]]] = []
         for index, item in enumerate(agenda_of(self.session)):
             current = index == self.cjm.room.step_index
             left = format_clock(self.cjm.room.timer.remaining()) if current else ""
@@ -81,10 +81,10 @@ class AgendaScreen(WorkshopScreen):
     def action_edit(self) -> None:
         from .dialogs import AskName
 
-        step = self.table.current_id
-        item = next((a for a in agenda_of(self.session) if a.step == step), None)
+        item = next((a for a in agenda_of(self.session) if a.step == self.table.current_id), None)
         if item is None:
             return
+        step = item.step
 
         def chosen(value: str | None) -> None:
             if value is None:

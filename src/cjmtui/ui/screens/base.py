@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
 from textual import events, on
@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ...core.edit import delete_item, move_to
-from ...core.model import Item, Session, find, item_label
+from ...core.model import Record, Session, Stage, find, get, item_label
 from ...core.vocab import SINGULAR
 from ..text import clip, plain
 from ..widgets.capture import CaptureInput, QuickCapture
@@ -55,7 +55,7 @@ class WorkshopScreen(Screen[None]):
 
     @property
     def cjm(self) -> CjmApp:
-        return self.app  # type: ignore[return-value]
+        return cast("CjmApp", self.app)
 
     @property
     def session(self) -> Session:
@@ -74,7 +74,7 @@ class WorkshopScreen(Screen[None]):
         if self._shown_version != self._view_key():
             self._show_session()
 
-    def on_resize(self, event) -> None:  # noqa: ANN001 - textual's Resize event
+    def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
@@ -114,7 +114,7 @@ class WorkshopScreen(Screen[None]):
         self.query_one(QuickCapture).open(label)
 
     def park_label(self) -> str:
-        stage = find(self.session, "stages", self.cjm.stage_id) if self.cjm.stage_id else None
+        stage = get(self.session, Stage, self.cjm.stage_id)
         return f"Park (off-topic) @ {clip(stage.name, 20)}:" if stage else "Park (off-topic):"
 
     def action_park(self) -> None:
@@ -124,6 +124,7 @@ class WorkshopScreen(Screen[None]):
 
     @on(QuickCapture.Captured)
     def _captured(self, event: QuickCapture.Captured) -> None:
+        label: str | None
         if self._capture_mode == "park":
             self.cjm.add_parked(event.text)
             label = self.park_label()
@@ -185,8 +186,12 @@ class WorkshopScreen(Screen[None]):
             return
 
 
-class ItemsScreen(WorkshopScreen):
-    """A list of one kind of item, with add, edit, delete, reorder, all by keyboard."""
+R = TypeVar("R", bound=Record)
+
+
+class ItemsScreen(WorkshopScreen, Generic[R]):
+    """A list of one kind of item (``R``, in table ``TABLE``), with add, edit, delete, reorder,
+    all by keyboard."""
 
     TABLE: ClassVar[str] = ""
     COLUMNS: ClassVar[list[tuple[str, int | None]]] = []
@@ -208,13 +213,13 @@ class ItemsScreen(WorkshopScreen):
     def table(self) -> ItemTable:
         return self.query_one("#items", ItemTable)
 
-    def visible_items(self, session: Session) -> list[Item]:
-        return list(getattr(session, self.TABLE))
+    def visible_items(self, session: Session) -> list[R]:
+        return cast("list[R]", session.table(self.TABLE))
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: R, session: Session) -> list[Cell]:
         return [plain(item_label(item))]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: R, session: Session) -> Text:
         return Text()
 
     def refresh_view(self, select: str | None = None) -> None:
@@ -243,16 +248,16 @@ class ItemsScreen(WorkshopScreen):
     def _selected(self) -> None:
         self.action_edit()
 
-    def current_item(self) -> Item | None:
+    def current_item(self) -> R | None:
         item_id = self.table.current_id
-        return find(self.session, self.TABLE, item_id) if item_id else None
+        return cast("R | None", find(self.session, self.TABLE, item_id) if item_id else None)
 
     def select(self, item_id: str) -> None:
         self.refresh_view(select=item_id)
 
     # Actions --------------------------------------------------------------------------------
 
-    def new_item_defaults(self) -> dict | None:
+    def new_item_defaults(self) -> dict[str, Any] | None:
         return {}
 
     def action_new(self) -> None:

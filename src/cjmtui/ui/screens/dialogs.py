@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,7 +17,7 @@ from ...core.export import FORMATS
 from ..text import plain
 
 
-class Dialog(ModalScreen):
+class Dialog(ModalScreen[Any]):
     """What every dialog shares: F2 (or ctrl+s, or Enter in a field, or the #ok button) submits,
     Escape (or the #cancel button) cancels. Subclasses write :meth:`action_submit`."""
 
@@ -142,7 +143,7 @@ class Choice(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query(Button).first().focus()
 
-    def on_key(self, event) -> None:  # noqa: ANN001
+    def on_key(self, event: events.Key) -> None:
         for key, _label, value in self.answers:
             if event.key == key:
                 event.stop()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.edit import ItemError
 from ...core.errors import EditError
-from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Session, item_label
+from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Record, Session, item_label
 from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
@@ -106,7 +107,14 @@ class ItemForm(Dialog):
     :class:`ItemError` with per-field messages) to keep the form open with the errors shown.
     """
 
-    def __init__(self, table: str, values: dict[str, Any], session: Session, title: str, validate) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        table: str,
+        values: dict[str, Any],
+        session: Session,
+        title: str,
+        validate: Callable[[dict[str, Any]], object],
+    ) -> None:
         super().__init__()
         self.table = table
         self.values = values
@@ -147,7 +155,7 @@ class ItemForm(Dialog):
         if field.kind == "lines":
             return [Input(value="; ".join(value or []), id=wid, compact=True, placeholder="separate with ;")]
         if field.kind in ("int", "float"):
-            kind = "number" if field.kind == "float" else "integer"
+            kind: Literal["number", "integer"] = "number" if field.kind == "float" else "integer"
             return [Input(value="" if value is None else str(value), id=wid, type=kind, compact=True)]
         if field.kind == "choice":
             options = [(Text(c), c) for c in field.choices]
@@ -184,31 +192,27 @@ class ItemForm(Dialog):
             ]
             return [CheckList(entries, value or [], id=wid, classes="refs")]
         if field.kind == "emotion":
-            emotion = value or {}
-            widgets: list[Widget] = []
-            for persona in self.session.personas:
-                options = [(Text(label), v) for label, v in EMOTIONS]
-                current = emotion.get(persona.id)
-                widgets.append(
-                    Horizontal(
-                        Label(plain(clip(persona.name, 24)), classes="emotion-label"),
-                        Select(
-                            options,
-                            value=current if current is not None else Select.NULL,
-                            allow_blank=True,
-                            id=f"emo-{persona.id}",
-                            prompt="not set",
-                            compact=True,
-                        ),
-                        classes="emotion-row",
-                    )
-                )
-            if not widgets:
-                widgets.append(Label("(add personas on screen 1 to rate emotion per persona)"))
-            return widgets
+            return self._emotion_widgets(value or {})
         raise ValueError(field.kind)
 
-    def _ref_prompt(self, table: str, item) -> Text:  # noqa: ANN001
+    def _emotion_widgets(self, emotion: dict[str, int]) -> list[Widget]:
+        """One choice per persona: how they feel at this stage, from -2 to +2, or not set."""
+        widgets: list[Widget] = []
+        for persona in self.session.personas:
+            rating = emotion.get(persona.id)
+            choice = Select(
+                [(Text(label), v) for label, v in EMOTIONS],
+                value=rating if rating is not None else Select.NULL,
+                allow_blank=True,
+                id=f"emo-{persona.id}",
+                prompt="not set",
+                compact=True,
+            )
+            label = Label(plain(clip(persona.name, 24)), classes="emotion-label")
+            widgets.append(Horizontal(label, choice, classes="emotion-row"))
+        return widgets or [Label("(add personas on screen 1 to rate emotion per persona)")]
+
+    def _ref_prompt(self, table: str, item: Record) -> Text:
         label = clip(item_label(item), 36)
         stage = getattr(item, "stage", None)
         if stage and table in ("processes", "pains"):
@@ -244,7 +248,7 @@ class ItemForm(Dialog):
                 if value is Select.NULL:
                     out[field.name] = None
                 elif field.choices == RATING:
-                    out[field.name] = int(value)
+                    out[field.name] = int(str(value))
                 else:
                     out[field.name] = value
             elif field.kind == "refs":
@@ -259,7 +263,7 @@ class ItemForm(Dialog):
         return out
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for widget in self.query(".field-error"):
+        for widget in self.query(".field-error").results(Static):
             widget.update("")
             widget.display = False
         known = {f.name for f in self.fields}
@@ -270,8 +274,7 @@ class ItemForm(Dialog):
             error.display = True
         first = next((f for f in errors if f in known), None)
         if first:
-            widget = self.query_one(f"#err-{first}")
-            widget.scroll_visible()
+            self.query_one(f"#err-{first}").scroll_visible()
 
     def action_submit(self) -> None:
         values = self.collect()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 METHOD = """The method (Level 1 customer journey mapping):
@@ -20,7 +22,7 @@ METHOD = """The method (Level 1 customer journey mapping):
  Then rank: upstream quick wins that remove pain in many downstream stages first — screen 7."""
 
 
-def binding_rows(screen) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def binding_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
     """(keys, what it does, where) for every active binding with a description, one row per action."""
     app = screen.app
     grouped: dict[tuple[str, str, str], list[str]] = {}

@@ -9,13 +9,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from ...core.model import Item, Session, item_label
+from ...core.model import Record, Session, item_label
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
 from .dialogs import Dialog
 
 
-def link_label(session: Session, item: Item) -> Text:
+def link_label(session: Session, item: Record) -> Text:
     """A candidate as the picker lists it: its words, then the stage it belongs to."""
     stage_id = getattr(item, "stage", "")
     stage = next((s.name for s in session.stages if s.id == stage_id), stage_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +11,19 @@ from textual.widgets import Static
 
 from ...core.edit import convert_parked
 from ...core.links import LINK_OF_TABLE
-from ...core.model import Item, Session, find, item_label
+from ...core.model import (
+    Department,
+    Pain,
+    ParkingItem,
+    Persona,
+    Process,
+    Session,
+    Solution,
+    Stage,
+    find,
+    get,
+    item_label,
+)
 from ...core.scoring import Graph
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, plural, signed
 from ...core.voting import total_votes, voter_dots
@@ -18,6 +32,8 @@ from ..widgets.capture import QuickCapture
 from ..widgets.itemtable import Cell
 from .base import ItemsScreen
 
+S = TypeVar("S", Pain, Process)  # items that belong to a stage
+V = TypeVar("V", Pain, Solution)  # items that take dots
 STAGE_GROUP = Binding.Group("Stage", compact=True)
 VOTE_GROUP = Binding.Group("Dots", compact=True)
 
@@ -34,12 +50,12 @@ def _line(label: str, value: str) -> Text:
     return Text.assemble((f"{label}: ", "bold"), plain(value))
 
 
-class PersonasScreen(ItemsScreen):
+class PersonasScreen(ItemsScreen[Persona]):
     MODE = "personas"
     TABLE = "personas"
     COLUMNS = [("Persona", 24), ("Description", None), ("Goals", 5), ("Needs", 5), ("Frust.", 6)]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: Persona, session: Session) -> list[Cell]:
         return [
             plain(item.name),
             plain(item.description),
@@ -48,7 +64,7 @@ class PersonasScreen(ItemsScreen):
             str(len(item.frustrations)),
         ]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: Persona, session: Session) -> Text:
         return Text("\n").join(
             [
                 _line("Description", item.description or "—"),
@@ -65,15 +81,15 @@ class PersonasScreen(ItemsScreen):
         self.cjm.add("personas", {"name": text})
 
 
-class DepartmentsScreen(ItemsScreen):
+class DepartmentsScreen(ItemsScreen[Department]):
     MODE = "departments"
     TABLE = "departments"
     COLUMNS = [("Department", 26), ("Role", None)]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: Department, session: Session) -> list[Cell]:
         return [plain(item.name), plain(item.role)]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: Department, session: Session) -> Text:
         stages = [s.name for s in session.stages if item.id in s.owners]
         procs = [p.name for p in session.processes if p.owner == item.id]
         return Text("\n").join(
@@ -87,7 +103,7 @@ class DepartmentsScreen(ItemsScreen):
         self.cjm.add("departments", {"name": text})
 
 
-class StagesScreen(ItemsScreen):
+class StagesScreen(ItemsScreen[Stage]):
     MODE = "stages"
     TABLE = "stages"
     COLUMNS = [("#", 2), ("Stage", None), ("Phase", 13), ("Customer goal", None), ("Owners", 16), ("Emotion", 10)]
@@ -96,7 +112,7 @@ class StagesScreen(ItemsScreen):
         Binding("J,shift+down", "move(1)", "Move down", id="stage.move_down", key_display="J"),
     ]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: Stage, session: Session) -> list[Cell]:
         index = session.stages.index(item) + 1
         faces = " ".join(EMOTION_FACES[item.emotion[p.id]] for p in session.personas if p.id in item.emotion)
         return [
@@ -108,7 +124,7 @@ class StagesScreen(ItemsScreen):
             faces or "—",
         ]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: Stage, session: Session) -> Text:
         emotions = ", ".join(f"{p.name} {signed(item.emotion[p.id])}" for p in session.personas if p.id in item.emotion)
         pains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "pain")
         gains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "gain")
@@ -128,7 +144,7 @@ class StagesScreen(ItemsScreen):
 
     def capture(self, text: str) -> None:
         item = self.cjm.add("stages", {"name": text})
-        if item is not None and self.cjm.stage_id is None:
+        if isinstance(item, Stage) and self.cjm.stage_id is None:
             self.cjm.stage_id = item.id
 
     def on_data_table_row_highlighted(self) -> None:
@@ -141,7 +157,7 @@ class StagesScreen(ItemsScreen):
             self.cjm.stage_id = item.id
 
 
-class StagedScreen(ItemsScreen):
+class StagedScreen(ItemsScreen[S]):
     """Items that belong to one stage at a time; [ and ] change the stage."""
 
     BINDINGS = [
@@ -156,10 +172,10 @@ class StagedScreen(ItemsScreen):
         yield Static("", id="stagebar", classes="stagebar")
         yield from super().compose_body()
 
-    def stage(self):  # noqa: ANN201
-        return find(self.session, "stages", self.cjm.stage_id) if self.cjm.stage_id else None
+    def stage(self) -> Stage | None:
+        return get(self.session, Stage, self.cjm.stage_id)
 
-    def visible_items(self, session: Session) -> list[Item]:
+    def visible_items(self, session: Session) -> list[S]:
         stage_id = self.cjm.stage_id
         return [item for item in getattr(session, self.TABLE) if item.stage == stage_id]
 
@@ -193,14 +209,14 @@ class StagedScreen(ItemsScreen):
             return
         self.cjm.open_links(LINK_OF_TABLE[self.TABLE], item.id)
 
-    def new_item_defaults(self) -> dict | None:
+    def new_item_defaults(self) -> dict[str, Any] | None:
         if self.stage() is None:
             self.notify("Add a stage first (press 2).", severity="warning")
             return None
         return {"stage": self.cjm.stage_id}
 
 
-class VotingScreen(ItemsScreen):
+class VotingScreen(ItemsScreen[V]):
     """Dot voting on this screen's items: v asks who votes; + and - put and take back their dots."""
 
     VOTE_BINDINGS = [
@@ -233,7 +249,7 @@ class VotingScreen(ItemsScreen):
         return Text.assemble(str(total_votes(session, self.TABLE, item_id)), (" " + "●" * mine if mine else "", "bold"))
 
 
-class PainsScreen(VotingScreen, StagedScreen):
+class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
     MODE = "pains"
     TABLE = "pains"
     COLUMNS = [
@@ -250,7 +266,7 @@ class PainsScreen(VotingScreen, StagedScreen):
         *VotingScreen.VOTE_BINDINGS,
     ]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: Pain, session: Session) -> list[Cell]:
         mark = Text("−", style="bold red") if item.kind == "pain" else Text("+", style="bold green")
         return [
             mark,
@@ -262,13 +278,13 @@ class PainsScreen(VotingScreen, StagedScreen):
             self.dots_cell(session, item.id),
         ]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: Pain, session: Session) -> Text:
         who = names(session, "personas", item.personas) if item.personas else "every persona"
         causes = []
         for proc_id in item.caused_by:
-            proc = find(session, "processes", proc_id)
+            proc = get(session, Process, proc_id)
             if proc is not None:
-                owner = find(session, "departments", proc.owner) if proc.owner else None
+                owner = get(session, Department, proc.owner)
                 causes.append(f"{proc.name} ({owner.name if owner else 'no owner'})")
         return Text("\n").join(
             [
@@ -286,7 +302,7 @@ class PainsScreen(VotingScreen, StagedScreen):
         if self.stage() is None:
             self.notify("Add a stage first (press 2).", severity="warning")
             return
-        fields = {"stage": self.cjm.stage_id, "text": text}
+        fields: dict[str, Any] = {"stage": self.cjm.stage_id, "text": text}
         if self.cjm.persona_lens:
             fields["personas"] = [self.cjm.persona_lens]
         self.cjm.add("pains", fields)
@@ -296,12 +312,12 @@ class PainsScreen(VotingScreen, StagedScreen):
         if item is not None:
             self.cjm.update("pains", item.id, {"kind": "gain" if item.kind == "pain" else "pain"})
 
-    def visible_items(self, session: Session) -> list[Item]:
+    def visible_items(self, session: Session) -> list[Pain]:
         items = super().visible_items(session)
         return [p for p in items if p.affects(self.cjm.persona_lens)]
 
 
-class ProcessesScreen(StagedScreen):
+class ProcessesScreen(StagedScreen[Process]):
     MODE = "processes"
     TABLE = "processes"
     COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12), ("Hands off to", None), ("Causes", 6)]
@@ -311,7 +327,7 @@ class ProcessesScreen(StagedScreen):
         ),
     ]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: Process, session: Session) -> list[Cell]:
         causes = sum(1 for p in session.pains if item.id in p.caused_by)
         return [
             plain(item.name),
@@ -321,7 +337,7 @@ class ProcessesScreen(StagedScreen):
             str(causes),
         ]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: Process, session: Session) -> Text:
         causes = [p.text for p in session.pains if item.id in p.caused_by]
         fed_by = [p.name for p in session.processes if item.id in p.feeds]
         graph = Graph(session)
@@ -354,7 +370,7 @@ class ProcessesScreen(StagedScreen):
             self.cjm.open_links("feeds", item.id)
 
 
-class SolutionsScreen(VotingScreen):
+class SolutionsScreen(VotingScreen[Solution]):
     MODE = "solutions"
     TABLE = "solutions"
     COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8), ("Votes", 5)]
@@ -363,7 +379,7 @@ class SolutionsScreen(VotingScreen):
         *VotingScreen.VOTE_BINDINGS,
     ]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
+    def row_cells(self, item: Solution, session: Session) -> list[Cell]:
         return [
             plain(item.text),
             plain(names(session, "processes", item.targets, 200)),
@@ -373,10 +389,10 @@ class SolutionsScreen(VotingScreen):
             self.dots_cell(session, item.id),
         ]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: Solution, session: Session) -> Text:
         graph = Graph(session, self.cjm.persona_lens)
         impact, stages, reached = graph.reach(item.targets)
-        owner = find(session, "departments", item.owner) if item.owner else None
+        owner = get(session, Department, item.owner)
         return Text("\n").join(
             [
                 _line("Changes", names(session, "processes", item.targets, 200)),
@@ -400,7 +416,7 @@ class SolutionsScreen(VotingScreen):
             self.cjm.open_links("targets", item.id)
 
 
-class ParkingScreen(ItemsScreen):
+class ParkingScreen(ItemsScreen[ParkingItem]):
     MODE = "parking"
     TABLE = "parking"
     COLUMNS = [("Status", 9), ("Parked point", None), ("Came up at stage", 22)]
@@ -411,15 +427,15 @@ class ParkingScreen(ItemsScreen):
         Binding("x", "close", "Close/reopen", id="parking.close"),
     ]
 
-    def row_cells(self, item: Item, session: Session) -> list[Cell]:
-        stage = find(session, "stages", item.stage) if item.stage else None
+    def row_cells(self, item: ParkingItem, session: Session) -> list[Cell]:
+        stage = get(session, Stage, item.stage)
         return [
             Text(item.status, style="bold" if item.status == "open" else "dim"),
             plain(item.text),
             plain(stage.name if stage else "—"),
         ]
 
-    def detail(self, item: Item, session: Session) -> Text:
+    def detail(self, item: ParkingItem, session: Session) -> Text:
         return Text.assemble(plain(item.text), ("\nc: convert · x: close or reopen · d: delete", "dim"))
 
     def empty_hint(self) -> str:

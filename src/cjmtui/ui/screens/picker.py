@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -18,7 +18,7 @@ from ...core.files import create_session_file, list_sessions
 from ...core.templates import DESCRIPTIONS, TEMPLATES
 from ...core.workspace import Workspace
 from ..text import plain
-from ..widgets.itemtable import ItemTable
+from ..widgets.itemtable import Cell, ItemTable
 from ..widgets.keybar import KeyBar
 from .dialogs import AskName, Choice
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..app import CjmApp
 
 
-class PickerScreen(Screen):
+class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", id="picker.open", show=False),
         Binding("n", "new", "New session", id="picker.new", tooltip="Create a session from a template"),
@@ -52,7 +52,7 @@ class PickerScreen(Screen):
         self.query_one(ItemTable).focus()
 
     def action_reload(self) -> None:
-        rows = []
+        rows: list[tuple[str, list[Cell]]] = []
         for path in list_sessions(self.folder):
             try:
                 st = path.stat()
@@ -82,7 +82,7 @@ class PickerScreen(Screen):
         except CjmError as exc:
             self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
             return
-        app: CjmApp = self.app  # type: ignore[assignment]
+        app = cast("CjmApp", self.app)
         if app.workspace is not None:
             app.workspace.release()
         self.dismiss()

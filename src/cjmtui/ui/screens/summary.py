@@ -256,7 +256,10 @@ class SummaryScreen(WorkshopScreen):
                 "(ctrl+p → “Derive future-state session”), change it, then compare here.",
                 style="italic",
             )
-        path = self.cjm.workspace.path.parent / origin
+        workspace = self.cjm.workspace
+        if workspace is None:
+            return Text("")
+        path = workspace.path.parent / origin
         try:
             current = load_session(path).session
         except CjmError as exc:

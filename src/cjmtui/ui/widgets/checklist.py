@@ -15,7 +15,7 @@ class CheckList(OptionList):
     """Space (or Enter, or x) ticks the highlighted entry. ``selected`` keeps the list's order."""
 
     BINDINGS = [
-        Binding("space,enter,x", "toggle", "Tick", id="checklist.toggle"),
+        Binding("space,enter,x", "tick", "Tick", id="checklist.tick"),
     ]
 
     class Toggled(Message):
@@ -25,11 +25,18 @@ class CheckList(OptionList):
             self.on = on
             super().__init__()
 
-    def __init__(self, entries: Iterable[tuple[str, Text]], selected: Iterable[str] = (), **kwargs) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Text]],
+        selected: Iterable[str] = (),
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         self._entries = list(entries)
         self._labels = dict(self._entries)
         self._on = set(selected)
-        super().__init__(*[self._option(value) for value, _ in self._entries], **kwargs)
+        super().__init__(*[self._option(value) for value, _ in self._entries], id=id, classes=classes)
 
     def _prompt(self, value: str) -> Text:
         mark = "[x] " if value in self._on else "[ ] "
@@ -50,7 +57,7 @@ class CheckList(OptionList):
         keep = set(values)
         self.set_options([self._option(v) for v, _ in self._entries if v in keep])
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         option = self.highlighted_option
         if option is None or option.id is None:
             return

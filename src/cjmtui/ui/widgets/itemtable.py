@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -18,12 +19,12 @@ def _one_line(cell: Cell) -> Text:
     return text
 
 
-class ItemTable(DataTable):
+class ItemTable(DataTable[Cell]):
     DEFAULT_CSS = ""
 
-    def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs) -> None:
+    def __init__(self, columns: Sequence[tuple[str, int | None]], *, id: str | None = None) -> None:
         """``columns``: (label, width); a width of None takes the room the others leave."""
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self._columns_spec = columns
         self._widths: list[int] = []
 
@@ -47,7 +48,7 @@ class ItemTable(DataTable):
     def on_resize(self) -> None:
         widths = self._fit(self.size.width)
         if widths != self._widths and self.row_count >= 0:
-            rows = [(row.key.value, self.get_row(row.key)) for row in self.ordered_rows]
+            rows = [(str(row.key.value), self.get_row(row.key)) for row in self.ordered_rows]
             keep = self.current_id
             self.clear(columns=True)
             self._add_columns(widths)
@@ -89,5 +90,5 @@ class ItemTable(DataTable):
         target = index + delta
         if not 0 <= target < self.row_count:
             return None
-        key, _ = self.coordinate_to_cell_key((target, 0))
+        key, _ = self.coordinate_to_cell_key(Coordinate(target, 0))
         return key.value

@@ -56,8 +56,8 @@ class MapView(Widget, can_focus=True):
             self.window = window  # (first shown stage, last shown stage, number of stages), 1-based
             super().__init__()
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.session: Session | None = None
         self.persona: str | None = None
         self._columns: list[list[Cell]] = []
