@@ -1,0 +1,89 @@
+"""Never lose a note, with real faults: two installed cjmtui on one file in two tmux panes typing
+in turn, and a hostile bracketed paste through tmux (``paste-buffer -p``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cjmtui.core.store import load_session
+
+from .test_tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command, example, pane, require_tmux, texts
+
+__all__ = ["example", "pane"]  # fixtures used here
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def second_pane(tmp_path: Path) -> Iterator[Pane]:
+    require_tmux()
+    other = tmp_path / "second"
+    other.mkdir()
+    p = Pane(other)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+def _open_on_pains(p: Pane, path: Path) -> None:
+    p.start([*cjmtui_command(), str(path)])
+    p.wait_for(TITLES["3"])
+    p.keys("3")
+    p.wait_for(TITLES["3"])
+    p.open_capture()
+
+
+def _saved(p: Pane) -> None:
+    p.wait_for(r"saved \d\d:\d\d:\d\d", regex=True)
+
+
+def test_two_instances_typing_in_turn_keep_every_note(pane: Pane, second_pane: Pane, example: Path) -> None:
+    """Issue 11: the second instance's save used to stop with a dialog whose Reload took the next
+    Enter, dropping its notes. Now both save through the merge and every note is on disk."""
+    before = texts(example)
+    _open_on_pains(pane, example)
+    _open_on_pains(second_pane, example)
+    written = []
+    deadline = time.monotonic() + 20  # a bounded stretch of typing in turn
+    round_no = 0
+    while round_no < 4 or (round_no < 12 and time.monotonic() < deadline):
+        round_no += 1
+        for name, p in (("A", pane), ("B", second_pane)):
+            note = f"note {round_no} typed in {name}"
+            p.type(note)
+            p.keys("Enter")
+            p.wait_for(CAPTURE_HINT)
+            written.append(note)
+            _saved(p)
+    for p in (pane, second_pane):
+        assert "cannot be merged" not in p.screen() and "changed on disk" not in p.screen()
+        p.keys("Escape")
+        p.keys("F10")
+        assert p.wait_exit() == 0
+    on_disk = texts(example)
+    assert on_disk[: len(before)] == before, "notes that were there before were lost"
+    missing = [n for n in written if n not in on_disk]
+    assert missing == [], f"lost {len(missing)} of {len(written)} notes: {missing}"
+
+
+def test_an_escape_sequence_in_a_paste_never_becomes_keys(pane: Pane, example: Path) -> None:
+    """Issue 11: the BEL in ``osc \\x1b]0;pwned\\x07 title`` closed quick capture and the rest of
+    the paste ran as keys (the next Enter opened a form and changed a pain)."""
+    before = load_session(example).session
+    _open_on_pains(pane, example)
+    pane.tmux("set-buffer", "-b", "hostile", "osc \x1b]0;pwned\x07 title\nsecond \x1b[2Jline")
+    pane.tmux("paste-buffer", "-p", "-b", "hostile", "-t", "e2e")
+    pane.wait_for("Added 2 notes")
+    pane.wait_for(CAPTURE_HINT)  # the entry is still open, and empty
+    _saved(pane)
+    pane.keys("Escape")
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
+    after = load_session(example).session
+    assert [p.text for p in after.pains[len(before.pains) :]] == ["osc  title", "second line"]
+    assert after.pains[: len(before.pains)] == before.pains, "a pasted key changed an existing pain"
