@@ -736,3 +736,21 @@ def test_broken_pipe_is_quiet(capsys: pytest.CaptureFixture[str], valid: Path, m
     monkeypatch.setattr(sys, "stdout", Closed())
     assert cli.main(["export", str(valid), "--format", "csv"]) == 1
     assert capsys.readouterr().err == ""
+
+
+def test_an_ascii_only_terminal_gets_no_traceback_and_data_stays_utf8() -> None:
+    """Issue 11: ``PYTHONIOENCODING=ascii`` ended ``rank --format table`` in a traceback, and md
+    and csv on stdout came out with ``\\u2014``-style escapes in the data."""
+    import os
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[2] / "sessions" / "online-ordering.toml"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    run = [sys.executable, "-m", "cjmtui", "rank", str(example), "--format"]
+    table = subprocess.run([*run, "table"], capture_output=True, env=env, timeout=60)
+    assert table.returncode == 0 and b"Traceback" not in table.stderr, table.stderr
+    assert b"Quick wins" in table.stdout
+    md = subprocess.run([*run, "md"], capture_output=True, env=env, timeout=60)
+    assert md.returncode == 0
+    assert "Quick wins — Online ordering".encode() in md.stdout and b"\\u2014" not in md.stdout

@@ -108,7 +108,10 @@ async def test_failed_save_keeps_notes_and_recovers(example_copy, monkeypatch):
     before = path.read_bytes()
     app = make_app(path)
 
+    attempts = []
+
     def refuse(path, *args, **kwargs):
+        attempts.append(path)
         raise SaveError(f"{path}: could not save (No space left on device); the file on disk is unchanged")
 
     async with app.run_test(size=SIZE) as pilot:
@@ -127,6 +130,10 @@ async def test_failed_save_keeps_notes_and_recovers(example_copy, monkeypatch):
         assert [p.text for p in app.session.pains][-2:] == ["first note", "second note"]
         assert not app.save_ok, "the top bar stopped warning although nothing was saved"
         assert app.workspace.dirty
+
+        tried = len(attempts)
+        assert await wait_for(pilot, lambda: len(attempts) > tried, timeout=4.5), "no retry"
+        assert sum("No space left" in n for n in notifications(app)) == 1, "the same failure toasted again"
 
         monkeypatch.undo()
         await type_text(pilot, "third note")

@@ -256,6 +256,7 @@ def _quiet_stdout() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the ``cjmtui`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    commands.tolerate_narrow_terminals()
     templates = TEMPLATES
     try:
         if args_list and args_list[0] in COMMANDS:

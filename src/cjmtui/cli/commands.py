@@ -37,10 +37,28 @@ def _isatty(stream: TextIO) -> bool:
 
 
 def emit(text: str) -> None:
-    """Export text to stdout; on a terminal, made printable (it is data, not commands)."""
+    """Export text to stdout: on a terminal made printable (it is data, not commands); into a
+    pipe or a file always UTF-8, whatever the locale says (data never gets ``\\u2014`` escapes)."""
     if _isatty(sys.stdout):
-        text = printable(text, single_line=False)
-    write(sys.stdout, text)
+        write(sys.stdout, printable(text, single_line=False))
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        write(sys.stdout, text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def tolerate_narrow_terminals() -> None:
+    """On a terminal that cannot show every character (``PYTHONIOENCODING=ascii``, ``LANG=C``),
+    show ``\\u2014`` for what it cannot show instead of ending in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8":
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
 
 
 def say(text: str, stream: TextIO | None = None) -> None:

@@ -476,7 +476,7 @@ def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
         saved, message = app.autosave.save_before_exit()
         if app.workspace is not None:
             app.workspace.release()
-    if message:
+    if message and message != app.autosave.told:  # the app said it as it left: once is enough
         print(printable(message, single_line=False), file=sys.stderr)
     if not saved:
         return 1

@@ -40,6 +40,8 @@ class Autosave:
         self._disk_stat: tuple[int, int] | None = None
         self._conflict_open = False
         self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
+        self._last_error: str | None = None  # the failed save's message already shown
+        self.told = ""  # the message handed to the terminal on exit (printed once)
 
     @property
     def workspace(self) -> Workspace | None:
@@ -126,10 +128,13 @@ class Autosave:
 
     def show_result(self, result: SaveResult) -> None:
         if result.ok:
+            self._last_error = None
             self._show(f"saved {self.app.now():%H:%M:%S}", ok=True)
             return
         self._show("⚠ NOT SAVED — " + ("file changed on disk" if result.conflict else "see message"), ok=False)
-        if not result.conflict:
+        if not result.conflict and result.message != self._last_error:
+            # One toast per cause: retries every few seconds keep the top bar's NOT SAVED instead.
+            self._last_error = result.message
             self.app.notify(
                 result.message, title="Could not save (your notes are kept; retrying)", severity="error", timeout=10
             )
@@ -309,6 +314,7 @@ class Autosave:
         if self.workspace is not None:
             self.workspace.release()
         self.exiting = True
+        self.told = message
         self.app.exit(code, message=message or None)
 
     def on_signal(self, signum: int) -> None:
