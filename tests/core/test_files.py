@@ -94,3 +94,32 @@ def test_the_rescue_copy_goes_to_the_temporary_folder_when_nothing_else_takes_it
     where = ws.rescue()
     assert where is not None and where.parent == spare
     assert "rescue me" in {p.text for p in load_session(where).session.pains}
+
+
+def test_save_as_takes_a_name_or_a_path(tmp_path):
+    """Issue 11: a session in a read-only folder could not be saved anywhere else (a path was refused)."""
+    from cjmtui.core.errors import ExportError
+    from cjmtui.core.files import save_as_target
+
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    assert save_as_target(folder, "copy") == folder / "copy.toml"
+    (tmp_path / "elsewhere").mkdir()
+    assert save_as_target(folder, str(tmp_path / "elsewhere" / "mine.toml")) == tmp_path / "elsewhere" / "mine.toml"
+    assert save_as_target(folder, "../elsewhere/mine") == folder / ".." / "elsewhere" / "mine.toml"
+    for bad in (str(tmp_path / "elsewhere"), "x/\x1b[2J.toml"):
+        with pytest.raises(ExportError):
+            save_as_target(folder, bad)
+
+
+def test_a_workspace_in_a_read_only_place_saves_as_elsewhere(tmp_path):
+    from cjmtui.core.files import save_as_target
+
+    path = tmp_path / "s.toml"
+    save_session(path, workshop())
+    ws = Workspace.open(path)
+    _edit(ws, "typed in a read-only room")
+    (tmp_path / "home").mkdir()
+    target = save_as_target(path.parent, str(tmp_path / "home" / "rescued"))
+    assert ws.save_as(target).ok
+    assert "typed in a read-only room" in {p.text for p in load_session(target).session.pains}

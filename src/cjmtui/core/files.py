@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import CjmError
+from .errors import CjmError, ExportError
 from .future import derive_future
 from .model import Session
 from .safety import safe_filename, safe_output_path
@@ -37,6 +37,23 @@ def create_session_file(
     path = safe_output_path(folder, safe_filename(title, suffix=SUFFIX))
     save_session(path, session)  # exclusive create: refuses an existing file
     return path
+
+
+def save_as_target(folder: Path, typed: str) -> Path:
+    """Where "save as" writes what the user typed: a bare name goes into ``folder`` (never through
+    a link out of it); a path (with ``/``, or starting with ``~``) goes where it says, relative
+    to ``folder`` if it is relative, so a session in a read-only place can be saved elsewhere.
+    ``.toml`` is added when missing; a folder or a name with control characters is refused."""
+    typed = typed.strip()
+    if "/" not in typed and not typed.startswith("~"):
+        return safe_output_path(Path(folder), safe_filename(typed, suffix=SUFFIX, strict=True))
+    path = Path(folder) / Path(typed).expanduser()
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; type a file name in it")
+    target = path.with_name(safe_filename(path.name, suffix=SUFFIX, strict=True))  # no control characters
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; type a file name")
+    return target
 
 
 def future_path(source: Path) -> Path:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from ..core.errors import CjmError, ExportError
-from ..core.safety import safe_filename, safe_output_path
+from ..core.files import save_as_target
 from ..core.store import current_fingerprint
 from ..core.workspace import SaveResult, Workspace
 
@@ -252,7 +252,7 @@ class Autosave:
             if not name:
                 return
             try:
-                target = safe_output_path(ws.path.parent, safe_filename(name, suffix=".toml", strict=True))
+                target = save_as_target(ws.path.parent, name)
             except ExportError as exc:
                 self.app.notify(str(exc), title="Not saved", severity="error")
                 return
@@ -266,7 +266,8 @@ class Autosave:
             self.app.show_session_name()
             self.app.notify(f"Saved as {target}; editing continues there.")
 
-        self.app.push_screen(AskName("Save as (a new file in the same folder)", f"{ws.path.stem}-copy.toml"), chosen)
+        title = "Save as: a name (same folder) or a path (another folder, e.g. ~/notes/x.toml)"
+        self.app.push_screen(AskName(title, f"{ws.path.stem}-copy.toml"), chosen)
 
     # Leaving ----------------------------------------------------------------------------------
 
