@@ -52,3 +52,25 @@ async def test_a_multi_line_paste_into_quick_capture_adds_a_note_per_line(exampl
         assert texts == ["first note", "second note", "third note"]
         assert any("Added 3 notes" in n for n in notifications(app))
         assert entry.value == "" and app.screen.query_one("#capture").display
+
+
+async def test_a_paste_into_a_form_field_joins_its_lines_and_a_paste_too_long_is_refused(example_copy):
+    from textual.widgets import Input
+
+    from cjmtui.ui.screens.form import ItemForm
+    from helpers import make_app, notifications
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("3", "e")
+        assert isinstance(app.screen, ItemForm)
+        field = app.screen.query_one("#f-text", Input)
+        field.value = "typed "
+        field.cursor_position = len(field.value)
+        field.post_message(events.Paste("first line\r\nsecond \x1b[31mline\n"))
+        await pilot.pause()
+        assert field.value == "typed first line second line"
+        field.post_message(events.Paste("x" * 3000))
+        await pilot.pause()
+        assert field.value == "typed first line second line", "a paste over the limit changed the field"
+        assert any("at most 2000" in n for n in notifications(app)), notifications(app)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.message import Message
+from textual.widgets import Input
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
@@ -88,3 +90,25 @@ def install() -> None:
     from textual.drivers import linux_driver
 
     setattr(linux_driver, "XTermParser", PasteSafeParser)  # noqa: B010 - a module global, on purpose
+
+
+class LineInput(Input):
+    """A one-line field that takes a paste whole: its lines joined with spaces (``sep`` for a
+    list field), and a paste that would not fit refused with the limit, leaving what is typed."""
+
+    def __init__(self, *args: Any, sep: str = " ", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sep = sep
+
+    def on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in clean_paste(event.text).split("\n") if line.strip()]
+        text = self.sep.join(lines)
+        event.prevent_default()
+        event.stop()
+        if self.max_length and len(self.value) + len(text) > self.max_length:
+            self.notify(
+                f"Not pasted: {len(text)} characters would not fit; this field holds at most {self.max_length}.",
+                severity="warning",
+            )
+            return
+        self.insert_text_at_cursor(text)

@@ -14,8 +14,9 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core.edit import ItemError
 from ...core.errors import EditError
-from ...core.model import EVIDENCE, JOURNEYS, KINDS, PHASES, STATES, STATUSES, Record, Session, item_label
+from ...core.model import EVIDENCE, JOURNEYS, KINDS, MAX_TEXT, PHASES, STATES, STATUSES, Record, Session, item_label
 from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
+from ..paste import LineInput
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
 from .dialogs import Dialog
@@ -148,12 +149,22 @@ class ItemForm(Dialog):
         value = self.values.get(field.name)
         wid = f"f-{field.name}"
         if field.kind == "text":
-            return [Input(value="" if value is None else str(value), id=wid, compact=True, select_on_focus=False)]
+            return [
+                LineInput(
+                    value="" if value is None else str(value),
+                    id=wid,
+                    compact=True,
+                    select_on_focus=False,
+                    max_length=MAX_TEXT,
+                )
+            ]
         if field.kind == "long":
             area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
             return [area]
         if field.kind == "lines":
-            return [Input(value="; ".join(value or []), id=wid, compact=True, placeholder="separate with ;")]
+            return [
+                LineInput(value="; ".join(value or []), id=wid, compact=True, placeholder="separate with ;", sep="; ")
+            ]
         if field.kind in ("int", "float"):
             kind: Literal["number", "integer"] = "number" if field.kind == "float" else "integer"
             return [Input(value="" if value is None else str(value), id=wid, type=kind, compact=True)]
