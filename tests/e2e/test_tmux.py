@@ -516,3 +516,13 @@ def test_every_screen_in_xterm_no_color(pane: Pane, example: Path) -> None:
         assert not colour_problems(escaped), f"screen {key}: colour codes {sorted(colour_problems(escaped))}"
     pane.keys("F10")
     assert pane.wait_exit() == 0
+
+
+def test_term_dumb_gets_no_colour(pane: Pane, example: Path) -> None:
+    """Issue 11: with ``TERM=dumb`` the app still sent 24-bit colour."""
+    pane.start([*cjmtui_command(), str(example)], term="dumb")
+    pane.wait_for(TITLES["3"])
+    escaped = pane.tmux("capture-pane", "-p", "-e", "-t", "e2e").stdout
+    assert not colour_problems(escaped), f"colour codes {sorted(colour_problems(escaped))}"
+    pane.keys("F10")
+    assert pane.wait_exit() == 0

@@ -212,6 +212,10 @@ def open_tui(args: argparse.Namespace) -> int:
                 raise CjmError(f"{exc} (to start a new session: cjmtui new NAME)") from None
             raise
     folder = files.sessions_dir(args.dir)
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        # A terminal that says it has no colours gets none (read by Textual when it is imported).
+        os.environ.setdefault("NO_COLOR", "1")
+        os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")
     try:
         from ..ui.app import run
     except ModuleNotFoundError as exc:
