@@ -93,3 +93,69 @@ def test_opening_a_session_removes_temp_files_of_dead_processes_only(tmp_path):
     Workspace.open(path)
     assert not dead.exists()
     assert alive.exists()
+
+
+TWO_WRITER_ROUNDS = 200
+
+
+def _writer(path, name: str, start: int, write_fd: int) -> None:  # pragma: no cover - forked child
+    """Add a note, save through the merge path, report it as saved; again and again."""
+    from cjmtui.core.edit import add_item
+
+    try:
+        ws = Workspace.open(path)
+        n = start
+        while True:
+            n += 1
+            text = f"{name}-{n}"
+            ws.history.apply("add", add_item(ws.session, "pains", {"stage": "s", "text": text})[0])
+            if ws.save().ok:
+                os.write(write_fd, f"{text}\n".encode())
+    finally:
+        os._exit(0)
+
+
+def _acknowledged(read_fd: int) -> list[str]:
+    out = []
+    while select.select([read_fd], [], [], 0)[0]:
+        chunk = os.read(read_fd, 65536)
+        if not chunk:
+            break
+        out += chunk.decode().split()
+    return out
+
+
+def test_two_writers_killed_at_random_keep_every_acknowledged_note(tmp_path):
+    """Two processes add notes to one file and save through the merge (under the save lock); both
+    are SIGKILLed at random moments, 200 times. After every round the file loads and holds every
+    note a writer was told was saved."""
+    path = tmp_path / "two.toml"
+    save_session(path, Session.model_validate({"stages": [{"id": "s", "name": "Stage"}]}))
+    rng = random.Random(4321)
+    acknowledged: set[str] = set()
+    counters = {"a": 0, "b": 0}
+    for _ in range(TWO_WRITER_ROUNDS):
+        children = []
+        for name in counters:
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover
+                os.close(read_fd)
+                _writer(path, name, counters[name], write_fd)
+            os.close(write_fd)
+            children.append((name, pid, read_fd))
+        time.sleep(rng.uniform(0.005, 0.06))
+        for name, pid, read_fd in children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            done = _acknowledged(read_fd)
+            os.close(read_fd)
+            acknowledged.update(done)
+            if done:
+                counters[name] = max(counters[name], *(int(t.split("-")[1]) for t in done))
+            counters[name] += 1000  # the next process's notes never reuse a killed one's numbers
+        clean_stale_temp_files(path)
+        on_disk = {p.text for p in load_session(path).session.pains}
+        missing = acknowledged - on_disk
+        assert not missing, f"notes acknowledged as saved but not on disk: {sorted(missing)[:5]}"
+    assert len(acknowledged) > TWO_WRITER_ROUNDS, "the writers hardly saved anything: the test proves little"
