@@ -254,3 +254,19 @@ async def test_summary_why_shows_every_factor_of_the_score(example_copy):
         assert f"× votes ×{1 + top.votes} ({top.votes} votes)" in why, why
         assert f"stage bonus ×4 (reaches {top.stages_reached} stages)" in why, why
         assert why.splitlines()[0].endswith(f"= {fmt_number(top.score)}"), why
+
+
+async def test_a_200_character_pain_can_be_read_whole_at_80x24(example_copy):
+    """Issue 10: at 80×24 the pain's words were cut to about 23 characters, with no way to read them."""
+    from cjmtui.core.edit import add_item
+
+    long = "I had to read out my whole order twice " + "and then again to a second person " * 4 + "— the end."
+    assert len(long) >= 170
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        stage = app.session.stages[0].id
+        app.apply("add", add_item, "pains", {"stage": stage, "text": long}, show="pains")
+        await pilot.press("3")
+        await pilot.pause()
+        shown = " ".join(line.strip() for line in screen_text(app).splitlines())
+        assert long in shown, screen_text(app)

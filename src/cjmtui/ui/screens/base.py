@@ -194,6 +194,7 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
     all by keyboard."""
 
     TABLE: ClassVar[str] = ""
+    FULL_TEXT_IN_DETAIL: ClassVar[bool] = True  # the detail panel starts with the item's words
     COLUMNS: ClassVar[list[tuple[str, int | None]]] = []
 
     BINDINGS = [
@@ -234,6 +235,9 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         detail = self.query_one("#detail", Static)
         if item is None:
             detail.update(Text(self.empty_hint(), style="italic"))
+        elif self.FULL_TEXT_IN_DETAIL:
+            # The whole of the highlighted item's words, however narrow the table's column.
+            detail.update(Text("\n").join([plain(item_label(item), "bold"), self.detail(item, self.session)]))
         else:
             detail.update(self.detail(item, self.session))
 

@@ -290,7 +290,11 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
             [
                 _line("Affects", who),
                 _line("Why (caused by)", "; ".join(causes) or "— press l to link the internal process that causes it"),
-                Text(f"weight {item.severity}×{item.frequency} = {item.weight}  ·  evidence: {item.evidence}"),
+                Text(
+                    f"weight {item.severity}×{item.frequency} = {item.weight}  ·  evidence: {item.evidence}"
+                    if item.kind == "pain"
+                    else f"a gain (not scored)  ·  evidence: {item.evidence}"
+                ),
             ]
         )
 
@@ -418,6 +422,7 @@ class SolutionsScreen(VotingScreen[Solution]):
 
 class ParkingScreen(ItemsScreen[ParkingItem]):
     MODE = "parking"
+    FULL_TEXT_IN_DETAIL = False  # its detail is the parked point's text already
     TABLE = "parking"
     COLUMNS = [("Status", 9), ("Parked point", None), ("Came up at stage", 22)]
     BINDINGS = [
