@@ -145,7 +145,9 @@ def md_cell(text: object) -> str:
 
     Line breaks become ``" / "``; ``|`` becomes ``\\|``; backslash, backtick, ``*``, ``_``,
     ``[``, ``]``, ``~``, ``#``, ``$``, ``{``, ``}`` are backslash-escaped; ``&``, ``<``, ``>``
-    become HTML entities (so no HTML, link or autolink is ever rendered from user text); a
+    become HTML entities, and a URL's scheme colon, a ``www.`` dot and an e-mail address's ``@``
+    are broken so GitHub's autolinker links none of them (no HTML or link is ever rendered from
+    user text: ``tests/e2e/test_markdown_on_github.py`` checks it in cmark-gfm); a
     leading ``-``, ``+``, ``=`` or ``1.`` is escaped so it cannot start a list or heading;
     control characters become visible (see :func:`printable`).
     """
@@ -161,8 +163,23 @@ def md_cell(text: object) -> str:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    escaped = "".join(out)
+    escaped = _no_autolinks("".join(out))
     return _MD_LIST_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped)
+
+
+# GitHub's renderer (cmark-gfm's autolink extension) links bare URLs, www. names and e-mail
+# addresses. A backslash before the scheme's colon or the www's dot stops it and shows nothing;
+# an e-mail address is only stopped by a word joiner (U+2060, invisible) after its @.
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=/)")
+_WWW = re.compile(r"(?i)\bwww\.")
+_EMAIL_AT = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\\?\.[\w-])")  # the @ of something an e-mail address could be
+WORD_JOINER = "\u2060"
+
+
+def _no_autolinks(text: str) -> str:
+    text = _SCHEME.sub(lambda m: m.group(1) + "\\:", text)
+    text = _WWW.sub(lambda m: m.group(0)[:3] + "\\.", text)
+    return _EMAIL_AT.sub("@" + WORD_JOINER, text)
 
 
 def md_text(text: object) -> str:
