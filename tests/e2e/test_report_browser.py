@@ -392,3 +392,54 @@ def test_the_checks_see_errors_and_requests(browser: CDP, tmp_path: Path) -> Non
         assert "http://127.0.0.1:9/x.png" in page.requests()
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Accessibility: axe-core, the engine browsers' own accessibility checkers use
+
+
+def find_axe() -> Path | None:
+    """``axe.min.js`` from npm's ``axe-core``: ``$CJMTUI_AXE``, else ``.ci/node`` (``.ci/run``
+    installs it there), else a ``node_modules`` beside the repository."""
+    for candidate in (
+        os.environ.get("CJMTUI_AXE"),
+        REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js",
+        REPO / "node_modules" / "axe-core" / "axe.min.js",
+    ):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_report_has_no_serious_accessibility_violation(browser: CDP, tmp_path: Path, example: Path) -> None:
+    """Issue 14: axe reported ``scrollable-region-focusable`` (serious) on the map's scrolling
+    region. The report's CSP forbids scripts, so axe is injected through the DevTools protocol."""
+    axe = find_axe()
+    if axe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but axe-core is not installed (npm install axe-core, see .ci/run)")
+        pytest.skip("axe-core not found: npm install axe-core (or set CJMTUI_AXE to axe.min.js)")
+    session = store.load_session(example).session
+    report = _render(tmp_path, session, example.stem)
+    page = Page(browser)
+    try:
+        # A narrow window, where the journey map scrolls sideways inside its region.
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 800, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
+        page.open(report.as_uri())
+        page.evaluate(axe.read_text(encoding="utf-8") + "\n;true")
+        for media in ("screen", "print"):
+            page.call("Emulation.setEmulatedMedia", {"media": media})
+            results = page.evaluate(
+                "axe.run(document, {resultTypes: ['violations', 'incomplete']}).then(r => ({"
+                " violations: r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+                "   .map(v => v.id + ': ' + v.nodes.length + ' ' + v.nodes.slice(0, 2).map(n => n.target).join(' ')),"
+                " contrastUndecided: (r.incomplete.find(i => i.id === 'color-contrast') || {nodes: []}).nodes.length"
+                "}))"
+            )
+            assert results["violations"] == [], f"{media}: {results['violations']}"
+    finally:
+        page.close()
