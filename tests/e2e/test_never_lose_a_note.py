@@ -87,3 +87,22 @@ def test_an_escape_sequence_in_a_paste_never_becomes_keys(pane: Pane, example: P
     after = load_session(example).session
     assert [p.text for p in after.pains[len(before.pains) :]] == ["osc  title", "second line"]
     assert after.pains[: len(before.pains)] == before.pains, "a pasted key changed an existing pain"
+
+
+def test_the_screen_comes_back_after_a_suspend(pane: Pane, example: Path) -> None:
+    """Issue 11: after SIGTSTP and SIGCONT the screen stayed blank until a key was pressed (and
+    that key then acted unseen)."""
+    import os
+    import signal
+
+    pane.start([*cjmtui_command(), str(example)])
+    pane.wait_for(TITLES["3"])
+    pid = pane.pid()
+    os.kill(pid, signal.SIGTSTP)
+    deadline = time.monotonic() + 10
+    while TITLES["3"] in pane.screen() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGCONT)
+    pane.wait_for(TITLES["3"], "In the customer's words", timeout=10)
+    pane.keys("F10")
+    assert pane.wait_exit() == 0

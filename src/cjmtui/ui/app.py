@@ -142,9 +142,16 @@ class CjmApp(App[int]):
             self.push_screen(PickerScreen(self.sessions_dir))
         else:
             self.open_workspace(self.workspace)
+        # After a suspend (SIGTSTP, then fg or SIGCONT) draw everything again: the terminal was
+        # used by something else meanwhile, and the screen would stay blank until a key.
+        self.app_resume_signal.subscribe(self, self._redraw)
         if self.watch_disk:
             self.set_interval(DISK_CHECK_INTERVAL, self.autosave.check_disk)
         self.set_interval(1.0, self.room.tick)
+
+    def _redraw(self, _app: App[int]) -> None:
+        self.screen.refresh(layout=True, repaint=True)
+        self.refresh(repaint=True)
 
     def open_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace``: from the command line, the session picker, or a derived future state."""
