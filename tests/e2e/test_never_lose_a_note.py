@@ -106,3 +106,38 @@ def test_the_screen_comes_back_after_a_suspend(pane: Pane, example: Path) -> Non
     pane.wait_for(TITLES["3"], "In the customer's words", timeout=10)
     pane.keys("F10")
     assert pane.wait_exit() == 0
+
+
+def test_a_process_without_a_controlling_terminal_saves_and_leaves_when_its_pane_closes(
+    pane: Pane, example: Path
+) -> None:
+    """Issue 11: started with ``setsid`` (no SIGHUP reaches it), cjmtui spun at 100% CPU after its
+    pane closed, holding the lock. Now it notices the hung-up terminal, saves and exits."""
+    import shutil
+    import subprocess
+
+    setsid = shutil.which("setsid")
+    if setsid is None:
+        pytest.skip("needs setsid (util-linux)")
+    pane.start([setsid, "--wait", *cjmtui_command(), str(example)], wrap=False)
+    pane.wait_for(TITLES["3"])
+    pane.keys("3", "a")
+    pane.wait_for(CAPTURE_HINT)
+    pane.type("typed just before the pane closed")
+    pane.keys("Enter")
+    pane.wait_for(CAPTURE_HINT, "typed just before the pane closed")
+
+    def running() -> bool:
+        """A cjmtui process on this session (not tmux or setsid, whose command lines name it too)."""
+        found = subprocess.run(["pgrep", "-f", str(example)], capture_output=True, text=True).stdout.split()
+        names = [Path(f"/proc/{pid}/comm").read_text().strip() for pid in found if Path(f"/proc/{pid}/comm").exists()]
+        return any(not name.startswith(("tmux", "setsid", "sh")) for name in names)
+
+    assert running()
+    pane.tmux("new-window", "-d", "-t", "e2e", "sleep 60")  # the server stays for the fixture's close
+    pane.tmux("kill-pane", "-t", "e2e:0")
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(), "cjmtui kept running after its terminal went away"
+    assert "typed just before the pane closed" in texts(example)

@@ -15,6 +15,8 @@ import contextlib
 import datetime as dt
 import gc
 import importlib
+import os
+import select
 import signal
 import sys
 import time
@@ -148,6 +150,14 @@ class CjmApp(App[int]):
         if self.watch_disk:
             self.set_interval(DISK_CHECK_INTERVAL, self.autosave.check_disk)
         self.set_interval(1.0, self.room.tick)
+        if not self.is_headless and os.isatty(0):
+            self.set_interval(1.0, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """A terminal that hung up without a SIGHUP (a process without a controlling terminal
+        whose pane closed) is treated like one: save and leave, rather than spin on its EOF."""
+        if terminal_lost():
+            self.autosave.on_signal(signal.SIGHUP)
 
     def _redraw(self, _app: App[int]) -> None:
         self.screen.refresh(layout=True, repaint=True)
@@ -467,6 +477,19 @@ class CjmApp(App[int]):
         yield from super().get_system_commands(screen)
         if self.workspace is not None:
             yield from action_commands(self, screen)
+
+
+def terminal_lost(fd: int = 0) -> bool:
+    """Whether the terminal on ``fd`` hung up: it is no longer a terminal, or it reports
+    ``POLLHUP``/``POLLERR`` (its other side is gone)."""
+    try:
+        if not os.isatty(fd):
+            return True
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, events in poller.poll(0))
+    except (OSError, ValueError):
+        return True
 
 
 def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
