@@ -172,3 +172,40 @@ async def test_reorder_stages_with_shift_keys(example_copy):
 
         await pilot.press("K")  # already first: nothing moves
         assert [s.id for s in app.session.stages] == expected
+
+
+async def test_end_then_delete_acts_on_the_last_row(example_copy):
+    """Issue 10: End left the highlight on the first pain, and d then deleted the first pain."""
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "right_square_bracket")  # stage 2 has several pains
+        table = app.screen.table
+        rows = [r.key.value for r in table.ordered_rows]
+        assert len(rows) >= 3
+        await pilot.press("end")
+        assert table.current_id == rows[-1]
+        await pilot.press("d")
+        assert rows[-1] not in {p.id for p in app.session.pains}
+        assert rows[0] in {p.id for p in app.session.pains}
+        await pilot.press("home")
+        assert table.current_id == rows[0]
+
+
+async def test_deleting_a_linked_process_says_what_it_unlinked(example_copy):
+    """Issue 10: deleting a process with pains, solutions and handoffs said nothing about them."""
+    from cjmtui.core.links import count_links
+    from cjmtui.core.vocab import plural
+
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "right_square_bracket")
+        process = app.screen.current_item()
+        links = count_links(app.session, "processes", process.id)
+        assert links >= 2
+        await pilot.press("d")
+        assert any(f"its {links} links" in n and "u undoes it" in n for n in notifications(app)), notifications(app)
+        await pilot.press("2")
+        stage = app.screen.current_item()
+        pains = sum(p.stage == stage.id for p in app.session.pains)
+        await pilot.press("d")
+        assert any(f"its {plural(pains, 'pain')}, " in n for n in notifications(app)), notifications(app)

@@ -67,6 +67,23 @@ async def test_agenda_timebox_edit_is_saved(example_copy):
     assert agenda["pains"] == 45 and agenda["persona"] == 15
 
 
+async def test_changing_the_running_steps_timebox_keeps_the_time_spent(example_copy):
+    """Issue 10: editing the running step's timebox reset its elapsed time and paused it."""
+    clock = FakeClock()
+    app = make_app(example_copy(), clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("9", "t")  # persona, 15 minutes, running
+        clock.now += 5 * 60
+        app.room.tick()
+        assert "Persona 10:00" in app.status_extra
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"20", "enter")
+        await pilot.pause()
+        app.room.tick()
+        assert "Persona 15:00" in app.status_extra and "paused" not in app.status_extra, app.status_extra
+
+
 async def test_dot_voting_with_a_budget(example_copy):
     path = example_copy()
     app = make_app(path)

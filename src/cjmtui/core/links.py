@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .edit import link_cause, update_item
 from .errors import EditError
-from .model import Record, Session, find, item_label
+from .model import REFERENCES, Record, Session, find, item_label
 from .vocab import SINGULAR
 
 
@@ -91,3 +91,20 @@ def set_links(session: Session, kind: str, item_id: str, ids: set[str]) -> Sessi
         return session
     order = [c.id for c in candidates(session, kind, item_id) if c.id in ids]
     return update_item(session, link.table, item_id, {link.field: order})[0]
+
+
+def count_links(session: Session, table: str, item_id: str) -> int:
+    """How many links an item has, both ways (what deleting it unlinks): references to it from
+    other items, and its own references to others."""
+    item = find(session, table, item_id)
+    if item is None:
+        return 0
+    outgoing = sum(len(ref.ids(item)) for ref in REFERENCES if ref.table == table)
+    incoming = sum(
+        ref.ids(other).count(item_id)
+        for ref in REFERENCES
+        if ref.target == table
+        for other in session.table(ref.table)
+        if other.id != item_id
+    )
+    return outgoing + incoming

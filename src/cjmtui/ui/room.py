@@ -70,9 +70,11 @@ class Room:
         self.go_to_step(self.step_index + 1)
 
     def set_timebox(self, step: str, minutes: int) -> None:
-        """After the current step's timebox changed: start its timer again from the new length."""
+        """After the current step's timebox changed: the new length, keeping the time spent."""
         if step == self.step:
-            self.timer.reset(minutes * 60)
+            self.timer.seconds = minutes * 60  # the time already spent, and running or not, stay
+            if self.timer.remaining() > 0:
+                self._bell_rung = False
             self.tick()
 
     def tick(self) -> None:

@@ -13,8 +13,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ...core.edit import delete_item, move_to
+from ...core.links import count_links
 from ...core.model import Record, Session, Stage, find, get, item_label
-from ...core.vocab import SINGULAR
+from ...core.vocab import SINGULAR, plural
 from ..text import clip, plain
 from ..widgets.capture import CaptureInput, QuickCapture
 from ..widgets.itemtable import Cell, ItemTable
@@ -189,6 +190,18 @@ class WorkshopScreen(Screen[None]):
 R = TypeVar("R", bound=Record)
 
 
+def deleted_with(before: Session, after: Session, table: str, item_id: str) -> str:
+    """What else a delete took or unlinked, in words: ", its 2 pains and 4 links"."""
+    gone = {t: len(before.table(t)) - len(after.table(t)) for t in SINGULAR if t != table}
+    parts = [plural(n, SINGULAR[t], "processes" if t == "processes" else None) for t, n in gone.items() if n > 0]
+    links = count_links(before, table, item_id) - sum(gone.values())  # a cascaded item held one link
+    if links > 0:
+        parts.append(plural(links, "link"))
+    if not parts:
+        return ""
+    return ", its " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
+
+
 class ItemsScreen(WorkshopScreen, Generic[R]):
     """A list of one kind of item (``R``, in table ``TABLE``), with add, edit, delete, reorder,
     all by keyboard."""
@@ -282,8 +295,9 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         if item is None:
             return
         label = clip(item_label(item), 40)
+        before = self.session
         if self.cjm.apply(f"delete {SINGULAR[self.TABLE]} “{label}”", delete_item, self.TABLE, item.id):
-            self.notify(f"Deleted “{label}”. Press u to undo.", markup=False)
+            self.notify(f"Deleted “{label}”{deleted_with(before, self.session, self.TABLE, item.id)}. u undoes it.")
 
     def action_move(self, delta: int) -> None:
         item = self.current_item()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
@@ -21,6 +22,12 @@ def _one_line(cell: Cell) -> Text:
 
 class ItemTable(DataTable[Cell]):
     DEFAULT_CSS = ""
+    # A list's Home and End go to its first and last item (DataTable scrolls sideways instead,
+    # leaving the highlight where it was: "End, then d" deleted the first row).
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
 
     def __init__(self, columns: Sequence[tuple[str, int | None]], *, id: str | None = None) -> None:
         """``columns``: (label, width); a width of None takes the room the others leave."""
