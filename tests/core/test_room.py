@@ -809,3 +809,32 @@ def test_random_votes_never_break_the_budget(session: m.Session, data: st.DataOb
     assert voting.votes_left(after, person.id, "solutions") >= 0
     expected = max(0, person.solution_votes.get(sol.id, 0) + delta)
     assert participant(after, person.id).solution_votes.get(sol.id, 0) == expected
+
+
+def test_progress_is_kept_in_the_file_and_a_new_workshop_has_none(tmp_path: Path) -> None:
+    from cjmtui.core.agenda import set_progress
+
+    s = workshop()
+    assert set_progress(s, agenda_of(s)[0].step, 0) is s  # nothing run yet: no [progress]
+    assert "[progress]" not in store.dumps_session(s)
+    s = set_progress(s, "pains", 312.7)
+    text = store.dumps_session(s)
+    assert '[progress]\nstep = "pains"\nspent = 312\n' in text
+    assert store.parse_session(text).progress == m.Progress(step="pains", spent=312)
+    with pytest.raises(EditError):
+        set_progress(s, "lunch", 5)
+
+
+def test_where_a_user_was_is_kept_outside_the_session(tmp_path: Path) -> None:
+    from cjmtui.core import viewstate
+
+    session = tmp_path / "s.toml"
+    assert viewstate.load_view(session) is None
+    assert viewstate.save_view(session, viewstate.View("map", "stage-2", "pains", "p1"))
+    assert viewstate.load_view(session) == viewstate.View("map", "stage-2", "pains", "p1")
+    viewstate.state_file().write_text("{not json", encoding="utf-8")
+    assert viewstate.load_view(session) is None  # a broken file is ignored, never an error
+    for i in range(viewstate.MAX_SESSIONS + 5):
+        viewstate.save_view(tmp_path / f"{i}.toml", viewstate.View("pains"))
+    assert viewstate.load_view(tmp_path / "0.toml") is None  # only the most recent are kept
+    assert viewstate.load_view(tmp_path / f"{viewstate.MAX_SESSIONS + 4}.toml") == viewstate.View("pains")

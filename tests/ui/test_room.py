@@ -208,3 +208,41 @@ async def test_session_details_and_weights_are_edited_in_one_form(example_copy):
     saved = load_session(path).session
     assert saved.session.title == "Online ordering — workshop 2" and saved.scoring.vote_weight == 0.25
     assert saved.scoring.hop_decay == 0.5
+
+
+async def test_reopening_returns_to_the_same_place_and_agenda_step(example_copy):
+    """Issue 10: quitting on the map during the agenda's second step and reopening landed on the
+    pains screen, stage 1, agenda step 1, the timer reset."""
+    from cjmtui.core.viewstate import load_view
+
+    path = example_copy()
+    clock = FakeClock()
+    app = make_app(path, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("N")  # the agenda's second step (stages), its timer running
+        assert app.room.step == "stages"
+        clock.now += 7 * 60
+        await pilot.press("t")  # pause: 13:00 left of 20:00
+        await pilot.press("3", "right_square_bracket", "right_square_bracket", "down")
+        stage, pain = app.stage_id, app.screen.table.current_id
+        await pilot.press("6")
+        await pilot.press("3")
+        await pilot.press("f10")
+    assert load_session(path).session.progress.step == "stages"
+    assert load_view(path) is not None
+
+    again = make_app(path, clock=FakeClock())
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert again.current_mode == "pains"
+        assert again.stage_id == stage and again.screen.table.current_id == pain
+        assert again.room.step == "stages" and "Stages 13:00 (paused)" in again.status_extra
+
+
+async def test_a_session_never_run_keeps_its_file_unchanged(example_copy):
+    path = example_copy()
+    before = path.read_bytes()
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("6", "f10")
+    assert path.read_bytes() == before

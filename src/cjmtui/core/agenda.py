@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from .model import AgendaItem, Session, Step
+from .model import AgendaItem, Progress, Session, Step
 
 DEFAULT_AGENDA: tuple[tuple[Step, int], ...] = (
     ("persona", 15),
@@ -80,6 +80,10 @@ class Timer:
         self._spent = 0.0
         self._started = None
 
+    def spend(self, seconds: float) -> None:
+        """Count ``seconds`` as already spent (a step resumed after the app was reopened)."""
+        self._spent += max(0.0, seconds)
+
 
 def set_timebox(session: Session, step: str, minutes: int, note: str | None = None) -> Session:
     """Change one step's timebox (the default agenda becomes the session's own on first change)."""
@@ -104,3 +108,17 @@ def set_timebox(session: Session, step: str, minutes: int, note: str | None = No
                 raise ItemError(field_errors(exc)) from None
         out.append(item)
     return session.model_copy(update={"agenda": out})
+
+
+def set_progress(session: Session, step: str, spent: float) -> Session:
+    """Record the agenda step being run and the seconds spent on it (rounded down). A workshop
+    still at the start of its first step has no progress (its file does not change)."""
+    from .edit import ItemError, field_errors
+
+    if step == agenda_of(session)[0].step and int(spent) <= 0:
+        return session if session.progress == Progress() else session.model_copy(update={"progress": Progress()})
+    try:
+        progress = Progress.model_validate({"step": step, "spent": max(0, int(spent))})
+    except ValidationError as exc:
+        raise ItemError(field_errors(exc)) from None
+    return session if progress == session.progress else session.model_copy(update={"progress": progress})

@@ -339,6 +339,14 @@ class History:
             self.version += 1
             return session
 
+    def amend(self, session: Session) -> None:
+        """Change the current session without an undo step (where the workshop is, not what it
+        found): saved like any change, but undo does not walk through it."""
+        with self.lock:
+            if session != self._session:
+                self._session = session
+                self.version += 1
+
     def reset(self, session: Session) -> None:
         """Replace everything (after a reload from disk): no undo across that."""
         with self.lock:

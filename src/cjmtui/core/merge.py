@@ -257,7 +257,7 @@ def _one(base: Session, ours: Session, theirs: Session, theirs_win: bool) -> tup
     updates: dict[str, Any] = {}
     for table in TABLES:
         updates[table] = _table(table, base.table(table), ours.table(table), theirs.table(table), theirs_win, replaced)
-    for part in ("session", "scoring"):
+    for part in ("session", "scoring", "progress"):
         mine, their, old = getattr(ours, part), getattr(theirs, part), getattr(base, part)
         data, clashes = _merge_fields(old, mine, their, theirs_win)
         replaced += [Replaced("", part, "session details", f, ov, tv) for f, ov, tv in clashes]

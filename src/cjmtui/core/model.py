@@ -116,6 +116,14 @@ class Scoring(Item):
     vote_weight: float = Field(default=0.0, ge=0.0, le=10.0)  # score × (1 + vote_weight × votes)
 
 
+class Progress(Item):
+    """Where the workshop is: the agenda step being run and the time already spent on it
+    (workshop data, so it survives a quit, a dropped link or a lunch break)."""
+
+    step: Step | None = None
+    spent: int = Field(default=0, ge=0, le=7 * 24 * 3600)  # seconds of the step's timebox used
+
+
 class AgendaItem(Item):
     """One step of the workshop's agenda, with its timebox."""
 
@@ -230,6 +238,7 @@ class Session(Item):
     schema_version: int = Field(default=SCHEMA_VERSION, ge=1)
     session: SessionInfo = SessionInfo()
     scoring: Scoring = Scoring()
+    progress: Progress = Progress()
     departments: Annotated[list[Department], Field(max_length=MAX_ITEMS)] = []
     personas: Annotated[list[Persona], Field(max_length=MAX_ITEMS)] = []
     stages: Annotated[list[Stage], Field(max_length=MAX_ITEMS)] = []

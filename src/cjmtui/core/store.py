@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from . import tomlio
 from .errors import ConflictError, SaveError, SessionFileError
-from .model import ID_PATTERN, SCHEMA_VERSION, TABLES, Session, reference_problems
+from .model import ID_PATTERN, SCHEMA_VERSION, TABLES, Progress, Session, reference_problems
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 SUFFIX = ".toml"
@@ -204,13 +204,16 @@ def dumps_session(session: Session) -> str:
     if not info.get("origin"):
         info.pop("origin", None)  # only a future-state session has one
     scoring = session.scoring.model_dump()
+    tables = [("session", info), ("scoring", scoring)]
+    if session.progress != Progress():  # a workshop not started yet has no [progress]
+        tables.append(("progress", session.progress.model_dump(exclude_none=True)))
     arrays = [("agenda", [item.model_dump() for item in session.agenda])]
     for table in TABLES:
         items = getattr(session, table)
         arrays.append((table, [item.model_dump(exclude_none=True) for item in items]))
     return tomlio.dumps_document(
         {"schema_version": session.schema_version},
-        [("session", info), ("scoring", scoring)],
+        tables,
         arrays,
     )
 

@@ -35,6 +35,7 @@ from ..core.model import Record, Session, find, item_label
 from ..core.safety import printable, safe_filename, safe_output_path
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
+from ..core.viewstate import View, load_view, save_view
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
 from . import paste
@@ -178,8 +179,31 @@ class CjmApp(App[int]):
         self.autosave.started()
         self.show_session_name()
         self.session_replaced()
-        self.room.load_step(0)
-        self.switch_mode("stages" if not self.session.stages else "pains")
+        self.room.resume()
+        self._restore_view(workspace)
+
+    def _restore_view(self, workspace: Workspace) -> None:
+        """Back where this user was in this session (screen, stage, highlighted item), if anywhere."""
+        view = load_view(workspace.path)
+        mode = "stages" if not self.session.stages else "pains"
+        if view is not None and view.mode in SCREENS:
+            mode = view.mode
+            if view.stage and find(self.session, "stages", view.stage):
+                self.stage_id = view.stage
+            if view.table and view.item and find(self.session, view.table, view.item):
+                self.wanted = (view.table, view.item)
+        self.switch_mode(mode)
+
+    def remember_view(self) -> None:
+        """Keep where this user is, for the next time this session is opened (outside the file)."""
+        from .screens.base import ItemsScreen
+
+        if self.workspace is None or self.current_mode not in SCREENS:
+            return
+        screens = [s for s in self.screen_stack if isinstance(s, ItemsScreen)]
+        item = screens[-1].table.current_id if screens else None
+        table = screens[-1].TABLE if screens and item else None
+        save_view(self.workspace.path, View(self.current_mode, self.stage_id, table, item))
 
     def show_session_name(self) -> None:
         if self.workspace is not None:

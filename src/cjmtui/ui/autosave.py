@@ -273,6 +273,7 @@ class Autosave:
 
     def save_before_exit(self) -> tuple[bool, str]:
         """Save synchronously; on failure write a rescue copy. Returns (saved, message)."""
+        self.app.room.record_progress()
         ws = self.workspace
         if ws is None or (not ws.dirty and not self.paused_reason):
             return True, ""
@@ -291,6 +292,8 @@ class Autosave:
         """F10: save and leave; when the save fails, ask (rescue copy, save as, or stay)."""
         from .screens.dialogs import Choice
 
+        self.app.room.record_progress()
+        self.app.remember_view()
         ws = self.workspace
         if ws is not None and ws.dirty and not self.paused_reason:
             result = ws.save()
@@ -332,6 +335,7 @@ class Autosave:
 
     def _exit_after_signal(self, signum: int) -> None:
         self.app.flush_notes()
+        self.app.remember_view()
         self.save_before_exit()
         if self.workspace is not None:
             self.workspace.release()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..core.agenda import Timer, agenda_of, format_clock
+from ..core.agenda import Timer, agenda_of, format_clock, set_progress
 from ..core.model import Participant, Persona, get
 from ..core.safety import printable
 from ..core.vocab import STEP_TITLES
@@ -35,23 +35,44 @@ class Room:
     def step(self) -> str:
         return agenda_of(self.app.session)[self.step_index].step
 
-    def load_step(self, index: int) -> None:
+    def load_step(self, index: int, spent: float = 0.0) -> None:
         agenda = agenda_of(self.app.session)
         self.step_index = max(0, min(index, len(agenda) - 1))
         self.timer.reset(agenda[self.step_index].minutes * 60)
-        self._bell_rung = False
+        self.timer.spend(spent)
+        self._bell_rung = self.timer.remaining() <= 0
         self.tick()
+
+    def resume(self) -> None:
+        """Back where the workshop was (the session's ``[progress]``): its step, the time spent, paused."""
+        progress = self.app.session.progress
+        steps = [a.step for a in agenda_of(self.app.session)]
+        if progress.step in steps:
+            self.load_step(steps.index(progress.step), progress.spent)
+        else:
+            self.load_step(0)
+
+    def record_progress(self) -> None:
+        """Keep the step and the time spent on it in the session (no undo step)."""
+        ws = self.app.workspace
+        if ws is None:
+            return
+        ws.history.amend(set_progress(ws.session, self.step, self.timer.elapsed()))
+        if self.app.is_running and self.app.version != ws.history.version:
+            self.app.version = ws.history.version  # saved soon, like any change
 
     def go_to_step(self, index: int, *, start: bool = True) -> None:
         """Make agenda step ``index`` current: its screen, its timebox (running if ``start``)."""
         self.load_step(index)
         if start:
             self.timer.start()
+        self.record_progress()
         self.app.switch_mode(mode_of_step(self.step))
         self.tick()
 
     def toggle_timer(self) -> None:
         self.timer.toggle()
+        self.record_progress()
         self.tick()
 
     def extend(self, minutes: int = 5) -> None:
