@@ -86,7 +86,8 @@ def test_summary_emotion_curve(snap_compare, example_copy):
 
 def test_link_picker(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
-    assert snap_compare(app, press=["3", "right_square_bracket", "l", "_"], terminal_size=(80, 24))
+    # No "_" to settle here: in the picker a typed character filters the list.
+    assert snap_compare(app, press=["3", "right_square_bracket", "l"], terminal_size=(80, 24))
 
 
 def test_dot_voting_on_solutions(snap_compare, example_copy):

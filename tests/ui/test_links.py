@@ -128,3 +128,25 @@ async def test_solution_targets_linked_from_screen_5(example_copy):
         assert "Run the web shop platform" in row
         await wait_saved(app, pilot)
         assert find(on_disk(path), "solutions", "fix-catalogue").targets == ["web-platform", "order-form"]
+
+
+async def test_typing_filters_at_once_and_space_ticks_the_first_match(example_copy):
+    """Issue 10: the picker said "type to filter" but typed letters went nowhere; after filtering
+    nothing was highlighted and Space ticked nothing."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        _screen, lst = _picker(app)
+        await pilot.press(*"ERP")
+        assert app.screen.query_one("#links-filter").value == "ERP"
+        shown = _values(lst)
+        assert shown and all("erp" in str(lst.get_option(v).prompt).lower() for v in shown), shown
+        assert lst.highlighted == 0
+        await pilot.press("space")
+        assert shown[0] in lst.selected
+        await pilot.press("backspace", "backspace", "backspace")
+        assert len(_values(lst)) > len(shown), "backspace did not widen the filter again"
+        await pilot.press("enter")  # Enter applies
+        assert not isinstance(app.screen, LinkPicker)
+        assert shown[0] in find(app.session, "pains", "search-no-results").caused_by

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 from ...core.model import Record, Session, item_label
 from ..text import clip, plain
-from ..widgets.checklist import CheckList
+from ..widgets.checklist import CheckList, TypeToFilterList
 from .dialogs import Dialog
 
 
@@ -39,8 +39,8 @@ class LinkPicker(Dialog):
         with Vertical(id="links"):
             yield Static(plain(self.title_text), classes="form-title")
             yield Input(placeholder="type to filter", id="links-filter", compact=True)
-            yield CheckList(self.candidates, self.selected, id="links-list")
-            yield Static(Text("space ticks · type in the filter box to narrow · F2 applies · Esc cancels", style="dim"))
+            yield TypeToFilterList(self.candidates, self.selected, id="links-list")
+            yield Static(Text("type to filter · ↑↓ · space ticks · Enter or F2 applies · Esc cancels", style="dim"))
             with Horizontal(classes="form-buttons"):
                 yield Button("Apply (F2)", variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
@@ -51,6 +51,10 @@ class LinkPicker(Dialog):
 
     def on_mount(self) -> None:
         self.checklist.focus()
+        self.checklist.set_class(self.app.size.height < 30, "-short")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.checklist.set_class(event.size.height < 30, "-short")
 
     @on(Input.Changed, "#links-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -61,8 +65,28 @@ class LinkPicker(Dialog):
 
     @on(Input.Submitted, "#links-filter")
     def _to_list(self, event: Input.Submitted) -> None:
-        event.stop()  # Enter in the filter goes to the list; F2 applies
+        event.stop()  # Enter in the filter box goes to the list; F2 applies
         self.checklist.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed while the list has the focus filter it at once (the list keeps the focus,
+        so Space ticks the first match right away); Backspace takes one back."""
+        if not self.checklist.has_focus:
+            return
+        box = self.query_one("#links-filter", Input)
+        if event.is_printable and event.character and event.character != " ":
+            box.value += event.character
+        elif event.key == "backspace" and box.value:
+            box.value = box.value[:-1]
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    @on(OptionList.OptionSelected, "#links-list")
+    def _option_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_submit()
 
     def action_to_list(self) -> None:
         self.checklist.focus()

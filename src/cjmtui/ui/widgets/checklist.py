@@ -53,9 +53,11 @@ class CheckList(OptionList):
         return [value for value, _ in self._entries if value in self._on]
 
     def show_only(self, values: Iterable[str]) -> None:
-        """Filter the visible entries (ticks of hidden entries are kept)."""
+        """Filter the visible entries (ticks of hidden entries are kept); the first is highlighted."""
         keep = set(values)
         self.set_options([self._option(v) for v, _ in self._entries if v in keep])
+        if self.option_count:
+            self.highlighted = 0
 
     def action_tick(self) -> None:
         option = self.highlighted_option
@@ -69,3 +71,9 @@ class CheckList(OptionList):
             self._on.discard(value)
         self.replace_option_prompt(value, self._prompt(value))
         self.post_message(self.Toggled(self, value, on))
+
+
+class TypeToFilterList(CheckList, inherit_bindings=False):
+    """A CheckList whose letters are for its filter: only Space ticks, Enter is for the dialog."""
+
+    BINDINGS = [*OptionList.BINDINGS, Binding("space", "tick", "Tick", id="checklist.tick")]
