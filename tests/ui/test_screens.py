@@ -155,7 +155,7 @@ async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, mon
         dialog = app.screen
         assert isinstance(dialog, ExportDialog), "x did not open the export dialog"
         assert dialog.query_one("#export-name", Input).value == "online-ordering-quick-wins.md"
-        await pilot.press("enter")
+        await pilot.press("f2")
         assert not isinstance(app.screen, ExportDialog)
         written = path.parent / "online-ordering-quick-wins.md"
         assert written.is_file(), "no Markdown export in the session folder"
@@ -270,3 +270,40 @@ async def test_a_200_character_pain_can_be_read_whole_at_80x24(example_copy):
         await pilot.pause()
         shown = " ".join(line.strip() for line in screen_text(app).splitlines())
         assert long in shown, screen_text(app)
+
+
+async def test_the_export_dialog_asks_before_replacing_shows_the_lens_and_keeps_its_choices(example_copy):
+    """Issue 10: x Enter exported Markdown at once over an existing file; the persona lens
+    filtered the export unannounced; a path typed as the name closed the dialog with an error."""
+    from textual.widgets import Checkbox, Select
+
+    path = example_copy()
+    existing = path.parent / "online-ordering-quick-wins.md"
+    existing.write_text("keep me", "utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("L", "7", "x")  # lens: the first persona
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await pilot.press("enter")  # on the format list: opens it, writes nothing
+        await pilot.press("escape")
+        assert existing.read_text("utf-8") == "keep me"
+        lens = dialog.query_one("#export-lens", Checkbox)
+        assert lens.value and "Small-business buyer" in str(lens.label)
+        dialog.query_one("#export-format", Select).value = "csv"
+        await pilot.pause()
+        name = dialog.query_one("#export-name", Input)
+        name.value = "sub\x1bdir/x.csv"
+        await pilot.press("f2")
+        assert app.screen is dialog, "an error closed the dialog"
+        assert dialog.query_one("#export-format", Select).value == "csv"
+        name.value = "online-ordering-quick-wins.md"
+        dialog.query_one("#export-format", Select).value = "md"
+        await pilot.pause()
+        await pilot.press("f2")
+        assert app.screen is dialog and existing.read_text("utf-8") == "keep me", "replaced without asking"
+        lens.value = False
+        await pilot.press("f2")  # the second F2 replaces
+        assert app.screen is not dialog
+        text = existing.read_text("utf-8")
+        assert "Quick wins, ranked" in text and "Ranked for persona" not in text

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import CjmError, ExportError
 from .future import derive_future
 from .model import Session
-from .safety import safe_filename, safe_output_path
+from .safety import printable, safe_filename, safe_output_path
 from .store import SUFFIX, load_session, save_session
 from .templates import new_session
 
@@ -39,21 +39,39 @@ def create_session_file(
     return path
 
 
-def save_as_target(folder: Path, typed: str) -> Path:
-    """Where "save as" writes what the user typed: a bare name goes into ``folder`` (never through
-    a link out of it); a path (with ``/``, or starting with ``~``) goes where it says, relative
-    to ``folder`` if it is relative, so a session in a read-only place can be saved elsewhere.
-    ``.toml`` is added when missing; a folder or a name with control characters is refused."""
+def typed_target(folder: Path, typed: str, suffix: str = SUFFIX) -> Path:
+    """Where a file the user named goes: a bare name into ``folder`` (never through a link out of
+    it); a path (with ``/``, or starting with ``~``) where it says, relative to ``folder`` if it
+    is relative, so a session in a read-only place can be saved elsewhere. ``suffix`` is added
+    when missing; an empty name, a folder or a name with control characters is refused."""
     typed = typed.strip()
+    if not typed:
+        raise ExportError("type a file name")
     if "/" not in typed and not typed.startswith("~"):
-        return safe_output_path(Path(folder), safe_filename(typed, suffix=SUFFIX, strict=True))
+        return safe_output_path(Path(folder), safe_filename(typed, suffix=suffix, strict=True))
+    if printable(typed) != typed:
+        raise ExportError(f"{printable(typed)}: a path cannot contain control characters")
     path = Path(folder) / Path(typed).expanduser()
     if path.is_dir():
         raise ExportError(f"{path}: is a folder; type a file name in it")
-    target = path.with_name(safe_filename(path.name, suffix=SUFFIX, strict=True))  # no control characters
+    target = path.with_name(safe_filename(path.name, suffix=suffix, strict=True))
     if target.is_dir():
         raise ExportError(f"{target}: is a folder; type a file name")
+    if not target.parent.is_dir():
+        raise ExportError(f"{target.parent}: there is no such folder")
     return target
+
+
+def save_as_target(folder: Path, typed: str) -> Path:
+    """Where "save as" writes: :func:`typed_target` with ``.toml``."""
+    return typed_target(folder, typed)
+
+
+def export_target(folder: Path, typed: str, fmt: str) -> Path:
+    """Where an export goes: :func:`typed_target` with the format's ending."""
+    from .export import FORMATS  # the formats import the exporters; only an export needs them
+
+    return typed_target(folder, typed, FORMATS[fmt].suffix)
 
 
 def future_path(source: Path) -> Path:

@@ -31,8 +31,8 @@ from textual.screen import Screen
 
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
-from ..core.model import Record, Session, find, item_label
-from ..core.safety import printable, safe_filename, safe_output_path
+from ..core.model import Record, Session, find, get, item_label
+from ..core.safety import printable
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
 from ..core.viewstate import View, load_view, save_view
@@ -452,26 +452,34 @@ class CjmApp(App[int]):
     # Export -----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from ..core.export import FORMATS, export_text, write_export
-        from .screens.dialogs import ExportDialog
+        from ..core.export import export_text, write_export
+        from ..core.files import export_target
+        from ..core.model import Persona
+        from .screens.dialogs import ExportChoice, ExportDialog
 
         ws = self.workspace
         if ws is None:
             return
+        persona = get(self.session, Persona, self.persona_lens)
 
-        def chosen(result: tuple[str, str] | None) -> None:
-            if result is None:
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
                 return
-            fmt, name = result
+            ranking = rank(self.session, self.persona_lens if choice.use_lens else None)
             try:
-                path = safe_output_path(ws.path.parent, safe_filename(name, suffix=FORMATS[fmt].suffix, strict=True))
-                written = write_export(export_text(fmt, self.session, rank(self.session, self.persona_lens)), path)
+                written = write_export(export_text(choice.format, self.session, ranking), choice.path)
             except (CjmError, OSError) as exc:
                 self.notify(str(exc), title="Not exported", severity="error")
                 return
             self.notify(f"Wrote {written}", title="Exported", timeout=10)
 
-        self.push_screen(ExportDialog(ws.path.parent, f"{ws.path.stem}-quick-wins"), chosen)
+        dialog = ExportDialog(
+            ws.path.parent,
+            f"{ws.path.stem}-quick-wins",
+            persona.name if persona else None,
+            lambda fmt, name: export_target(ws.path.parent, name, fmt),
+        )
+        self.push_screen(dialog, chosen)
 
     def action_copy_ranking(self) -> None:
         from ..core.export import ranking_markdown

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from ...core.errors import ExportError
 from ...core.export import FORMATS
 from ..text import plain
 
@@ -46,14 +49,27 @@ class Dialog(ModalScreen[Any]):
         self.action_cancel()
 
 
-class ExportDialog(Dialog):
-    """Ask for a format and a file name (a bare name, written into the session's folder)."""
+@dataclass(frozen=True)
+class ExportChoice:
+    format: str
+    path: Path
+    use_lens: bool  # rank for the persona lens (False: for every persona)
 
-    def __init__(self, folder: Path, stem: str) -> None:
+
+class ExportDialog(Dialog):
+    """Ask for a format and a file name; say (and let the user turn off) the persona lens; ask
+    before replacing a file. A refused name keeps the dialog open with its choices."""
+
+    def __init__(self, folder: Path, stem: str, lens: str | None, target: Callable[[str, str], Path]) -> None:
+        """``lens``: the persona the lens shows, if any; ``target(format, name)`` is where the
+        file goes, or raises :class:`ExportError` saying why not."""
         super().__init__()
         self.folder = folder
         self.stem = stem
+        self.lens = lens
+        self.target = target
         self.formats = tuple(FORMATS.values())
+        self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -66,17 +82,20 @@ class ExportDialog(Dialog):
                 value=self.formats[0].name,
                 allow_blank=False,
                 id="export-format",
+                compact=True,
             )
-            yield Label("File name (written in the session's folder)")
-            yield Input(value=f"{self.stem}{self.formats[0].suffix}", id="export-name")
+            yield Label("File name (in the session's folder), or a path")
+            yield Input(value=f"{self.stem}{self.formats[0].suffix}", id="export-name", compact=True)
             yield Static(plain(str(self.folder)), classes="dim")
+            if self.lens is not None:
+                yield Checkbox(plain(f"Only what affects {self.lens} (the persona lens)"), True, id="export-lens")
             yield Static("", id="export-error", classes="field-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Export (F2)", variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#export-name", Input).focus()
+        self.query_one("#export-format", Select).focus()  # Enter here opens the list, never writes
 
     @on(Select.Changed, "#export-format")
     def _format(self, event: Select.Changed) -> None:
@@ -84,16 +103,26 @@ class ExportDialog(Dialog):
         stem = name.value.rsplit(".", 1)[0] if "." in name.value else name.value
         name.value = f"{stem or self.stem}{FORMATS[str(event.value)].suffix}"
 
+    @on(Input.Changed, "#export-name")
+    def _renamed(self) -> None:
+        self._confirmed = None
+
     def show_error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(plain(f"⚠ {message}"))
 
     def action_submit(self) -> None:
-        fmt = self.query_one("#export-format", Select).value
-        name = self.query_one("#export-name", Input).value.strip()
-        if not name:
-            self.show_error("type a file name")
+        fmt = str(self.query_one("#export-format", Select).value)
+        try:
+            path = self.target(fmt, self.query_one("#export-name", Input).value.strip())
+        except ExportError as exc:
+            self.show_error(str(exc))  # the dialog stays, with the format and the name as chosen
             return
-        self.dismiss((str(fmt), name))
+        if path.exists() and path != self._confirmed:
+            self._confirmed = path
+            self.show_error(f"{path.name} exists: F2 again replaces it, or change the name")
+            return
+        lens = self.query("#export-lens").results(Checkbox)
+        self.dismiss(ExportChoice(fmt, path, any(box.value for box in lens)))
 
 
 class AskName(Dialog):
