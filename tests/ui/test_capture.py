@@ -169,3 +169,57 @@ async def test_keys_typed_right_after_a_go_into_the_entry(example_copy):
         await wait_for(pilot, lambda: len(app.session.pains) != len(before), timeout=0.5)
         assert app.session.pains[: len(before)] == before, f"typing a note changed existing pains: {notifications(app)}"
         assert [p.text for p in app.session.pains[len(before) :]] == ["dog"]
+
+
+# Key budgets (issue 10), counted beyond the note's own words and its Enter.
+BUDGETS = [
+    # screen keys, note, signs, budget, (table, expected fields)
+    (["3"], "The form forgot my address", "!43@f#or", 8,
+     ("pains", {"severity": 4, "frequency": 3, "personas": ["technician"], "caused_by": ["order-form"]})),
+    (["4"], "Check stock levels", " @w>fu", 6, ("processes", {"owner": "warehouse", "feeds": ["fulfilment"]})),
+    (["5"], "Make the PO field required", " #or!28", 8,
+     ("solutions", {"targets": ["order-form"], "effort": 2, "confidence": 0.8})),
+    (["2"], "Compare offers", " /c@sa", 6, ("stages", {"phase": "consideration", "owners": ["sales"]})),
+]
+
+
+async def test_triage_keys_stay_within_their_budgets(example_copy):
+    """A pain with severity, frequency, a persona and a cause in at most 8 keys beyond its words;
+    a process with owner and hand-off in 6; a solution with target, effort and confidence in 8;
+    a stage with phase and owner in 6 (it used to take 13 to 30, through the form)."""
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        for screen, note, signs, budget, (table, expected) in BUDGETS:
+            assert len(signs) <= budget, f"{table}: {len(signs)} keys over a budget of {budget}"
+            await pilot.press(*screen, "a")
+            await type_text(pilot, note + signs)
+            await pilot.press("enter", "escape")
+            added = next(x for x in getattr(app.session, table) if item_words(x) == note)
+            got = {k: getattr(added, k) for k in expected}
+            assert got == expected, f"{table}: {got}"
+
+
+def item_words(item) -> str:
+    return getattr(item, "text", None) or getattr(item, "name", "")
+
+
+async def test_ten_pains_in_a_row_still_need_only_text_and_enter(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "a")
+        before = len(app.session.pains)
+        for i in range(10):
+            await type_text(pilot, f"plain pain number {i}")
+            await pilot.press("enter")
+        assert [p.text for p in app.session.pains[before:]] == [f"plain pain number {i}" for i in range(10)]
+
+
+async def test_a_new_process_is_owned_by_its_stages_owner(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "a")
+        await type_text(pilot, "A process nobody named an owner for")
+        await pilot.press("enter", "escape")
+        added = app.session.processes[-1]
+        stage = next(s for s in app.session.stages if s.id == added.stage)
+        assert stage.owners and added.owner == stage.owners[0]

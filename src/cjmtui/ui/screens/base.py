@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Input, Static
 from ...core.edit import delete_item, move_to
 from ...core.links import count_links
 from ...core.model import Record, Session, Stage, find, get, item_label
+from ...core.triage import HINTS
+from ...core.triage import parse as triage
 from ...core.vocab import SINGULAR, plural
 from ..text import clip, plain
 from ..widgets.capture import CaptureInput, QuickCapture
@@ -106,13 +108,25 @@ class WorkshopScreen(Screen[None]):
     def capture(self, text: str) -> None:
         """Add one captured note."""
 
+    def capture_hint(self) -> str:
+        """The triage signs this screen's notes take (shown in the empty entry)."""
+        return ""
+
+    def triaged(self, table: str, note: str) -> tuple[str, dict[str, Any]]:
+        """The note's text and what its trailing signs set (:mod:`cjmtui.core.triage`); a sign
+        that does not resolve keeps the note as typed and says why."""
+        result = triage(self.session, table, note)
+        if result.problems:
+            self.notify("Kept as typed: " + "; ".join(result.problems), severity="warning")
+        return result.text, result.fields
+
     def action_capture(self) -> None:
         label = self.capture_label()
         if label is None:
             self.notify("Nothing to capture on this screen: press 1–5 for a screen that does.")
             return
         self._capture_mode = "item"
-        self.query_one(QuickCapture).open(label)
+        self.query_one(QuickCapture).open(label, self.capture_hint())
 
     def park_label(self) -> str:
         stage = get(self.session, Stage, self.cjm.stage_id)
@@ -253,6 +267,9 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
             detail.update(Text("\n").join([plain(item_label(item), "bold"), self.detail(item, self.session)]))
         else:
             detail.update(self.detail(item, self.session))
+
+    def capture_hint(self) -> str:
+        return HINTS.get(self.TABLE, "")
 
     def empty_hint(self) -> str:
         return f"No {SINGULAR[self.TABLE]} yet: press a to add one."

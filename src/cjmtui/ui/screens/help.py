@@ -22,6 +22,15 @@ METHOD = """The method (Level 1 customer journey mapping):
  Then rank: upstream quick wins that remove pain in many downstream stages first — screen 7."""
 
 
+TRIAGE = """Triage while capturing: after the note's words, before Enter:
+ pain      !43 severity 4, frequency 3 · @f persona · #or its cause
+ process   @w owner · >fu the process it hands work to
+ solution  #or the process it changes · !28 effort 2, confidence .8 · @m owner
+ stage     /c phase · @sa owner
+ A name matches by the start of any of its words; a sign that matches
+ nothing keeps the note as typed. E.g. “The form forgot my address!43@f#or”."""
+
+
 def binding_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
     """(keys, what it does, where) for every active binding with a description, one row per action."""
     app = screen.app
@@ -61,6 +70,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(key), Text(desc), Text(where))
         with VerticalScroll(id="help"):
             yield Static(Text(METHOD))
+            yield Static(Text(TRIAGE))
             yield Static(table)
             yield Static(
                 Text(

@@ -143,7 +143,8 @@ class StagesScreen(ItemsScreen[Stage]):
         return "New stage:"
 
     def capture(self, text: str) -> None:
-        item = self.cjm.add("stages", {"name": text})
+        name, fields = self.triaged("stages", text)
+        item = self.cjm.add("stages", {**fields, "name": name})
         if isinstance(item, Stage) and self.cjm.stage_id is None:
             self.cjm.stage_id = item.id
 
@@ -306,10 +307,10 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
         if self.stage() is None:
             self.notify("Add a stage first (press 2).", severity="warning")
             return
-        fields: dict[str, Any] = {"stage": self.cjm.stage_id, "text": text}
-        if self.cjm.persona_lens:
+        words, fields = self.triaged("pains", text)
+        if self.cjm.persona_lens and "personas" not in fields:
             fields["personas"] = [self.cjm.persona_lens]
-        self.cjm.add("pains", fields)
+        self.cjm.add("pains", {**fields, "stage": self.cjm.stage_id, "text": words})
 
     def action_toggle_kind(self) -> None:
         item = self.current_item()
@@ -366,7 +367,12 @@ class ProcessesScreen(StagedScreen[Process]):
         if self.stage() is None:
             self.notify("Add a stage first (press 2).", severity="warning")
             return
-        self.cjm.add("processes", {"stage": self.cjm.stage_id, "name": text})
+        name, fields = self.triaged("processes", text)
+        if "owner" not in fields:  # a new process is owned by its stage's owner, until said otherwise
+            stage = self.stage()
+            if stage is not None and stage.owners:
+                fields["owner"] = stage.owners[0]
+        self.cjm.add("processes", {**fields, "stage": self.cjm.stage_id, "name": name})
 
     def action_feeds(self) -> None:
         item = self.current_item()
@@ -412,7 +418,8 @@ class SolutionsScreen(VotingScreen[Solution]):
         return "New solution:"
 
     def capture(self, text: str) -> None:
-        self.cjm.add("solutions", {"text": text})
+        words, fields = self.triaged("solutions", text)
+        self.cjm.add("solutions", {**fields, "text": words})
 
     def action_links(self) -> None:
         item = self.current_item()

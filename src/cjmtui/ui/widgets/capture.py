@@ -13,6 +13,8 @@ from ...core.model import MAX_TEXT
 from ..paste import clean_paste
 from ..text import plain
 
+PLACEHOLDER = "type and press Enter; Esc closes"
+
 
 class CaptureInput(Input):
     """An Input whose Enter is handled in key order.
@@ -83,12 +85,14 @@ class QuickCapture(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="capture-label")
-        yield CaptureInput(placeholder="type and press Enter; Esc closes", id="capture-input", max_length=MAX_TEXT)
+        yield CaptureInput(placeholder=PLACEHOLDER, id="capture-input", max_length=MAX_TEXT)
 
-    def open(self, label: str) -> None:
+    def open(self, label: str, hint: str = "") -> None:
         self.query_one("#capture-label", Label).update(plain(label))
+        entry = self.query_one(Input)
+        entry.placeholder = f"type, end with {hint}, Enter; Esc closes" if hint else PLACEHOLDER
         self.display = True
-        self.query_one(Input).focus()
+        entry.focus()
 
     @property
     def is_open(self) -> bool:
