@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from factories import CORE, online, raw_text
 from hypothesis import given
 
 from cjmtui.core.triage import parse
+from factories import CORE, online, raw_text
 
 
 def test_a_pain_with_severity_frequency_persona_and_cause() -> None:
@@ -19,7 +19,10 @@ def test_processes_solutions_and_stages_take_their_own_signs() -> None:
     s = online()
     assert parse(s, "processes", "Check stock @ware>pick").fields == {"owner": "warehouse", "feeds": ["fulfilment"]}
     assert parse(s, "solutions", "PO field required #order!28").fields == {
-        "targets": ["order-form"], "effort": 2, "confidence": 0.8}
+        "targets": ["order-form"],
+        "effort": 2,
+        "confidence": 0.8,
+    }
     assert parse(s, "solutions", "Sure thing #order!30").fields["confidence"] == 1.0
     assert parse(s, "stages", "Compare offers /con@sales").fields == {"phase": "consideration", "owners": ["sales"]}
 

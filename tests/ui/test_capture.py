@@ -174,11 +174,21 @@ async def test_keys_typed_right_after_a_go_into_the_entry(example_copy):
 # Key budgets (issue 10), counted beyond the note's own words and its Enter.
 BUDGETS = [
     # screen keys, note, signs, budget, (table, expected fields)
-    (["3"], "The form forgot my address", "!43@f#or", 8,
-     ("pains", {"severity": 4, "frequency": 3, "personas": ["technician"], "caused_by": ["order-form"]})),
+    (
+        ["3"],
+        "The form forgot my address",
+        "!43@f#or",
+        8,
+        ("pains", {"severity": 4, "frequency": 3, "personas": ["technician"], "caused_by": ["order-form"]}),
+    ),
     (["4"], "Check stock levels", " @w>fu", 6, ("processes", {"owner": "warehouse", "feeds": ["fulfilment"]})),
-    (["5"], "Make the PO field required", " #or!28", 8,
-     ("solutions", {"targets": ["order-form"], "effort": 2, "confidence": 0.8})),
+    (
+        ["5"],
+        "Make the PO field required",
+        " #or!28",
+        8,
+        ("solutions", {"targets": ["order-form"], "effort": 2, "confidence": 0.8}),
+    ),
     (["2"], "Compare offers", " /c@sa", 6, ("stages", {"phase": "consideration", "owners": ["sales"]})),
 ]
 
