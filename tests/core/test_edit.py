@@ -379,3 +379,17 @@ def test_a_table_cannot_grow_past_what_the_loader_accepts():
     # up to the limit is fine
     s, _ = add_item(Session(departments=full.departments[:-1]), "departments", {"name": "Last"})
     assert len(s.departments) == MAX_ITEMS
+
+
+def test_renaming_an_item_nothing_points_at_renames_its_id_and_a_linked_one_keeps_it():
+    """Issue 10: a template's stage renamed "Drying and repairs" stayed ``contact-support``."""
+    from cjmtui.core.templates import new_session
+
+    s = new_session("Insurer", "service")
+    s, stage = update_item(s, "stages", "contact-support", {"name": "Drying and repairs"})
+    assert stage.id == "drying-and-repairs" and [x.id for x in s.stages][2] == "drying-and-repairs"
+    s, _ = add_item(s, "pains", {"stage": "drying-and-repairs", "text": "Nobody came"})
+    s, kept = update_item(s, "stages", "drying-and-repairs", {"name": "Repairs"})
+    assert kept.id == "drying-and-repairs", "a stage with pains kept its id (they point at it)"
+    s, hand = update_item(s, "stages", "resolution", {"phase": "advocacy"})
+    assert hand.id == "resolution", "a change that is not a rename keeps the id"

@@ -33,6 +33,7 @@ from .model import (
     Stage,
     find,
     get,
+    item_label,
     reference_problems,
 )
 from .vocab import SINGULAR, TABLE_OF
@@ -135,7 +136,10 @@ def add_item(
 
 
 def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Record]:
-    """Change some fields of one item. Its id stays (references point at it)."""
+    """Change some fields of one item. Its id stays, with one exception: an item renamed while
+    nothing points at it yet, whose id was made from its old words, gets an id made from the new
+    ones (a template's "Contact support" renamed "Drying and repairs" is not left as
+    ``contact-support`` in the file, the exports and the palette). Once linked, ids never change."""
     table = table_name(table)
     items = list(getattr(session, table))
     index = next((i for i, x in enumerate(items) if x.id == item_id), None)
@@ -147,8 +151,22 @@ def update_item(session: Session, table: str, item_id: str, changes: dict[str, A
     data = old.model_dump()
     data.update(changes)
     item = validate_item(table, data)
+    if (
+        item_label(item) != item_label(old)
+        and old.id == slugify(item_label(old))
+        and not _linked_to(session, table, old.id)
+    ):
+        others = _replace(session, **{table: [x for x in items if x.id != old.id]})
+        item = item.model_copy(update={"id": new_id(others, table, item_label(item))})
     items[index] = item
     return _checked(_replace(session, **{table: items})), item
+
+
+def _linked_to(session: Session, table: str, item_id: str) -> bool:
+    """Whether any item points at ``table[item_id]``."""
+    return any(
+        item_id in ref.ids(other) for ref in REFERENCES if ref.target == table for other in session.table(ref.table)
+    )
 
 
 def _map_items(items: list[Record], fix: Callable[[Record], dict[str, Any] | None]) -> list[Record]:

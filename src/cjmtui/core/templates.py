@@ -118,7 +118,7 @@ STAGES: dict[str, tuple[_Stage, ...]] = {
     ),
     "service": (
         (
-            "notice-problem",
+            "notice-a-problem",
             "Notice a problem",
             "awareness",
             "Understand that something is wrong and whether it is my fault",

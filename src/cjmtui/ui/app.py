@@ -270,7 +270,7 @@ class CjmApp(App[int]):
         return item
 
     def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Record | None:
-        item = self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes)
+        item = self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes, show=table)
         return item if isinstance(item, Record) else None
 
     def take_wanted(self, table: str) -> str | None:
