@@ -307,3 +307,27 @@ async def test_the_export_dialog_asks_before_replacing_shows_the_lens_and_keeps_
         assert app.screen is not dialog
         text = existing.read_text("utf-8")
         assert "Quick wins, ranked" in text and "Ranked for persona" not in text
+
+
+async def test_the_maps_whole_cascade_can_be_read_at_80x24(example_copy):
+    """Issue 10: the highlighted item's cascade was cut mid-sentence at 80x24."""
+    from cjmtui.core.causes import related
+    from cjmtui.ui.screens.dialogs import Reading
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6", "right", "down", "down", "down", "down", "down")  # a process of stage 2
+        ref = app.screen.map.current
+        assert ref is not None and ref[0] == "processes"
+        await pilot.press("enter")
+        assert isinstance(app.screen, Reading)
+        downstream = [p.text for p in app.session.pains if ("pains", p.id) in related(app.session, *ref).downstream]
+        assert len(downstream) > 5
+        shown = " ".join(line.strip() for line in screen_text(app).splitlines())
+        for _ in range(20):  # scroll through it all
+            await pilot.press("pagedown")
+            shown += " " + " ".join(line.strip() for line in screen_text(app).splitlines())
+        for text in downstream:
+            assert text.split()[0] in shown and text.split()[-1] in shown, text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, Reading)

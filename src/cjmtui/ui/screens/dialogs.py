@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -185,3 +185,26 @@ class Choice(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss((event.button.id or "").removeprefix("answer-") or None)
+
+
+class Reading(ModalScreen[None]):
+    """A long text to read whole, scrolled with the arrows and Page keys; Esc or Enter closes."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="reading.close")]
+
+    def __init__(self, title: str, text: Text) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="reading", classes="dialog"):
+            yield Static(plain(self.title_text), classes="form-title")
+            yield Static(self.text)
+            yield Static(Text("↑↓ PgUp PgDn scroll · Esc closes", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#reading").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -17,6 +17,9 @@ class MapScreen(WorkshopScreen):
     MODE = "map"
     BINDINGS = [
         Binding("e", "edit", "Edit", id="map.edit", tooltip="Edit the highlighted item"),
+        Binding(
+            "enter", "cascade", "Cascade", id="map.cascade", tooltip="The highlighted item's whole cascade, to read"
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -47,7 +50,7 @@ class MapScreen(WorkshopScreen):
         self.query_one("#map-window", Static).update(
             Text.assemble(
                 (f"Stages {first}–{last} of {total} {more}", "bold"),
-                ("   ←→ stage · ↑↓ item · < > page · e edit · ► highlighted ▲ causes it ▼ it causes", "dim"),
+                ("   ←→ stage · ↑↓ item · Enter the whole cascade · e edit · ► here ▲ causes it ▼ it causes", "dim"),
             )
         )
         scroll = self.query_one("#map-scroll", VerticalScroll)
@@ -56,6 +59,13 @@ class MapScreen(WorkshopScreen):
             scroll.scroll_to(y=max(0, event.line - height // 3), animate=False)
         if event.ref and event.ref[0] == "stages":
             self.cjm.stage_id = event.ref[1]
+
+    def action_cascade(self) -> None:
+        from .dialogs import Reading
+
+        ref = self.map.current
+        if ref is not None:
+            self.app.push_screen(Reading("What causes it and what it causes", describe(self.session, ref)))
 
     def action_edit(self) -> None:
         ref = self.map.current
