@@ -228,7 +228,7 @@ def test_notes_survive_when_the_ssh_link_drops(sshd, tmp_path):
         pane.wait_for("3 Pain points")
         remote = _remote_pid(session)
         pane.keys("a")
-        pane.wait_for("type and press Enter")
+        pane.wait_for("type, Enter; Esc closes")
         notes = ["Nobody told me the part was discontinued", "I had to call three times", "The chat bot looped"]
         for note in notes:
             pane.type(note)

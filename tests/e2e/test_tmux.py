@@ -58,7 +58,7 @@ TITLES = {
     "7": "7 Summary",
     "8": "8 Departments",
 }
-CAPTURE_HINT = "type and press Enter; Esc closes"  # the quick-capture entry's placeholder
+CAPTURE_HINT = "type, Enter; Esc closes"  # the quick-capture entry's placeholder (the entry is empty)
 
 
 def cjmtui_command() -> list[str]:

@@ -13,7 +13,7 @@ from ...core.model import MAX_TEXT
 from ..paste import clean_paste
 from ..text import plain
 
-PLACEHOLDER = "type and press Enter; Esc closes"
+PLACEHOLDER = "type, Enter; Esc closes"
 
 
 class CaptureInput(Input):
@@ -90,7 +90,7 @@ class QuickCapture(Horizontal):
     def open(self, label: str, hint: str = "") -> None:
         self.query_one("#capture-label", Label).update(plain(label))
         entry = self.query_one(Input)
-        entry.placeholder = f"type, end with {hint}, Enter; Esc closes" if hint else PLACEHOLDER
+        entry.placeholder = f"{PLACEHOLDER} · end with {hint}" if hint else PLACEHOLDER
         self.display = True
         entry.focus()
 
