@@ -443,3 +443,34 @@ def test_example_report_has_no_serious_accessibility_violation(browser: CDP, tmp
             assert results["violations"] == [], f"{media}: {results['violations']}"
     finally:
         page.close()
+
+
+def test_table_headings_never_break_inside_a_word(browser: CDP, tmp_path: Path) -> None:
+    """Issue 10: in a narrow window the report's headings broke mid-word ("Quadran t", "Statu s")."""
+    session = store.load_session(EXAMPLES[0]).session
+    report = _render(tmp_path, session)
+    page = Page(browser)
+    try:
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 700, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+        )
+        page.open(report.as_uri())
+        broken = page.evaluate(
+            """[...document.querySelectorAll('thead th')].flatMap(th => {
+                 const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+                 const out = [];
+                 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                   for (const m of node.textContent.matchAll(/[^\\s\\-]+/g)) {
+                     const range = document.createRange();
+                     range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                     const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                     if (tops.size > 1) out.push(m[0]);
+                   }
+                 }
+                 return out;
+               })"""
+        )
+        assert broken == [], f"headings broken inside a word: {broken}"
+    finally:
+        page.close()

@@ -19,7 +19,8 @@ METHOD = """The method (Level 1 customer journey mapping):
  4 Which internal process runs in parallel, and why does
    the customer feel that pain? (root causes upstream)   — screen 4
  5 What changes to the internal processes would fix it?  — screen 5
- Then rank: upstream quick wins that remove pain in many downstream stages first — screen 7."""
+ Then rank: upstream quick wins that remove pain in many downstream stages
+ first — screen 7."""
 
 
 TRIAGE = """Triage while capturing: after the note's words, before Enter:
