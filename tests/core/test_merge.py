@@ -214,3 +214,48 @@ def test_a_file_that_cannot_be_read_stops_the_save_and_keeps_the_notes(tmp_path)
     assert not result.ok and result.conflict
     assert path.read_text(encoding="utf-8") == "this is [not toml"
     assert "kept in memory" in {p.text for p in a.session.pains} and a.dirty
+
+
+def test_a_failed_write_after_a_merge_never_makes_their_notes_look_deleted(tmp_path, monkeypatch):
+    """B merges A's note in, then its write fails (a full disk): B must still hold A's note, or
+    its next save would read A's note as deleted by B and drop it."""
+    from cjmtui.core import workspace as workspace_module
+    from cjmtui.core.errors import SaveError
+    from cjmtui.core.store import load_session
+
+    path, a, b = _two_workspaces(tmp_path)
+    _add_pain(a, "note typed in A")
+    assert a.save().ok
+    _add_pain(b, "note typed in B")
+    real = workspace_module.save_session
+
+    def full(*args, **kwargs):
+        raise SaveError("no space left")
+
+    monkeypatch.setattr(workspace_module, "save_session", full)
+    assert not b.save().ok
+    assert "note typed in A" in {p.text for p in b.session.pains}, "the merge was not kept in memory"
+    monkeypatch.setattr(workspace_module, "save_session", real)
+    assert b.save().ok
+    assert {"note typed in A", "note typed in B"} <= {p.text for p in load_session(path).session.pains}
+
+
+def test_an_edit_made_while_a_merge_runs_keeps_both(tmp_path):
+    """The UI edits under the history's lock: an edit never replaces a merge that just landed."""
+    import threading
+
+    from cjmtui.core.store import load_session
+
+    path, a, b = _two_workspaces(tmp_path)
+    for i in range(30):
+        _add_pain(a, f"A {i}")
+        assert a.save().ok
+        worker = threading.Thread(target=b.save)
+        worker.start()
+        with b.history.lock:
+            stage = b.session.stages[0].id
+            b.history.apply("add", edit.add_item(b.session, "pains", {"stage": stage, "text": f"B {i}"})[0])
+        worker.join()
+    assert b.save().ok and a.save().ok
+    texts = {p.text for p in load_session(path).session.pains}
+    assert {f"A {i}" for i in range(30)} | {f"B {i}" for i in range(30)} <= texts

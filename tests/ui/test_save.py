@@ -161,3 +161,18 @@ async def test_not_saved_warning_stays_while_typing_goes_on(example_copy, monkey
         await type_text(pilot, "second note")
         await pilot.press("enter")
         assert "NOT SAVED" in _top_bar(app), _top_bar(app)
+
+
+async def test_f10_right_after_enter_keeps_the_note(example_copy, monkeypatch):
+    """Under load, a note whose Enter came just before F10 was still on its way from the entry to
+    the session when the app saved and left: the note was lost (seen in the two-instance e2e test)."""
+    from helpers import send_keys
+
+    monkeypatch.setattr(saving_module, "AUTOSAVE_DELAY", 60.0)  # only quitting can save it
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await send_keys(pilot, *"typed just before F10", "enter", "f10")
+        await pilot.pause()
+    assert any(p.text == "typed just before F10" for p in on_disk(path).pains)

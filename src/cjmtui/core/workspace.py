@@ -76,14 +76,18 @@ class Workspace:
         """
         with self._save_lock, exclusive_save(self.path):
             version, ours = self.history.snapshot()
-            started_from = ours
             merged: MergeResult | None = None
             for _attempt in range(MERGE_ATTEMPTS):
                 try:
                     theirs = self._changed_on_disk()
                     if theirs is not None:
                         merged = merge(self.base, ours, theirs.session)
-                        self.base, self.fingerprint, ours = theirs.session, theirs.fingerprint, merged.session
+                        # The merge becomes the current session before anything is written, so what
+                        # this instance holds always contains what it last read (a failed write
+                        # below can never make their edits look deleted by us next time).
+                        self._adopt(version, ours, merged)
+                        self.base, self.fingerprint = theirs.session, theirs.fingerprint
+                        version, ours = self.history.snapshot()
                 except (CjmError, OSError) as exc:
                     return SaveResult(
                         False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
@@ -98,14 +102,11 @@ class Workspace:
                 except ConflictError:
                     continue  # written by someone without the lock between our read and write: again
                 except SaveError as exc:
-                    return SaveResult(False, version, str(exc))
+                    return SaveResult(False, version, str(exc), merged=merged)
                 self.base = ours
-                if merged is None:
-                    self.saved_version = version
-                else:
-                    self._adopt(version, started_from, merged)
+                self.saved_version = version
                 return SaveResult(True, version, "saved", merged=merged)
-            return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again")
+            return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again", merged=merged)
 
     def _changed_on_disk(self) -> Loaded | None:
         """What is on disk, when someone else saved it since we last read or wrote it."""
@@ -122,8 +123,7 @@ class Workspace:
                 if merged.replaced:
                     history.apply("edits saved by someone else", merged.theirs_first)
                 history.apply("merge edits saved by someone else", merged.session)
-                self.saved_version = history.version
-            else:  # edited while this save ran: keep those edits on top of the merge (saved next)
+            else:  # edited while this save ran: keep those edits on top of the merge
                 history.apply("merge edits saved by someone else", merge(ours, history.session, merged.session).session)
 
     def reload(self) -> None:

@@ -242,13 +242,15 @@ class CjmApp(App[int]):
         """
         if self.workspace is None:
             return None
-        try:
-            result = fn(self.session, *args)
-        except EditError as exc:
-            self.notify(str(exc), title="Not changed", severity="error")
-            return None
-        session, item = result if isinstance(result, tuple) else (result, True)
-        self.workspace.history.apply(label, session)
+        history = self.workspace.history
+        with history.lock:  # a save thread may merge others' edits in: edit the session it leaves
+            try:
+                result = fn(history.session, *args)
+            except EditError as exc:
+                self.notify(str(exc), title="Not changed", severity="error")
+                return None
+            session, item = result if isinstance(result, tuple) else (result, True)
+            history.apply(label, session)
         if show is not None and isinstance(item, Record):
             self.wanted = (show, item.id)
         self.version = self.workspace.history.version
@@ -369,7 +371,19 @@ class CjmApp(App[int]):
         self.autosave.save_as()
 
     async def action_quit(self) -> None:
+        await self.settle()
         self.autosave.quit()
+
+    async def settle(self, longest: float = 2.0) -> None:
+        """Let every message already on its way land (a note whose Enter came just before F10 or
+        a signal is still travelling from the entry to the session): wait until no screen or
+        widget has one queued, at most ``longest`` seconds."""
+        deadline = time.monotonic() + longest
+        quiet = 0
+        while quiet < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+            nodes = [node for screen in self.screen_stack for node in (screen, *screen.walk_children())]
+            quiet = quiet + 1 if all(node.message_queue_size == 0 for node in nodes) else 0
 
     def action_derive_future(self) -> None:
         from ..core.files import derive_future_file

@@ -333,7 +333,8 @@ class Autosave:
         # Keys already typed (a note and its Enter) are still in the queue: let them land first.
         self.app.set_timer(SIGNAL_GRACE, lambda: self._exit_after_signal(signum))
 
-    def _exit_after_signal(self, signum: int) -> None:
+    async def _exit_after_signal(self, signum: int) -> None:
+        await self.app.settle(longest=1.0)
         self.app.flush_notes()
         self.app.remember_view()
         self.save_before_exit()

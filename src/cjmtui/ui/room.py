@@ -57,7 +57,8 @@ class Room:
         ws = self.app.workspace
         if ws is None:
             return
-        ws.history.amend(set_progress(ws.session, self.step, self.timer.elapsed()))
+        with ws.history.lock:  # read and write together: a save thread may merge meanwhile
+            ws.history.amend(set_progress(ws.history.session, self.step, self.timer.elapsed()))
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change
 
