@@ -217,7 +217,7 @@ def open_tui(args: argparse.Namespace) -> int:
         os.environ.setdefault("NO_COLOR", "1")
         os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")
     try:
-        from ..ui.app import run
+        from ..ui.main import run
     except ModuleNotFoundError as exc:
         if exc.name and (exc.name.startswith("cjmtui.ui") or exc.name.startswith("textual")):
             raise CjmError(

@@ -13,12 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import gc
 import importlib
 import os
-import select
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -35,13 +32,13 @@ from ..core.model import Record, Session, find, get, item_label
 from ..core.safety import printable
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
-from ..core.viewstate import View, load_view, save_view
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
-from . import paste
 from .autosave import Autosave
 from .commands import CjmCommands, action_commands
 from .keys import APP_BINDINGS
+from .main import settle, terminal_lost
+from .place import restore_view
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
 from .themes import DEFAULT_THEME, load_themes
@@ -180,30 +177,7 @@ class CjmApp(App[int]):
         self.show_session_name()
         self.session_replaced()
         self.room.resume()
-        self._restore_view(workspace)
-
-    def _restore_view(self, workspace: Workspace) -> None:
-        """Back where this user was in this session (screen, stage, highlighted item), if anywhere."""
-        view = load_view(workspace.path)
-        mode = "stages" if not self.session.stages else "pains"
-        if view is not None and view.mode in SCREENS:
-            mode = view.mode
-            if view.stage and find(self.session, "stages", view.stage):
-                self.stage_id = view.stage
-            if view.table and view.item and find(self.session, view.table, view.item):
-                self.wanted = (view.table, view.item)
-        self.switch_mode(mode)
-
-    def remember_view(self) -> None:
-        """Keep where this user is, for the next time this session is opened (outside the file)."""
-        from .screens.base import ItemsScreen
-
-        if self.workspace is None or self.current_mode not in SCREENS:
-            return
-        screens = [s for s in self.screen_stack if isinstance(s, ItemsScreen)]
-        item = screens[-1].table.current_id if screens else None
-        table = screens[-1].TABLE if screens and item else None
-        save_view(self.workspace.path, View(self.current_mode, self.stage_id, table, item))
+        restore_view(self, workspace)
 
     def show_session_name(self) -> None:
         if self.workspace is not None:
@@ -371,19 +345,8 @@ class CjmApp(App[int]):
         self.autosave.save_as()
 
     async def action_quit(self) -> None:
-        await self.settle()
+        await settle(self)
         self.autosave.quit()
-
-    async def settle(self, longest: float = 2.0) -> None:
-        """Let every message already on its way land (a note whose Enter came just before F10 or
-        a signal is still travelling from the entry to the session): wait until no screen or
-        widget has one queued, at most ``longest`` seconds."""
-        deadline = time.monotonic() + longest
-        quiet = 0
-        while quiet < 3 and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-            nodes = [node for screen in self.screen_stack for node in (screen, *screen.walk_children())]
-            quiet = quiet + 1 if all(node.message_queue_size == 0 for node in nodes) else 0
 
     def action_derive_future(self) -> None:
         from ..core.files import derive_future_file
@@ -525,38 +488,4 @@ class CjmApp(App[int]):
             yield from action_commands(self, screen)
 
 
-def terminal_lost(fd: int = 0) -> bool:
-    """Whether the terminal on ``fd`` hung up: it is no longer a terminal, or it reports
-    ``POLLHUP``/``POLLERR`` (its other side is gone)."""
-    try:
-        if not os.isatty(fd):
-            return True
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        return any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, events in poller.poll(0))
-    except (OSError, ValueError):
-        return True
-
-
-def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
-    """Open the TUI on an open session (or a path to one), or on the session picker."""
-    workspace = Workspace.open(session) if isinstance(session, Path) else session
-    paste.install()  # pasted text stays text (see ui/paste.py)
-    # Everything loaded so far lives as long as the app: keep the collector from re-scanning it.
-    gc.freeze()
-    app = CjmApp(workspace, sessions_dir)
-    try:
-        code = app.run()
-    finally:
-        # However the app ended (quit, signal, a lost terminal, a crash), no note stays unsaved.
-        saved, message = app.autosave.save_before_exit()
-        if app.workspace is not None:
-            app.workspace.release()
-    if message and message != app.autosave.told:  # the app said it as it left: once is enough
-        print(printable(message, single_line=False), file=sys.stderr)
-    if not saved:
-        return 1
-    return code if isinstance(code, int) else 0
-
-
-__all__ = ["CjmApp", "run"]
+__all__ = ["CjmApp"]

@@ -20,6 +20,8 @@ from ..core.errors import CjmError, ExportError
 from ..core.files import save_as_target
 from ..core.store import current_fingerprint
 from ..core.workspace import SaveResult, Workspace
+from .main import settle
+from .place import remember_view
 
 if TYPE_CHECKING:
     from .app import CjmApp
@@ -293,7 +295,7 @@ class Autosave:
         from .screens.dialogs import Choice
 
         self.app.room.record_progress()
-        self.app.remember_view()
+        remember_view(self.app)
         ws = self.workspace
         if ws is not None and ws.dirty and not self.paused_reason:
             result = ws.save()
@@ -334,9 +336,9 @@ class Autosave:
         self.app.set_timer(SIGNAL_GRACE, lambda: self._exit_after_signal(signum))
 
     async def _exit_after_signal(self, signum: int) -> None:
-        await self.app.settle(longest=1.0)
+        await settle(self.app, longest=1.0)
         self.app.flush_notes()
-        self.app.remember_view()
+        remember_view(self.app)
         self.save_before_exit()
         if self.workspace is not None:
             self.workspace.release()

@@ -1,0 +1,39 @@
+"""Where this user was: the screen, the stage and the highlighted item, kept outside the session
+file (:mod:`cjmtui.core.viewstate`) and restored when the session opens again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..core.model import find
+from ..core.viewstate import View, load_view, save_view
+from ..core.workspace import Workspace
+from .screens import SCREENS
+
+if TYPE_CHECKING:
+    from .app import CjmApp
+
+
+def restore_view(app: CjmApp, workspace: Workspace) -> None:
+    """Back where this user was in this session (screen, stage, highlighted item), if anywhere."""
+    view = load_view(workspace.path)
+    mode = "stages" if not app.session.stages else "pains"
+    if view is not None and view.mode in SCREENS:
+        mode = view.mode
+        if view.stage and find(app.session, "stages", view.stage):
+            app.stage_id = view.stage
+        if view.table and view.item and find(app.session, view.table, view.item):
+            app.wanted = (view.table, view.item)
+    app.switch_mode(mode)
+
+
+def remember_view(app: CjmApp) -> None:
+    """Keep where this user is, for the next time this session is opened (outside the file)."""
+    from .screens.base import ItemsScreen
+
+    if app.workspace is None or app.current_mode not in SCREENS:
+        return
+    screens = [s for s in app.screen_stack if isinstance(s, ItemsScreen)]
+    item = screens[-1].table.current_id if screens else None
+    table = screens[-1].TABLE if screens and item else None
+    save_view(app.workspace.path, View(app.current_mode, app.stage_id, table, item))
