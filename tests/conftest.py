@@ -33,3 +33,12 @@ def example_copy(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    """For tests of the command line: run in a fresh folder (never the repository's sessions/),
+    with tables wide enough for every column."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")

@@ -460,3 +460,12 @@ def future_of_online() -> tuple[m.Session, m.Session]:
         future, "pains", {"id": "new-login", "stage": "place-order", "text": "Now I have to log in to see my price."}
     )
     return current, future
+
+
+def run_main(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    """Run the ``cjmtui`` command in-process; returns (exit code, stdout, stderr)."""
+    from cjmtui import cli
+
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -24,6 +24,7 @@ from cjmtui import __version__, cli
 from cjmtui.core import edit, files, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.export import CSV_COLUMNS, CSV_MAP_COLUMNS
+from factories import run_main
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -108,19 +109,7 @@ effort = 3
 """
 
 
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the repository's sessions/ or the user's data folder; wide tables."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("COLUMNS", "250")
+pytestmark = pytest.mark.usefixtures("cli_env")
 
 
 @pytest.fixture
@@ -628,7 +617,7 @@ def test_export_on_a_terminal_is_printable(
 @pytest.fixture
 def fake_ui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
     calls: list[tuple[Any, Any]] = []
-    fake = types.ModuleType("cjmtui.ui.app")
+    fake = types.ModuleType("cjmtui.ui.main")
 
     def run(workspace: Any, sessions_dir: Path) -> int:
         # The CLI opens the session (a clear error before the screen is taken over) and hands the
@@ -637,7 +626,7 @@ def fake_ui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
         return 0
 
     fake.run = run  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cjmtui.ui.app", fake)
+    monkeypatch.setitem(sys.modules, "cjmtui.ui.main", fake)
     return calls
 
 
@@ -680,9 +669,9 @@ def test_tui_file_named_like_a_command(
 
 
 def test_tui_exit_code_is_passed_on(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("cjmtui.ui.app")
+    fake = types.ModuleType("cjmtui.ui.main")
     fake.run = lambda path, folder: 3  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cjmtui.ui.app", fake)
+    monkeypatch.setitem(sys.modules, "cjmtui.ui.main", fake)
     assert cli.main([]) == 3
 
 

@@ -11,28 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from cjmtui import cli
 from cjmtui.core import edit, export, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.future import derive_future
-from factories import future_of_online, online
+from factories import future_of_online, online, run_main
 
 SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
 ONLINE = SESSIONS / "online-ordering.toml"
 
 
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the repository's sessions/; wide tables for the CLI."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
+pytestmark = pytest.mark.usefixtures("cli_env")
 
 
 def test_cli_future_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjmtui import cli
 from cjmtui.core import edit, export, scoring, store, vocab, voting
 from cjmtui.core import model as m
 from cjmtui.core.agenda import DEFAULT_AGENDA, Timer, agenda_of, format_clock, set_timebox
@@ -30,18 +29,7 @@ SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
 ONLINE = SESSIONS / "online-ordering.toml"
 
 
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the repository's sessions/; wide tables for the CLI."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
-    monkeypatch.setenv("COLUMNS", "250")
+pytestmark = pytest.mark.usefixtures("cli_env")
 
 
 def voting_session(budget: int = 3) -> tuple[m.Session, str]:
