@@ -53,13 +53,14 @@ class Tmux:
         self.socket = f"cjmbench-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.scratch = scratch
         self.home = scratch / "home"
-        for sub in ("config", "data"):
+        for sub in ("config", "data", "state"):
             (self.home / sub).mkdir(parents=True, exist_ok=True)
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.home),
             "XDG_CONFIG_HOME": str(self.home / "config"),
             "XDG_DATA_HOME": str(self.home / "data"),
+            "XDG_STATE_HOME": str(self.home / "state"),
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
         }
