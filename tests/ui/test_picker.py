@@ -13,7 +13,7 @@ from cjmtui.ui.app import CjmApp
 from cjmtui.ui.screens.dialogs import AskName, Choice
 from cjmtui.ui.screens.picker import PickerScreen
 from cjmtui.ui.widgets.topbar import TopBar
-from helpers import EXAMPLES, SIZE, fill, on_disk, table_texts
+from helpers import EXAMPLES, SIZE, fill, make_app, on_disk, screen_text, table_texts, wait_for
 
 
 def _sessions_folder(tmp_path):
@@ -84,3 +84,28 @@ async def test_keys_that_need_a_session_do_nothing_on_the_picker(tmp_path):
         bar = str(app.screen.query_one("#keybar").render())
         assert "Screens" not in bar and "Timer" not in bar, bar
         assert "Help" in bar and "Quit" in bar
+
+
+async def test_palette_new_session_creates_one_and_keeps_the_open_one(tmp_path):
+    folder = _sessions_folder(tmp_path)
+    first = folder / "online-ordering.toml"
+    app = make_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.press(*"new session")
+        assert await wait_for(pilot, lambda: "New session…" in screen_text(app)), screen_text(app)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, AskName)), "the palette did not ask for a title"
+        await fill(pilot, app.screen.query_one(Input), "Autumn workshop")
+        await pilot.press("enter")
+        assert isinstance(app.screen, Choice), "no template choice"
+        await pilot.press("1")
+        created = folder / "Autumn-workshop.toml"
+        assert await wait_for(pilot, lambda: app.workspace is not None and app.workspace.path == created), (
+            sorted(p.name for p in folder.iterdir()),
+            screen_text(app),
+        )
+        assert on_disk(created).session.title == "Autumn workshop"
+        assert "Autumn workshop" in str(app.screen.query_one(TopBar).render())
+    assert on_disk(first).session.title == "Online ordering — current state", "the open session was damaged"

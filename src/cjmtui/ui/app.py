@@ -475,11 +475,18 @@ class CjmApp(App[int]):
             return
         self.push_screen(HelpScreen(binding_rows(self.screen)))
 
-    def action_open_picker(self) -> None:
+    def action_open_picker(self, new: bool = False) -> None:
+        """The session picker (this session saved first); ``new`` goes on to ask for a new one."""
         from .screens.picker import PickerScreen
 
         self.autosave.save_now()
-        self.push_screen(PickerScreen(self.sessions_dir))
+        picker = PickerScreen(self.sessions_dir)
+        self.push_screen(picker)
+        if new:
+            self.call_after_refresh(picker.action_new)
+
+    def action_new_session(self) -> None:
+        self.action_open_picker(new=True)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette's actions: Textual's own, then every key here (:func:`action_commands`)."""

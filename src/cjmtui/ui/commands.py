@@ -87,6 +87,7 @@ PALETTE_ONLY = (
     ("Dot voting", "On the solutions or pains screen: who votes, then + and -", "voting"),
     ("Derive future-state session", "A copy marked future state that remembers this one", "derive_future"),
     ("Open another session", "The session picker", "open_picker"),
+    ("New session…", "Create a session from a template (this one is saved first)", "new_session"),
 )
 
 
