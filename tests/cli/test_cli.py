@@ -164,7 +164,8 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "usage: cjmtui [-h] [--version] [--dir DIR] [FILE]" in out
     for line in (
-        "cjmtui new NAME [--template {blank,onboarding,buying,service}] [--dir DIR] [--facilitator NAME]",
+        "cjmtui new NAME [--template {empty,blank,onboarding,buying,service,professional-services}] [--journey J] "
+        "[--dir DIR] [--facilitator NAME]",
         "cjmtui validate FILE",
         "cjmtui rank FILE [--format {table,md,csv,json}] [--top N] [--persona ID]",
         "cjmtui export FILE --format {md,html,csv,csv-map,json} [-o OUT] [--persona ID]",
@@ -325,6 +326,20 @@ def test_new_default_template_and_dir(
     assert out == f"{path}\n"
     session = store.load_session(path).session
     assert session.stages == [] and session.session.journey == "other"
+
+
+def test_new_empty_with_a_journey_type(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run_main(
+        capsys, "new", "Claims", "--template", "empty", "--journey", "service", "--dir", str(tmp_path)
+    )
+    assert code == 0, err
+    assert out == f"{tmp_path / 'Claims.toml'}\n"
+    session = store.load_session(tmp_path / "Claims.toml").session
+    assert session.session.journey == "service"
+    assert session.departments == [] and session.stages == []
+    code, _out, err = run_main(capsys, "new", "Other", "--journey", "cruise", "--dir", str(tmp_path))
+    assert code == 2 and "cruise" in err and "Traceback" not in err
+    assert not (tmp_path / "Other.toml").exists()
 
 
 @pytest.mark.parametrize("name", ["../../escape", "/tmp/abs", "..", "a\x00b"])

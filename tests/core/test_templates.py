@@ -10,13 +10,22 @@ import pytest
 from cjmtui.core.errors import CjmError
 from cjmtui.core.model import reference_problems
 from cjmtui.core.store import dumps_session, parse_session
-from cjmtui.core.templates import DEPARTMENTS, TEMPLATES, new_session
+from cjmtui.core.templates import DEPARTMENTS, DESCRIPTIONS, TEMPLATES, new_session
 
-EXPECTED_JOURNEY = {"blank": "other", "onboarding": "onboarding", "buying": "buying", "service": "service"}
+EXPECTED_JOURNEY = {
+    "empty": "other",
+    "blank": "other",
+    "onboarding": "onboarding",
+    "buying": "buying",
+    "service": "service",
+    "professional-services": "onboarding",
+}
+WITH_DEPARTMENTS = [t for t in TEMPLATES if t != "empty"]
+WITH_STAGES = [t for t in TEMPLATES if t not in ("empty", "blank")]
 
 
 def test_template_names() -> None:
-    assert TEMPLATES == ("blank", "onboarding", "buying", "service")
+    assert TEMPLATES == ("empty", "blank", "onboarding", "buying", "service", "professional-services")
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -34,7 +43,7 @@ def test_template_gives_a_valid_session_that_round_trips(template: str) -> None:
     assert dumps_session(again) == text
 
 
-@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("template", WITH_DEPARTMENTS)
 def test_template_has_the_departments_and_nothing_to_rank(template: str) -> None:
     session = new_session("x", template)
     assert [(d.id, d.name, d.role) for d in session.departments] == list(DEPARTMENTS)
@@ -61,7 +70,26 @@ def test_blank_has_no_stages() -> None:
     assert new_session("x").session.journey == "other"
 
 
-@pytest.mark.parametrize("template", [t for t in TEMPLATES if t != "blank"])
+def test_empty_prefills_nothing_but_the_journey_type() -> None:
+    """Issue 10: an insurer's facilitator deleted ten software-company departments one by one."""
+    session = new_session("Claims", "empty", journey="service")
+    assert session.session.journey == "service"
+    assert session.departments == [] and session.stages == [] and session.personas == []
+    assert new_session("Claims", "empty").session.journey == "other"
+    with pytest.raises(CjmError):
+        new_session("Claims", "empty", journey="cruise")
+
+
+def test_every_template_says_what_it_prefills() -> None:
+    for name in TEMPLATES:
+        words = DESCRIPTIONS[name]
+        stages = new_session("x", name).stages
+        assert ("10 departments" in words or "10 software-company departments" in words) == (name != "empty")
+        if stages:  # the first stage is named, in the room's words
+            assert stages[0].name.split()[0].casefold() in words.casefold(), (name, words)
+
+
+@pytest.mark.parametrize("template", WITH_STAGES)
 def test_journey_templates_have_stages_across_the_phases(template: str) -> None:
     stages = new_session("x", template).stages
     assert len(stages) == 5
@@ -92,6 +120,14 @@ def test_stage_names() -> None:
         "Contact support",
         "Resolution",
         "Follow-up",
+    ]
+    # Seed 001, "Prioritize key stages — e.g. Professional Services"
+    assert [s.name for s in new_session("x", "professional-services").stages] == [
+        "Project scoping (SOW)",
+        "Project plan",
+        "Change requests",
+        "Project close & sign-off",
+        "Handover to customer success",
     ]
 
 

@@ -36,6 +36,48 @@ def steady_clock(monkeypatch):
 FIXED_NOW = datetime.datetime(2026, 11, 22, 10, 0, 0)  # "saved 10:00:00" in every snapshot
 
 
+LONG = (
+    "I had to read out my whole order to someone on the phone because the web form lost it twice, "
+    "and then the confirmation e-mail still showed the wrong delivery address and no date at all."
+)
+
+
+def long_texts(path):
+    """The bundled example with the room's longest words: a 190-character pain, solution, stage
+    name and process name, each the first of its table (issue 10: cut to 23 characters)."""
+    from cjmtui.core.store import load_session, save_session
+
+    session = load_session(path).session
+
+    def first_longer(items, field, value):
+        return [items[0].model_copy(update={field: value}), *items[1:]]
+
+    session = session.model_copy(
+        update={
+            "pains": first_longer(session.pains, "text", LONG),
+            "solutions": first_longer(session.solutions, "text", "Solution: " + LONG),
+            "stages": first_longer(
+                session.stages,
+                "name",
+                "Search for the part online, on a phone, in a van, between two jobs, with one bar of signal",
+            ),
+            "processes": first_longer(
+                session.processes,
+                "name",
+                "Publish product feeds to search engines, shopping ads and every marketplace we sell on",
+            ),
+        }
+    )
+    save_session(path, session, overwrite=True)
+    return path
+
+
+@pytest.mark.parametrize("key", list(SCREENS), ids=lambda k: f"{k}-{SCREENS[k]}")
+def test_screen_with_long_texts_at_80x24(snap_compare, example_copy, key):
+    app = make_app(long_texts(example_copy("online-ordering")), now=FIXED_NOW)
+    assert snap_compare(app, press=[key, "_"], terminal_size=(80, 24))
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("key", list(SCREENS), ids=lambda k: f"{k}-{SCREENS[k]}")
 def test_screen(snap_compare, example_copy, key, size):

@@ -13,7 +13,7 @@ from cjmtui.ui.app import CjmApp
 from cjmtui.ui.screens.dialogs import AskName, Choice
 from cjmtui.ui.screens.picker import PickerScreen
 from cjmtui.ui.widgets.topbar import TopBar
-from helpers import EXAMPLES, SIZE, fill, make_app, on_disk, screen_text, table_texts, wait_for
+from helpers import EXAMPLES, SIZE, fill, make_app, on_disk, screen_text, table_texts, type_text, wait_for, wait_saved
 
 
 def _sessions_folder(tmp_path):
@@ -100,7 +100,7 @@ async def test_palette_new_session_creates_one_and_keeps_the_open_one(tmp_path):
         await fill(pilot, app.screen.query_one(Input), "Autumn workshop")
         await pilot.press("enter")
         assert isinstance(app.screen, Choice), "no template choice"
-        await pilot.press("1")
+        await pilot.press(_key(app.screen, "blank"))
         created = folder / "Autumn-workshop.toml"
         assert await wait_for(pilot, lambda: app.workspace is not None and app.workspace.path == created), (
             sorted(p.name for p in folder.iterdir()),
@@ -109,3 +109,64 @@ async def test_palette_new_session_creates_one_and_keeps_the_open_one(tmp_path):
         assert on_disk(created).session.title == "Autumn workshop"
         assert "Autumn workshop" in str(app.screen.query_one(TopBar).render())
     assert on_disk(first).session.title == "Online ordering — current state", "the open session was damaged"
+
+
+def _key(choice: Choice, value: str) -> str:
+    return next(k for k, _label, v in choice.answers if v == value)
+
+
+async def test_start_empty_and_run_a_workshop_without_deleting_anything(tmp_path):
+    """Issue 10: "start empty" (journey type only), then departments, a persona, stages, processes,
+    pains with their cause and a solution, all by capture, ranked on the summary; nothing to delete."""
+    folder = tmp_path / "sessions"
+    app = CjmApp(None, folder, watch_disk=False, handle_signals=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await fill(pilot, app.screen.query_one(Input), "Motor claims")
+        await pilot.press("enter")
+        assert isinstance(app.screen, Choice)
+        assert "nothing prefilled" in screen_text(app), "the templates do not say what they prefill"
+        await pilot.press(_key(app.screen, "empty"))
+        assert isinstance(app.screen, Choice) and "What kind of journey?" in screen_text(app)
+        await pilot.press(_key(app.screen, "service"))
+        assert await wait_for(pilot, lambda: app.workspace is not None)
+        path = folder / "Motor-claims.toml"
+        assert on_disk(path).departments == [] and on_disk(path).stages == []
+
+        async def capture(screen: str, *notes: str) -> None:
+            await pilot.press(screen, "a")
+            for note in notes:
+                await type_text(pilot, note)
+                await pilot.press("enter")
+            await pilot.press("escape")
+
+        await capture("8", "Claims handling", "Assessors")
+        await capture("1", "Policyholder")
+        await capture("2", "Report the claim /a@cl", "Get the car repaired /o@as")
+        await pilot.press("home")
+        await capture("4", "Log the claim")  # owned by the stage's owner
+        await pilot.press("right_square_bracket")
+        await capture("4", "Book an assessor @as")
+        await capture("3", "Nobody told me what happens next !54@p#log", "I waited a week for anyone to call !44#book")
+        await capture("5", "Text the policyholder when the claim is logged #log!18")
+        await pilot.press("7")
+        await wait_saved(app, pilot)
+
+        session = on_disk(path)
+        assert session.session.journey == "service"
+        assert [d.name for d in session.departments] == ["Claims handling", "Assessors"]
+        assert [(s.name, s.phase, s.owners) for s in session.stages] == [
+            ("Report the claim", "awareness", [session.departments[0].id]),
+            ("Get the car repaired", "onboarding", [session.departments[1].id]),
+        ]
+        log, book = session.processes
+        assert (log.name, log.stage, log.owner) == ("Log the claim", session.stages[0].id, session.departments[0].id)
+        assert (book.stage, book.owner) == (session.stages[1].id, session.departments[1].id)
+        pains = {p.text: p for p in session.pains}
+        assert pains["Nobody told me what happens next"].caused_by == [log.id]
+        assert pains["Nobody told me what happens next"].personas == [session.personas[0].id]
+        assert pains["I waited a week for anyone to call"].caused_by == [book.id]
+        (solution,) = session.solutions
+        assert solution.targets == [log.id] and solution.effort == 1
+        text = screen_text(app)
+        assert "Text the policyholder when the claim is logged" in text, text

@@ -132,13 +132,13 @@ async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, mon
         assert first.startswith("1 | Fix the online catalogue"), first
         assert "quick win" in first
         why = static_text(app.screen.query_one("#why", Static))
-        assert why.startswith("Why #1:")
+        assert why.startswith(f"#1 {rank(app.session).solutions[0].text}\nWhy:"), why
         for pain in ("I can't tell whether this part fits", "The wrong part arrived", "The form let me submit"):
             assert pain in why, f"the breakdown does not list the reached pain {pain!r}"
 
         await pilot.press("down")  # the breakdown follows the highlight
         why = static_text(app.screen.query_one("#why", Static))
-        assert why.startswith("Why #2:") and "The confirmation doesn't say when it will ship" in why
+        assert why.startswith("#2 ") and "The confirmation doesn't say when it will ship" in why
 
         # y copies the ranked list as Markdown.
         await pilot.press("y")
@@ -178,7 +178,7 @@ async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, mon
         assert causes.ordered_rows[0].key.value == top.id
         assert table_texts(causes)[0].startswith(f"1 | {top.name}")
         assert static_text(app.screen.query_one("#cause-why", Static)).startswith(
-            f"Fixing this process: {explain_process(top, app.session.scoring).text()}"
+            f"#1 {top.name}\nFixing it: {explain_process(top, app.session.scoring).text()}"
         )
         assert "Root-cause processes" in screen_text(app)
         assert VIEWS[:3] == ("ranking", "matrix", "causes")
@@ -253,7 +253,8 @@ async def test_summary_why_shows_every_factor_of_the_score(example_copy):
         why = static_text(app.screen.query_one("#why", Static))
         assert f"× votes ×{1 + top.votes} ({top.votes} votes)" in why, why
         assert f"stage bonus ×4 (reaches {top.stages_reached} stages)" in why, why
-        assert why.splitlines()[0].endswith(f"= {fmt_number(top.score)}"), why
+        assert why.splitlines()[0] == f"#1 {top.text}", "the why panel does not start with the solution's own words"
+        assert why.splitlines()[1].endswith(f"= {fmt_number(top.score)}"), why
 
 
 async def test_a_200_character_pain_can_be_read_whole_at_80x24(example_copy):

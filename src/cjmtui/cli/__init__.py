@@ -3,7 +3,7 @@
 Usage::
 
     cjmtui [FILE] [--dir DIR]                       open the terminal UI (on FILE, if given)
-    cjmtui new NAME [--template T] [--dir DIR] [--facilitator NAME]
+    cjmtui new NAME [--template T] [--journey J] [--dir DIR] [--facilitator NAME]
     cjmtui validate FILE
     cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID]
     cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID]
@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from .. import __version__
 from ..core.errors import CjmError
 from ..core.export import FORMATS
+from ..core.model import JOURNEYS
 from ..core.safety import printable
 from ..core.templates import TEMPLATES
 from . import commands
@@ -44,7 +45,7 @@ FRICTION_FORMATS = ("table", "md", "csv", "json")
 
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
-       %(prog)s new NAME [--template {templates}] [--dir DIR] [--facilitator NAME]
+       %(prog)s new NAME [--template {templates}] [--journey J] [--dir DIR] [--facilitator NAME]
        %(prog)s validate FILE
        %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID]
        %(prog)s export FILE --format {formats} [-o OUT] [--persona ID]
@@ -126,6 +127,9 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
     )
     p.add_argument("name", metavar="NAME", help="the session's title")
     p.add_argument("--template", choices=templates, default="blank", help="what to start from (default: blank)")
+    p.add_argument(
+        "--journey", choices=JOURNEYS, default=None, help="the journey type (default: the template's; empty: other)"
+    )
     p.add_argument("--dir", metavar="DIR", help="the sessions folder")
     p.add_argument("--facilitator", metavar="NAME", default="", help="who runs the workshop")
 

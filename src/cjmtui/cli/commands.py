@@ -97,7 +97,10 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def cmd_new(args: argparse.Namespace) -> int:
     folder = files.sessions_dir(args.dir)
-    say(str(files.create_session_file(folder, args.name, args.template, facilitator=args.facilitator or "")))
+    path = files.create_session_file(
+        folder, args.name, args.template, facilitator=args.facilitator or "", journey=args.journey
+    )
+    say(str(path))
     return 0
 
 

@@ -22,7 +22,13 @@ MAX_FUTURE_FILES = 99  # STEM-future.toml, STEM-future-2.toml … STEM-future-99
 
 
 def create_session_file(
-    folder: Path, title: str, template: str = "blank", *, facilitator: str = "", date: dt.date | None = None
+    folder: Path,
+    title: str,
+    template: str = "blank",
+    *,
+    facilitator: str = "",
+    date: dt.date | None = None,
+    journey: str | None = None,
 ) -> Path:
     """Write a new session from ``template`` as ``folder/<name from title>.toml``; returns its path.
 
@@ -31,7 +37,7 @@ def create_session_file(
     """
     if not title.strip():
         raise CjmError("a session needs a name")
-    session = new_session(title, template, facilitator=facilitator, date=date or dt.date.today())
+    session = new_session(title, template, facilitator=facilitator, date=date or dt.date.today(), journey=journey)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = safe_output_path(folder, safe_filename(title, suffix=SUFFIX))

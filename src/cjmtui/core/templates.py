@@ -4,8 +4,9 @@ A template never guesses the customer's pains, the internal processes or the sol
 are what the workshop is for. It only saves the facilitator from typing the usual cast of
 departments (seed list: Marketing, Sales, Professional Services, Customer Success, Product
 Support, DevOps, Product Management, Engineering, Finance, Human Resources, each with its role)
-and, for a buying, onboarding or service journey, five stages across the phases that the room
-can rename, reorder or delete.
+and, for a buying, onboarding, service or professional-services journey, five stages across the
+phases that the room can rename, reorder or delete. ``empty`` prefills nothing, for an
+organisation whose departments are not a software company's.
 
 This module is core: it must never import textual (the CLI and scripts use it without a UI).
 """
@@ -20,14 +21,24 @@ from pydantic import ValidationError
 from .errors import CjmError
 from .model import Session, reference_problems
 
-TEMPLATES: tuple[str, ...] = ("blank", "onboarding", "buying", "service")
+TEMPLATES: tuple[str, ...] = ("empty", "blank", "onboarding", "buying", "service", "professional-services")
 
-# One line each, so the picker in the UI can show what a template gives you.
+# One line each, saying what the template prefills, so the picker can show it before you pick.
 DESCRIPTIONS: dict[str, str] = {
-    "blank": "the ten departments, no stages yet",
-    "onboarding": "contract signed → kick-off → setup → first value → ongoing adoption",
-    "buying": "discover need → compare options → choose & order → receive & set up → recommend",
-    "service": "notice a problem → look for help → contact support → resolution → follow-up",
+    "empty": "nothing prefilled: you name the stages and departments (asks the journey type)",
+    "blank": "10 software-company departments (Marketing … HR), no stages",
+    "onboarding": "10 departments + contract signed → kick-off → setup → first value → adoption",
+    "buying": "10 departments + discover need → compare → choose & order → set up → recommend",
+    "service": "10 departments + notice a problem → look for help → support → resolution → follow-up",
+    "professional-services": "10 departments + project scoping (SOW) → plan → changes → sign-off → handover",
+}
+
+# What each journey type is about, for "start empty".
+JOURNEY_WORDS: dict[str, str] = {
+    "buying": "from noticing a need to buying and recommending",
+    "onboarding": "from a signed contract to getting value",
+    "service": "from a problem to its resolution",
+    "other": "any other journey",
 }
 
 # (id, name, role): every function plays a part in the customer's journey.
@@ -47,6 +58,7 @@ DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
 # (id, name, phase, customer goal, owning departments) per journey template.
 _Stage = tuple[str, str, str, str, tuple[str, ...]]
 STAGES: dict[str, tuple[_Stage, ...]] = {
+    "empty": (),
     "blank": (),
     "buying": (
         (
@@ -147,9 +159,54 @@ STAGES: dict[str, tuple[_Stage, ...]] = {
         ),
         ("follow-up", "Follow-up", "advocacy", "Trust that it will not happen again", ("customer-success", "product")),
     ),
+    # Seed 001, "Prioritize key stages — e.g. Professional Services", in its own words.
+    "professional-services": (
+        (
+            "project-scoping",
+            "Project scoping (SOW)",
+            "decision",
+            "Agree once what will be delivered, by when, and what it costs",
+            ("prof-services",),
+        ),
+        (
+            "project-plan",
+            "Project plan",
+            "onboarding",
+            "Know the deliverables, due dates, owners and what counts as done",
+            ("prof-services", "product", "devops", "engineering"),
+        ),
+        (
+            "change-requests",
+            "Change requests",
+            "onboarding",
+            "Change the scope without surprises in cost or timeline",
+            ("prof-services", "sales", "finance"),
+        ),
+        (
+            "project-close",
+            "Project close & sign-off",
+            "onboarding",
+            "See that the deliverables meet our requirements, and sign off",
+            ("prof-services",),
+        ),
+        (
+            "handover",
+            "Handover to customer success",
+            "advocacy",
+            "Keep getting value after the project team has gone",
+            ("customer-success", "prof-services"),
+        ),
+    ),
 }
 
-JOURNEY_OF: dict[str, str] = {"blank": "other", "onboarding": "onboarding", "buying": "buying", "service": "service"}
+JOURNEY_OF: dict[str, str] = {
+    "empty": "other",
+    "blank": "other",
+    "onboarding": "onboarding",
+    "buying": "buying",
+    "service": "service",
+    "professional-services": "onboarding",
+}
 
 
 def new_session(
@@ -158,14 +215,16 @@ def new_session(
     *,
     facilitator: str = "",
     date: dt.date | None = None,
+    journey: str | None = None,
 ) -> Session:
     """A new, valid session from ``template`` (one of :data:`TEMPLATES`).
 
-    Every template has the ten departments with their roles; all but ``blank`` also have five
-    stages with a phase, a customer goal and the departments that usually own them. The
-    journey is the template's (``blank`` gives ``"other"``); the state is ``"current"``. No
-    date is set unless ``date`` is given. Raises :class:`CjmError` for an unknown template or
-    a title/facilitator the file format cannot hold (empty title, too long, ...).
+    ``empty`` has nothing but the title and the journey type; every other template has the ten
+    departments with their roles, and all but ``blank`` also have five stages with a phase, a
+    customer goal and the departments that usually own them. The journey is ``journey`` when
+    given, else the template's (``empty`` and ``blank`` give ``"other"``); the state is
+    ``"current"``. No date is set unless ``date`` is given. Raises :class:`CjmError` for an
+    unknown template or a title/facilitator/journey the file format cannot hold.
     """
     key = template.strip().lower() if isinstance(template, str) else template
     if key not in TEMPLATES:
@@ -173,12 +232,12 @@ def new_session(
     data: dict[str, Any] = {
         "session": {
             "title": title,
-            "journey": JOURNEY_OF[key],
+            "journey": journey or JOURNEY_OF[key],
             "state": "current",
             "facilitator": facilitator,
             "date": date,
         },
-        "departments": [{"id": i, "name": n, "role": r} for i, n, r in DEPARTMENTS],
+        "departments": [] if key == "empty" else [{"id": i, "name": n, "role": r} for i, n, r in DEPARTMENTS],
         "stages": [
             {"id": i, "name": n, "phase": ph, "customer_goal": goal, "owners": list(owners)}
             for i, n, ph, goal, owners in STAGES[key]

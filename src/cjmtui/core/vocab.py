@@ -60,3 +60,18 @@ def fmt_number(value: float) -> str:
     if r == 0:
         return "0"
     return str(int(r)) if r.is_integer() else f"{r:.3f}".rstrip("0").rstrip(".")
+
+
+def initials(names: list[str]) -> list[str]:
+    """A short tag per name, unique among them, for a column too narrow for the names: the
+    first letter ("S", "P", "F"), or as many letters as it takes to tell names apart
+    ("Pr", "Pa"); a name without letters is tagged by its position."""
+    tags: list[str] = []
+    for i, name in enumerate(names):
+        word = "".join(ch for ch in name if ch.isalnum()) or str(i + 1)
+        others = ["".join(ch for ch in n if ch.isalnum()).casefold() for j, n in enumerate(names) if j != i]
+        size = 1
+        while size < len(word) and any(o.startswith(word[:size].casefold()) for o in others):
+            size += 1
+        tags.append(word[:size].capitalize() if size > 1 else word[:1].upper())
+    return tags

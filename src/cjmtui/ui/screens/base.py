@@ -20,7 +20,7 @@ from ...core.triage import parse as triage
 from ...core.vocab import SINGULAR, plural
 from ..text import clip, plain
 from ..widgets.capture import CaptureInput, QuickCapture
-from ..widgets.itemtable import Cell, ItemTable
+from ..widgets.itemtable import Cell, Column, ItemTable
 from ..widgets.keybar import KeyBar
 from ..widgets.topbar import TopBar
 from . import SCREENS
@@ -222,7 +222,7 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
 
     TABLE: ClassVar[str] = ""
     FULL_TEXT_IN_DETAIL: ClassVar[bool] = True  # the detail panel starts with the item's words
-    COLUMNS: ClassVar[list[tuple[str, int | None]]] = []
+    COLUMNS: ClassVar[list[Column]] = []
 
     BINDINGS = [
         Binding("a", "capture", "Add", id="item.capture", tooltip="Quick capture: type a note, Enter, repeat"),

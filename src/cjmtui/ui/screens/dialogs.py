@@ -154,17 +154,35 @@ class AskName(Dialog):
 class Choice(ModalScreen[str | None]):
     """A question with a few answers, each with its own key."""
 
-    def __init__(self, title: str, message: str, answers: list[tuple[str, str, str]]) -> None:
-        """``answers`` is ``[(key, label, value)]``; Escape answers None."""
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        answers: list[tuple[str, str, str]],
+        *,
+        described: dict[str, str] | None = None,
+    ) -> None:
+        """``answers`` is ``[(key, label, value)]``; Escape answers None. With ``described``
+        (value → one line) the answers are a list, one per line, each saying what it gives."""
         super().__init__()
         self.title_text = title
         self.message = message
         self.answers = answers
+        self.described = described
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(plain(self.title_text), classes="form-title")
-            yield Static(plain(self.message))
+            if self.message:
+                yield Static(plain(self.message))
+            if self.described is not None:
+                with Vertical(classes="answer-list"):
+                    for key, label, value in self.answers:
+                        line = Text.assemble((f"{key} ", "bold"), (label, "bold"))
+                        if self.described.get(value):
+                            line.append(f" — {self.described[value]}")
+                        yield Button(line, id=f"answer-{value}", classes="answer")
+                return
             with Horizontal(classes="form-buttons"):
                 for key, label, value in self.answers:
                     yield Button(f"{label} ({key})", id=f"answer-{value}")
@@ -181,6 +199,9 @@ class Choice(ModalScreen[str | None]):
         if event.key == "escape":
             event.stop()
             self.dismiss(None)
+        elif event.key in ("up", "down") and self.described is not None:
+            event.stop()
+            self.focus_previous(Button) if event.key == "up" else self.focus_next(Button)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

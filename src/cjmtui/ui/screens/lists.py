@@ -25,7 +25,7 @@ from ...core.model import (
     item_label,
 )
 from ...core.scoring import Graph
-from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, plural, signed
+from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
 from ...core.voting import total_votes, voter_dots
 from ..text import clip, plain
 from ..widgets.capture import QuickCapture
@@ -106,7 +106,7 @@ class DepartmentsScreen(ItemsScreen[Department]):
 class StagesScreen(ItemsScreen[Stage]):
     MODE = "stages"
     TABLE = "stages"
-    COLUMNS = [("#", 2), ("Stage", None), ("Phase", 13), ("Customer goal", None), ("Owners", 16), ("Emotion", 10)]
+    COLUMNS = [("#", 2), ("Stage", None), ("Phase", 13), ("Customer goal", None, 1), ("Owners", 16), ("Emotion", 14)]
     BINDINGS = [
         Binding("K,shift+up", "move(-1)", "Move up", id="stage.move_up", key_display="K"),
         Binding("J,shift+down", "move(1)", "Move down", id="stage.move_down", key_display="J"),
@@ -114,7 +114,11 @@ class StagesScreen(ItemsScreen[Stage]):
 
     def row_cells(self, item: Stage, session: Session) -> list[Cell]:
         index = session.stages.index(item) + 1
-        faces = " ".join(EMOTION_FACES[item.emotion[p.id]] for p in session.personas if p.id in item.emotion)
+        tags = dict(zip((p.id for p in session.personas), initials([p.name for p in session.personas]), strict=True))
+        # Which face is whose: "S· P☹ F☹☹" (the detail panel names each persona in full).
+        faces = " ".join(
+            tags[p.id] + EMOTION_FACES[item.emotion[p.id]] for p in session.personas if p.id in item.emotion
+        )
         return [
             str(index),
             plain(item.name),
@@ -125,7 +129,10 @@ class StagesScreen(ItemsScreen[Stage]):
         ]
 
     def detail(self, item: Stage, session: Session) -> Text:
-        emotions = ", ".join(f"{p.name} {signed(item.emotion[p.id])}" for p in session.personas if p.id in item.emotion)
+        tags = dict(zip((p.id for p in session.personas), initials([p.name for p in session.personas]), strict=True))
+        emotions = ", ".join(
+            f"{tags[p.id]} {p.name} {signed(item.emotion[p.id])}" for p in session.personas if p.id in item.emotion
+        )
         pains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "pain")
         gains = sum(1 for p in session.pains if p.stage == item.id and p.kind == "gain")
         procs = sum(1 for p in session.processes if p.stage == item.id)
@@ -189,12 +196,16 @@ class StagedScreen(ItemsScreen[S]):
             bar.update(Text("No stages yet: press 2 and add the first step of the journey.", style="italic"))
         else:
             index = stages.index(stage) + 1
+            head = f"Stage {index}/{len(stages)}: "
+            phase = f"  ({stage.phase})" if stage.phase else ""
+            # The keys' brackets stay in view: a long stage name gives way (the list shows it whole).
+            room = max(12, (self.size.width or self.app.size.width) - 2 - len(head) - len(phase) - 10)
             bar.update(
                 Text.assemble(
                     ("◀ [  ", "dim"),
-                    (f"Stage {index}/{len(stages)}: ", "bold"),
-                    plain(stage.name, "bold"),
-                    (f"  ({stage.phase})" if stage.phase else "", "dim"),
+                    (head, "bold"),
+                    plain(clip(stage.name, room), "bold"),
+                    (phase, "dim"),
                     ("  ] ▶", "dim"),
                 )
             )
@@ -258,7 +269,7 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
         ("In the customer's words", None),
         ("Sev", 3),
         ("Freq", 4),
-        ("Evidence", 10),
+        ("Evidence", 10, 1),
         ("Caused by", 18),
         ("Dots", 4),
     ]
@@ -325,7 +336,7 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
 class ProcessesScreen(StagedScreen[Process]):
     MODE = "processes"
     TABLE = "processes"
-    COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12), ("Hands off to", None), ("Causes", 6)]
+    COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12, 1), ("Hands off to", None), ("Causes", 6)]
     BINDINGS = [
         Binding(
             "f", "feeds", "Handoffs", id="process.feeds", tooltip="Pick the downstream processes this one hands work to"
@@ -350,6 +361,7 @@ class ProcessesScreen(StagedScreen[Process]):
         return Text("\n").join(
             [
                 _line("Causes", "; ".join(causes) or "— press l to link the pains it causes"),
+                _line("Systems", ", ".join(item.systems) or "—"),
                 _line("Receives work from", ", ".join(fed_by) or "—"),
                 _line("Hands work to", names(session, "processes", item.feeds)),
                 Text(
@@ -383,7 +395,7 @@ class ProcessesScreen(StagedScreen[Process]):
 class SolutionsScreen(VotingScreen[Solution]):
     MODE = "solutions"
     TABLE = "solutions"
-    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8), ("Votes", 5)]
+    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4, 1), ("Status", 8), ("Votes", 5)]
     BINDINGS = [
         Binding("l", "links", "Targets", id="solution.targets", tooltip="Pick the processes this solution changes"),
         *VotingScreen.VOTE_BINDINGS,

@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Static
 
 from ...core.errors import CjmError
 from ...core.files import create_session_file, list_sessions
-from ...core.templates import DESCRIPTIONS, TEMPLATES
+from ...core.model import JOURNEYS
+from ...core.templates import DESCRIPTIONS, JOURNEY_WORDS, TEMPLATES
 from ...core.workspace import Workspace
 from ..text import plain
 from ..widgets.itemtable import Cell, ItemTable
@@ -89,26 +90,38 @@ class PickerScreen(Screen[None]):
         app.open_workspace(workspace)
 
     def action_new(self) -> None:
+        """Title, then a template (each says what it prefills), then for "empty" the journey type."""
+
         def named(title: str | None) -> None:
             if not title:
                 return
             answers = [(str(i + 1), name, name) for i, name in enumerate(TEMPLATES)]
-            described = "\n".join(f"{name}: {DESCRIPTIONS[name]}" for name in TEMPLATES)
 
             def templated(template: str | None) -> None:
-                if template:
+                if template == "empty":
+                    self.ask_journey(title)
+                elif template:
                     self.create(title, template)
 
             self.app.push_screen(
-                Choice("Start from a template", described, answers),
+                Choice("Start from a template", "", answers, described=DESCRIPTIONS),
                 templated,
             )
 
         self.app.push_screen(AskName("Title of the new session", "New session"), named)
 
-    def create(self, title: str, template: str) -> None:
+    def ask_journey(self, title: str) -> None:
+        answers = [(str(i + 1), name, name) for i, name in enumerate(JOURNEYS)]
+
+        def chosen(journey: str | None) -> None:
+            if journey:
+                self.create(title, "empty", journey)
+
+        self.app.push_screen(Choice("What kind of journey?", "", answers, described=JOURNEY_WORDS), chosen)
+
+    def create(self, title: str, template: str, journey: str | None = None) -> None:
         try:
-            path = create_session_file(self.folder, title, template)
+            path = create_session_file(self.folder, title, template, journey=journey)
         except (CjmError, OSError) as exc:
             self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
             return

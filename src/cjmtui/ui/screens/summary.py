@@ -56,9 +56,9 @@ class SummaryScreen(WorkshopScreen):
                         ("#", 3),
                         ("Solution", None),
                         ("Score", 7),
-                        ("Impact", 7),
+                        ("Impact", 7, 2),
                         ("Eff", 3),
-                        ("Stg", 3),
+                        ("Stg", 3, 1),
                         ("Quadrant", 13),
                         ("Votes", 5),
                     ],
@@ -199,7 +199,12 @@ class SummaryScreen(WorkshopScreen):
         if row is None:
             why.update(Text("No solutions yet: press 5 and capture what the room suggests.", style="italic"))
             return
-        head = Text.assemble((f"Why #{row.rank}: ", "bold"), explain_solution(row, self.session.scoring).text())
+        head = Text.assemble(
+            (f"#{row.rank} ", "bold"),
+            plain(row.text, "bold"),
+            ("\nWhy: ", "bold"),
+            explain_solution(row, self.session.scoring).text(),
+        )
         why.update(self._breakdown(row.reached, head))
 
     def _cause_why(self) -> None:
@@ -211,7 +216,12 @@ class SummaryScreen(WorkshopScreen):
         if row is None:
             why.update(Text("No internal processes yet: press 4.", style="italic"))
             return
-        head = Text.assemble(("Fixing this process: ", "bold"), explain_process(row, self.session.scoring).text())
+        head = Text.assemble(
+            (f"#{row.rank} ", "bold"),
+            plain(row.name, "bold"),
+            ("\nFixing it: ", "bold"),
+            explain_process(row, self.session.scoring).text(),
+        )
         why.update(self._breakdown(row.reached, head))
 
     @on(DataTable.RowHighlighted, "#ranked")
