@@ -6,6 +6,7 @@ from textual.widgets import Input, Static
 
 from cjmtui.core.model import find
 from cjmtui.ui.screens.form import ItemForm
+from cjmtui.ui.widgets.choice import TypeSelect
 from helpers import (
     SIZE,
     fill,
@@ -209,3 +210,45 @@ async def test_deleting_a_linked_process_says_what_it_unlinked(example_copy):
         pains = sum(p.stage == stage.id for p in app.session.pains)
         await pilot.press("d")
         assert any(f"its {plural(pains, 'pain')}, " in n for n in notifications(app)), notifications(app)
+
+
+async def test_typing_into_a_field_replaces_its_value(example_copy):
+    """Issue 10: typing into the form's first field inserted before the old text ("Report the
+    leakNotice a problem"). Reaching any text field selects it whole; typing replaces it."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "e")
+        assert isinstance(app.screen, ItemForm)
+        await type_text(pilot, "Report the leak")
+        await pilot.press("tab", "c")  # the phase dropdown takes a typed letter: consideration
+        await pilot.press("tab")  # the customer goal
+        await type_text(pilot, "Get it fixed")
+        await pilot.press("f2")
+        await wait_saved(app, pilot)
+        stage = on_disk(path).stages[0]
+        assert (stage.name, stage.phase, stage.customer_goal) == ("Report the leak", "consideration", "Get it fixed")
+
+        await pilot.press("5", "e")
+        await pilot.press("tab", "tab")  # past the processes list to effort, a 1–5 dropdown
+        assert isinstance(app.focused, TypeSelect)
+        await pilot.press("4", "tab", "tab", "tab", "d")  # confidence, owner, status: "d" → doing, again → done
+        await pilot.press("d", "f2")
+        await wait_saved(app, pilot)
+        solution = on_disk(path).solutions[0]
+        assert (solution.effort, solution.status) == (4, "done")
+
+
+async def test_rapid_deletes_show_one_toast_not_a_pile(example_copy):
+    """Issue 10: five quick deletes stacked five toasts over half of an 80×24 screen."""
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "d", "d", "d", "d", "d")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert len(shown) == 1 and shown[0].startswith("Deleted"), shown
+        assert sum("Deleted" in n for n in notifications(app)) == 5, "each delete is still announced"
+        for i in range(5):
+            app.notify(f"notice {i}")
+        await pilot.pause()
+        assert len(app._notifications) <= 3

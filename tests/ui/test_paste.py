@@ -74,3 +74,7 @@ async def test_a_paste_into_a_form_field_joins_its_lines_and_a_paste_too_long_is
         await pilot.pause()
         assert field.value == "typed first line second line", "a paste over the limit changed the field"
         assert any("at most 2000" in n for n in notifications(app)), notifications(app)
+        field.select_all()  # as when the field is reached: a paste replaces the whole value, as typing does
+        field.post_message(events.Paste("pasted over"))
+        await pilot.pause()
+        assert field.value == "pasted over"

@@ -29,7 +29,6 @@ from textual.screen import Screen
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
 from ..core.model import Record, Session, find, get, item_label
-from ..core.safety import printable
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
 from ..core.vocab import SINGULAR
@@ -38,6 +37,7 @@ from .autosave import Autosave
 from .commands import CjmCommands, action_commands
 from .keys import APP_BINDINGS
 from .main import settle, terminal_lost
+from .notices import Notices
 from .place import restore_view
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
@@ -57,7 +57,7 @@ def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
     return make
 
 
-class CjmApp(App[int]):
+class CjmApp(Notices):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
     MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(spec) for mode, spec in SCREENS.items()}
@@ -97,24 +97,6 @@ class CjmApp(App[int]):
             self.register_theme(theme)
         wanted = load_settings().get("theme", DEFAULT_THEME)
         self.theme = next(n for n in (wanted, DEFAULT_THEME, "textual-dark") if n in self.available_themes)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Any = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Every notification shows its text literally: paths and notes may hold markup or escapes."""
-        super().notify(
-            printable(str(message), single_line=False),
-            title=printable(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
 
     # The open session -------------------------------------------------------------------------
 

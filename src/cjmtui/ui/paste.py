@@ -105,10 +105,11 @@ class LineInput(Input):
         text = self.sep.join(lines)
         event.prevent_default()
         event.stop()
-        if self.max_length and len(self.value) + len(text) > self.max_length:
+        start, end = sorted(self.selection)  # a paste replaces the selection, as typing does
+        if self.max_length and len(self.value) - (end - start) + len(text) > self.max_length:
             self.notify(
                 f"Not pasted: {len(text)} characters would not fit; this field holds at most {self.max_length}.",
                 severity="warning",
             )
             return
-        self.insert_text_at_cursor(text)
+        self.replace(text, start, end)

@@ -57,7 +57,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("md", ".md", "Markdown: the workshop write-up (ranked quick wins, why, the map)", export_markdown),
+        Format("md", ".md", "Markdown: the write-up (quick wins, why, the map)", export_markdown),
         Format("html", ".html", "HTML: the journey map report, one file that prints", _html),
         Format("csv", ".csv", "CSV: the ranking table, for a spreadsheet", export_csv),
         Format("csv-map", ".csv", "CSV: the map, one row per pain or gain", lambda s, _r: export_csv_map(s)),

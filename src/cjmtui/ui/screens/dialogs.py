@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from ...core.errors import ExportError
 from ...core.export import FORMATS
 from ..text import plain
+from ..widgets.choice import TypeSelect
 
 
 class Dialog(ModalScreen[Any]):
@@ -77,8 +78,8 @@ class ExportDialog(Dialog):
                 "Export the ranked quick wins and the map (html: a one-file report that prints)", classes="form-title"
             )
             yield Label("Format")
-            yield Select(
-                [(Text(f"{f.name} — {f.summary}"), f.name) for f in self.formats],
+            yield TypeSelect(
+                [(Text(f"{f.name} — {f.summary}", no_wrap=True, overflow="ellipsis"), f.name) for f in self.formats],
                 value=self.formats[0].name,
                 allow_blank=False,
                 id="export-format",

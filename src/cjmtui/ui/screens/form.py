@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets.input import Selection
 
 from ...core.edit import ItemError
 from ...core.errors import EditError
@@ -19,6 +21,7 @@ from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
 from ..paste import LineInput
 from ..text import clip, plain
 from ..widgets.checklist import CheckList
+from ..widgets.choice import TypeSelect
 from .dialogs import Dialog
 
 
@@ -154,7 +157,6 @@ class ItemForm(Dialog):
                     value="" if value is None else str(value),
                     id=wid,
                     compact=True,
-                    select_on_focus=False,
                     max_length=MAX_TEXT,
                 )
             ]
@@ -172,7 +174,7 @@ class ItemForm(Dialog):
             options = [(Text(c), c) for c in field.choices]
             current = "" if value is None else str(value)
             return [
-                Select(
+                TypeSelect(
                     options,
                     value=current if current in field.choices else Select.NULL,
                     allow_blank=field.optional,
@@ -186,7 +188,7 @@ class ItemForm(Dialog):
             options = [(plain(clip(item_label(i), 60)), i.id) for i in items]
             ids = {i.id for i in items}
             return [
-                Select(
+                TypeSelect(
                     options,
                     value=value if value in ids else Select.NULL,
                     allow_blank=True,
@@ -211,7 +213,7 @@ class ItemForm(Dialog):
         widgets: list[Widget] = []
         for persona in self.session.personas:
             rating = emotion.get(persona.id)
-            choice = Select(
+            choice = TypeSelect(
                 [(Text(label), v) for label, v in EMOTIONS],
                 value=rating if rating is not None else Select.NULL,
                 allow_blank=True,
@@ -239,6 +241,15 @@ class ItemForm(Dialog):
         first = self.query(f"#f-{self.fields[0].name}")
         if first:
             first.first().focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Every text field alike: reaching it selects its whole value, so typing replaces it
+        (and Esc or undo gives it back); the cursor sits at the start so the words still read."""
+        widget = event.widget
+        if isinstance(widget, Input):
+            widget.selection = Selection(len(widget.value), 0)
+        elif isinstance(widget, TextArea):
+            widget.select_all()
 
     def collect(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -1,0 +1,47 @@
+"""Notifications that show text literally and never pile up over the room's notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.notifications import Notify
+
+from ..core.safety import printable
+
+MAX_TOASTS = 3
+
+
+class Notices(App[int]):
+    """The app's notifications: literal text (paths and notes may hold markup or escapes),
+    a notice of the same kind replacing the one shown, at most :data:`MAX_TOASTS` at once."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification shows its text literally: paths and notes may hold markup or escapes."""
+        super().notify(
+            printable(str(message), single_line=False),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def _on_notify(self, event: Notify) -> None:
+        """Rapid deletes must not stack toasts over the room's notes: a notice of the same kind
+        (severity and first word, "Deleted …") replaces the one shown, and at most three show."""
+        new = event.notification
+        kind = (new.severity, new.message.split(" ", 1)[0])
+        for old in list(self._notifications):
+            if (old.severity, old.message.split(" ", 1)[0]) == kind:
+                self._unnotify(old, refresh=False)
+        while len(self._notifications) >= MAX_TOASTS:
+            self._unnotify(next(iter(self._notifications)), refresh=False)
+        super()._on_notify(event)
