@@ -805,10 +805,10 @@ def test_progress_is_kept_in_the_file_and_a_new_workshop_has_none(tmp_path: Path
     s = workshop()
     assert set_progress(s, agenda_of(s)[0].step, 0) is s  # nothing run yet: no [progress]
     assert "[progress]" not in store.dumps_session(s)
-    s = set_progress(s, "pains", 312.7)
+    s = set_progress(s, "pains", 312.7)  # kept as the clock shows it: 313 s
     text = store.dumps_session(s)
-    assert '[progress]\nstep = "pains"\nspent = 312\n' in text
-    assert store.parse_session(text).progress == m.Progress(step="pains", spent=312)
+    assert '[progress]\nstep = "pains"\nspent = 313\n' in text
+    assert store.parse_session(text).progress == m.Progress(step="pains", spent=313)
     with pytest.raises(EditError):
         set_progress(s, "lunch", 5)
 

@@ -156,6 +156,7 @@ class Pane:
 
     def close(self) -> None:
         if self.started:
+            self.started = False
             socket = self.info("#{socket_path}")
             self.tmux("kill-server", check=False)
             if socket:  # tmux 3.3 leaves the socket file behind

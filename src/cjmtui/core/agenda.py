@@ -111,14 +111,15 @@ def set_timebox(session: Session, step: str, minutes: int, note: str | None = No
 
 
 def set_progress(session: Session, step: str, spent: float) -> Session:
-    """Record the agenda step being run and the seconds spent on it (rounded down). A workshop
-    still at the start of its first step has no progress (its file does not change)."""
+    """Record the agenda step being run and the seconds spent on it, rounded as the clock shows
+    them (so a reopened timer reads what it read). A workshop still at the start of its first
+    step has no progress (its file does not change)."""
     from .edit import ItemError, field_errors
 
-    if step == agenda_of(session)[0].step and int(spent) <= 0:
+    if step == agenda_of(session)[0].step and round(spent) <= 0:
         return session if session.progress == Progress() else session.model_copy(update={"progress": Progress()})
     try:
-        progress = Progress.model_validate({"step": step, "spent": max(0, int(spent))})
+        progress = Progress.model_validate({"step": step, "spent": max(0, round(spent))})
     except ValidationError as exc:
         raise ItemError(field_errors(exc)) from None
     return session if progress == session.progress else session.model_copy(update={"progress": progress})
