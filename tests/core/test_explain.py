@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cjmtui.core.edit import update_scoring
-from cjmtui.core.explain import explain_process, explain_solution
-from cjmtui.core.scoring import rank
+from cjmtui.core.explain import explain_process, explain_quadrant, explain_solution
+from cjmtui.core.scoring import MAJOR_PROJECT, QUICK_WIN, rank
 from cjmtui.core.store import load_session
 from cjmtui.core.vocab import fmt_number
 from factories import CORE, sessions
@@ -53,3 +53,30 @@ def test_votes_and_stage_bonus_are_shown_with_their_factor():
     )
     assert text.endswith(f"= {fmt_number(top.score)}")
     assert _close(explain_solution(top, session.scoring).product(), top.score)
+
+
+@CORE
+@given(sessions())
+def test_the_quadrant_says_which_side_of_each_line_it_is_on(session):
+    """Issue 10: a solution on the median line was "fill-in" with no explanation."""
+    ranking = rank(session)
+    max_effort = session.scoring.quick_win_max_effort
+    for row in ranking.solutions:
+        text = explain_quadrant(row, ranking.median_impact, max_effort)
+        assert text.startswith(row.quadrant + ": ")
+        high = row.quadrant in (QUICK_WIN, MAJOR_PROJECT)
+        assert ("≥ median" in text) == high, text
+        assert (f"effort {row.effort} ≤ {max_effort}" in text) == (row.effort <= max_effort), text
+
+
+def test_on_the_median_line_counts_as_high_and_a_hair_below_shows_the_digits():
+    from dataclasses import replace
+
+    ranking = rank(load_session(EXAMPLE).session)
+    row = ranking.solutions[2]
+    on_line = replace(row, impact=ranking.median_impact, quadrant=QUICK_WIN)
+    assert "≥ median" in explain_quadrant(on_line, ranking.median_impact, 2)
+    below = replace(row, impact=ranking.median_impact - 1e-4, quadrant="fill-in")
+    text = explain_quadrant(below, ranking.median_impact, 2)
+    impact, median = text.split("impact ")[1].split(",")[0].split(" < median ")
+    assert impact != median, text

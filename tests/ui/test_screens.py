@@ -255,6 +255,7 @@ async def test_summary_why_shows_every_factor_of_the_score(example_copy):
         assert f"stage bonus ×4 (reaches {top.stages_reached} stages)" in why, why
         assert why.splitlines()[0] == f"#1 {top.text}", "the why panel does not start with the solution's own words"
         assert why.splitlines()[1].endswith(f"= {fmt_number(top.score)}"), why
+        assert f"Quadrant: {top.quadrant}: impact {fmt_number(top.impact)} ≥ median" in why, why
 
 
 async def test_a_200_character_pain_can_be_read_whole_at_80x24(example_copy):

@@ -77,3 +77,19 @@ def explain_solution(row: RankedSolution, scoring: Scoring) -> Explanation:
 def explain_process(row: RankedProcess, scoring: Scoring) -> Explanation:
     """``impact × stage bonus = score`` for a ranked root-cause process."""
     return Explanation(tuple(_impact_and_stages(row.impact, row.stages_reached, scoring)), row.score)
+
+
+def explain_quadrant(row: RankedSolution, median_impact: float, max_effort: int) -> str:
+    """Which side of each line of the impact/effort matrix a solution sits on, with the numbers:
+    "fill-in: impact 29 < median 29.05, effort 1 ≤ 2". Where the rounded numbers look equal, more
+    digits show why (a solution on the median line counts as high impact)."""
+    high = row.impact > 0 and row.impact >= median_impact
+    impact, median = fmt_number(row.impact), fmt_number(median_impact)
+    if impact == median and row.impact != median_impact:
+        impact, median = f"{row.impact:.6g}", f"{median_impact:.6g}"
+    if row.impact <= 0:
+        side = "impact 0 (reaches no pain)"
+    else:
+        side = f"impact {impact} {'≥' if high else '<'} median {median}"
+    low = row.effort <= max_effort
+    return f"{row.quadrant}: {side}, effort {row.effort} {'≤' if low else '>'} {max_effort}"

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from ...core.explain import explain_process, explain_solution
+from ...core.explain import explain_process, explain_quadrant, explain_solution
 from ...core.scoring import QUICK_WIN, Ranking, Reached, rank
 from ...core.views import FRICTION_VIEW_COLUMNS, Names, friction_view
 from ...core.vocab import emotion_value
@@ -166,10 +166,11 @@ class SummaryScreen(WorkshopScreen):
             draw_matrix(ranking, self.session.scoring.quick_win_max_effort, width=min(width, 100), height=16)
         )
         legend = Text()
+        max_effort = self.session.scoring.quick_win_max_effort
         for s in ranking.solutions:
             legend.append(f"{s.rank:>3} ", style="bold")
             legend.append_text(plain(clip(s.text, width - 24)))
-            legend.append(f"  ({s.quadrant})\n", style="dim")
+            legend.append(f"\n    {explain_quadrant(s, ranking.median_impact, max_effort)}\n", style="dim")
         self.query_one("#matrix-legend", Static).update(legend)
 
     def _breakdown(self, reached: tuple[Reached, ...], head: Text) -> Text:
@@ -204,6 +205,8 @@ class SummaryScreen(WorkshopScreen):
             plain(row.text, "bold"),
             ("\nWhy: ", "bold"),
             explain_solution(row, self.session.scoring).text(),
+            ("\nQuadrant: ", "bold"),
+            explain_quadrant(row, self.ranking.median_impact, self.session.scoring.quick_win_max_effort),
         )
         why.update(self._breakdown(row.reached, head))
 
