@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from ...core.causes import Ref, Related, related
@@ -31,6 +32,32 @@ class Cell:
     ref: Ref
     text: str
     prefix: str
+
+
+def _columns(session: Session, persona: str | None) -> list[list[Cell]]:
+    """Each stage's cells in one pass over the session (linear in its size): its pains (those of
+    ``persona`` when given), its internal processes, then the solutions whose first target runs
+    there."""
+    where = {stage.id: i for i, stage in enumerate(session.stages)}
+    pains: list[list[Cell]] = [[] for _ in session.stages]
+    procs: list[list[Cell]] = [[] for _ in session.stages]
+    sols: list[list[Cell]] = [[] for _ in session.stages]
+    for pain in session.pains:
+        i = where.get(pain.stage)
+        if i is not None and pain.affects(persona):
+            mark = "−" if pain.kind == "pain" else "+"
+            pains[i].append(Cell(("pains", pain.id), pain.text, f"{mark}{pain.severity * pain.frequency:>2} "))
+    stage_of: dict[str, int] = {}
+    for proc in session.processes:
+        i = where.get(proc.stage)
+        if i is not None:
+            stage_of.setdefault(proc.id, i)
+            procs[i].append(Cell(("processes", proc.id), proc.name, "⚙ "))
+    for sol in session.solutions:
+        i = stage_of.get(sol.targets[0]) if sol.targets else None
+        if i is not None:
+            sols[i].append(Cell(("solutions", sol.id), sol.text, "✚ "))
+    return [a + b + c for a, b, c in zip(pains, procs, sols, strict=True)]
 
 
 class MapView(Widget, can_focus=True):
@@ -69,28 +96,10 @@ class MapView(Widget, can_focus=True):
     def show(self, session: Session, persona: str | None = None) -> None:
         self.session = session
         self.persona = persona
-        self._columns = [self._cells(session, stage) for stage in session.stages]
+        self._columns = _columns(session, persona)
         self.col = min(self.col, max(0, len(self._columns) - 1))
         self._clamp_row()
         self._rebuild()
-
-    def _cells(self, session: Session, stage: Stage) -> list[Cell]:
-        cells: list[Cell] = []
-        for pain in session.pains:
-            if pain.stage != stage.id:
-                continue
-            if not pain.affects(self.persona):
-                continue
-            mark = "−" if pain.kind == "pain" else "+"
-            cells.append(Cell(("pains", pain.id), pain.text, f"{mark}{pain.severity * pain.frequency:>2} "))
-        for proc in session.processes:
-            if proc.stage == stage.id:
-                cells.append(Cell(("processes", proc.id), proc.name, "⚙ "))
-        for sol in session.solutions:
-            home = next((p.stage for p in session.processes if sol.targets and p.id == sol.targets[0]), None)
-            if home == stage.id:
-                cells.append(Cell(("solutions", sol.id), sol.text, "✚ "))
-        return cells
 
     @property
     def current(self) -> Ref | None:
@@ -186,8 +195,17 @@ class MapView(Widget, can_focus=True):
             grid.sep()
         return cursor_line
 
-    def render(self) -> Text:
-        return Text("\n").join(self._lines) if self._lines else Text("")
+    def render_line(self, y: int) -> Strip:
+        """One line of the map: only the lines on screen are ever drawn (a map of thousands of
+        lines costs what a screenful does)."""
+        width = self.size.width
+        base = self.rich_style
+        if not 0 <= y < len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[y].copy()
+        line.no_wrap = True
+        line.stylize_before(base)
+        return Strip(line.render(self.app.console), line.cell_len).crop_extend(0, width, base)
 
     def on_resize(self) -> None:
         self._rebuild()
