@@ -17,7 +17,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...core.causes import Ref, Related, related
-from ...core.model import Session, Stage, item_label
+from ...core.model import Session, item_label
 from ...core.safety import printable
 from ...core.vocab import EMOTION_FACES, signed
 
