@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.explain import explain_process, explain_quadrant, explain_solution
+from ...core.model import Session
 from ...core.scoring import QUICK_WIN, Ranking, Reached, rank
 from ...core.views import FRICTION_VIEW_COLUMNS, Names, friction_view
 from ...core.vocab import emotion_value
@@ -19,6 +20,10 @@ from ..widgets.itemtable import ItemTable
 from ..widgets.matrix import draw_matrix
 from .base import WorkshopScreen
 
+# A session this big (pains + solutions) ranks in a thread, the screen saying "ranking…" meanwhile.
+RANK_IN_BACKGROUND = 3_000
+# The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
+RANK_ROWS = 1_000
 FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
 VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare")
 VIEW_TITLES = {
@@ -46,6 +51,7 @@ class SummaryScreen(WorkshopScreen):
     ]
 
     ranking: Ranking | None = None
+    _ranked_for: tuple[Session, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary-view-title", classes="stagebar")
@@ -102,19 +108,49 @@ class SummaryScreen(WorkshopScreen):
         self.focus_main()
 
     def refresh_view(self) -> None:
-        session = self.session
-        self.ranking = ranking = rank(session, self.cjm.persona_lens)
-        lens = ""
-        if self.cjm.persona_lens:
-            lens = f" · lens: {Names(session).persona(self.cjm.persona_lens)}"
+        session, lens = self.session, self.cjm.persona_lens
         view = self.query_one(ContentSwitcher).current or "ranking"
+        self._title(view, "")
+        if self.ranking is not None and self._ranked_for == (session, lens):
+            self._show(session, lens, self.ranking)  # another view of the same ranking
+        elif len(session.pains) + len(session.solutions) < RANK_IN_BACKGROUND:
+            self._show(session, lens, rank(session, lens))
+        else:  # a big session ranks in a thread: the screen (and quitting, and signals) stay live
+            self._title(view, "   ranking…")
+            self._rank_in_background(session, lens)
+
+    @work(thread=True, exclusive=True, group="summary-rank")
+    def _rank_in_background(self, session: Session, lens: str | None) -> None:
+        ranking = rank(session, lens)
+        self.app.call_from_thread(self._show, session, lens, ranking)
+
+    def _title(self, view: str, note: str) -> None:
+        lens = self.cjm.persona_lens
+        who = f" · lens: {Names(self.session).persona(lens)}" if lens else ""
         self.query_one("#summary-view-title", Static).update(
-            Text.assemble((VIEW_TITLES[view], "bold"), plain(lens), ("   v: next view · x: export · y: copy", "dim"))
+            Text.assemble(
+                (VIEW_TITLES[view], "bold"), plain(who), (note or "   v: next view · x: export · y: copy", "dim")
+            )
         )
-        self._ranked(ranking)
-        self._root_causes(ranking)
-        self._matrix(ranking)
-        if view == "friction":
+
+    def _show(self, session: Session, lens: str | None, ranking: Ranking) -> None:
+        """Show ``ranking`` in the current view only (the others are built when shown)."""
+        if session is not self.session or lens != self.cjm.persona_lens or not self.is_attached:
+            return  # ranked for a version the room has moved past: its successor is coming
+        self.ranking, self._ranked_for = ranking, (session, lens)
+        view = self.query_one(ContentSwitcher).current or "ranking"
+        shown = len(ranking.solutions) if view != "causes" else len(ranking.processes)
+        note = f"   top {RANK_ROWS:,} of {shown:,} shown · x exports all" if shown > RANK_ROWS else ""
+        self._title(view, note)
+        if view == "ranking":
+            self._ranked(ranking)
+            self._why()
+        elif view == "causes":
+            self._root_causes(ranking)
+            self._cause_why()
+        elif view == "matrix":
+            self._matrix(ranking)
+        elif view == "friction":
             self._friction()
         elif view == "emotion":
             self.query_one("#emotion-chart", Static).update(
@@ -122,8 +158,6 @@ class SummaryScreen(WorkshopScreen):
             )
         elif view == "compare":
             self.query_one("#compare-text", Static).update(self._comparison())
-        self._why()
-        self._cause_why()
 
     def _ranked(self, ranking: Ranking) -> None:
         self.query_one("#ranked", ItemTable).set_rows(
@@ -140,7 +174,7 @@ class SummaryScreen(WorkshopScreen):
                     str(s.votes),
                 ],
             )
-            for s in ranking.solutions
+            for s in ranking.solutions[:RANK_ROWS]
         )
 
     def _root_causes(self, ranking: Ranking) -> None:
@@ -157,7 +191,7 @@ class SummaryScreen(WorkshopScreen):
                     str(p.stages_reached),
                 ],
             )
-            for p in ranking.processes
+            for p in ranking.processes[:RANK_ROWS]
         )
 
     def _matrix(self, ranking: Ranking) -> None:
@@ -167,7 +201,7 @@ class SummaryScreen(WorkshopScreen):
         )
         legend = Text()
         max_effort = self.session.scoring.quick_win_max_effort
-        for s in ranking.solutions:
+        for s in ranking.solutions[:RANK_ROWS]:
             legend.append(f"{s.rank:>3} ", style="bold")
             legend.append_text(plain(clip(s.text, width - 24)))
             legend.append(f"\n    {explain_quadrant(s, ranking.median_impact, max_effort)}\n", style="dim")
