@@ -454,6 +454,27 @@ def test_rank_formats(capsys: pytest.CaptureFixture[str], valid: Path) -> None:
     assert "| 1 | Fix the catalogue |" in out and "Train" not in out
 
 
+def test_rank_json_is_compact_and_the_breakdown_is_asked_for(capsys: pytest.CaptureFixture[str], valid: Path) -> None:
+    """Issue 13: every row's breakdown, its texts repeated, ran to 85 MB and 8.6 s for 2,000 pains."""
+    code, out, _ = run_main(capsys, "rank", str(valid), "--format", "json")
+    assert code == 0 and out.count("\n") == 1, "compact JSON is one line"
+    data = json.loads(out)
+    assert all("reached" not in row for row in [*data["solutions"], *data["processes"]])
+    assert "names" not in data
+
+    code, out, _ = run_main(capsys, "rank", str(valid), "--format", "json", "--why", "--indent", "2")
+    assert code == 0 and '\n  "solutions": [' in out
+    data = json.loads(out)
+    top = data["solutions"][0]
+    assert top["reached"] and set(top["reached"][0]) == {"pain", "stage", "hops", "weight", "contribution"}
+    named = {r["pain"] for row in [*data["solutions"], *data["processes"]] for r in row["reached"]}
+    assert set(data["names"]["pains"]) == named, "each reached pain's words are given once"
+    assert all(r["stage"] in data["names"]["stages"] for r in top["reached"])
+
+    code, out, _ = run_main(capsys, "export", str(valid), "--format", "json", "--indent", "4")
+    assert code == 0 and '\n    "solutions": [' in out and json.loads(out)["solutions"][0]["reached"]
+
+
 def test_rank_top(capsys: pytest.CaptureFixture[str], hostile: Path) -> None:
     code, out, _ = run_main(capsys, "rank", str(hostile), "--format", "json", "--top", "3")
     assert code == 0

@@ -5,8 +5,8 @@ Usage::
     cjmtui [FILE] [--dir DIR]                       open the terminal UI (on FILE, if given)
     cjmtui new NAME [--template T] [--journey J] [--dir DIR] [--facilitator NAME]
     cjmtui validate FILE
-    cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID]
-    cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID]
+    cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID] [--why] [--indent N]
+    cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID] [--indent N]
     cjmtui future FILE [-o OUT]
     cjmtui compare CURRENT FUTURE [--format table|md|json]
     cjmtui friction FILE [--persona ID] [--format table|md|csv|json]
@@ -47,8 +47,8 @@ USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
        %(prog)s new NAME [--template {templates}] [--journey J] [--dir DIR] [--facilitator NAME]
        %(prog)s validate FILE
-       %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID]
-       %(prog)s export FILE --format {formats} [-o OUT] [--persona ID]
+       %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID] [--why] [--indent N]
+       %(prog)s export FILE --format {formats} [-o OUT] [--persona ID] [--indent N]
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]"""
@@ -152,6 +152,8 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
     p.add_argument("--format", choices=RANK_FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--top", type=_positive_int, metavar="N", help="only the first N solutions and processes")
     p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
+    p.add_argument("--why", action="store_true", help="json: each row's breakdown, the pains its fix reaches")
+    p.add_argument("--indent", type=_positive_int, metavar="N", help="json: indent by N spaces (default: compact)")
 
     p = sub.add_parser(
         "export",
@@ -166,6 +168,7 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
     p.add_argument("--format", choices=tuple(FORMATS), required=True, help="export format")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
     p.add_argument("--persona", metavar="ID", help="rank for this persona only (id or name)")
+    p.add_argument("--indent", type=_positive_int, metavar="N", help="json: indent by N spaces (default: compact)")
 
 
 def _room_commands(sub: Any) -> None:

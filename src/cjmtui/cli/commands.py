@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -133,7 +134,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         emit(export.export_csv(session, ranking))
     else:
-        emit(export.dumps_json(export.ranking_json_data(ranking, session)))
+        emit(export.dumps_json(export.ranking_json_data(ranking, session, why=args.why), indent=args.indent))
     return 0
 
 
@@ -141,6 +142,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     session = _load(args.file)
     persona = _persona(session, args.persona, args.file)
     text = export.export_text(args.format, session, scoring.rank(session, persona))
+    if args.format == "json" and args.indent:
+        text = export.dumps_json(json.loads(text), indent=args.indent)
     if args.output in (None, "-"):
         emit(text)
         return 0
