@@ -205,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="size of the generated session (default 1)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="also profile the start-up (importtime, cProfile)")
+    ap.add_argument(
+        "--screens",
+        action="store_true",
+        help="also time the first visit of the map, summary and solutions screens and the longest "
+        "key stall while an autosave runs (large session)",
+    )
     args = ap.parse_args(argv)
     size = tuple(int(x) for x in args.size.lower().split("x"))
     assert len(size) == 2
@@ -343,10 +349,111 @@ def report(
         f"large {median([r.memory.hwm_mib for r in ttfs['large']]):.1f}"
     )
 
+    if args.screens:
+        screens_report(args, tmux, size, big, big_bytes, big_markers)
+
     if args.profile:
         profile_imports()
         profile_startup(tmux, "bundled example", example, ex_markers, scratch)
         profile_startup(tmux, "large session", big, big_markers, scratch)
+
+
+# ---------------------------------------------------------------------------------------------
+# Screens and the autosave stall (--screens)
+
+
+def screen_markers(session: Session) -> dict[str, list[str]]:
+    """What each screen shows once its content is really there (not only its title)."""
+    from cjmtui.core.scoring import rank
+
+    top = rank(session).solutions[0].text if session.solutions else ""
+    first_solution = session.solutions[0].text if session.solutions else ""
+    return {
+        "6": [re.escape("6 Map"), r"Stages 1–\d+ of"],
+        "7": [re.escape("7 Summary"), re.escape(printable(top)[:16])],
+        "5": [re.escape("5 Solutions"), re.escape(printable(first_solution)[:16])],
+    }
+
+
+def screen_visit_ms(
+    tmux: Tmux, argv: list[str], ready: list[str], key: str, markers: list[str], **start: object
+) -> float:
+    pane = tmux.start(argv, **start)  # type: ignore[arg-type]
+    try:
+        pane.wait(ready)
+        pane.settle()
+        t = time.perf_counter()
+        pane.keys(key)
+        pane.wait(markers, timeout=120, since=t)
+        return (time.perf_counter() - t) * 1000
+    finally:
+        pane.close()
+
+
+def autosave_stall_ms(tmux: Tmux, argv: list[str], ready: list[str], seconds: float = 3.0, **start: object) -> float:
+    """Quick capture open: a note and Enter (an autosave follows within a second), then letters
+    typed one at a time for ``seconds``; the longest any letter took to show."""
+    from _tmux import letters
+
+    pane = tmux.start(argv, **start)  # type: ignore[arg-type]
+    try:
+        pane.wait(ready)
+        pane.keys("a")
+        pane.wait([re.escape(CAPTURE_HINT)])
+        pane.settle()
+        pane.type("bench note")
+        pane.keys("Enter")
+        word = letters(60, 7)
+        worst, typed, end = 0.0, "", time.perf_counter() + seconds
+        while time.perf_counter() < end and len(typed) < len(word):
+            typed += word[len(typed)]
+            t = time.perf_counter()
+            pane.type(typed[-1])
+            pane.wait([r"(?<![a-z])" + re.escape(typed) + r"(?![a-z])"], timeout=30, since=t)
+            worst = max(worst, (time.perf_counter() - t) * 1000)
+        return worst
+    finally:
+        pane.close()
+
+
+def screens_report(
+    args: argparse.Namespace, tmux: Tmux, size: tuple[int, ...], big: Path, big_bytes: bytes, ready: list[str]
+) -> None:
+    cmd = [*cjmtui_command(), str(big)]
+    opts = {"size": size}
+    markers = screen_markers(load_session(big).session)
+    names = {"6": "map", "7": "summary", "5": "solutions"}
+    print(f"\nfirst visit of a screen, {args.n} runs each (ms, median; anchor: a bare app's first screen)")
+    bare = median(
+        [
+            time_to_first_screen(tmux, [sys.executable, str(BARE_APP)], [re.escape(BARE_APP_MARKER)], **opts).ms
+            for _ in range(args.n)
+        ]
+    )
+    for key, wanted in markers.items():
+        runs = []
+        for _ in range(args.n):
+            big.write_bytes(big_bytes)
+            shutil.rmtree(tmux.home / "state", ignore_errors=True)
+            runs.append(screen_visit_ms(tmux, cmd, ready, key, wanted, **opts))
+        ms = median(runs)
+        print(f"  {names[key]:<10} {ms:8.0f} ms  ({ms / bare:.2f}x a bare first screen of {bare:.0f} ms)")
+    stalls, bare_stalls = [], []
+    for _ in range(args.n):
+        big.write_bytes(big_bytes)
+        shutil.rmtree(tmux.home / "state", ignore_errors=True)
+        stalls.append(autosave_stall_ms(tmux, cmd, ready, **opts))
+        bare_stalls.append(
+            max(
+                key_latencies(
+                    tmux, [sys.executable, str(BARE_INPUT)], [re.escape(BARE_INPUT_MARKER), "type here"], n=30, **opts
+                )
+            )
+        )
+    print(
+        f"  longest key stall while an autosave runs: {median(stalls):.0f} ms "
+        f"(bare input's longest key: {median(bare_stalls):.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cjmtui.core import files, store
 from cjmtui.core.edit import update_item
@@ -18,7 +20,7 @@ from cjmtui.core.errors import ConflictError, SaveError, SessionFileError
 from cjmtui.core.lock import SessionLock, lock_path, read_lock
 from cjmtui.core.model import Pain, Session
 from cjmtui.core.store import Fingerprint, dumps_session, load_session, parse_session, save_session
-from factories import workshop
+from factories import CORE, sessions, workshop
 
 VALID_PAIN = '[[stages]]\nid = "find"\nname = "Find"\n\n[[pains]]\nid = "cant-find-part"\nstage = "find"\ntext = "t"\n'
 
@@ -522,3 +524,24 @@ def test_a_second_instance_leaves_the_first_ones_lock_in_place(tmp_path):
     assert second.acquire() is not None, "the second instance is told who else has it open"
     second.release()
     assert _read(path) is not None and _read(path).pid == _os.getppid(), "the first one's lock survives"
+
+
+@CORE
+@given(sessions(), st.data())
+def test_a_save_after_an_edit_writes_what_a_fresh_save_would(session, data):
+    """Issue 13: each item's TOML is remembered between saves (only changed items are written
+    again); the text must be exactly what serialising from scratch gives, edit after edit."""
+    dumps_session(session)  # remember every item
+    for _ in range(3):
+        tables = [t for t in ("pains", "processes", "solutions", "stages") if getattr(session, t)]
+        if not tables:
+            break
+        table = data.draw(st.sampled_from(tables))
+        item = data.draw(st.sampled_from(getattr(session, table)))
+        field = "text" if table in ("pains", "solutions") else "name"
+        session, _ = update_item(
+            session, table, item.id, {field: data.draw(st.text(min_size=1, max_size=30).filter(str.strip))}
+        )
+        remembered = dumps_session(session)
+        store._BLOCKS.clear()
+        assert remembered == dumps_session(session)

@@ -105,8 +105,10 @@ def dumps_document(
         parts.append(f"\n[{name}]\n")
         parts.extend(_pairs(table))
     for name, items in arrays:
-        header = f"\n[[{name}]]\n"
-        for item in items:
-            parts.append(header)
-            parts.extend(_pairs(item))
+        parts.extend(dumps_item(name, item) for item in items)
     return "".join(parts)
+
+
+def dumps_item(name: str, item: Mapping[str, Any]) -> str:
+    """One ``[[name]]`` block: its header and its key = value lines."""
+    return f"\n[[{name}]]\n" + "".join(_pairs(item))
