@@ -1,5 +1,6 @@
-"""The Markdown exports in GitHub's own renderer (cmark-gfm with GitHub's extensions): user
-text never becomes a link, an image, emphasis or HTML, and every table row keeps its cells.
+"""The Markdown exports and the GitHub issue bodies in GitHub's own renderer (cmark-gfm with
+GitHub's extensions): user text never becomes a link, an image, emphasis or HTML, and every
+table row keeps its cells.
 
 Skipped when ``cmark-gfm`` is missing, unless ``CI`` is set (``.ci/run`` installs it).
 """
@@ -17,6 +18,7 @@ import pytest
 
 from cjmtui.core import edit, export, scoring, store
 from cjmtui.core import model as m
+from cjmtui.core.export.trackers import github_issues
 from cjmtui.core.future import compare, derive_future
 
 CMARK = shutil.which("cmark-gfm")
@@ -63,7 +65,10 @@ def _outputs(tmp_path: Path) -> dict[str, str]:
     current = tmp_path / "current.toml"
     store.save_session(current, s)
     future = edit.delete_item(derive_future(s, current), "pains", "x0")
+    issues = {f"github issue {i}": issue["body"] for i, issue in enumerate(github_issues(s, ranking))}
+    assert issues, "the hostile session has fixes to track"
     return {
+        **issues,
         "export": export.export_markdown(s, ranking),
         "rank (and the clipboard)": export.ranking_markdown(ranking, s),
         "friction": export.friction_markdown(s),
@@ -118,4 +123,6 @@ def test_every_markdown_output_renders_user_text_as_text_on_github(tmp_path: Pat
 
 def _ours(name: str) -> set[str]:
     """Elements the exports make themselves (headings, bullet lists), never from user text."""
+    if name.startswith("github issue"):
+        return {"ul"}  # the list of pains it removes
     return {"h1", "ul"} if name in ("export", "compare") else set()

@@ -7,7 +7,8 @@ the session and its ranking returning text; :func:`write_export` writes it atomi
 - ``md`` (:mod:`.markdown`): the workshop write-up for people who were not in the room;
 - ``html`` (:mod:`.html`): the journey map report, one self-contained printable file;
 - ``csv`` and ``csv-map`` (:mod:`.tabular`): the ranking table, and the map one row per pain;
-- ``json`` (:mod:`.tabular`): the ranking plus the whole session, for tools.
+- ``json`` (:mod:`.tabular`): the ranking plus the whole session, for tools;
+- ``jira`` and ``github`` (:mod:`.trackers`): the fixes the room chose, as tracker issues.
 
 User text is escaped for the format it goes into (:mod:`cjmtui.core.safety`).
 """
@@ -38,6 +39,7 @@ from .tabular import (
     ranking_json_data,
     top_of,
 )
+from .trackers import export_github, export_jira_csv
 
 
 def _html(session: Session, ranking: Ranking) -> str:
@@ -62,6 +64,8 @@ FORMATS: dict[str, Format] = {
         Format("csv", ".csv", "CSV: the ranking table, for a spreadsheet", export_csv),
         Format("csv-map", ".csv", "CSV: the map, one row per pain or gain", lambda s, _r: export_csv_map(s)),
         Format("json", ".json", "JSON: the ranking and the whole session, for tools", export_json),
+        Format("jira", ".csv", "Jira CSV import: the chosen fixes as issues", export_jira_csv),
+        Format("github", ".json", "GitHub issues: title, body, labels for gh", export_github),
     )
 }
 
