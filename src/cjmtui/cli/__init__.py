@@ -37,8 +37,9 @@ from ..core.safety import printable
 from ..core.templates import TEMPLATES
 from . import commands
 from .commands import write
+from .completion import SHELLS, bash_script
 
-COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction")
+COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction", "completion")
 RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
@@ -51,7 +52,8 @@ USAGE = """\
        %(prog)s export FILE --format {formats} [-o OUT] [--persona ID] [--indent N]
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
-       %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]"""
+       %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
+       %(prog)s completion {{bash,zsh}}"""
 
 EPILOG = """\
 commands:
@@ -64,6 +66,7 @@ commands:
              emotion changes, and what the done and under-way solutions were meant to remove
   friction   per stage: pains and their weight, departments involved, handoffs, and the
              process whose fix reaches the most pains downstream
+  completion print the shell completion: eval "$(cjmtui completion bash)" in ~/.bashrc
 
 Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
 data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a command's help."""
@@ -210,6 +213,15 @@ def _room_commands(sub: Any) -> None:
     p.add_argument("--persona", metavar="ID", help="count only the pains of this persona (id or name)")
     p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
 
+    p = sub.add_parser(
+        "completion",
+        prog="cjmtui completion",
+        help="print the shell completion",
+        description='Print shell completion for cjmtui. bash: eval "$(cjmtui completion bash)" in ~/.bashrc; '
+        "zsh: autoload -U bashcompinit && bashcompinit, then the same with zsh.",
+    )
+    p.add_argument("shell", choices=SHELLS)
+
 
 # ---------------------------------------------------------------------------------------------
 # Output
@@ -241,7 +253,13 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "future": commands.cmd_future,
     "compare": commands.cmd_compare,
     "friction": commands.cmd_friction,
+    "completion": lambda args: _completion(),
 }
+
+
+def _completion() -> int:
+    write(sys.stdout, bash_script(_command_parser(TEMPLATES), _tui_parser(TEMPLATES)))
+    return 0
 
 
 def _exit_code(code: Any) -> int:
