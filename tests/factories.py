@@ -147,7 +147,7 @@ EVIDENCE = st.sampled_from(m.EVIDENCE)
 STATUS = st.sampled_from(m.STATUSES)
 JOURNEY = st.sampled_from(m.JOURNEYS)
 STATE = st.sampled_from(m.STATES)
-DATE = st.none() | st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
+DATE = st.none() | st.dates(dt.date(1900, 1, 1), dt.date(9999, 12, 31))
 ID_LISTS = {n: st.lists(ids(), max_size=n, unique=True) for n in range(0, 9)}
 _NAME, _TEXT, _LINE, _OPT = stripped_text(m.MAX_NAME), stripped_text(m.MAX_TEXT), lines(), raw_text()
 _LINE_LIST = st.lists(lines(), max_size=2)

@@ -39,7 +39,7 @@ from . import commands
 from .commands import write
 from .completion import SHELLS, bash_script
 
-COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction", "completion")
+COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction", "schema", "completion")
 RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
@@ -53,6 +53,7 @@ USAGE = """\
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
+       %(prog)s schema [-o OUT]
        %(prog)s completion {{bash,zsh}}"""
 
 EPILOG = """\
@@ -66,6 +67,7 @@ commands:
              emotion changes, and what the done and under-way solutions were meant to remove
   friction   per stage: pains and their weight, departments involved, handoffs, and the
              process whose fix reaches the most pains downstream
+  schema     print the JSON Schema of session files (for editors: #:schema on the first line)
   completion print the shell completion: eval "$(cjmtui completion bash)" in ~/.bashrc
 
 Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
@@ -214,6 +216,16 @@ def _room_commands(sub: Any) -> None:
     p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
 
     p = sub.add_parser(
+        "schema",
+        prog="cjmtui schema",
+        help="print the JSON Schema of session files",
+        description="Print the JSON Schema of session files (generated from the model, the same as "
+        "docs/session.schema.json). Editors built on taplo validate and complete a session whose first "
+        "line is  #:schema PATH-TO-THE-SCHEMA  (new sessions get one; saves keep it).",
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
+
+    p = sub.add_parser(
         "completion",
         prog="cjmtui completion",
         help="print the shell completion",
@@ -253,6 +265,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "future": commands.cmd_future,
     "compare": commands.cmd_compare,
     "friction": commands.cmd_friction,
+    "schema": commands.cmd_schema,
     "completion": lambda args: _completion(),
 }
 

@@ -154,6 +154,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ..core.schema import schema_text
+
+    if args.output in (None, "-"):
+        emit(schema_text())
+    else:
+        say(str(export.write_export(schema_text(), Path(args.output))))
+    return 0
+
+
 def cmd_future(args: argparse.Namespace) -> int:
     source = Path(args.file)
     output = Path(args.output) if args.output else None

@@ -6,6 +6,7 @@ that leads out of the sessions folder.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -15,7 +16,8 @@ from .errors import CjmError, ExportError
 from .future import derive_future
 from .model import Session
 from .safety import printable, safe_filename, safe_output_path
-from .store import SUFFIX, load_session, save_session
+from .schema import DIRECTIVE, SCHEMA_FILE, schema_text
+from .store import SUFFIX, load_session, save_session, write_atomic
 from .templates import new_session
 
 MAX_FUTURE_FILES = 99  # STEM-future.toml, STEM-future-2.toml … STEM-future-99.toml
@@ -41,8 +43,19 @@ def create_session_file(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = safe_output_path(folder, safe_filename(title, suffix=SUFFIX))
-    save_session(path, session)  # exclusive create: refuses an existing file
+    save_session(path, session, directive=f"{DIRECTIVE}./{SCHEMA_FILE}\n")  # exclusive: never overwrites
+    _schema_beside(folder)
     return path
+
+
+def _schema_beside(folder: Path) -> None:
+    """The session schema in the sessions folder, for editors (kept current; never required)."""
+    target = folder / SCHEMA_FILE
+    text = schema_text()
+    with contextlib.suppress(OSError, CjmError):
+        if target.is_symlink() or (target.exists() and target.read_text("utf-8") == text):
+            return
+        write_atomic(target, text.encode("utf-8"), backup=False)
 
 
 def typed_target(folder: Path, typed: str, suffix: str = SUFFIX) -> Path:

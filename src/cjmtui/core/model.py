@@ -74,15 +74,20 @@ Rating = Annotated[int, Field(ge=1, le=5)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 
 
+FIRST_YEAR = 1900  # a workshop date before this is a typo (and editors' TOML parsers refuse years < 1000)
+
+
 def _date_or_iso(value: object) -> object:
     # A TOML date, or "YYYY-MM-DD" (JSON exports); never a number read as a Unix timestamp.
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             pass
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        if value is not None and value.year < FIRST_YEAR:
+            raise ValueError(f"must be a date from the year {FIRST_YEAR} on, like 2026-11-22")
+        return value
     raise ValueError("must be a date like 2026-11-22")
 
 

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from . import tomlio
 from .errors import ConflictError, SaveError, SessionFileError
 from .model import ID_PATTERN, SCHEMA_VERSION, TABLES, Progress, Record, Session, reference_problems
+from .schema import directive_line
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 SUFFIX = ".toml"
@@ -409,12 +410,18 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def current_fingerprint(path: Path) -> Fingerprint | None:
+def current_bytes(path: Path) -> bytes | None:
+    """The file as it is now (None when there is none)."""
     try:
         with open(path, "rb") as fh:
-            return Fingerprint.of(fh.read(MAX_FILE_BYTES + 1))
+            return fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return None
+
+
+def current_fingerprint(path: Path) -> Fingerprint | None:
+    data = current_bytes(path)
+    return None if data is None else Fingerprint.of(data)
 
 
 def save_session(
@@ -424,8 +431,12 @@ def save_session(
     *,
     overwrite: bool = False,
     backup: bool = True,
+    directive: str = "",
 ) -> Fingerprint:
     """Save atomically and return the new fingerprint.
+
+    A ``#:schema`` line at the top of the file (see :mod:`cjmtui.core.schema`) is kept;
+    ``directive`` is the one a new file starts with.
 
     ``expected`` is the fingerprint from the last load or save: if the file on disk is no
     longer that, :class:`ConflictError` is raised and nothing is written. With no
@@ -433,14 +444,17 @@ def save_session(
     """
     path = Path(path)
     try:
-        text = dumps_session(session)
+        current = current_bytes(path)
+    except OSError as exc:
+        raise SaveError(f"{path}: could not check the file ({exc.strerror or exc}); nothing written") from None
+    on_disk = Fingerprint.of(current) if current is not None else None
+    # The file's #:schema line (for editors) stays; a new file gets ``directive``.
+    keep = directive_line(current[:1024]) if current is not None else directive
+    try:
+        text = keep + dumps_session(session)
         data = text.encode("utf-8")
     except (UnicodeEncodeError, ValueError, TypeError) as exc:
         raise SaveError(f"{path}: could not save ({exc}); the file on disk is unchanged") from None
-    try:
-        on_disk = current_fingerprint(path)
-    except OSError as exc:
-        raise SaveError(f"{path}: could not check the file ({exc.strerror or exc}); nothing written") from None
     if on_disk is not None:
         if expected is None and not overwrite:
             raise ConflictError(f"{path}: already exists; choose another name")

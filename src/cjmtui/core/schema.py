@@ -1,0 +1,46 @@
+"""The session file format as a JSON Schema, generated from the model.
+
+Editors built on taplo (VS Code's Even Better TOML, Helix, Zed) validate and complete a TOML
+file against a JSON Schema named on its first line::
+
+    #:schema ./session.schema.json
+
+``cjmtui schema`` prints this schema; ``docs/session.schema.json`` is it, checked in (a test
+keeps the two equal); new sessions get the directive and the schema file beside them, and a
+save keeps a file's directive. The schema checks each field's type, range and allowed values
+and refuses unknown keys; what one item says about another (ids that must exist, no duplicate
+ids) is for ``cjmtui validate``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Session
+
+SCHEMA_FILE = "session.schema.json"
+DIRECTIVE = "#:schema "
+
+
+def session_schema() -> dict[str, Any]:
+    schema = Session.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cjmtui session file",
+        "description": "One customer journey mapping workshop (docs/session-format.md).",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(session_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def directive_line(first_line: bytes | str) -> str:
+    """``first_line`` when it is a ``#:schema`` directive (with its newline), else ``""``."""
+    line = first_line.decode("utf-8", "replace") if isinstance(first_line, bytes) else first_line
+    line = line.split("\n", 1)[0].rstrip("\r")
+    if line.startswith(DIRECTIVE) and line.isprintable() and len(line) <= 1000:
+        return line + "\n"
+    return ""
