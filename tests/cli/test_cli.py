@@ -168,7 +168,8 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "[--dir DIR] [--facilitator NAME]",
         "cjmtui validate FILE",
         "cjmtui rank FILE [--format {table,md,csv,json}] [--top N] [--persona ID]",
-        "cjmtui export FILE --format {md,html,csv,csv-map,json,jira,github} [-o OUT] [--persona ID] [--indent N]",
+        "cjmtui export FILE --format {md,html,csv,csv-map,json,jira,github,mermaid} [-o OUT] [--persona ID] "
+        "[--indent N]",
     ):
         assert line in out
 

@@ -8,7 +8,8 @@ the session and its ranking returning text; :func:`write_export` writes it atomi
 - ``html`` (:mod:`.html`): the journey map report, one self-contained printable file;
 - ``csv`` and ``csv-map`` (:mod:`.tabular`): the ranking table, and the map one row per pain;
 - ``json`` (:mod:`.tabular`): the ranking plus the whole session, for tools;
-- ``jira`` and ``github`` (:mod:`.trackers`): the fixes the room chose, as tracker issues.
+- ``jira`` and ``github`` (:mod:`.trackers`): the fixes the room chose, as tracker issues;
+- ``mermaid`` (:mod:`.mermaid`): the journey as a Mermaid ``journey`` diagram.
 
 User text is escaped for the format it goes into (:mod:`cjmtui.core.safety`).
 """
@@ -24,6 +25,7 @@ from ..errors import ExportError
 from ..model import Session
 from ..scoring import Ranking
 from .markdown import comparison_markdown, export_markdown, friction_markdown, ranking_markdown, view_table
+from .mermaid import export_mermaid
 from .tabular import (
     CSV_COLUMNS,
     CSV_MAP_COLUMNS,
@@ -66,6 +68,7 @@ FORMATS: dict[str, Format] = {
         Format("json", ".json", "JSON: the ranking and the whole session, for tools", export_json),
         Format("jira", ".csv", "Jira CSV import: the chosen fixes as issues", export_jira_csv),
         Format("github", ".json", "GitHub issues: title, body, labels for gh", export_github),
+        Format("mermaid", ".mmd", "Mermaid journey diagram (GitHub, GitLab, Notion)", export_mermaid),
     )
 }
 
