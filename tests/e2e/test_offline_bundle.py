@@ -1,0 +1,63 @@
+"""The offline install (issue 14, item 7): ``python -m cjmtui.bundle`` builds one file; on a
+machine with no package index, ``python3 cjmtui-offline.pyz TARGET`` installs a working cjmtui.
+
+Building needs PyPI (pip download); it is skipped when pip cannot reach it, unless ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cjmtui.bundle import PLATFORMS, PYTHONS
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def test_the_bundle_installs_and_runs_with_the_package_index_off(tmp_path: Path) -> None:
+    bundle = tmp_path / "cjmtui-offline.pyz"
+    built = subprocess.run(
+        [sys.executable, "-m", "cjmtui.bundle", "-o", str(bundle), "--project", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if built.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail("the offline bundle could not be built:\n" + built.stderr[-3000:])
+        pytest.skip("cannot build the offline bundle here (no PyPI?): " + built.stderr[-300:])
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+    assert "__main__.py" in names
+    for python in PYTHONS:  # the compiled dependency, for every platform and Python it covers
+        tag = "cp" + python.replace(".", "")
+        for platform in PLATFORMS:
+            arch = platform.split("_", 1)[1]
+            assert any(n.startswith("wheels/pydantic_core-") and f"-{tag}-" in n and arch in n for n in names), (
+                f"no pydantic-core wheel for Python {python} on {arch}"
+            )
+
+    # The machine without PyPI: a bare environment, the index off, the interpreter itself.
+    target = tmp_path / "installed"
+    python = getattr(sys, "_base_executable", sys.executable)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PIP_NO_INDEX": "1", "LANG": "C.UTF-8"}
+    installed = subprocess.run([python, str(bundle), str(target)], capture_output=True, text=True, timeout=600, env=env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    cjmtui = target / "bin" / "cjmtui"
+    assert f"cjmtui installed: {cjmtui}" in installed.stdout
+    version = subprocess.run([str(cjmtui), "--version"], capture_output=True, text=True, env=env, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("cjmtui "), version.stderr
+    valid = subprocess.run(
+        [str(cjmtui), "validate", str(ROOT / "sessions" / "online-ordering.toml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert valid.returncode == 0 and valid.stdout.startswith("ok: 7 stages"), valid.stdout + valid.stderr
