@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import types
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "[--dir DIR] [--facilitator NAME]",
         "cjmtui validate FILE",
         "cjmtui rank FILE [--format {table,md,csv,json}] [--top N] [--persona ID]",
-        "cjmtui export FILE --format {md,html,csv,csv-map,json,jira,github,mermaid} [-o OUT] [--persona ID] "
+        "cjmtui export FILE --format {md,html,csv,csv-map,xlsx,json,jira,github,mermaid} [-o OUT] [--persona ID] "
         "[--indent N]",
     ):
         assert line in out
@@ -780,3 +781,16 @@ def test_an_ascii_only_terminal_gets_no_traceback_and_data_stays_utf8() -> None:
     md = subprocess.run([*run, "md"], capture_output=True, env=env, timeout=60)
     assert md.returncode == 0
     assert "Quick wins — Online ordering".encode() in md.stdout and b"\\u2014" not in md.stdout
+
+
+def test_export_xlsx_writes_a_workbook_and_never_onto_a_terminal(
+    capsys: pytest.CaptureFixture[str], valid: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "wins.xlsx"
+    code, _, err = run_main(capsys, "export", str(valid), "--format", "xlsx", "-o", str(out))
+    assert code == 0, err
+    with zipfile.ZipFile(out) as book:
+        assert "xl/worksheets/sheet1.xml" in book.namelist()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, printed, err = run_main(capsys, "export", str(valid), "--format", "xlsx")
+    assert code == 1 and "binary" in err and "-o FILE.xlsx" in err and printed == ""

@@ -142,10 +142,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     session = _load(args.file)
     persona = _persona(session, args.persona, args.file)
     text = export.export_text(args.format, session, scoring.rank(session, persona))
-    if args.format == "json" and args.indent:
+    if args.format == "json" and args.indent and isinstance(text, str):
         text = export.dumps_json(json.loads(text), indent=args.indent)
     if args.output in (None, "-"):
-        emit(text)
+        if isinstance(text, bytes):  # a workbook: to a pipe or a file, never onto a terminal
+            if sys.stdout.isatty():
+                raise ExportError(f"{args.format} is a binary file: write it with -o FILE.{args.format}")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            emit(text)
         return 0
     out = Path(args.output)
     if _same_file(out, Path(args.file)):

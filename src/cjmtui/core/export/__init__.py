@@ -7,6 +7,7 @@ the session and its ranking returning text; :func:`write_export` writes it atomi
 - ``md`` (:mod:`.markdown`): the workshop write-up for people who were not in the room;
 - ``html`` (:mod:`.html`): the journey map report, one self-contained printable file;
 - ``csv`` and ``csv-map`` (:mod:`.tabular`): the ranking table, and the map one row per pain;
+- ``xlsx`` (:mod:`.xlsx`): both as a workbook of typed cells (text stays text in a spreadsheet);
 - ``json`` (:mod:`.tabular`): the ranking plus the whole session, for tools;
 - ``jira`` and ``github`` (:mod:`.trackers`): the fixes the room chose, as tracker issues;
 - ``mermaid`` (:mod:`.mermaid`): the journey as a Mermaid ``journey`` diagram.
@@ -42,6 +43,7 @@ from .tabular import (
     top_of,
 )
 from .trackers import export_github, export_jira_csv
+from .xlsx import export_xlsx
 
 
 def _html(session: Session, ranking: Ranking) -> str:
@@ -55,7 +57,7 @@ class Format:
     name: str
     suffix: str  # the file name's ending, with its dot
     summary: str  # one line for people choosing a format
-    render: Callable[[Session, Ranking], str]
+    render: Callable[[Session, Ranking], str | bytes]  # bytes for a binary file (xlsx)
 
 
 FORMATS: dict[str, Format] = {
@@ -65,6 +67,7 @@ FORMATS: dict[str, Format] = {
         Format("html", ".html", "HTML: the journey map report, one file that prints", _html),
         Format("csv", ".csv", "CSV: the ranking table, for a spreadsheet", export_csv),
         Format("csv-map", ".csv", "CSV: the map, one row per pain or gain", lambda s, _r: export_csv_map(s)),
+        Format("xlsx", ".xlsx", "Spreadsheet: quick wins and map, text kept exactly", export_xlsx),
         Format("json", ".json", "JSON: the ranking and the whole session, for tools", export_json),
         Format("jira", ".csv", "Jira CSV import: the chosen fixes as issues", export_jira_csv),
         Format("github", ".json", "GitHub issues: title, body, labels for gh", export_github),
@@ -73,8 +76,9 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def export_text(fmt: str, session: Session, ranking: Ranking) -> str:
-    """The session and its ranking in the format called ``fmt`` (a key of :data:`FORMATS`)."""
+def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
+    """The session and its ranking in the format called ``fmt`` (a key of :data:`FORMATS`):
+    text, or bytes for a binary format (xlsx)."""
     try:
         format_ = FORMATS[fmt]
     except KeyError:
@@ -82,13 +86,14 @@ def export_text(fmt: str, session: Session, ranking: Ranking) -> str:
     return format_.render(session, ranking)
 
 
-def write_export(text: str, path: Path) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically, without a backup. Returns ``path``.
+def write_export(text: str | bytes, path: Path) -> Path:
+    """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically, without a backup.
+    Returns ``path``.
 
     Raises :class:`~cjmtui.core.errors.SaveError` (nothing written) when it cannot.
     """
     path = Path(path)
-    store.write_atomic(path, text.encode("utf-8"), backup=False)
+    store.write_atomic(path, text if isinstance(text, bytes) else text.encode("utf-8"), backup=False)
     return path
 
 

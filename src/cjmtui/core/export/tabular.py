@@ -308,13 +308,8 @@ def _reached_pains(reached: Iterable[Reached]) -> str:
     return ";".join(f"{r.pain}@{r.stage}/{r.hops}" for r in reached)
 
 
-def export_csv(session: Session, ranking: Ranking) -> str:
-    """The ranking as one CSV table: a header, then one row per ranked solution.
-
-    Columns: :data:`CSV_COLUMNS`. ``reached_pains`` lists ``pain-id@stage-id/hops`` joined by
-    ``;``. Every cell goes through :func:`~cjmtui.core.safety.csv_cell`. The map itself is
-    :func:`export_csv_map` (a second table would make this file invalid CSV).
-    """
+def ranking_rows(ranking: Ranking) -> list[Sequence[object]]:
+    """The ranking table's rows (header first, :data:`CSV_COLUMNS`), values as they are."""
     rows: list[Sequence[object]] = [CSV_COLUMNS]
     for s in ranking.solutions:
         rows.append(
@@ -333,11 +328,26 @@ def export_csv(session: Session, ranking: Ranking) -> str:
                 _reached_pains(s.reached),
             )
         )
-    return _csv(rows)
+    return rows
+
+
+def export_csv(session: Session, ranking: Ranking) -> str:
+    """The ranking as one CSV table: a header, then one row per ranked solution.
+
+    Columns: :data:`CSV_COLUMNS`. ``reached_pains`` lists ``pain-id@stage-id/hops`` joined by
+    ``;``. Every cell goes through :func:`~cjmtui.core.safety.csv_cell`. The map itself is
+    :func:`export_csv_map` (a second table would make this file invalid CSV).
+    """
+    return _csv(ranking_rows(ranking))
 
 
 def export_csv_map(session: Session) -> str:
-    """The map as one CSV table: one row per pain or gain, in stage order, then one row per
+    """The map as one CSV table (:func:`map_rows`)."""
+    return _csv(map_rows(session))
+
+
+def map_rows(session: Session) -> list[Sequence[object]]:
+    """The map's rows (header first): one row per pain or gain, in stage order, then one row per
     open parked item (``kind`` ``"parked"``, its stage when it has one).
 
     Columns: :data:`CSV_MAP_COLUMNS`; ``stage``, ``personas`` and ``caused_by`` are names
@@ -389,7 +399,7 @@ def export_csv_map(session: Session) -> str:
                 *((at.pains, at.pain_weight, at.departments, at.handoffs) if at else (None, None, None, None)),
             )
         )
-    return _csv(rows)
+    return rows
 
 
 def export_friction_csv(session: Session, persona: str | None = None) -> str:
