@@ -34,6 +34,7 @@ from .model import (
     find,
     get,
     item_label,
+    item_reference_problems,
     reference_problems,
 )
 from .vocab import SINGULAR, TABLE_OF
@@ -101,8 +102,15 @@ def validate_item(table: str, data: dict[str, Any]) -> Record:
         raise ItemError(field_errors(exc)) from None
 
 
-def _checked(session: Session) -> Session:
-    problems = reference_problems(session)
+def _checked(session: Session, table: str | None = None, item: Record | None = None) -> Session:
+    """``session`` when nothing in it points at a missing item, else :class:`EditError`. Given
+    the one ``item`` of ``table`` an edit added or changed (the rest being as valid as before),
+    only that item is checked: adding a note to a 20,000-pain session is not a full check."""
+    problems = (
+        item_reference_problems(session, table, item)
+        if table is not None and item is not None
+        else reference_problems(session)
+    )
     if problems:
         # "pains[x].caused_by: unknown process 'y'" → field "caused_by"
         first = problems[0]
@@ -132,7 +140,7 @@ def add_item(
     if len(items) >= MAX_ITEMS:  # the loader refuses more, so a save would not load back
         raise EditError(f"a session holds at most {MAX_ITEMS} {table}")
     items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
-    return _checked(_replace(session, **{table: items})), item
+    return _checked(_replace(session, **{table: items}), table, item), item
 
 
 def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Record]:
@@ -159,7 +167,7 @@ def update_item(session: Session, table: str, item_id: str, changes: dict[str, A
         others = _replace(session, **{table: [x for x in items if x.id != old.id]})
         item = item.model_copy(update={"id": new_id(others, table, item_label(item))})
     items[index] = item
-    return _checked(_replace(session, **{table: items})), item
+    return _checked(_replace(session, **{table: items}), table, item), item
 
 
 def _linked_to(session: Session, table: str, item_id: str) -> bool:

@@ -214,11 +214,11 @@ def dumps_session(session: Session) -> str:
         tables,
         [("agenda", [item.model_dump() for item in session.agenda])],
     )
-    with _BLOCKS_LOCK:
-        blocks = [_item_block(table, item) for table in TABLES for item in getattr(session, table)]
-        if len(_BLOCKS) > 2 * len(blocks) + 1_000:  # forget the items no session holds any more
-            keep = {id(item) for table in TABLES for item in getattr(session, table)}
-            for key in [k for k in _BLOCKS if k not in keep]:
+    blocks = [_item_block(table, item) for table in TABLES for item in getattr(session, table)]
+    if len(_BLOCKS) > 2 * len(blocks) + 1_000:  # forget the items no session holds any more
+        keep = {id(item) for table in TABLES for item in getattr(session, table)}
+        with _BLOCKS_LOCK:
+            for key in [k for k in list(_BLOCKS) if k not in keep]:
                 del _BLOCKS[key]
     return head + "".join(blocks)
 
@@ -235,8 +235,15 @@ def _item_block(table: str, item: Record) -> str:
     if hit is not None and hit[0] is item:
         return hit[1]
     text = tomlio.dumps_item(table, item.model_dump(exclude_none=True))
-    _BLOCKS[id(item)] = (item, text)
+    with _BLOCKS_LOCK:  # a save thread and a warm-up may serialise at once
+        _BLOCKS[id(item)] = (item, text)
     return text
+
+
+def warm(session: Session) -> None:
+    """Serialise ``session`` once, to remember each item's text: the first save after opening a
+    big session then writes only what changed (called in a thread after the first screen)."""
+    dumps_session(session)
 
 
 def _fsync_dir(folder: Path) -> None:

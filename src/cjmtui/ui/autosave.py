@@ -18,7 +18,7 @@ from textual.timer import Timer
 
 from ..core.errors import CjmError, ExportError
 from ..core.files import save_as_target
-from ..core.store import current_fingerprint
+from ..core.store import current_fingerprint, warm
 from ..core.workspace import SaveResult, Workspace
 from .main import settle
 from .place import remember_view
@@ -26,6 +26,7 @@ from .place import remember_view
 if TYPE_CHECKING:
     from .app import CjmApp
 
+WARM_DELAY = 0.5  # seconds after opening: the first screen is up
 AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
 RETRY_DELAY = 3.0  # after a failed save (a full disk, a read-only folder may recover)
 HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
@@ -57,6 +58,12 @@ class Autosave:
         self.remember_disk()
         ws = self.workspace
         self._show("saved" if ws is not None and not ws.dirty else "unsaved", ok=True)
+        if ws is not None:  # after the first screen: remember each item's TOML for the first save
+            session = ws.history.session
+            self.app.set_timer(
+                WARM_DELAY,
+                lambda: threading.Thread(target=warm, args=(session,), name="cjmtui-warm", daemon=True).start(),
+            )
 
     def changed(self) -> None:
         """The session changed: save soon (or say why it is not saved)."""

@@ -38,20 +38,23 @@ STAGE_GROUP = Binding.Group("Stage", compact=True)
 VOTE_GROUP = Binding.Group("Dots", compact=True)
 
 
-# What a list's rows look up, built once per session version (a session is never changed in
-# place: every edit makes a new one), so a list of 10,000 rows costs 10,000 lookups, not 10,000².
-_MEMO: dict[str, tuple[Session, dict[str, Any]]] = {}
+# What a list's rows look up, built once per version of what it is built from. Tables are
+# never changed in place (an edit makes a new list for the table it changes, and keeps the
+# others), so a lookup stays valid while the lists it read are the same objects: adding a pain
+# does not rebuild the names of 5,000 processes, and a list of 10,000 rows costs 10,000 lookups.
+_MEMO: dict[str, tuple[tuple[object, ...], dict[str, Any]]] = {}
 
 
-def _memo(session: Session, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _memo(sources: tuple[object, ...], key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     hit = _MEMO.get(key)
-    if hit is None or hit[0] is not session:
-        hit = _MEMO[key] = (session, build())
+    if hit is None or len(hit[0]) != len(sources) or any(a is not b for a, b in zip(hit[0], sources, strict=True)):
+        hit = _MEMO[key] = (sources, build())
     return hit[1]
 
 
 def names(session: Session, table: str, ids: list[str], width: int = 60) -> str:
-    known = _memo(session, "labels:" + table, lambda: {i.id: item_label(i) for i in session.table(table)})
+    items = session.table(table)
+    known = _memo((items,), "labels:" + table, lambda: {i.id: item_label(i) for i in items})
     labels = [known.get(item_id, item_id) for item_id in ids]
     return clip(", ".join(labels), width) if labels else "—"
 
@@ -268,7 +271,8 @@ class VotingScreen(ItemsScreen[V]):
     def dots_cell(self, session: Session, item_id: str) -> Text:
         """Total dots, and the current voter's own as ● marks (readable without colour)."""
         mine = voter_dots(session, self.cjm.voter, self.TABLE, item_id) if self.cjm.voter else 0
-        totals = _memo(session, "votes:" + self.TABLE, lambda: vote_totals(session, self.TABLE))
+        sources = (session.participants, session.solutions if self.TABLE == "solutions" else ())
+        totals = _memo(sources, "votes:" + self.TABLE, lambda: vote_totals(session, self.TABLE))
         return Text.assemble(str(totals.get(item_id, 0)), (" " + "●" * mine if mine else "", "bold"))
 
 

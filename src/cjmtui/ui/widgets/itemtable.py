@@ -113,10 +113,10 @@ class ItemTable(DataTable[Cell]):
         if self._refit():
             self._add_lines(keep, row)
 
-    def _add_lines(self, keep: str | None, old_row: int = 0) -> None:
+    def _add_lines(self, keep: str | None, old_row: int = 0, start: int = 0) -> None:
         shown = [i for i, w in enumerate(self._widths) if w is not None]
         every = len(shown) == len(self._widths)
-        for key, cells in self._lines:
+        for key, cells in self._lines[start:]:
             self.add_row(*(cells if every else [cells[i] for i in shown]), key=key)
         if not self.row_count:
             return
@@ -150,6 +150,7 @@ class ItemTable(DataTable[Cell]):
         """Replace every row; keep the cursor on ``select`` (or the current item) when it is still there."""
         keep = select or self.current_id
         old_row = self.cursor_row
+        before = self._lines
         self._lines = lines = [(key, [_one_line(c) for c in cells]) for key, cells in rows]
         natural = [cell_len(label) for label, _, _ in self._columns_spec]
         for _, cells in lines:
@@ -157,9 +158,15 @@ class ItemTable(DataTable[Cell]):
                 if cell.cell_len > natural[i]:
                     natural[i] = cell.cell_len
         self._natural = natural
-        if not self._refit():
+        if self._refit():
+            self._add_lines(keep, old_row)
+        elif self.row_count == len(before) and len(lines) > len(before) and lines[: len(before)] == before:
+            # Notes captured one after another: only the new rows are added, so the rows already
+            # drawn keep their rendering (clearing re-rendered every visible row per note).
+            self._add_lines(keep, old_row, start=len(before))
+        else:
             self.clear()
-        self._add_lines(keep, old_row)
+            self._add_lines(keep, old_row)
 
     def neighbour(self, item_id: str, delta: int) -> str | None:
         """The id of the row ``delta`` rows away from ``item_id`` in this table's order."""
