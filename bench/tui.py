@@ -391,8 +391,8 @@ def screen_visit_ms(
 
 
 def autosave_stall_ms(tmux: Tmux, argv: list[str], ready: list[str], seconds: float = 3.0, **start: object) -> float:
-    """Quick capture open: a note and Enter (an autosave follows within a second), then letters
-    typed one at a time for ``seconds``; the longest any letter took to show."""
+    """Quick capture open: a note and Enter; once the note is listed (its autosave follows
+    0.3 s later), letters typed one at a time for ``seconds``; the longest any took to show."""
     from _tmux import letters
 
     pane = tmux.start(argv, **start)  # type: ignore[arg-type]
@@ -402,7 +402,10 @@ def autosave_stall_ms(tmux: Tmux, argv: list[str], ready: list[str], seconds: fl
         pane.wait([re.escape(CAPTURE_HINT)])
         pane.settle()
         pane.type("bench note")
+        t = time.perf_counter()
         pane.keys("Enter")
+        # The note is listed and the entry empty again; its autosave starts 0.3 s after it.
+        pane.wait([re.escape(CAPTURE_HINT), "bench note"], since=t)
         word = letters(60, 7)
         worst, typed, end = 0.0, "", time.perf_counter() + seconds
         while time.perf_counter() < end and len(typed) < len(word):
