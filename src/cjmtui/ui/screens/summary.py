@@ -111,7 +111,8 @@ class SummaryScreen(WorkshopScreen):
         session, lens = self.session, self.cjm.persona_lens
         view = self.query_one(ContentSwitcher).current or "ranking"
         self._title(view, "")
-        if self.ranking is not None and self._ranked_for == (session, lens):
+        ranked_for = self._ranked_for
+        if self.ranking is not None and ranked_for is not None and ranked_for[0] is session and ranked_for[1] == lens:
             self._show(session, lens, self.ranking)  # another view of the same ranking
         elif len(session.pains) + len(session.solutions) < RANK_IN_BACKGROUND:
             self._show(session, lens, rank(session, lens))
@@ -126,7 +127,7 @@ class SummaryScreen(WorkshopScreen):
 
     def _title(self, view: str, note: str) -> None:
         lens = self.cjm.persona_lens
-        who = f" · lens: {Names(self.session).persona(lens)}" if lens else ""
+        who = f" · lens: {next((p.name for p in self.session.personas if p.id == lens), lens)}" if lens else ""
         self.query_one("#summary-view-title", Static).update(
             Text.assemble(
                 (VIEW_TITLES[view], "bold"), plain(who), (note or "   v: next view · x: export · y: copy", "dim")
