@@ -657,10 +657,12 @@ def fake_ui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
     calls: list[tuple[Any, Any]] = []
     fake = types.ModuleType("cjmtui.ui.main")
 
-    def run(workspace: Any, sessions_dir: Path) -> int:
+    def run(workspace: Any, sessions_dir: Path, *, actor: str | None = None) -> int:
         # The CLI opens the session (a clear error before the screen is taken over) and hands the
-        # open workspace to the UI; record which file that is.
+        # open workspace to the UI; record which file that is (and who joins, when someone does).
         calls.append((getattr(workspace, "path", workspace), sessions_dir))
+        if actor is not None:
+            calls.append(("actor", actor))
         return 0
 
     fake.run = run  # type: ignore[attr-defined]
@@ -708,7 +710,7 @@ def test_tui_file_named_like_a_command(
 
 def test_tui_exit_code_is_passed_on(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     fake = types.ModuleType("cjmtui.ui.main")
-    fake.run = lambda path, folder: 3  # type: ignore[attr-defined]
+    fake.run = lambda path, folder, actor=None: 3  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "cjmtui.ui.main", fake)
     assert cli.main([]) == 3
 
@@ -794,3 +796,21 @@ def test_export_xlsx_writes_a_workbook_and_never_onto_a_terminal(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     code, printed, err = run_main(capsys, "export", str(valid), "--format", "xlsx")
     assert code == 1 and "binary" in err and "-o FILE.xlsx" in err and printed == ""
+
+
+def test_join_needs_a_name_and_refuses_a_bad_one(capsys: pytest.CaptureFixture[str], valid: Path) -> None:
+    code, _, err = run_main(capsys, "join", str(valid))
+    assert code == 2 and "--as" in err
+    code, _, err = run_main(capsys, "join", str(valid), "--as", "   ")
+    assert code == 1 and "1 to 200 printable characters" in err and "Traceback" not in err
+    code, _, err = run_main(capsys, "join", str(valid), "--as", "Ana\x1b[31m")
+    assert code == 1 and "\x1b" not in err
+
+
+def test_join_opens_the_ui_as_that_participant(
+    capsys: pytest.CaptureFixture[str], fake_ui: list[tuple[Any, Any]], valid: Path
+) -> None:
+    code, _, err = run_main(capsys, "join", str(valid), "--as", "  Ana   Lima ")
+    assert code == 0, err
+    assert fake_ui[-1] == ("actor", "Ana Lima")
+    assert fake_ui[0][0] == valid

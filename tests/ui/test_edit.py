@@ -13,6 +13,7 @@ from helpers import (
     make_app,
     notifications,
     on_disk,
+    screen_text,
     send_keys,
     static_text,
     table_texts,
@@ -252,3 +253,26 @@ async def test_rapid_deletes_show_one_toast_not_a_pile(example_copy):
             app.notify(f"notice {i}")
         await pilot.pause()
         assert len(app._notifications) <= 3
+
+
+async def test_a_participant_adds_their_own_notes_and_cannot_delete_the_facilitators(example_copy):
+    """Issue 12: `cjmtui join FILE --as Ana`: Ana's notes carry her name; others' stay as they are."""
+    from cjmtui.core.workspace import Workspace
+    from cjmtui.ui.app import CjmApp
+
+    path = example_copy()
+    app = CjmApp(Workspace.open(path), path.parent, watch_disk=False, handle_signals=False, actor="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "as Ana" in screen_text(app).splitlines()[0]
+        before = [p.id for p in app.session.pains]
+        await pilot.press("3", "d")  # the facilitator's first pain
+        await pilot.pause()
+        assert [p.id for p in app.session.pains] == before, "a participant deleted the facilitator's pain"
+        shown = [n.message for n in app._notifications]
+        assert any("participants delete only their own notes" in m for m in shown), shown
+        await pilot.press("a")
+        await type_text(pilot, "Ana saw the form lose her order")
+        await pilot.press("enter", "escape")
+        await wait_saved(app, pilot)
+        added = next(p for p in on_disk(path).pains if p.text == "Ana saw the form lose her order")
+        assert added.created_by == "Ana"

@@ -39,7 +39,7 @@ from . import commands
 from .commands import write
 from .completion import SHELLS, bash_script
 
-COMMANDS = ("new", "validate", "rank", "export", "future", "compare", "friction", "schema", "completion")
+COMMANDS = ("new", "join", "validate", "rank", "export", "future", "compare", "friction", "schema", "completion")
 RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
@@ -47,6 +47,7 @@ FRICTION_FORMATS = ("table", "md", "csv", "json")
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
        %(prog)s new NAME [--template {templates}] [--journey J] [--dir DIR] [--facilitator NAME]
+       %(prog)s join FILE --as NAME
        %(prog)s validate FILE
        %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID] [--why] [--indent N]
        %(prog)s export FILE --format {formats} [-o OUT] [--persona ID] [--indent N]
@@ -59,6 +60,8 @@ USAGE = """\
 EPILOG = """\
 commands:
   new        create a session file from a template in the sessions folder
+  join       open a session as a participant: your notes carry your name, and you change
+             and delete only your own (the facilitator opens it with cjmtui FILE)
   validate   check a session file; prints a summary, or what is wrong and where
   rank       rank the quick wins (and the root-cause processes) of a session
   export     write the session and its ranking as Markdown, CSV, JSON or an HTML report
@@ -137,6 +140,18 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
     )
     p.add_argument("--dir", metavar="DIR", help="the sessions folder")
     p.add_argument("--facilitator", metavar="NAME", default="", help="who runs the workshop")
+
+    p = sub.add_parser(
+        "join",
+        prog="cjmtui join",
+        help="open a session as a participant",
+        description="Open FILE in the workshop UI as the participant NAME: every item you add "
+        "records your name (created_by), and you change and delete only your own items. The "
+        "facilitator opens the same file with  cjmtui FILE ; saves merge, so nobody's notes are lost.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--as", dest="as_name", metavar="NAME", required=True, help="your name, as the room knows you")
+    p.add_argument("--dir", metavar="DIR", help="the sessions folder")
 
     p = sub.add_parser(
         "validate",
@@ -259,6 +274,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": commands.cmd_new,
+    "join": commands.cmd_join,
     "validate": commands.cmd_validate,
     "rank": commands.cmd_rank,
     "export": commands.cmd_export,

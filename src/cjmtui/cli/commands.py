@@ -221,7 +221,14 @@ def cmd_friction(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_tui(args: argparse.Namespace) -> int:
+def cmd_join(args: argparse.Namespace) -> int:
+    name = " ".join(str(args.as_name).split())
+    if not name or len(name) > 200 or printable(name) != name:
+        raise CjmError(f"--as {printable(str(args.as_name))!r}: a name of 1 to 200 printable characters, please")
+    return open_tui(args, actor=name)
+
+
+def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
     from ..core.errors import SessionFileError
     from ..core.workspace import Workspace
 
@@ -248,4 +255,4 @@ def open_tui(args: argparse.Namespace) -> int:
                 "the rank, export, validate, new, future, compare and friction commands still work"
             ) from None
         raise
-    return int(run(workspace, folder) or 0)
+    return int(run(workspace, folder, actor=actor) or 0)

@@ -125,7 +125,7 @@ def _replace(session: Session, **tables: list[Record]) -> Session:
 
 
 def add_item(
-    session: Session, table: str, fields: dict[str, Any], *, index: int | None = None
+    session: Session, table: str, fields: dict[str, Any], *, index: int | None = None, actor: str | None = None
 ) -> tuple[Session, Record]:
     """Add an item (a new readable id is made when ``fields`` has none)."""
     table = table_name(table)
@@ -133,6 +133,8 @@ def add_item(
     if not data.get("id"):
         label = str(data.get("name") or data.get("text") or SINGULAR[table])
         data["id"] = new_id(session, table, label)
+    if actor is not None:  # a participant's item says whose it is
+        data["created_by"] = actor
     item = validate_item(table, data)
     items = list(getattr(session, table))
     if any(existing.id == item.id for existing in items):
@@ -143,7 +145,17 @@ def add_item(
     return _checked(_replace(session, **{table: items}), table, item), item
 
 
-def update_item(session: Session, table: str, item_id: str, changes: dict[str, Any]) -> tuple[Session, Record]:
+def check_owner(item: Record, actor: str | None, doing: str) -> None:
+    """Participants (``actor`` = their name) change and delete only the items they added; the
+    facilitator (``None``) may do anything. Refused with :class:`EditError` saying whose it is."""
+    if actor is not None and item.created_by != actor:
+        whose = f"{item.created_by}'s" if item.created_by else "the facilitator's"
+        raise EditError(f"“{item_label(item)}” is {whose}: participants {doing} only their own notes")
+
+
+def update_item(
+    session: Session, table: str, item_id: str, changes: dict[str, Any], *, actor: str | None = None
+) -> tuple[Session, Record]:
     """Change some fields of one item. Its id stays, with one exception: an item renamed while
     nothing points at it yet, whose id was made from its old words, gets an id made from the new
     ones (a template's "Contact support" renamed "Drying and repairs" is not left as
@@ -154,6 +166,9 @@ def update_item(session: Session, table: str, item_id: str, changes: dict[str, A
     if index is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
     old = items[index]
+    check_owner(old, actor, "change")
+    if "created_by" in changes and changes["created_by"] != old.created_by:
+        raise EditError("who added an item cannot be changed", "created_by")
     if "id" in changes and changes["id"] != item_id:
         raise EditError("an id cannot be changed once other items may point at it", "id")
     data = old.model_dump()
@@ -190,11 +205,14 @@ def _without(values: Iterable[str], gone: set[str]) -> list[str]:
     return [v for v in values if v not in gone]
 
 
-def delete_item(session: Session, table: str, item_id: str) -> Session:
-    """Delete an item and every reference to it (undo restores them all, see :class:`History`)."""
+def delete_item(session: Session, table: str, item_id: str, *, actor: str | None = None) -> Session:
+    """Delete an item and every reference to it (undo restores them all, see :class:`History`).
+    A participant (``actor``) deletes only their own items."""
     table = table_name(table)
-    if find(session, table, item_id) is None:
+    item = find(session, table, item_id)
+    if item is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    check_owner(item, actor, "delete")
     return _delete_many(session, {table: {item_id}})
 
 

@@ -96,9 +96,12 @@ class Item(BaseModel):
 
 
 class Record(Item):
-    """An item of one of the session's tables: it has an id, unique in its table."""
+    """An item of one of the session's tables: it has an id, unique in its table, and, when a
+    participant who joined the session added it, that participant's name (``created_by``; the
+    facilitator's own items have none). Participants change and delete only their own items."""
 
     id: Id
+    created_by: Name | None = None
 
 
 class SessionInfo(Item):

@@ -18,6 +18,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -82,8 +83,12 @@ class CjmApp(Notices):
         watch_disk: bool = True,
         handle_signals: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        actor: str | None = None,
     ) -> None:
         super().__init__()
+        # Who is at this keyboard: None for the facilitator; a participant's name after
+        # `cjmtui join FILE --as NAME` (their items carry it, and they change only those).
+        self.actor = actor
         self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
         self.workspace = workspace
         self.sessions_dir = Path(sessions_dir)
@@ -214,21 +219,23 @@ class CjmApp(Notices):
 
     def add(self, table: str, fields: dict[str, Any]) -> Record | None:
         """Add an item; the screen that lists ``table`` highlights it."""
-        item = self.apply(f"add {SINGULAR[table]}", add_item, table, fields, show=table)
+        item = self.apply(f"add {SINGULAR[table]}", partial(add_item, actor=self.actor), table, fields, show=table)
         return item if isinstance(item, Record) else None
 
     def add_parked(self, text: str) -> Record | None:
         fields: dict[str, Any] = {"text": text}
         if self.stage_id and find(self.session, "stages", self.stage_id):
             fields["stage"] = self.stage_id
-        item = self.apply("park a point", add_item, "parking", fields, show="parking")
+        item = self.apply("park a point", partial(add_item, actor=self.actor), "parking", fields, show="parking")
         if not isinstance(item, Record):
             return None
         self.notify("Parked. Review it on the parking lot (0).", timeout=2)
         return item
 
     def update(self, table: str, item_id: str, changes: dict[str, Any]) -> Record | None:
-        item = self.apply(f"edit {SINGULAR[table]}", update_item, table, item_id, changes, show=table)
+        item = self.apply(
+            f"edit {SINGULAR[table]}", partial(update_item, actor=self.actor), table, item_id, changes, show=table
+        )
         return item if isinstance(item, Record) else None
 
     def take_wanted(self, table: str) -> str | None:

@@ -43,7 +43,7 @@ def terminal_lost(fd: int = 0) -> bool:
         return True
 
 
-def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
+def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | None = None) -> int:
     """Open the TUI on an open session (or a path to one), or on the session picker."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
     paste.install()  # pasted text stays text (see ui/paste.py)
@@ -51,7 +51,7 @@ def run(session: Workspace | Path | None, sessions_dir: Path) -> int:
     gc.freeze()
     from .app import CjmApp  # the app imports this module: import it only when running
 
-    app = CjmApp(workspace, sessions_dir)
+    app = CjmApp(workspace, sessions_dir, actor=actor)
     try:
         code = app.run()
     finally:

@@ -122,6 +122,8 @@ class Room:
         remaining = self.timer.remaining()
         clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
         parts = [f"{STEP_TITLES[self.step]} {clock}{'' if self.timer.running else ' (paused)'}"]
+        if app.actor is not None:
+            parts.insert(0, f"as {app.actor}")
         if app.persona_lens:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")

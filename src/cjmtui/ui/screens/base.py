@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
@@ -313,7 +314,8 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
             return
         label = clip(item_label(item), 40)
         before = self.session
-        if self.cjm.apply(f"delete {SINGULAR[self.TABLE]} “{label}”", delete_item, self.TABLE, item.id):
+        delete = partial(delete_item, actor=self.cjm.actor)
+        if self.cjm.apply(f"delete {SINGULAR[self.TABLE]} “{label}”", delete, self.TABLE, item.id):
             self.notify(f"Deleted “{label}”{deleted_with(before, self.session, self.TABLE, item.id)}. u undoes it.")
 
     def action_move(self, delta: int) -> None:
