@@ -46,7 +46,7 @@ from .themes import DEFAULT_THEME, load_themes
 
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
-DISK_CHECK_INTERVAL = 2.0
+DISK_CHECK_INTERVAL = 1.0  # what others save shows here within about a second (one stat)
 
 
 def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
