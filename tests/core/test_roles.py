@@ -48,3 +48,19 @@ def test_the_facilitator_may_change_anything_but_not_who_added_it() -> None:
     s = delete_item(s, "pains", ana.id)
     with pytest.raises(EditError, match="who added an item cannot be changed"):
         update_item(s, "pains", changed.id, {"created_by": "Ana"})  # (renamed unlinked: a new id)
+
+
+def test_the_agenda_timer_and_weights_are_the_facilitators() -> None:
+    from cjmtui.core.agenda import set_progress, set_timebox
+    from cjmtui.core.edit import update_settings
+
+    s = workshop()
+    for edit in (
+        lambda: set_progress(s, "pains", 60, actor="Ana"),
+        lambda: set_timebox(s, "pains", 10, actor="Ana"),
+        lambda: update_settings(s, {"title": "Ana's workshop"}, actor="Ana"),
+    ):
+        with pytest.raises(EditError, match="only the facilitator"):
+            edit()
+    assert set_progress(s, "pains", 60).progress.step == "pains"
+    assert update_settings(s, {"title": "Renamed"}).session.title == "Renamed"

@@ -276,3 +276,8 @@ async def test_a_participant_adds_their_own_notes_and_cannot_delete_the_facilita
         await wait_saved(app, pilot)
         added = next(p for p in on_disk(path).pains if p.text == "Ana saw the form lose her order")
         assert added.created_by == "Ana"
+        step, mode = app.room.step, app.current_mode
+        await pilot.press("N", "t")  # the agenda and its timer are the facilitator's
+        await pilot.pause()
+        assert (app.room.step, app.current_mode, app.room.timer.running) == (step, mode, False)
+        assert any("Only the facilitator runs the agenda" in n.message for n in app._notifications)

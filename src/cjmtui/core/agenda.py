@@ -85,9 +85,14 @@ class Timer:
         self._spent += max(0.0, seconds)
 
 
-def set_timebox(session: Session, step: str, minutes: int, note: str | None = None) -> Session:
-    """Change one step's timebox (the default agenda becomes the session's own on first change)."""
-    from .edit import ItemError, field_errors
+def set_timebox(
+    session: Session, step: str, minutes: int, note: str | None = None, *, actor: str | None = None
+) -> Session:
+    """Change one step's timebox (the default agenda becomes the session's own on first change).
+    The facilitator's only."""
+    from .edit import ItemError, field_errors, require_facilitator
+
+    require_facilitator(actor, "sets the agenda's timeboxes")
 
     items = agenda_of(session)
     if step not in {a.step for a in items}:
@@ -110,11 +115,13 @@ def set_timebox(session: Session, step: str, minutes: int, note: str | None = No
     return session.model_copy(update={"agenda": out})
 
 
-def set_progress(session: Session, step: str, spent: float) -> Session:
+def set_progress(session: Session, step: str, spent: float, *, actor: str | None = None) -> Session:
     """Record the agenda step being run and the seconds spent on it, rounded as the clock shows
     them (so a reopened timer reads what it read). A workshop still at the start of its first
-    step has no progress (its file does not change)."""
-    from .edit import ItemError, field_errors
+    step has no progress (its file does not change). The facilitator's only."""
+    from .edit import ItemError, field_errors, require_facilitator
+
+    require_facilitator(actor, "runs the agenda and its timer")
 
     if step == agenda_of(session)[0].step and round(spent) <= 0:
         return session if session.progress == Progress() else session.model_copy(update={"progress": Progress()})

@@ -340,8 +340,17 @@ def settings_values(session: Session) -> dict[str, Any]:
     return values
 
 
-def update_settings(session: Session, values: dict[str, Any]) -> Session:
-    """Change details and weights in one edit (one undo step); ``date = ""`` clears the date."""
+def require_facilitator(actor: str | None, what: str) -> None:
+    """The facilitator (``actor`` None) runs the room: the agenda, its timer, the session's
+    details and weights. A participant asking gets :class:`EditError` saying so."""
+    if actor is not None:
+        raise EditError(f"only the facilitator {what} (you joined as {actor})")
+
+
+def update_settings(session: Session, values: dict[str, Any], *, actor: str | None = None) -> Session:
+    """Change details and weights in one edit (one undo step); ``date = ""`` clears the date.
+    The facilitator's only."""
+    require_facilitator(actor, "changes the session's details and weights")
     if values.get("date") == "":
         values = {**values, "date": None}
     info = {k: v for k, v in values.items() if k in SETTINGS_INFO}

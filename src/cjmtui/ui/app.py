@@ -174,6 +174,8 @@ class CjmApp(Notices):
     def session_replaced(self) -> None:
         """The whole session changed (opened, reloaded, undone): every view shows it again."""
         self.ensure_stage()
+        if self.actor is not None:  # a participant follows the facilitator's step and time
+            self.room.resume()
         self.version = self.workspace.history.version if self.workspace is not None else 0
 
     def watch_version(self) -> None:
@@ -386,14 +388,14 @@ class CjmApp(Notices):
 
         def done(result: dict[str, Any] | None) -> None:
             if result is not None:
-                self.apply("edit session details", update_settings, result)
+                self.apply("edit session details", partial(update_settings, actor=self.actor), result)
 
         form = ItemForm(
             "settings",
             settings_values(self.session),
             self.session,
             "Session details and ranking weights",
-            lambda new: update_settings(self.session, new),
+            lambda new: update_settings(self.session, new, actor=self.actor),
         )
         self.push_screen(form, done)
 

@@ -55,15 +55,24 @@ class Room:
     def record_progress(self) -> None:
         """Keep the step and the time spent on it in the session (no undo step)."""
         ws = self.app.workspace
-        if ws is None:
+        if ws is None or self.app.actor is not None:  # the facilitator's progress is the room's
             return
         with ws.history.lock:  # read and write together: a save thread may merge meanwhile
             ws.history.amend(set_progress(ws.history.session, self.step, self.timer.elapsed()))
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change
 
+    def facilitating(self) -> bool:
+        """The agenda and its timer are the facilitator's; a participant pressing their keys is told."""
+        if self.app.actor is None:
+            return True
+        self.app.notify("Only the facilitator runs the agenda and its timer.", title="Not changed")
+        return False
+
     def go_to_step(self, index: int, *, start: bool = True) -> None:
         """Make agenda step ``index`` current: its screen, its timebox (running if ``start``)."""
+        if not self.facilitating():
+            return
         self.load_step(index)
         if start:
             self.timer.start()
@@ -72,11 +81,15 @@ class Room:
         self.tick()
 
     def toggle_timer(self) -> None:
+        if not self.facilitating():
+            return
         self.timer.toggle()
         self.record_progress()
         self.tick()
 
     def extend(self, minutes: int = 5) -> None:
+        if not self.facilitating():
+            return
         self.timer.extend(minutes)
         if self.timer.remaining() > 0:
             self._bell_rung = False
@@ -86,6 +99,8 @@ class Room:
         self.tick()
 
     def next_step(self) -> None:
+        if not self.facilitating():
+            return
         if self.step_index + 1 >= len(agenda_of(self.app.session)):
             self.app.notify("That was the last step of the agenda.")
             return

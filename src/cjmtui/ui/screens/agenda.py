@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -94,7 +96,7 @@ class AgendaScreen(WorkshopScreen):
             except ValueError:
                 self.notify(f"{value!r} is not a whole number of minutes.", severity="error")
                 return
-            if self.cjm.apply(f"timebox {step}", set_timebox, step, minutes):
+            if self.cjm.apply(f"timebox {step}", partial(set_timebox, actor=self.cjm.actor), step, minutes):
                 self.cjm.room.set_timebox(step, minutes)
 
         self.app.push_screen(AskName(f"Minutes for {STEP_TITLES[step]}", str(item.minutes)), chosen)
