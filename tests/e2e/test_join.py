@@ -1,6 +1,7 @@
 """Two people on one session in two real terminals (issue 12, first part): the facilitator with
 ``cjmtui FILE`` and a participant with ``cjmtui join FILE --as Ana``. Ana's note shows on the
-facilitator's screen, carrying her name in the file; Ana cannot delete the facilitator's pain."""
+facilitator's screen, carrying her name in the file; Ana cannot delete the facilitator's pain;
+the facilitator sees that Ana is here."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def test_a_participants_note_reaches_the_facilitator_and_others_notes_stay(
     second_pane.wait_for(r"saved \d\d:\d\d:\d\d", regex=True)
 
     pane.wait_for(note[:40], timeout=10)  # merged into the facilitator's screen by itself
+    pane.wait_for("here: facilitator, Ana", timeout=10)  # and the facilitator sees who is here
     for p in (second_pane, pane):
         p.keys("Escape", "F10")
         assert p.wait_exit() == 0

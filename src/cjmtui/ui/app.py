@@ -30,6 +30,7 @@ from textual.screen import Screen
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
 from ..core.model import Record, Session, find, get, item_label
+from ..core.presence import BEAT_EVERY
 from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
 from ..core.vocab import SINGULAR
@@ -135,8 +136,13 @@ class CjmApp(Notices):
         if self.watch_disk:
             self.set_interval(DISK_CHECK_INTERVAL, self.autosave.check_disk)
         self.set_interval(1.0, self.room.tick)
+        self.set_interval(BEAT_EVERY, self.room.beat)
+        self.room.beat()
         if not self.is_headless and os.isatty(0):
             self.set_interval(1.0, self._check_terminal)
+
+    def on_unmount(self) -> None:
+        self.room.leave()  # no longer "here" for the others (run() also does, after a crash)
 
     def _check_terminal(self) -> None:
         """A terminal that hung up without a SIGHUP (a process without a controlling terminal

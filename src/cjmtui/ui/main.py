@@ -57,6 +57,7 @@ def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | No
     finally:
         # However the app ended (quit, signal, a lost terminal, a crash), no note stays unsaved.
         saved, message = app.autosave.save_before_exit()
+        app.room.leave()  # no longer "here" for the others
         if app.workspace is not None:
             app.workspace.release()
     if message and message != app.autosave.told:  # the app said it as it left: once is enough

@@ -8,8 +8,10 @@ app's actions call it; it changes the session only through ``app.apply`` (undo, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core import presence
 from ..core.agenda import Timer, agenda_of, format_clock, set_progress
 from ..core.model import Participant, Persona, get
 from ..core.safety import printable
@@ -28,6 +30,8 @@ class Room:
         self.step_index = 0
         self.vote_table = "solutions"  # what the current voter's dots go on
         self._bell_rung = False
+        self.present: list[str] = []  # who has the session open now (core.presence)
+        self._here_path: Path | None = None
 
     # The agenda and its timer -------------------------------------------------------------------
 
@@ -130,6 +134,27 @@ class Room:
             )
         self.show_status()
 
+    # Who is here ---------------------------------------------------------------------------------
+
+    def beat(self) -> None:
+        """Every few seconds: say this person is in the session, and read who else is."""
+        ws = self.app.workspace
+        path = ws.path if ws is not None else None
+        if self._here_path is not None and self._here_path != path:
+            presence.leave(self._here_path, self.app.actor)
+        self._here_path = path
+        if path is None:
+            self.present = []
+            return
+        presence.beat(path, self.app.actor)
+        self.present = presence.here(path)
+        self.show_status()
+
+    def leave(self) -> None:
+        if self._here_path is not None:
+            presence.leave(self._here_path, self.app.actor)
+            self._here_path = None
+
     def status(self) -> str:
         """The top bar's room status: step and clock, the persona lens, who is voting."""
         app = self.app
@@ -142,6 +167,9 @@ class Room:
         if app.persona_lens:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")
+        if len(self.present) > 1:  # not alone: who else has the session open right now
+            shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
+            parts.append(f"here: {shown}")
         person = get(session, Participant, app.voter)
         if person is not None:
             left = votes_left(session, person.id, self.vote_table)
