@@ -22,7 +22,8 @@ from cjmtui.core import model as m
 from cjmtui.core.export import export_text
 from cjmtui.core.export.mermaid import mermaid_text
 
-ROOT = Path(__file__).resolve().parents[2]
+from .npm import find_npm_tool
+
 HOSTILE = [
     "Order: placed; paid #1",
     "%% not a comment",
@@ -36,14 +37,7 @@ pytestmark = pytest.mark.e2e
 
 
 def find_mmdc() -> str | None:
-    for candidate in (
-        os.environ.get("CJMTUI_MMDC"),
-        str(ROOT / ".ci" / "node" / "node_modules" / ".bin" / "mmdc"),
-        shutil.which("mmdc"),
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
+    return find_npm_tool("CJMTUI_MMDC", ".bin/mmdc", "mmdc")
 
 
 def test_a_hostile_journey_renders_with_every_stage_and_no_markup(tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ from cjmtui.core import model as m
 from cjmtui.core import scoring, store
 from cjmtui.core.export.html import export_html
 
+from .npm import find_npm_tool
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "sessions").glob("*.toml"))
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell")
@@ -399,16 +401,9 @@ def test_the_checks_see_errors_and_requests(browser: CDP, tmp_path: Path) -> Non
 
 
 def find_axe() -> Path | None:
-    """``axe.min.js`` from npm's ``axe-core``: ``$CJMTUI_AXE``, else ``.ci/node`` (``.ci/run``
-    installs it there), else a ``node_modules`` beside the repository."""
-    for candidate in (
-        os.environ.get("CJMTUI_AXE"),
-        REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js",
-        REPO / "node_modules" / "axe-core" / "axe.min.js",
-    ):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    return None
+    """``axe.min.js`` from npm's ``axe-core`` (``$CJMTUI_AXE`` to point at another)."""
+    found = find_npm_tool("CJMTUI_AXE", "axe-core/axe.min.js")
+    return Path(found) if found else None
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])

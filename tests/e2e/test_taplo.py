@@ -9,7 +9,6 @@ Skipped when taplo is missing, unless ``CI`` is set (``.ci/run`` installs npm's 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,8 @@ from cjmtui.core.schema import SCHEMA_FILE
 from cjmtui.core.store import dumps_session
 from factories import sessions
 
+from .npm import find_npm_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / SCHEMA_FILE
 EXAMPLES = sorted((ROOT / "sessions").glob("*.toml"))
@@ -29,14 +30,7 @@ pytestmark = pytest.mark.e2e
 
 
 def find_taplo() -> str | None:
-    for candidate in (
-        os.environ.get("CJMTUI_TAPLO"),
-        str(ROOT / ".ci" / "node" / "node_modules" / ".bin" / "taplo"),
-        shutil.which("taplo"),
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
+    return find_npm_tool("CJMTUI_TAPLO", ".bin/taplo", "taplo")
 
 
 @pytest.fixture(scope="module")
