@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,18 +116,46 @@ def set_timebox(
     return session.model_copy(update={"agenda": out})
 
 
-def set_progress(session: Session, step: str, spent: float, *, actor: str | None = None) -> Session:
+def set_progress(
+    session: Session,
+    step: str,
+    spent: float,
+    *,
+    running_since: dt.datetime | None = None,
+    extra: float = 0,
+    actor: str | None = None,
+) -> Session:
     """Record the agenda step being run and the seconds spent on it, rounded as the clock shows
-    them (so a reopened timer reads what it read). A workshop still at the start of its first
+    them (so a reopened timer reads what it read); with ``running_since`` (UTC) the timer runs
+    on from that moment, so every screen reading the file counts down to the same deadline;
+    ``extra``: seconds added to the step's timebox. A workshop still at the start of its first
     step has no progress (its file does not change). The facilitator's only."""
     from .edit import ItemError, field_errors, require_facilitator
 
     require_facilitator(actor, "runs the agenda and its timer")
 
-    if step == agenda_of(session)[0].step and round(spent) <= 0:
-        return session if session.progress == Progress() else session.model_copy(update={"progress": Progress()})
+    room = {
+        k: v for k, v in session.progress.model_dump().items() if k not in ("step", "spent", "running_since", "extra")
+    }
+    spent, extra = max(0, round(spent)), max(0, round(extra))
+    data: dict[str, object] = {"step": step, "spent": spent, "running_since": running_since, "extra": extra}
+    if step == agenda_of(session)[0].step and spent <= 0 and running_since is None and extra <= 0:
+        data = {}
     try:
-        progress = Progress.model_validate({"step": step, "spent": max(0, round(spent))})
+        progress = Progress.model_validate({**room, **data})
     except ValidationError as exc:
         raise ItemError(field_errors(exc)) from None
     return session if progress == session.progress else session.model_copy(update={"progress": progress})
+
+
+def timer_state(session: Session, now: dt.datetime) -> tuple[str, float, float, bool]:
+    """The room's timer as the file says at wall-clock ``now`` (UTC): the step, its timebox in
+    seconds (with the time added), the seconds spent, and whether it runs. Every screen computes
+    the same from the same file, so the facilitator's and the participants' clocks agree."""
+    agenda = agenda_of(session)
+    progress = session.progress
+    item = next((a for a in agenda if a.step == progress.step), agenda[0])
+    spent = float(progress.spent)
+    if progress.running_since is not None:
+        spent += max(0.0, (now - progress.running_since).total_seconds())
+    return item.step, item.minutes * 60 + progress.extra, spent, progress.running_since is not None

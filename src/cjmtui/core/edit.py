@@ -23,6 +23,7 @@ from .model import (
     MAX_ID,
     MAX_ITEMS,
     REFERENCES,
+    SILENT_TABLES,
     TABLE_OF_ITEM,
     TABLES,
     ParkingItem,
@@ -135,6 +136,10 @@ def add_item(
         data["id"] = new_id(session, table, label)
     if actor is not None:  # a participant's item says whose it is
         data["created_by"] = actor
+    if session.progress.silent and table in SILENT_TABLES:  # hidden from the others until the reveal
+        data["silent_round"] = session.progress.silent_round
+    else:
+        data.pop("silent_round", None)
     item = validate_item(table, data)
     items = list(getattr(session, table))
     if any(existing.id == item.id for existing in items):
@@ -169,6 +174,8 @@ def update_item(
     check_owner(old, actor, "change")
     if "created_by" in changes and changes["created_by"] != old.created_by:
         raise EditError("who added an item cannot be changed", "created_by")
+    if "silent_round" in changes and changes["silent_round"] != getattr(old, "silent_round", None):
+        raise EditError("a note's silent-writing round is set when it is written", "silent_round")
     if "id" in changes and changes["id"] != item_id:
         raise EditError("an id cannot be changed once other items may point at it", "id")
     data = old.model_dump()

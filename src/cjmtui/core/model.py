@@ -72,6 +72,7 @@ Lines = Annotated[list[Line], Field(max_length=MAX_LIST)]
 Ids = Annotated[list[Id], Field(max_length=MAX_LIST)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
+Round = Annotated[int, Field(ge=1, le=100_000)]  # a silent-writing round
 
 
 FIRST_YEAR = 1900  # a workshop date before this is a typo (and editors' TOML parsers refuse years < 1000)
@@ -124,12 +125,38 @@ class Scoring(Item):
     vote_weight: float = Field(default=0.0, ge=0.0, le=10.0)  # score × (1 + vote_weight × votes)
 
 
+def _utc_time_or_iso(value: object) -> object:
+    # A TOML offset date-time, or an ISO string with an offset (JSON); always an aware time.
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("must be a time with its offset, like 2026-11-29T09:30:00Z")
+        if value.year < FIRST_YEAR:
+            raise ValueError(f"must be a time from the year {FIRST_YEAR} on")
+        return value.astimezone(dt.UTC)
+    if value is None:
+        return value
+    raise ValueError("must be a time like 2026-11-29T09:30:00Z")
+
+
 class Progress(Item):
     """Where the workshop is: the agenda step being run and the time already spent on it
-    (workshop data, so it survives a quit, a dropped link or a lunch break)."""
+    (workshop data, so it survives a quit, a dropped link or a lunch break), and the room's
+    state that every participant's screen follows (docs/session-format.md, "Running the room")."""
 
     step: Step | None = None
     spent: int = Field(default=0, ge=0, le=7 * 24 * 3600)  # seconds of the step's timebox used
+    # The timer runs since this moment (UTC), counting on from ``spent``: every screen reads the
+    # same deadline from the file, so clocks agree. None: paused.
+    running_since: Annotated[dt.datetime | None, BeforeValidator(_utc_time_or_iso)] = None
+    extra: int = Field(default=0, ge=0, le=24 * 3600)  # seconds added to the step's timebox (T)
+    silent: bool = False  # silent writing: each participant sees only their own new notes
+    silent_round: int = Field(default=0, ge=0, le=100_000)  # the current (or last) round's number
+    private_votes: bool = False  # each participant sees only their own dots until the reveal
 
 
 class AgendaItem(Item):
@@ -176,6 +203,7 @@ class Pain(Record):
     evidence: Evidence = "anecdote"
     personas: Ids = []
     caused_by: Ids = []
+    silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
     @property
     def weight(self) -> int:
@@ -193,6 +221,7 @@ class Process(Record):
     owner: Id | None = None
     systems: Lines = []
     feeds: Ids = []
+    silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
 
 class Solution(Record):
@@ -204,6 +233,7 @@ class Solution(Record):
     owner: Id | None = None
     status: Status = "idea"
     votes: int = Field(default=0, ge=0, le=10_000)
+    silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
 
 VoteMap = Annotated[dict[Id, Annotated[int, Field(ge=1, le=99)]], Field(max_length=MAX_LIST)]
@@ -225,6 +255,7 @@ class ParkingItem(Record):
     text: Text
     stage: Id | None = None
     status: Parked = "open"
+    silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
 
 # The tables of a session, in file order, with the model of their items.
@@ -238,6 +269,8 @@ TABLES: dict[str, type[Record]] = {
     "participants": Participant,
     "parking": ParkingItem,
 }
+# The notes people write, which silent writing hides from the others until the reveal.
+SILENT_TABLES: tuple[str, ...] = ("pains", "processes", "solutions", "parking")
 TABLE_OF_ITEM: dict[type[Record], str] = {kind: table for table, kind in TABLES.items()}
 R = TypeVar("R", bound=Record)
 

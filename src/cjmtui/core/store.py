@@ -200,6 +200,9 @@ def session_document(session: Session) -> dict[str, Any]:
     return session.model_dump(mode="python", exclude_none=True)
 
 
+ROOM_STATE = {"extra": 0, "silent": False, "silent_round": 0, "private_votes": False}
+
+
 def dumps_session(session: Session) -> str:
     """The session as TOML, in the stable layout described in docs/session-format.md."""
     info = session.session.model_dump(exclude_none=True)
@@ -208,7 +211,11 @@ def dumps_session(session: Session) -> str:
     scoring = session.scoring.model_dump()
     tables = [("session", info), ("scoring", scoring)]
     if session.progress != Progress():  # a workshop not started yet has no [progress]
-        tables.append(("progress", session.progress.model_dump(exclude_none=True)))
+        progress = session.progress.model_dump(exclude_none=True)
+        for field, unused in ROOM_STATE.items():  # the live room's state is written only while used
+            if progress.get(field) == unused:
+                del progress[field]
+        tables.append(("progress", progress))
     head = tomlio.dumps_document(
         {"schema_version": session.schema_version},
         tables,

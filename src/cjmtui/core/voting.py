@@ -21,12 +21,15 @@ def participant_named(session: Session, name: str) -> Participant | None:
     return next((p for p in session.participants if p.name.casefold() == wanted or p.id == name), None)
 
 
-def ensure_participant(session: Session, name: str) -> tuple[Session, Any]:
-    """The participant called ``name`` (added when new): the facilitator types a name once."""
+def ensure_participant(session: Session, name: str, *, actor: str | None = None) -> tuple[Session, Any]:
+    """The participant called ``name`` (added when new): the facilitator types a name once; a
+    participant who joined (``actor``) votes as themself only."""
+    if actor is not None and name.strip().casefold() != actor.casefold():
+        raise EditError(f"you joined as {actor}: you vote with your own dots only")
     found = participant_named(session, name)
     if found is not None:
         return session, found
-    return add_item(session, "participants", {"name": name})
+    return add_item(session, "participants", {"name": name}, actor=actor)
 
 
 def _vote_table(table: str) -> str:
@@ -51,12 +54,18 @@ def votes_left(session: Session, participant_id: str, table: str) -> int:
     return max(0, session.session.vote_budget - used)
 
 
-def cast_vote(session: Session, participant_id: str, table: str, item_id: str, delta: int) -> Session:
-    """Add (``delta`` > 0) or take back (< 0) a participant's dots on a solution or a pain."""
+def cast_vote(
+    session: Session, participant_id: str, table: str, item_id: str, delta: int, *, actor: str | None = None
+) -> Session:
+    """Add (``delta`` > 0) or take back (< 0) a participant's dots on a solution or a pain. The
+    facilitator may vote for anyone (for the room); a participant who joined (``actor``) casts
+    only their own dots."""
     table = _vote_table(table)
     if find(session, table, item_id) is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
     person = _person(session, participant_id)
+    if actor is not None and person.name.casefold() != actor.casefold():
+        raise EditError(f"these are {person.name}'s dots: you joined as {actor} and vote with your own only")
     field = VOTE_FIELDS[table]
     old = getattr(person, field)
     votes = dict(old)

@@ -29,6 +29,7 @@ from textual.screen import Screen
 
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
+from ..core.live import view_for
 from ..core.model import Record, Session, find, get, item_label
 from ..core.presence import BEAT_EVERY
 from ..core.scoring import rank
@@ -90,6 +91,7 @@ class CjmApp(Notices):
         # Who is at this keyboard: None for the facilitator; a participant's name after
         # `cjmtui join FILE --as NAME` (their items carry it, and they change only those).
         self.actor = actor
+        self._view: tuple[Session | None, Session] = (None, Session())  # (whole session, as seen here)
         self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
         self.workspace = workspace
         self.sessions_dir = Path(sessions_dir)
@@ -108,9 +110,15 @@ class CjmApp(Notices):
 
     @property
     def session(self) -> Session:
+        """The session as this person sees it: during silent writing or private voting, without
+        what is not theirs to see yet (:func:`cjmtui.core.live.view_for`). Edits go to the whole
+        session (:meth:`apply`)."""
         if self.workspace is None:
             raise RuntimeError("no session is open")  # every caller is behind has_session
-        return self.workspace.session
+        session = self.workspace.session
+        if self._view[0] is not session:
+            self._view = (session, view_for(session, self.actor))
+        return self._view[1]
 
     @property
     def has_session(self) -> bool:
@@ -320,6 +328,9 @@ class CjmApp(Notices):
 
     def action_cycle_lens(self) -> None:
         self.room.cycle_lens()
+
+    def action_room(self, change: str) -> None:
+        self.room.change(change)
 
     async def action_park(self) -> None:
         await self.run_action("park", self.screen)

@@ -282,7 +282,7 @@ class Autosave:
 
     def save_before_exit(self) -> tuple[bool, str]:
         """Save synchronously; on failure write a rescue copy. Returns (saved, message)."""
-        self.app.room.record_progress()
+        self.app.room.record_progress(leaving=True)
         ws = self.workspace
         if ws is None or (not ws.dirty and not self.paused_reason):
             return True, ""
@@ -301,7 +301,7 @@ class Autosave:
         """F10: save and leave; when the save fails, ask (rescue copy, save as, or stay)."""
         from .screens.dialogs import Choice
 
-        self.app.room.record_progress()
+        self.app.room.record_progress(leaving=True)
         remember_view(self.app)
         ws = self.workspace
         if ws is not None and ws.dirty and not self.paused_reason:

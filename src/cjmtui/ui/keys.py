@@ -13,6 +13,7 @@ from .screens import SCREENS
 
 SCREENS_GROUP = Binding.Group("Screens", compact=True)
 TIMER_GROUP = Binding.Group("Timer", compact=True)
+ROOM_GROUP = Binding.Group("Room", compact=True)
 
 APP_BINDINGS: list[BindingType] = [
     *(
@@ -42,6 +43,33 @@ APP_BINDINGS: list[BindingType] = [
         id="timer.next",
         group=TIMER_GROUP,
         tooltip="Next agenda step: its screen and its timebox",
+    ),
+    Binding(
+        "W",
+        "room('silent')",
+        "Silent writing",
+        id="room.silent",
+        group=ROOM_GROUP,
+        show=False,
+        tooltip="Silent writing: each person sees only their own new notes until the reveal (facilitator)",
+    ),
+    Binding(
+        "V",
+        "room('private')",
+        "Private voting",
+        id="room.private",
+        group=ROOM_GROUP,
+        show=False,
+        tooltip="Private voting: each person sees only their own dots until the reveal (facilitator)",
+    ),
+    Binding(
+        "R",
+        "room('reveal')",
+        "Reveal",
+        id="room.reveal",
+        group=ROOM_GROUP,
+        show=False,
+        tooltip="Reveal every note and every dot: ends silent writing and private voting (facilitator)",
     ),
     Binding("p", "park", "Park", id="app.park", tooltip="Park an off-topic point (with the current stage)"),
     Binding("L", "cycle_lens", "Lens", id="app.lens", tooltip="Persona lens: everyone → each persona"),

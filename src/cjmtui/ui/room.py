@@ -7,17 +7,34 @@ app's actions call it; it changes the session only through ``app.apply`` (undo, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core import presence
-from ..core.agenda import Timer, agenda_of, format_clock, set_progress
+from ..core.agenda import Timer, agenda_of, format_clock, set_progress, timer_state
+from ..core.live import reveal, room_state, start_private_voting, start_silent_writing
 from ..core.model import Participant, Persona, get
 from ..core.safety import printable
 from ..core.vocab import STEP_TITLES
 from ..core.voting import cast_vote, ensure_participant, votes_left
 from .screens import mode_of_step
+
+LIVE = {
+    "silent": (
+        start_silent_writing,
+        "silent writing",
+        "Each person sees only their own new notes until you reveal them (R).",
+    ),
+    "private": (
+        start_private_voting,
+        "private voting",
+        "Each person sees only their own dots until you reveal the result (R).",
+    ),
+    "reveal": (reveal, "reveal", "Everyone now sees every note and every dot."),
+}
 
 if TYPE_CHECKING:
     from .app import CjmApp
@@ -27,6 +44,7 @@ class Room:
     def __init__(self, app: CjmApp, clock: Callable[[], float]) -> None:
         self.app = app
         self.timer = Timer(0.0, clock=clock)
+        self.wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # the deadline's clock
         self.step_index = 0
         self.vote_table = "solutions"  # what the current voter's dots go on
         self._bell_rung = False
@@ -48,21 +66,34 @@ class Room:
         self.tick()
 
     def resume(self) -> None:
-        """Back where the workshop was (the session's ``[progress]``): its step, the time spent, paused."""
-        progress = self.app.session.progress
-        steps = [a.step for a in agenda_of(self.app.session)]
-        if progress.step in steps:
-            self.load_step(steps.index(progress.step), progress.spent)
-        else:
-            self.load_step(0)
+        """Where the room is (the session's ``[progress]``): its step, the time spent, the time
+        added, and the timer running towards the same deadline as on every other screen, or paused."""
+        session = self.app.session
+        step, seconds, spent, running = timer_state(session, self.wall())
+        steps = [a.step for a in agenda_of(session)]
+        self.load_step(steps.index(step) if step in steps else 0, spent)
+        self.timer.seconds = seconds
+        if running:
+            self.timer.start()
+        self._bell_rung = self.timer.remaining() <= 0
+        self.tick()
 
-    def record_progress(self) -> None:
-        """Keep the step and the time spent on it in the session (no undo step)."""
+    def record_progress(self, *, leaving: bool = False) -> None:
+        """Keep the step, the time spent, the time added and whether the timer runs in the
+        session (no undo step), so the participants' screens follow. Leaving pauses the timer:
+        the room's clock is the facilitator's."""
         ws = self.app.workspace
         if ws is None or self.app.actor is not None:  # the facilitator's progress is the room's
             return
+        if leaving:
+            self.timer.pause()
+        agenda = agenda_of(ws.history.session)
+        extra = self.timer.seconds - agenda[min(self.step_index, len(agenda) - 1)].minutes * 60
+        since = self.wall() if self.timer.running else None
         with ws.history.lock:  # read and write together: a save thread may merge meanwhile
-            ws.history.amend(set_progress(ws.history.session, self.step, self.timer.elapsed()))
+            ws.history.amend(
+                set_progress(ws.history.session, self.step, self.timer.elapsed(), running_since=since, extra=extra)
+            )
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change
 
@@ -97,6 +128,7 @@ class Room:
         self.timer.extend(minutes)
         if self.timer.remaining() > 0:
             self._bell_rung = False
+        self.record_progress()
         self.app.notify(
             f"{STEP_TITLES[self.step]}: {minutes} more minutes ({format_clock(self.timer.remaining())} left)."
         )
@@ -116,6 +148,7 @@ class Room:
             self.timer.seconds = minutes * 60  # the time already spent, and running or not, stay
             if self.timer.remaining() > 0:
                 self._bell_rung = False
+            self.record_progress()
             self.tick()
 
     def tick(self) -> None:
@@ -133,6 +166,16 @@ class Room:
                 timeout=10,
             )
         self.show_status()
+
+    # Silent writing, private voting, the reveal --------------------------------------------------
+
+    def change(self, change: str) -> None:
+        """Start silent writing or private voting, or reveal: the facilitator's (the core refuses
+        a participant); every screen follows through the file."""
+        fn, label, message = LIVE[change]
+        if self.app.apply(label, partial(fn, actor=self.app.actor)) is not None:
+            self.app.notify(message, title=label.capitalize())
+            self.show_status()
 
     # Who is here ---------------------------------------------------------------------------------
 
@@ -167,12 +210,14 @@ class Room:
         if app.persona_lens:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")
+        parts.extend(room_state(app.workspace.session if app.workspace else session, app.actor))
         if len(self.present) > 1:  # not alone: who else has the session open right now
             shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
             parts.append(f"here: {shown}")
-        person = get(session, Participant, app.voter)
+        whole = app.workspace.session if app.workspace else session  # private dots count too
+        person = get(whole, Participant, app.voter)
         if person is not None:
-            left = votes_left(session, person.id, self.vote_table)
+            left = votes_left(whole, person.id, self.vote_table)
             parts.append(f"voting: {person.name}, {left} left")
         return printable(" · ".join(parts))
 
@@ -193,7 +238,7 @@ class Room:
         def chosen(name: str | None) -> None:
             if not name:
                 return
-            person = app.apply(f"add participant {name}", ensure_participant, name)
+            person = app.apply(f"add participant {name}", partial(ensure_participant, actor=app.actor), name)
             if not isinstance(person, Participant):
                 return
             self.vote_table = table
@@ -204,6 +249,9 @@ class Room:
                 "Esc ends voting."
             )
 
+        if app.actor is not None:  # a participant who joined votes with their own dots
+            chosen(app.actor)
+            return
         app.push_screen(AskName(f"Who is voting?{hint}", ""), chosen)
 
     def stop_voting(self) -> None:
@@ -213,7 +261,12 @@ class Room:
         app = self.app
         if app.voter is not None:
             app.apply(
-                "vote" if delta > 0 else "take back a vote", cast_vote, app.voter, self.vote_table, item_id, delta
+                "vote" if delta > 0 else "take back a vote",
+                partial(cast_vote, actor=app.actor),
+                app.voter,
+                self.vote_table,
+                item_id,
+                delta,
             )
 
     # The persona lens ---------------------------------------------------------------------------
