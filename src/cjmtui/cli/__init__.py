@@ -39,7 +39,19 @@ from . import commands
 from .commands import write
 from .completion import SHELLS, bash_script
 
-COMMANDS = ("new", "join", "validate", "rank", "export", "future", "compare", "friction", "schema", "completion")
+COMMANDS = (
+    "new",
+    "join",
+    "validate",
+    "rank",
+    "export",
+    "future",
+    "compare",
+    "friction",
+    "schema",
+    "completion",
+    "merge-driver",
+)
 RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
@@ -55,7 +67,8 @@ USAGE = """\
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
        %(prog)s schema [-o OUT]
-       %(prog)s completion {{bash,zsh}}"""
+       %(prog)s completion {{bash,zsh}}
+       %(prog)s merge-driver ANCESTOR CURRENT OTHER [PATH]"""
 
 EPILOG = """\
 commands:
@@ -72,6 +85,8 @@ commands:
              process whose fix reaches the most pains downstream
   schema     print the JSON Schema of session files (for editors: #:schema on the first line)
   completion print the shell completion: eval "$(cjmtui completion bash)" in ~/.bashrc
+  merge-driver  git's merge driver for session files: both sides' notes, no conflict markers
+             (README, "Sessions in git")
 
 Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
 data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a command's help."""
@@ -249,6 +264,23 @@ def _room_commands(sub: Any) -> None:
     )
     p.add_argument("shell", choices=SHELLS)
 
+    p = sub.add_parser(
+        "merge-driver",
+        prog="cjmtui merge-driver",
+        help="git's merge driver for session files",
+        description="Merge two versions of a session file item by item, as the app merges two "
+        "people's saves: every note of both sides is kept and no conflict markers are written. "
+        "The same field changed on both sides keeps CURRENT's value; the other is reported on "
+        "stderr and kept in the session's parking lot. Writes the merge into CURRENT and exits 0; "
+        "exits 1 (and changes nothing) only when a version cannot be read. Install: in "
+        ".gitattributes  *.toml merge=cjmtui  and  git config merge.cjmtui.driver "
+        "'cjmtui merge-driver %O %A %B %P'.",
+    )
+    p.add_argument("ancestor", metavar="ANCESTOR", help="the common ancestor (git's %%O; empty: none)")
+    p.add_argument("current", metavar="CURRENT", help="this branch's version, overwritten with the merge (%%A)")
+    p.add_argument("other", metavar="OTHER", help="the other branch's version (%%B)")
+    p.add_argument("path", metavar="PATH", nargs="?", help="the file's name in the repository, for messages (%%P)")
+
 
 # ---------------------------------------------------------------------------------------------
 # Output
@@ -283,6 +315,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "friction": commands.cmd_friction,
     "schema": commands.cmd_schema,
     "completion": lambda args: _completion(),
+    "merge-driver": commands.cmd_merge_driver,
 }
 
 

@@ -256,3 +256,34 @@ def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
             ) from None
         raise
     return int(run(workspace, folder, actor=actor) or 0)
+
+
+def cmd_merge_driver(args: argparse.Namespace) -> int:
+    """git's merge driver: merge OTHER into CURRENT (written in place) from their ANCESTOR."""
+    from ..core.merge import merge_for_git
+    from ..core.schema import directive_line
+
+    name = args.path or args.current
+
+    def read(file: str, what: str) -> tuple[bytes, Session]:
+        source = f"{name} ({what})"
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise CjmError(f"{source}: cannot read {file}: {exc.strerror or exc}") from None
+        if what == "common ancestor" and not data.strip():
+            return data, Session()  # no common ancestor: the file was added on both sides
+        return data, store.parse_session(store.decode(data, source), source)
+
+    _base_bytes, base = read(args.ancestor, "common ancestor")
+    ours_bytes, ours = read(args.current, "this branch")
+    theirs_bytes, theirs = read(args.other, "the branch being merged")
+    merged, conflicts = merge_for_git(base, ours, theirs)
+    keep = directive_line(ours_bytes[:1024]) or directive_line(theirs_bytes[:1024])
+    try:
+        store.write_atomic(Path(args.current), (keep + store.dumps_session(merged)).encode("utf-8"), backup=False)
+    except OSError as exc:
+        raise CjmError(f"{name}: could not write the merge: {exc.strerror or exc}") from None
+    for line in conflicts:
+        say(f"cjmtui merge-driver: {name}: {line}", sys.stderr)
+    return 0

@@ -310,3 +310,33 @@ def merge(base: Session, ours: Session, theirs: Session) -> MergeResult:
         if problems:
             raise EditError("cannot merge the changes on disk: " + "; ".join(problems[:3]))
     return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed))
+
+
+def _shown(value: Any, limit: int = 300) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def merge_for_git(base: Session, ours: Session, theirs: Session) -> tuple[Session, list[str]]:
+    """The three-way merge of git's merge driver (``cjmtui merge-driver``): ``ours`` is the
+    branch being merged into, ``theirs`` the other, ``base`` their common ancestor (an empty
+    session when there is none: a file added on both sides). Returns the merged session and one
+    line per true conflict (the same field changed on both sides): ours is kept, and theirs is
+    written into the session's parking lot, so nothing is lost and the file stays valid.
+    Raises :class:`EditError` only when no valid session can be made."""
+    from .edit import add_item
+
+    result = merge(base, ours, theirs)
+    session = result.session
+    lines = [
+        f"both sides added {table} id {old!r}: the other side's is now {new!r}" for table, old, new in result.renamed
+    ]
+    for r in result.replaced:
+        where = f"{r.table}[{r.item_id}].{r.field}" if r.table else r.field
+        text = (
+            f"Merge conflict in {where} ({_shown(r.label, 120)}): kept {_shown(r.ours)}; "
+            f"the other side had {_shown(r.theirs)}"
+        )
+        session = add_item(session, "parking", {"text": text})[0]
+        lines.append(text + " (kept in the parking lot)")
+    return session, lines

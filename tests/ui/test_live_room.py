@@ -1,0 +1,102 @@
+"""The live room in the TUI (issue 12): silent writing with a reveal, private voting with a
+reveal, and a participant's timer that follows the facilitator's deadline from the file. Each
+person is an app on the same file, one after the other (the tmux test runs them together)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cjmtui.core.store import load_session
+from helpers import make_app, screen_text, type_text, wait_saved
+
+
+async def _note(path, actor, text):
+    """``actor`` (None: the facilitator) opens the session, writes one pain, saves and leaves;
+    returns what their screen listed and their top bar."""
+    app = make_app(path, actor=actor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3", "a")
+        await type_text(pilot, text)
+        await pilot.press("enter", "escape")
+        await wait_saved(app, pilot)
+        return {p.text for p in app.session.pains}, app.status_extra
+
+
+async def _facilitator(path, *keys):
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*keys)
+        await wait_saved(app, pilot)
+        return [n[2] for n in app.shown_notifications]
+
+
+async def test_silent_writing_hides_the_others_notes_until_the_reveal(example_copy):
+    path = example_copy()
+    await _facilitator(path, "W")
+    assert load_session(path).session.progress.silent
+    ana_sees, _ = await _note(path, "Ana", "Ana: nobody told me the delivery slot")
+    assert "Ana: nobody told me the delivery slot" in ana_sees
+    bo_sees, bo_bar = await _note(path, "Bo", "Bo: the invoice has the wrong VAT")
+    assert "Ana: nobody told me the delivery slot" not in bo_sees
+    assert "silent writing (1 hidden)" in bo_bar
+    shown = await _facilitator(path, "R")
+    assert any("Everyone now sees every note" in m for m in shown)
+    app = make_app(path, actor="Bo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        texts = {p.text for p in app.session.pains}
+        assert {"Ana: nobody told me the delivery slot", "Bo: the invoice has the wrong VAT"} <= texts
+        assert "silent" not in app.status_extra
+
+
+async def test_a_participant_cannot_start_or_reveal_silent_writing(example_copy):
+    path = example_copy()
+    app = make_app(path, actor="Ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("W", "V", "R")
+        await pilot.pause()
+        refused = [n[2] for n in app.shown_notifications if n[0] == "error"]
+        assert len(refused) == 3 and all("only the facilitator" in m for m in refused), refused
+    progress = load_session(path).session.progress
+    assert (progress.silent, progress.private_votes) == (False, False)
+
+
+async def test_private_voting_each_votes_with_their_own_dots_and_sees_only_them(example_copy):
+    path = example_copy()
+    await _facilitator(path, "V")
+    for name, presses in (("Ana", ("plus", "plus")), ("Bo", ("down", "plus"))):
+        app = make_app(path, actor=name)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("5", "v")  # no "who is voting?": a participant votes as themself
+            await pilot.pause()
+            assert f"voting: {name}, 3 left" in app.status_extra
+            await pilot.press(*presses)
+            await wait_saved(app, pilot)
+            mine = next(p for p in app.session.participants if p.name == name)
+            others = [p for p in app.session.participants if p.name != name]
+            assert sum(mine.solution_votes.values()) == len([k for k in presses if k == "plus"])
+            assert all(not p.solution_votes for p in others), "another participant's dots showed"
+    saved = load_session(path).session
+    dots = {p.name: sum(p.solution_votes.values()) for p in saved.participants}
+    assert (dots["Ana"], dots["Bo"]) == (2, 1)
+    assert {p.name: p.created_by for p in saved.participants if p.name in dots} == {"Ana": "Ana", "Bo": "Bo"}
+    await _facilitator(path, "R")
+    app = make_app(path, actor="Ana")
+    async with app.run_test(size=(100, 30)):
+        assert sum(sum(p.solution_votes.values()) for p in app.session.participants) >= 3
+
+
+async def test_a_participants_timer_counts_down_to_the_facilitators_deadline(example_copy):
+    path = example_copy()
+    started = dt.datetime.now(dt.UTC)
+    await _facilitator(path, "9", "down", "enter")  # run the agenda's second step, timer running
+    progress = load_session(path).session.progress
+    assert progress.running_since is not None and progress.step == "stages"
+    app = make_app(path, actor="Ana")
+    app.room.wall = lambda: started + dt.timedelta(minutes=3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.room.timer.running and app.room.step == "stages"
+        assert 17 * 60 - 2 <= app.room.timer.remaining() <= 17 * 60 + 1  # 20 minutes, 3 gone
+        assert "as Ana · Stages 16:5" in screen_text(app).splitlines()[0]  # running: no "(paused)"
