@@ -96,6 +96,7 @@ def test_opening_a_session_removes_temp_files_of_dead_processes_only(tmp_path):
 
 
 TWO_WRITER_ROUNDS = 200
+PARTICIPANT_KILLS = 100
 
 
 def _writer(path, name: str, start: int, write_fd: int) -> None:  # pragma: no cover - forked child
@@ -159,3 +160,74 @@ def test_two_writers_killed_at_random_keep_every_acknowledged_note(tmp_path):
         missing = acknowledged - on_disk
         assert not missing, f"notes acknowledged as saved but not on disk: {sorted(missing)[:5]}"
     assert len(acknowledged) > TWO_WRITER_ROUNDS, "the writers hardly saved anything: the test proves little"
+
+
+def _participant(path, name: str, start: int, write_fd: int) -> None:  # pragma: no cover - forked child
+    """A participant who joined (``actor``): add a note, save through the merge, report it."""
+    from cjmtui.core.edit import add_item
+
+    try:
+        ws = Workspace.open(path)
+        n = start
+        while True:
+            n += 1
+            text = f"{name}-{n}"
+            ws.history.apply("add", add_item(ws.session, "pains", {"stage": "s", "text": text}, actor=name)[0])
+            if ws.save().ok:
+                os.write(write_fd, f"{text}\n".encode())
+            time.sleep(0.002)
+    finally:
+        os._exit(0)
+
+
+def test_a_participant_killed_at_random_costs_the_others_nothing(tmp_path):
+    """Issue 12: three people save notes to one file at once; 100 times one of them, at random,
+    is SIGKILLed mid-work (a dropped link, an OOM kill) and comes back. After every kill the file
+    validates; at the end every note anyone was told was saved is on disk exactly once, with
+    its writer's name."""
+    path = tmp_path / "live.toml"
+    save_session(path, Session.model_validate({"stages": [{"id": "s", "name": "Stage"}]}))
+    rng = random.Random(2026)
+    names = ["ana", "bo", "cy"]
+    acknowledged: set[str] = set()
+    counters = dict.fromkeys(names, 0)
+    running: dict[str, tuple[int, int]] = {}
+
+    def spawn(name: str) -> None:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover
+            os.close(read_fd)
+            _participant(path, name, counters[name], write_fd)
+        os.close(write_fd)
+        running[name] = (pid, read_fd)
+
+    def stop(name: str) -> None:
+        pid, read_fd = running.pop(name)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        done = _acknowledged(read_fd)
+        os.close(read_fd)
+        acknowledged.update(done)
+        counters[name] += 100_000  # the next process's notes never reuse a killed one's numbers
+
+    for name in names:
+        spawn(name)
+    try:
+        for _ in range(PARTICIPANT_KILLS):
+            time.sleep(rng.uniform(0.01, 0.08))
+            victim = rng.choice(names)
+            stop(victim)
+            load_session(path)  # the file validates after every kill (raises if not)
+            spawn(victim)
+    finally:
+        for name in list(running):
+            stop(name)
+    clean_stale_temp_files(path)
+    pains = load_session(path).session.pains
+    texts = [p.text for p in pains]
+    missing = acknowledged - set(texts)
+    assert not missing, f"notes acknowledged as saved but not on disk: {sorted(missing)[:5]}"
+    assert len(texts) == len(set(texts)), "a note is on disk twice"
+    assert all(p.created_by == p.text.split("-")[0] for p in pains)
+    assert len(acknowledged) > PARTICIPANT_KILLS, "the writers hardly saved anything: the test proves little"
