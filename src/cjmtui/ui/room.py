@@ -199,7 +199,7 @@ class Room:
             self._here_path = None
 
     def status(self) -> str:
-        """The top bar's room status: step and clock, the persona lens, who is voting."""
+        """The top bar's room status: step and clock, the persona lens, the room, who is voting, who is here."""
         app = self.app
         session = app.session
         remaining = self.timer.remaining()
@@ -211,14 +211,15 @@ class Room:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")
         parts.extend(room_state(app.workspace.session if app.workspace else session, app.actor))
-        if len(self.present) > 1:  # not alone: who else has the session open right now
-            shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
-            parts.append(f"here: {shown}")
         whole = app.workspace.session if app.workspace else session  # private dots count too
         person = get(whole, Participant, app.voter)
         if person is not None:
             left = votes_left(whole, person.id, self.vote_table)
             parts.append(f"voting: {person.name}, {left} left")
+        # Last, the first part a narrow terminal cuts: who else has the session open right now.
+        if len(self.present) > 1:
+            shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
+            parts.append(f"here: {shown}")
         return printable(" · ".join(parts))
 
     def show_status(self) -> None:
