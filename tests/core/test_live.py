@@ -152,3 +152,24 @@ def test_the_room_state_survives_the_timer_being_recorded() -> None:
 def test_a_time_without_its_offset_is_refused_with_where() -> None:
     with pytest.raises(Exception, match=r"progress\.running_since.*offset"):
         parse_session('[progress]\nstep = "pains"\nrunning_since = 2026-11-29T09:30:00\n', "x.toml")
+
+
+def test_a_proposal_goes_to_the_parking_lot_in_the_proposers_name() -> None:
+    from cjmtui.core.live import propose
+
+    s, proposal = propose(workshop(), "pains", "on-hold", "  say  how long ", actor="Ana")
+    assert proposal.text.endswith("”: say how long") and proposal.created_by == "Ana"
+    assert proposal.stage == next(p for p in s.pains if p.id == "on-hold").stage
+    with pytest.raises(EditError, match="needs some words"):
+        propose(workshop(), "pains", "on-hold", "   ", actor="Ana")
+    with pytest.raises(EditError, match="no pain with id"):
+        propose(workshop(), "pains", "nope", "x", actor="Ana")
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "x" * 201, "Ana\x1b[31m", "Bo\x07"])
+def test_a_participant_name_must_be_printable_and_short(raw) -> None:
+    from cjmtui.core.live import participant_name
+
+    with pytest.raises(EditError, match="printable characters"):
+        participant_name(raw)
+    assert participant_name("  Ana   Lima ") == "Ana Lima"

@@ -102,3 +102,48 @@ async def test_a_participants_timer_counts_down_to_the_facilitators_deadline(exa
         assert 17 * 60 - 2 <= app.room.timer.remaining() <= 17 * 60 + 1  # 20 minutes, 3 gone
         top = screen_text(app).splitlines()[0]
         assert re.search(r"as Ana · Stages 1[67]:\d\d +saved", top), top  # running: no "(paused)"
+
+
+async def test_joining_from_the_picker_opens_the_session_as_that_participant(tmp_path):
+    import shutil
+
+    from textual.widgets import Input
+
+    from cjmtui.ui.app import CjmApp
+    from helpers import EXAMPLES, fill
+
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLES / "online-ordering.toml", folder / "online-ordering.toml")
+    app = CjmApp(None, folder, watch_disk=False, handle_signals=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j")
+        await fill(pilot, app.screen.query_one(Input), "  Ana   Lima ")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.workspace is not None and app.actor == "Ana Lima"
+        assert "as Ana Lima" in screen_text(app).splitlines()[0]
+        await pilot.press("3", "a")
+        await type_text(pilot, "Ana: the basket emptied itself")
+        await pilot.press("enter", "escape")
+        await wait_saved(app, pilot)
+    added = next(p for p in load_session(folder / "online-ordering.toml").session.pains if "basket emptied" in p.text)
+    assert added.created_by == "Ana Lima"
+
+
+async def test_a_participant_proposes_a_change_to_anothers_note_for_the_parking_lot(example_copy):
+    path = example_copy()
+    app = make_app(path, actor="Ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        first = app.screen.current_item()
+        await pilot.press("e")  # not hers: no form, a proposal
+        await type_text(pilot, "say which form lost it")
+        await pilot.press("enter")
+        await wait_saved(app, pilot)
+        assert any("parking lot" in n[2] for n in app.shown_notifications)
+    saved = load_session(path).session
+    assert next(p for p in saved.pains if p.id == first.id) == first, "another's note was rewritten"
+    (proposal,) = [p for p in saved.parking if p.created_by == "Ana"]
+    assert proposal.text.startswith("Ana proposes for “") and proposal.text.endswith(": say which form lost it")
+    assert proposal.stage == first.stage

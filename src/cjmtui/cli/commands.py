@@ -222,9 +222,12 @@ def cmd_friction(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    name = " ".join(str(args.as_name).split())
-    if not name or len(name) > 200 or printable(name) != name:
-        raise CjmError(f"--as {printable(str(args.as_name))!r}: a name of 1 to 200 printable characters, please")
+    from ..core.live import participant_name
+
+    try:
+        name = participant_name(args.as_name)
+    except CjmError as exc:
+        raise CjmError(f"--as {exc}") from None
     return open_tui(args, actor=name)
 
 

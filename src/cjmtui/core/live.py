@@ -18,8 +18,11 @@ only while it is the current silent round, so nothing stays hidden after the rev
 
 from __future__ import annotations
 
-from .edit import _delete_many, require_facilitator
-from .model import SILENT_TABLES, Participant, Record, Session
+from .edit import _delete_many, add_item, require_facilitator, table_name
+from .errors import EditError
+from .model import MAX_NAME, MAX_TEXT, SILENT_TABLES, Participant, Record, Session, find, item_label
+from .safety import printable
+from .vocab import SINGULAR
 
 
 def _progress(session: Session, **changes: object) -> Session:
@@ -102,3 +105,29 @@ def room_state(session: Session, viewer: str | None) -> list[str]:
     if session.progress.private_votes:
         parts.append("private voting")
     return parts
+
+
+def participant_name(raw: str) -> str:
+    """The name a participant joins as (``cjmtui join --as NAME``, the picker's ``j``): spaces
+    tidied, 1–200 printable characters, else :class:`EditError`."""
+    name = " ".join(str(raw).split())
+    if not name or len(name) > MAX_NAME or printable(name) != name:
+        raise EditError(f"{printable(str(raw))!r}: a name of 1 to {MAX_NAME} printable characters, please")
+    return name
+
+
+def propose(session: Session, table: str, item_id: str, text: str, *, actor: str | None) -> tuple[Session, Record]:
+    """A participant cannot rewrite another's note, but can propose a change: it goes to the
+    parking lot (with the note's stage) for the facilitator to take up, in the proposer's name."""
+    table = table_name(table)
+    item = find(session, table, item_id)
+    if item is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    words = " ".join(text.split())
+    if not words:
+        raise EditError("a proposal needs some words")
+    stage = item.id if table == "stages" else getattr(item, "stage", None)
+    label = item_label(item)
+    label = label if len(label) <= 80 else label[:79] + "…"
+    proposal = f"{actor or 'The facilitator'} proposes for “{label}”: {words}"
+    return add_item(session, "parking", {"text": proposal[:MAX_TEXT], "stage": stage}, actor=actor)

@@ -306,7 +306,27 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         if item is None:
             self.notify("Nothing highlighted to edit.")
             return
+        actor = self.cjm.actor
+        if actor is not None and item.created_by != actor:
+            self.propose(item)
+            return
         self.cjm.open_form(self.TABLE, item.id)
+
+    def propose(self, item: R) -> None:
+        """A participant's e on another's note: propose a change, for the facilitator's parking lot."""
+        from ...core.live import propose
+        from .dialogs import AskName
+
+        label = clip(item_label(item), 40)
+        whose = f"{item.created_by}'s" if item.created_by else "the facilitator's"
+
+        def proposed(text: str | None) -> None:
+            if text and self.cjm.apply(
+                "propose a change", partial(propose, actor=self.cjm.actor), self.TABLE, item.id, text
+            ):
+                self.notify("Proposed: the facilitator sees it in the parking lot (0).", timeout=3)
+
+        self.app.push_screen(AskName(f"“{label}” is {whose}: propose a change (to the parking lot)", ""), proposed)
 
     def action_delete(self) -> None:
         item = self.current_item()

@@ -31,6 +31,13 @@ class PickerScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", id="picker.open", show=False),
         Binding("n", "new", "New session", id="picker.new", tooltip="Create a session from a template"),
+        Binding(
+            "j",
+            "join",
+            "Join as…",
+            id="picker.join",
+            tooltip="Open the highlighted session as a participant: your notes carry your name",
+        ),
         Binding("r", "reload", "Refresh", id="picker.refresh", show=False),
     ]
 
@@ -77,17 +84,42 @@ class PickerScreen(Screen[None]):
         if path:
             self.open_path(Path(path))
 
-    def open_path(self, path: Path) -> None:
+    def action_join(self) -> None:
+        """Open the highlighted session as a participant (like ``cjmtui join FILE --as NAME``)."""
+        from ...core.live import participant_name
+        from .dialogs import AskName
+
+        path = self.query_one(ItemTable).current_id
+        if not path:
+            return
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                actor = participant_name(name)
+            except CjmError as exc:
+                self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
+                return
+            app = cast("CjmApp", self.app)
+            before, app.actor = app.actor, actor
+            if not self.open_path(Path(path)):
+                app.actor = before
+
+        self.app.push_screen(AskName("Join as (your name, as the room knows you)", ""), named)
+
+    def open_path(self, path: Path) -> bool:
         try:
             workspace = Workspace.open(path)
         except CjmError as exc:
             self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
-            return
+            return False
         app = cast("CjmApp", self.app)
         if app.workspace is not None:
             app.workspace.release()
         self.dismiss()
         app.open_workspace(workspace)
+        return True
 
     def action_new(self) -> None:
         """Title, then a template (each says what it prefills), then for "empty" the journey type."""
