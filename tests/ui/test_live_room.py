@@ -147,3 +147,14 @@ async def test_a_participant_proposes_a_change_to_anothers_note_for_the_parking_
     (proposal,) = [p for p in saved.parking if p.created_by == "Ana"]
     assert proposal.text.startswith("Ana proposes for “") and proposal.text.endswith(": say which form lost it")
     assert proposal.stage == first.stage
+
+
+async def test_at_80_columns_the_top_bar_keeps_the_dots_left_and_whether_it_is_saved(example_copy):
+    path = example_copy()
+    await _facilitator(path, "W", "V")
+    app = make_app(path, actor="Ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "v")
+        await wait_saved(app, pilot)
+        top = screen_text(app).splitlines()[0]
+        assert "voting: Ana, 3 left" in top and top.rstrip().endswith(app.save_state), top

@@ -199,7 +199,8 @@ class Room:
             self._here_path = None
 
     def status(self) -> str:
-        """The top bar's room status: step and clock, the persona lens, the room, who is voting, who is here."""
+        """The top bar's room status, most needed first (a narrow terminal cuts the end): step and
+        clock, the persona lens, who is voting, silent writing or private voting, who is here."""
         app = self.app
         session = app.session
         remaining = self.timer.remaining()
@@ -210,12 +211,12 @@ class Room:
         if app.persona_lens:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")
-        parts.extend(room_state(app.workspace.session if app.workspace else session, app.actor))
         whole = app.workspace.session if app.workspace else session  # private dots count too
         person = get(whole, Participant, app.voter)
         if person is not None:
             left = votes_left(whole, person.id, self.vote_table)
             parts.append(f"voting: {person.name}, {left} left")
+        parts.extend(room_state(whole, app.actor))
         # Last, the first part a narrow terminal cuts: who else has the session open right now.
         if len(self.present) > 1:
             shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")

@@ -40,13 +40,16 @@ class TopBar(Static):
 
     def render(self) -> Text:
         width = max(20, self.size.width)
-        right = Text()
-        if self.extra:
-            right.append(f" {self.extra} ", style="bold")
-        right.append(f" {self.save_state} ", style="" if self.save_ok else "bold reverse")
         left = Text()
         left.append(" cjmtui ", style="bold reverse")
         left.append(f" {self.screen_title} ", style="bold")
+        saved = Text(f" {self.save_state} ", style="" if self.save_ok else "bold reverse")
+        right = Text()
+        if self.extra:  # clipped at its end so whether every note is saved always shows
+            room = width - left.cell_len - saved.cell_len - 3
+            if room > 3:
+                right.append(f" {clip(self.extra, room)} ", style="bold")
+        right.append_text(saved)
         room = width - left.cell_len - right.cell_len - 2
         if room > 3:
             left.append("· " + clip(self.session_title, room - 2))
