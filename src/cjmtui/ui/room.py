@@ -215,7 +215,8 @@ class Room:
         person = get(whole, Participant, app.voter)
         if person is not None:
             left = votes_left(whole, person.id, self.vote_table)
-            parts.append(f"voting: {person.name}, {left} left")
+            mine = app.actor is not None and person.name.casefold() == app.actor.casefold()
+            parts.append(f"{left} dots left" if mine else f"voting: {person.name}, {left} left")
         parts.extend(room_state(whole, app.actor))
         # Last, the first part a narrow terminal cuts: who else has the session open right now.
         if len(self.present) > 1:

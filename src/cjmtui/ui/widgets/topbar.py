@@ -43,7 +43,10 @@ class TopBar(Static):
         left = Text()
         left.append(" cjmtui ", style="bold reverse")
         left.append(f" {self.screen_title} ", style="bold")
-        saved = Text(f" {self.save_state} ", style="" if self.save_ok else "bold reverse")
+        state = self.save_state
+        if width < 100 and state.startswith("saved "):
+            state = "saved"  # the time of the last save is the first thing a narrow terminal drops
+        saved = Text(f" {state} ", style="" if self.save_ok else "bold reverse")
         right = Text()
         if self.extra:  # clipped at its end so whether every note is saved always shows
             room = width - left.cell_len - saved.cell_len - 3
