@@ -101,3 +101,14 @@ def test_a_broken_session_file_is_one_clear_error(capsys, tmp_path: Path) -> Non
     bad.write_text('[[solutions]]\nid = "x"\ntext = "Fix"\nreview = "soon"\n', "utf-8")
     code, _, err = run_main(capsys, "review", str(bad))
     assert code == 1 and "review" in err and "date" in err
+
+
+def test_the_rooms_words_are_printed_never_obeyed(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.toml"
+    session = load_session(EXAMPLE).session
+    hostile = "\x1b[2J\x1b]52;c;aGk=\x07[bold red]Fix[/] it"
+    session = edit.update_item(session, "solutions", "ship-date-tracking", {"text": hostile})[0]
+    save_session(path, session, overwrite=True)
+    code, out, _ = run_main(capsys, "review", str(path), "--as-of", "2025-04-15")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert "␛[2J" in out and "[bold red]Fix[/] it" in out

@@ -194,3 +194,12 @@ def test_a_bad_day_on_the_command_line_is_one_clear_error(text):
     with pytest.raises(CjmError) as exc:
         parse_day(text, "--as-of")
     assert str(exc.value).startswith("--as-of")
+
+
+def test_without_a_workshop_date_or_since_every_done_solution_is_listed(monkeypatch):
+    session = edit.update_info(_done_on(monkeypatch, planned(), "fix-catalogue", "2026-11-20"), {"date": None})
+    session = edit.update_item(session, "solutions", "hire-csrs", {"status": "idea"})[0]
+    result = review(session, D(2026, 12, 1))
+    assert result.since is None and result.since_text == "so far"
+    assert [r.id for r in result.done_since] == ["fix-catalogue"]
+    assert review_views(result)[2][0] == "Done so far (1)"
