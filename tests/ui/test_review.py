@@ -61,3 +61,17 @@ async def test_r_on_the_summary_shows_the_review_meeting_as_of_today(example_cop
         await pilot.press("v")  # v goes on round the views, back to the ranking
         await pilot.pause()
         assert app.screen.query_one("#summary-switcher").current == "ranking"
+
+
+def test_a_long_review_shows_the_first_pains_and_says_how_many_more(monkeypatch):
+    from cjmtui.core.store import load_session
+    from cjmtui.ui.widgets import review as view
+    from helpers import EXAMPLES
+
+    session = load_session(EXAMPLES / "online-ordering.toml").session
+    monkeypatch.setattr(view, "PAINS", 2)
+    monkeypatch.setattr(view, "ROWS", 1)
+    text = view.review_text(session, dt.date(2025, 4, 15)).plain
+    done = text[text.index("Done since") :]
+    assert done.count("      − ") == 2 and "… and 3 more" in done
+    assert "Due for review (2)\n  the first 1: cjmtui review FILE lists all 2" in text

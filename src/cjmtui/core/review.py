@@ -13,7 +13,8 @@ are the pains they were meant to remove gone?
 - for each of those done solutions, the pains it was meant to remove (every pain its target
   processes cause, directly or downstream: the ranking's own reach, :mod:`cjmtui.core.scoring`)
   and, given a later session of the same journey, whether each is gone from it or still there
-  (the current/future comparison of :mod:`cjmtui.core.future`, matched by pain id).
+  (the current/future comparison of :mod:`cjmtui.core.future`: a pain is gone when the later
+  session no longer has it as a pain, matched by id).
 
 Pure functions; the command line (``cjmtui review``) and the TUI's review view print them.
 """
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import CjmError
-from .future import compare
+from .future import changed_pains
 from .model import FIRST_YEAR, LAST_YEAR, Session, Solution
 from .safety import md_cell
 from .scoring import Graph
@@ -131,20 +132,23 @@ def review(session: Session, as_of: dt.date, since: dt.date | None = None, later
     )
     first = since_from != "--since"
     done = [s for s in session.solutions if _done_since(s, since, first, as_of)]
-    gone = set(compare(session, later).removed) if later is not None else set()
+    gone = set(changed_pains(session, later)[0]) if later is not None else set()
     graph = Graph(session)
+    checked: dict[frozenset[str], tuple[PainCheck, ...]] = {}  # many fixes target the same processes
     done_rows = []
     for sol in done:
-        checks = tuple(
-            PainCheck(
-                r.pain,
-                names.pain(r.pain),
-                names.stage(r.stage),
-                None if later is None else GONE if r.pain in gone else STILL_THERE,
+        key = frozenset(sol.targets)
+        if key not in checked:
+            checked[key] = tuple(
+                PainCheck(
+                    r.pain,
+                    names.pain(r.pain),
+                    names.stage(r.stage),
+                    None if later is None else GONE if r.pain in gone else STILL_THERE,
+                )
+                for r in graph.reach(sol.targets)[2]
             )
-            for r in graph.reach(sol.targets)[2]
-        )
-        done_rows.append(_row(sol, names, checks))
+        done_rows.append(_row(sol, names, checked[key]))
     return Review(
         as_of=as_of,
         since=since,
