@@ -148,6 +148,8 @@ STATUS = st.sampled_from(m.STATUSES)
 JOURNEY = st.sampled_from(m.JOURNEYS)
 STATE = st.sampled_from(m.STATES)
 DATE = st.none() | st.dates(dt.date(1900, 1, 1), dt.date(9999, 12, 31))
+PLAN_DATE = st.none() | st.dates(dt.date(1900, 1, 1), dt.date(m.LAST_YEAR, 12, 31))
+HISTORY_DAYS = st.lists(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), max_size=2)
 ID_LISTS = {n: st.lists(ids(), max_size=n, unique=True) for n in range(0, 9)}
 _NAME, _TEXT, _LINE, _OPT = stripped_text(m.MAX_NAME), stripped_text(m.MAX_TEXT), lines(), raw_text()
 _LINE_LIST = st.lists(lines(), max_size=2)
@@ -286,6 +288,9 @@ def sessions(
             owner=_maybe(draw, dept_ids),
             status=draw(STATUS),
             votes=draw(VOTES),
+            due=draw(PLAN_DATE),
+            review=draw(PLAN_DATE),
+            history=[m.StatusChange(status=draw(STATUS), on=day, by=draw(line)) for day in draw(HISTORY_DAYS)],
         )
         for i in sol_ids
     ]

@@ -50,3 +50,12 @@ def test_tab_completes_commands_options_their_values_and_session_files(capsys, t
 
 def test_an_unknown_shell_is_a_usage_error(capsys) -> None:
     assert main(["completion", "fish"]) == 2
+
+
+def test_tab_completes_the_review_command_and_its_options(capsys, tmp_path: Path) -> None:
+    _, script, _ = run_main(capsys, "completion", "bash")
+    assert _complete(script, "cjmtui revi", tmp_path) == ["review"]
+    assert _complete(script, "cjmtui review workshop.toml --", tmp_path) == sorted(
+        ["--as-of", "--format", "--future", "--help", "--since"]
+    )
+    assert _complete(script, "cjmtui review workshop.toml --format ", tmp_path) == ["json", "md", "table"]

@@ -259,3 +259,28 @@ def test_an_edit_made_while_a_merge_runs_keeps_both(tmp_path):
     assert b.save().ok and a.save().ok
     texts = {p.text for p in load_session(path).session.pains}
     assert {f"A {i}" for i in range(30)} | {f"B {i}" for i in range(30)} <= texts
+
+
+def test_status_changes_made_on_both_sides_keep_both_history_entries(monkeypatch):
+    import datetime as dt
+
+    base = workshop()
+    base = edit.update_info(base, {"facilitator": "Ana"})
+    monkeypatch.setattr(edit, "today", lambda: dt.date(2026, 12, 1))
+    ours = edit.update_item(base, "solutions", "fix-catalogue", {"status": "doing"})[0]
+    monkeypatch.setattr(edit, "today", lambda: dt.date(2026, 11, 30))
+    theirs = edit.update_item(base, "solutions", "hire-csrs", {"status": "dropped"})[0]
+    theirs = edit.update_item(theirs, "solutions", "fix-catalogue", {"status": "planned"})[0]
+    result = merge(base, ours, theirs)
+    fix = next(s for s in result.session.solutions if s.id == "fix-catalogue")
+    # Both changes are in its history, in date order; the status is ours (and theirs is reported).
+    assert [(h.status, h.on.isoformat(), h.by) for h in fix.history] == [
+        ("planned", "2026-11-30", "Ana"),
+        ("doing", "2026-12-01", "Ana"),
+    ]
+    assert fix.status == "doing"
+    assert [r.field for r in result.replaced] == ["status"]
+    hire = next(s for s in result.session.solutions if s.id == "hire-csrs")
+    assert hire.status == "dropped" and [h.status for h in hire.history] == ["dropped"]
+    # And the merge writes a file that loads back the same.
+    assert parse_session(dumps_session(result.session)) == result.session

@@ -73,7 +73,21 @@ def _outputs(tmp_path: Path) -> dict[str, str]:
         "rank (and the clipboard)": export.ranking_markdown(ranking, s),
         "friction": export.friction_markdown(s),
         "compare": export.comparison_markdown(s, future, compare(s, future), "current.toml", "future.toml"),
+        "review": _review(s, future),
     }
+
+
+def _review(s: m.Session, later: m.Session) -> str:
+    import datetime as dt
+
+    from cjmtui.core.review import review, review_markdown
+
+    for i, text in enumerate(HOSTILE[:3]):  # overdue and due for review, besides the done fixes
+        fields = {"id": f"late{i}", "text": text, "due": "2026-01-01", "review": "2026-01-01"}
+        s, _ = edit.add_item(s, "solutions", fields)
+    result = review(s, dt.date(2026, 2, 1), later=later)
+    assert result.overdue and result.due_for_review and result.done_since
+    return review_markdown(s, result)
 
 
 class _Html(HTMLParser):
@@ -125,4 +139,6 @@ def _ours(name: str) -> set[str]:
     """Elements the exports make themselves (headings, bullet lists), never from user text."""
     if name.startswith("github issue"):
         return {"ul"}  # the list of pains it removes
+    if name == "review":
+        return {"h1"}
     return {"h1", "ul"} if name in ("export", "compare") else set()

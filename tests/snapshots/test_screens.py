@@ -148,3 +148,10 @@ def test_future_state_comparison(snap_compare, example_copy):
         await pilot.press("3", "right_square_bracket", "d", "7", "v", "v", "v", "v", "v")
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+def test_summary_review_meeting(snap_compare, example_copy):
+    """As of the snapshots' day (2026-11-22), the bundled session's fixes: three overdue, two due
+    for review, one done since the workshop with the pains it was meant to remove."""
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    assert snap_compare(app, press=["7", "r", "_"], terminal_size=(80, 24))

@@ -10,6 +10,7 @@ Usage::
     cjmtui future FILE [-o OUT]
     cjmtui compare CURRENT FUTURE [--format table|md|json]
     cjmtui friction FILE [--persona ID] [--format table|md|csv|json]
+    cjmtui review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format table|md|json]
 
 Exit codes: 0 ok, 1 bad input (a clear message on stderr, never a traceback), 2 usage.
 
@@ -48,6 +49,7 @@ COMMANDS = (
     "future",
     "compare",
     "friction",
+    "review",
     "schema",
     "completion",
     "merge-driver",
@@ -55,6 +57,7 @@ COMMANDS = (
 RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
+REVIEW_FORMATS = ("table", "md", "json")
 
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
@@ -66,6 +69,7 @@ USAGE = """\
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
+       %(prog)s review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format {{table,md,json}}]
        %(prog)s schema [-o OUT]
        %(prog)s completion {{bash,zsh}}
        %(prog)s merge-driver ANCESTOR CURRENT OTHER [PATH]"""
@@ -83,6 +87,8 @@ commands:
              emotion changes, and what the done and under-way solutions were meant to remove
   friction   per stage: pains and their weight, departments involved, handoffs, and the
              process whose fix reaches the most pains downstream
+  review     the review meeting: solutions overdue, due for review, and done since the last
+             review, with the pains they were meant to remove (gone or still there in a later session)
   schema     print the JSON Schema of session files (for editors: #:schema on the first line)
   completion print the shell completion: eval "$(cjmtui completion bash)" in ~/.bashrc
   merge-driver  git's merge driver for session files: both sides' notes, no conflict markers
@@ -246,6 +252,26 @@ def _room_commands(sub: Any) -> None:
     p.add_argument("--format", choices=FRICTION_FORMATS, default="table", help="output format (default: table)")
 
     p = sub.add_parser(
+        "review",
+        prog="cjmtui review",
+        help="what to go through in a review meeting",
+        description="For a review meeting after the workshop: the solutions overdue (due before "
+        "DATE, neither done nor dropped), due for review (review date DATE or earlier), and done "
+        "since the last review (by the dates in their status history), each done one with the pains "
+        "it was meant to remove. The last review is --since; without it, the workshop's date "
+        "([session] date); without that, every done solution is listed.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--as-of", metavar="DATE", help="the meeting's day, YYYY-MM-DD (default: today)")
+    p.add_argument("--since", metavar="DATE", help="the last review meeting's day, YYYY-MM-DD")
+    p.add_argument(
+        "--future",
+        metavar="LATER",
+        help="a later session of the same journey: says whether each pain is gone or still there",
+    )
+    p.add_argument("--format", choices=REVIEW_FORMATS, default="table", help="output format (default: table)")
+
+    p = sub.add_parser(
         "schema",
         prog="cjmtui schema",
         help="print the JSON Schema of session files",
@@ -313,6 +339,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "future": commands.cmd_future,
     "compare": commands.cmd_compare,
     "friction": commands.cmd_friction,
+    "review": commands.cmd_review,
     "schema": commands.cmd_schema,
     "completion": lambda args: _completion(),
     "merge-driver": commands.cmd_merge_driver,

@@ -221,6 +221,28 @@ def cmd_friction(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from ..core.edit import today
+    from ..core.review import parse_day, review, review_json_data, review_markdown
+
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else today()
+    since = parse_day(args.since, "--since") if args.since is not None else None
+    if since is not None and since > as_of:
+        raise CjmError(f"--since {since.isoformat()} is after the review's day ({as_of.isoformat()})")
+    session = _load(args.file)
+    later = _load(args.future) if args.future is not None else None
+    result = review(session, as_of, since, later)
+    if args.format == "table":
+        from .tables import print_review
+
+        print_review(session, result)
+    elif args.format == "md":
+        emit(review_markdown(session, result))
+    else:
+        emit(export.dumps_json(review_json_data(result)))
+    return 0
+
+
 def cmd_join(args: argparse.Namespace) -> int:
     from ..core.live import participant_name
 

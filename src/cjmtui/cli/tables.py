@@ -6,6 +6,7 @@ clear the terminal it is printed in.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
@@ -16,10 +17,11 @@ from rich.text import Text
 
 from ..core.explain import explain_solution
 from ..core.model import Session
+from ..core.review import STILL_THERE, Review, ReviewRow, days_late, review_heading, review_views
 from ..core.safety import printable
 from ..core.scoring import QUICK_WIN, Ranking
 from ..core.views import Names, TableView, friction_view
-from ..core.vocab import emotion_value, fmt_number
+from ..core.vocab import emotion_value, fmt_number, plural
 
 
 def plain(value: object, style: str = "") -> Text:
@@ -186,3 +188,54 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
         reached = "; ".join(p["text"] for p in item["pains"]) or "none of the removed pains"
         table.add_row(plain(item["text"]), Text(item["status"]), plain(reached))
     console.print(table)
+
+
+def _review_list(title: str, rows: tuple[ReviewRow, ...], empty: str, date: str, as_of: dt.date) -> Table | Text:
+    if not rows:
+        return Text(f"{title}: {empty}")
+    table = _table(title)
+    table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
+    table.add_column("Owner", max_width=18, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Review" if date == "review" else "Due", no_wrap=True)
+    if date == "due":
+        table.add_column("Late", justify="right", no_wrap=True)
+    for r in rows:
+        day = r.review if date == "review" else r.due
+        cells = [plain(r.text), plain(r.owner or "—"), Text(r.status), Text(day.isoformat() if day else "—")]
+        if date == "due":
+            cells.append(Text(plural(days_late(r, as_of), "day")))
+        table.add_row(*cells)
+    return table
+
+
+def _done_list(title: str, result: Review) -> Table | Text:
+    if not result.done_since:
+        return Text(f"{title}: none")
+    table = _table(title)
+    table.add_column("Solution, and each pain it was meant to remove", ratio=1, min_width=16, overflow="fold")
+    table.add_column("Stage", max_width=20, overflow="fold")
+    table.add_column("Later session" if result.compared else "Done on", no_wrap=True)
+    for r in result.done_since:
+        done = f"done {r.done_on.isoformat()}" if r.done_on else "done (day not recorded)"
+        owner = f" ({r.owner})" if r.owner else ""
+        table.add_row(plain(r.text + owner, "bold"), Text(""), Text(done, style="bold"))
+        if not r.pains:
+            table.add_row(Text("  reaches no pain: no target process causes one", style="italic"), Text(""), Text(""))
+        for p in r.pains:
+            style = "bold" if p.state == STILL_THERE else ""
+            table.add_row(Text("  − ") + plain(p.text), plain(p.stage), Text(p.state or "", style=style))
+    return table
+
+
+def print_review(session: Session, result: Review) -> None:
+    """The review meeting's three lists (the same as :func:`cjmtui.core.review.review_views`)."""
+    console = _console()
+    console.print(plain(review_heading(session, result), "bold"))
+    (overdue, _), (to_review, _), (done, _) = review_views(result)
+    console.print()
+    console.print(_review_list(overdue, result.overdue, "none", "due", result.as_of))
+    console.print()
+    console.print(_review_list(to_review, result.due_for_review, "none", "review", result.as_of))
+    console.print()
+    console.print(_done_list(done, result))

@@ -10,6 +10,7 @@ Every function validates what it changes and checks references, raising :class:`
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import unicodedata
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 
 from .errors import EditError
 from .model import (
+    MAX_HISTORY,
     MAX_ID,
     MAX_ITEMS,
     REFERENCES,
@@ -31,7 +33,9 @@ from .model import (
     Scoring,
     Session,
     SessionInfo,
+    Solution,
     Stage,
+    StatusChange,
     find,
     get,
     item_label,
@@ -158,13 +162,30 @@ def check_owner(item: Record, actor: str | None, doing: str) -> None:
         raise EditError(f"“{item_label(item)}” is {whose}: participants {doing} only their own notes")
 
 
+def today() -> dt.date:
+    """The date a status change is recorded with (tests replace it)."""
+    return dt.date.today()
+
+
+def _with_status_change(session: Session, old: Record, item: Record, actor: str | None) -> Record:
+    """A solution whose status changed gets a dated line in its history, saying who changed it
+    (the participant ``actor``, else the facilitator's name)."""
+    if not isinstance(item, Solution) or not isinstance(old, Solution) or item.status == old.status:
+        return item
+    by = actor if actor is not None else session.session.facilitator
+    change = StatusChange(status=item.status, on=today(), by=by)
+    return item.model_copy(update={"history": [*item.history, change][-MAX_HISTORY:]})
+
+
 def update_item(
     session: Session, table: str, item_id: str, changes: dict[str, Any], *, actor: str | None = None
 ) -> tuple[Session, Record]:
     """Change some fields of one item. Its id stays, with one exception: an item renamed while
     nothing points at it yet, whose id was made from its old words, gets an id made from the new
     ones (a template's "Contact support" renamed "Drying and repairs" is not left as
-    ``contact-support`` in the file, the exports and the palette). Once linked, ids never change."""
+    ``contact-support`` in the file, the exports and the palette). Once linked, ids never change.
+
+    A solution's status change is recorded in its ``history`` with today's date and who made it."""
     table = table_name(table)
     items = list(getattr(session, table))
     index = next((i for i, x in enumerate(items) if x.id == item_id), None)
@@ -180,7 +201,7 @@ def update_item(
         raise EditError("an id cannot be changed once other items may point at it", "id")
     data = old.model_dump()
     data.update(changes)
-    item = validate_item(table, data)
+    item = _with_status_change(session, old, validate_item(table, data), actor)
     if (
         item_label(item) != item_label(old)
         and old.id == slugify(item_label(old))

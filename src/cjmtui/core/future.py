@@ -63,12 +63,19 @@ class Comparison:
     meant_to_remove: tuple[tuple[str, tuple[str, ...]], ...]  # (solution id, removed pains it reaches)
 
 
-def compare(current: Session, future: Session) -> Comparison:
-    """What changed between a current-state session and its future state (matched by ids)."""
+def changed_pains(current: Session, future: Session) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(removed, added): the pain ids of ``current`` that ``future`` no longer has as pains, and
+    the pain ids new in ``future`` (gains are not pains), each in its session's order."""
     now = {p.id for p in current.pains if p.kind == "pain"}
     later = {p.id for p in future.pains if p.kind == "pain"}
     removed = tuple(p.id for p in current.pains if p.id in now - later)
     added = tuple(p.id for p in future.pains if p.id in later - now)
+    return removed, added
+
+
+def compare(current: Session, future: Session) -> Comparison:
+    """What changed between a current-state session and its future state (matched by ids)."""
+    removed, added = changed_pains(current, future)
     personas = {p.id: p.name for p in [*current.personas, *future.personas]}
     order = {p: i for i, p in enumerate(personas)}
     changes = []

@@ -6,7 +6,8 @@ it, ``ours`` what it holds now, ``theirs`` what is on disk now (someone else sav
 - An item added on either side is kept. Two different items added under the same id on both
   sides are both kept: theirs gets a fresh id (with every reference to it).
 - An item changed on one side only takes that change, field by field; lists of ids merge
-  additions and removals from both sides; vote tables merge per item.
+  additions and removals from both sides; vote tables merge per item; a solution's status
+  history keeps the entries both sides added (in date order).
 - The same field changed on both sides to different values keeps ours (the newer: it is being
   saved now) and reports theirs in :attr:`MergeResult.replaced`, so the caller can say what was
   replaced and keep it recoverable (:attr:`MergeResult.theirs_first` is the merge with their
@@ -28,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import EditError
-from .model import REFERENCES, TABLES, Item, Record, Session, item_label, reference_problems
+from .model import MAX_HISTORY, REFERENCES, TABLES, Item, Record, Session, item_label, reference_problems
 
 MISSING: Any = object()  # a field or key absent on one side
 
@@ -65,6 +66,16 @@ def _merge_ids(base: list[str], ours: list[str], theirs: list[str]) -> list[str]
     return out
 
 
+def _merge_log(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
+    """A log (a solution's status history, entries as dicts) both sides added to: every entry
+    either side added, ours first, then in date order; an entry one side removed stays removed."""
+    removed = [x for x in base if x not in ours or x not in theirs]
+    out = [x for x in ours if x not in removed]
+    out += [x for x in theirs if x not in removed and x not in out]
+    out.sort(key=lambda x: str(x.get("on", "")))  # stable: the same day keeps ours, then theirs
+    return out[-MAX_HISTORY:]
+
+
 def _merge_value(base: Any, ours: Any, theirs: Any, conflict: list[str], field: str) -> Any:
     """The three-way merge of one value; appends ``field`` to ``conflict`` when both changed it."""
     if ours == theirs or theirs == base:
@@ -73,6 +84,8 @@ def _merge_value(base: Any, ours: Any, theirs: Any, conflict: list[str], field: 
         return theirs
     if isinstance(ours, list) and isinstance(theirs, list) and all(isinstance(x, str) for x in [*ours, *theirs]):
         return _merge_ids(base if isinstance(base, list) else [], ours, theirs)
+    if isinstance(ours, list) and isinstance(theirs, list) and all(isinstance(x, dict) for x in [*ours, *theirs]):
+        return _merge_log(base if isinstance(base, list) else [], ours, theirs)
     if isinstance(ours, dict) and isinstance(theirs, dict):
         base_d = base if isinstance(base, dict) else {}
         merged = {}

@@ -76,6 +76,8 @@ Round = Annotated[int, Field(ge=1, le=100_000)]  # a silent-writing round
 
 
 FIRST_YEAR = 1900  # a workshop date before this is a typo (and editors' TOML parsers refuse years < 1000)
+LAST_YEAR = 2999  # a due, review or status-change date after this is a typo
+MAX_HISTORY = MAX_LIST  # status changes kept per solution (the oldest go first)
 
 
 def _date_or_iso(value: object) -> object:
@@ -90,6 +92,17 @@ def _date_or_iso(value: object) -> object:
             raise ValueError(f"must be a date from the year {FIRST_YEAR} on, like 2026-11-22")
         return value
     raise ValueError("must be a date like 2026-11-22")
+
+
+def _plan_date(value: object) -> object:
+    # A date a fix is planned or tracked by: as _date_or_iso, and not after LAST_YEAR.
+    value = _date_or_iso(value)
+    if isinstance(value, dt.date) and value.year > LAST_YEAR:
+        raise ValueError(f"must be a date up to the year {LAST_YEAR}, like 2026-11-22")
+    return value
+
+
+PlanDate = Annotated[dt.date | None, BeforeValidator(_plan_date)]
 
 
 class Item(BaseModel):
@@ -224,6 +237,15 @@ class Process(Record):
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
 
+class StatusChange(Item):
+    """One change of a solution's status: to what, on which day, by whom (the facilitator's name,
+    or the participant's who changed it; empty when the facilitator has not given a name)."""
+
+    status: Status
+    on: Annotated[dt.date, BeforeValidator(_plan_date)]
+    by: Line = ""
+
+
 class Solution(Record):
     id: Id
     text: Text
@@ -234,6 +256,13 @@ class Solution(Record):
     status: Status = "idea"
     votes: int = Field(default=0, ge=0, le=10_000)
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
+    due: PlanDate = None  # when the fix should be done (TOML date or "YYYY-MM-DD")
+    review: PlanDate = None  # when to look at it again in a review meeting
+    history: Annotated[list[StatusChange], Field(max_length=MAX_HISTORY)] = []  # oldest first
+
+    def done_on(self) -> dt.date | None:
+        """The day it was last marked done (from its history), or None when no one recorded it."""
+        return next((h.on for h in reversed(self.history) if h.status == "done"), None)
 
 
 VoteMap = Annotated[dict[Id, Annotated[int, Field(ge=1, le=99)]], Field(max_length=MAX_LIST)]
@@ -257,6 +286,9 @@ class ParkingItem(Record):
     status: Parked = "open"
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
+
+# Fields the writer leaves out of the file while empty (older files have none; no noise in diffs).
+OMIT_WHEN_EMPTY = frozenset({"history"})
 
 # The tables of a session, in file order, with the model of their items.
 TABLES: dict[str, type[Record]] = {

@@ -28,7 +28,16 @@ from pydantic import ValidationError
 
 from . import tomlio
 from .errors import ConflictError, SaveError, SessionFileError
-from .model import ID_PATTERN, SCHEMA_VERSION, TABLES, Progress, Record, Session, reference_problems
+from .model import (
+    ID_PATTERN,
+    OMIT_WHEN_EMPTY,
+    SCHEMA_VERSION,
+    TABLES,
+    Progress,
+    Record,
+    Session,
+    reference_problems,
+)
 from .schema import directive_line
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -241,7 +250,11 @@ def _item_block(table: str, item: Record) -> str:
     hit = _BLOCKS.get(id(item))
     if hit is not None and hit[0] is item:
         return hit[1]
-    text = tomlio.dumps_item(table, item.model_dump(exclude_none=True))
+    data = item.model_dump(exclude_none=True)
+    for key in OMIT_WHEN_EMPTY & data.keys():
+        if not data[key]:
+            del data[key]
+    text = tomlio.dumps_item(table, data)
     with _BLOCKS_LOCK:  # a save thread and a warm-up may serialise at once
         _BLOCKS[id(item)] = (item, text)
     return text

@@ -29,7 +29,7 @@ from .dialogs import Dialog
 class Field:
     name: str
     label: str
-    kind: str  # text | long | lines | int | float | choice | ref | refs | emotion
+    kind: str  # text | long | lines | int | float | choice | ref | refs | emotion | date
     choices: tuple[str, ...] = ()
     table: str = ""  # for ref/refs
     optional: bool = False
@@ -98,6 +98,8 @@ FORMS: dict[str, list[Field]] = {
         Field("owner", "Owner department", "ref", table="departments", optional=True),
         Field("status", "Status", "choice", STATUSES),
         Field("votes", "Votes", "int"),
+        Field("due", "Due (YYYY-MM-DD)", "date", help="when the fix should be done; empty: no date"),
+        Field("review", "Review on (YYYY-MM-DD)", "date", help="when to look at it again; empty: no date"),
     ],
 }
 
@@ -151,7 +153,7 @@ class ItemForm(Dialog):
     def _widgets(self, field: Field) -> list[Widget]:
         value = self.values.get(field.name)
         wid = f"f-{field.name}"
-        if field.kind == "text":
+        if field.kind in ("text", "date"):
             return [
                 LineInput(
                     value="" if value is None else str(value),
@@ -257,6 +259,8 @@ class ItemForm(Dialog):
             wid = f"#f-{field.name}"
             if field.kind == "text":
                 out[field.name] = self.query_one(wid, Input).value
+            elif field.kind == "date":  # "2026-12-01", or no date when left empty
+                out[field.name] = self.query_one(wid, Input).value.strip() or None
             elif field.kind == "long":
                 out[field.name] = self.query_one(wid, TextArea).text
             elif field.kind == "lines":

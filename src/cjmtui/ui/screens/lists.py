@@ -59,6 +59,16 @@ def names(session: Session, table: str, ids: list[str], width: int = 60) -> str:
     return clip(", ".join(labels), width) if labels else "—"
 
 
+def status_history(item: Solution, shown: int = 3) -> str:
+    """``"planned 2025-03-12 (Le Hua) → doing 2025-03-19 (Le Hua)"``: the latest changes, or the
+    status alone when none was recorded."""
+    steps = [f"{h.status} {h.on.isoformat()}" + (f" ({h.by})" if h.by else "") for h in item.history[-shown:]]
+    if not steps:
+        return f"{item.status} (no change recorded)"
+    earlier = len(item.history) - shown
+    return (f"… {earlier} earlier → " if earlier > 0 else "") + " → ".join(steps)
+
+
 def _line(label: str, value: str) -> Text:
     return Text.assemble((f"{label}: ", "bold"), plain(value))
 
@@ -430,14 +440,17 @@ class SolutionsScreen(VotingScreen[Solution]):
         graph = Graph(session, self.cjm.persona_lens)
         impact, stages, reached = graph.reach(item.targets)
         owner = get(session, Department, item.owner)
+        due = item.due.isoformat() if item.due else "—"
+        review = item.review.isoformat() if item.review else "—"
         return Text("\n").join(
             [
                 _line("Changes", names(session, "processes", item.targets, 200)),
-                _line("Owner", owner.name if owner else "—"),
+                _line("Owner", f"{owner.name if owner else '—'} · due {due} · review {review}"),
                 Text(
                     f"Reaches {plural(len(reached), 'pain')} in {plural(stages, 'stage')} · "
                     f"impact {fmt_number(impact)} · effort {item.effort} · confidence {item.confidence:.0%}"
                 ),
+                _line("Status", status_history(item)),
             ]
         )
 

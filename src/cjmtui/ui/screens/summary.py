@@ -18,6 +18,7 @@ from ..text import clip, plain
 from ..widgets.emotion import draw_emotion
 from ..widgets.itemtable import ItemTable
 from ..widgets.matrix import draw_matrix
+from ..widgets.review import review_text
 from .base import WorkshopScreen
 
 # A session this big (pains + solutions) ranks in a thread, the screen saying "ranking…" meanwhile.
@@ -25,7 +26,9 @@ RANK_IN_BACKGROUND = 3_000
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
 RANK_ROWS = 1_000
 FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
-VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare")
+VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "review")
+HINT = "   v: next view · x: export · y: copy"
+HINTS = {"review": "   v: next view · e on screen 5: dates"}
 VIEW_TITLES = {
     "ranking": "Ranked quick wins",
     "matrix": "Impact / effort matrix",
@@ -33,6 +36,7 @@ VIEW_TITLES = {
     "friction": "Friction by stage: where complaints cluster, where handoffs multiply",
     "emotion": "Emotion curve per persona",
     "compare": "Future state compared with its current state",
+    "review": "Review meeting: tracking the fixes",
 }
 
 
@@ -48,6 +52,14 @@ class SummaryScreen(WorkshopScreen):
             tooltip="Write the ranked list to a file (md, html, csv, json)",
         ),
         Binding("y", "copy", "Copy list", id="summary.copy", tooltip="Copy the ranked list as Markdown (OSC 52)"),
+        Binding(
+            "r",
+            "view('review')",
+            "Review",
+            id="summary.review",
+            show=False,
+            tooltip="Review meeting: solutions overdue, due for review, done since the workshop",
+        ),
     ]
 
     ranking: Ranking | None = None
@@ -83,6 +95,8 @@ class SummaryScreen(WorkshopScreen):
                 yield Static("", id="emotion-chart")
             with VerticalScroll(id="compare"):
                 yield Static("", id="compare-text")
+            with VerticalScroll(id="review"):
+                yield Static("", id="review-text")
             with Vertical(id="causes"):
                 yield ItemTable(
                     [("#", 3), ("Internal process", None), ("Owner", 16), ("Score", 7), ("Pains", 5), ("Stg", 3)],
@@ -100,6 +114,7 @@ class SummaryScreen(WorkshopScreen):
             "friction": "#friction-table",
             "emotion": "#emotion",
             "compare": "#compare",
+            "review": "#review",
         }[view or "ranking"]
         self.query_one(target).focus()
 
@@ -129,9 +144,7 @@ class SummaryScreen(WorkshopScreen):
         lens = self.cjm.persona_lens
         who = f" · lens: {next((p.name for p in self.session.personas if p.id == lens), lens)}" if lens else ""
         self.query_one("#summary-view-title", Static).update(
-            Text.assemble(
-                (VIEW_TITLES[view], "bold"), plain(who), (note or "   v: next view · x: export · y: copy", "dim")
-            )
+            Text.assemble((VIEW_TITLES[view], "bold"), plain(who), (note or HINTS.get(view, HINT), "dim"))
         )
 
     def _show(self, session: Session, lens: str | None, ranking: Ranking) -> None:
@@ -159,6 +172,8 @@ class SummaryScreen(WorkshopScreen):
             )
         elif view == "compare":
             self.query_one("#compare-text", Static).update(self._comparison())
+        elif view == "review":
+            self.query_one("#review-text", Static).update(review_text(session, self.cjm.now().date()))
 
     def _ranked(self, ranking: Ranking) -> None:
         self.query_one("#ranked", ItemTable).set_rows(
@@ -346,6 +361,11 @@ class SummaryScreen(WorkshopScreen):
         switcher = self.query_one(ContentSwitcher)
         current = switcher.current or "ranking"
         switcher.current = VIEWS[(VIEWS.index(current) + 1) % len(VIEWS)]
+        self.refresh_view()
+        self.focus_main()
+
+    def action_view(self, view: str) -> None:
+        self.query_one(ContentSwitcher).current = view
         self.refresh_view()
         self.focus_main()
 

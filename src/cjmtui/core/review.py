@@ -1,0 +1,257 @@
+"""The review meeting: weeks after the workshop, are the fixes the room chose getting done, and
+are the pains they were meant to remove gone?
+
+:func:`review` reads a session as of a day (``as_of``, usually today) and lists:
+
+- **overdue**: solutions with a ``due`` date before that day that are neither done nor dropped;
+- **due for review**: solutions whose ``review`` date is that day or earlier (any status);
+- **done since the last review**: solutions marked done after ``since`` and up to that day,
+  by the dates in their status history. ``since`` is the day of the last review meeting
+  (``cjmtui review --since``); without one, the workshop's date (``[session] date``); without
+  that either, every done solution counts (the first review meeting). A solution marked done
+  with no recorded day (a file from before the history) is listed in the first review only;
+- for each of those done solutions, the pains it was meant to remove (every pain its target
+  processes cause, directly or downstream: the ranking's own reach, :mod:`cjmtui.core.scoring`)
+  and, given a later session of the same journey, whether each is gone from it or still there
+  (the current/future comparison of :mod:`cjmtui.core.future`: a pain is gone when the later
+  session no longer has it as a pain, matched by id).
+
+Pure functions; the command line (``cjmtui review``) and the TUI's review view print them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import CjmError
+from .future import changed_pains
+from .model import FIRST_YEAR, LAST_YEAR, Session, Solution
+from .safety import md_cell
+from .scoring import Graph
+from .views import Column, Names, TableView
+from .vocab import plural
+
+GONE = "gone"
+STILL_THERE = "still there"
+CLOSED = ("done", "dropped")  # statuses that are never overdue
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    """A day typed on the command line (``YYYY-MM-DD``), or :class:`CjmError` naming ``option``."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CjmError(f"{option} {text!r}: not a date; write it like 2026-11-22") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CjmError(f"{option} {text!r}: a date from the year {FIRST_YEAR} to {LAST_YEAR}, please")
+    return day
+
+
+@dataclass(frozen=True)
+class PainCheck:
+    """A pain a done solution was meant to remove; ``state`` is :data:`GONE` or
+    :data:`STILL_THERE` in the later session, or ``None`` when there is none to compare with."""
+
+    id: str
+    text: str
+    stage: str  # the stage's name
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: str
+    text: str
+    status: str
+    owner: str  # the owning department's name, or ""
+    due: dt.date | None
+    review: dt.date | None
+    done_on: dt.date | None  # the day it was last marked done (None: not recorded)
+    pains: tuple[PainCheck, ...] = ()  # for a done solution: the pains it was meant to remove
+
+
+@dataclass(frozen=True)
+class Review:
+    as_of: dt.date
+    since: dt.date | None
+    since_from: str  # where ``since`` came from: "--since", "the workshop's date" or ""
+    overdue: tuple[ReviewRow, ...]
+    due_for_review: tuple[ReviewRow, ...]
+    done_since: tuple[ReviewRow, ...]
+    compared: bool  # a later session was compared (each pain says gone or still there)
+
+    @property
+    def since_text(self) -> str:
+        """``"since 2026-11-22 (the workshop's date)"``, or ``"so far"`` for a first review."""
+        if self.since is None:
+            return "so far"
+        return f"since {self.since.isoformat()} ({self.since_from})"
+
+
+def _row(solution: Solution, names: Names, pains: tuple[PainCheck, ...] = ()) -> ReviewRow:
+    return ReviewRow(
+        id=solution.id,
+        text=solution.text,
+        status=solution.status,
+        owner=names.department(solution.owner) if solution.owner else "",
+        due=solution.due,
+        review=solution.review,
+        done_on=solution.done_on(),
+        pains=pains,
+    )
+
+
+def _done_since(solution: Solution, since: dt.date | None, first: bool, as_of: dt.date) -> bool:
+    """Marked done after ``since`` (if any), up to ``as_of``. A done solution whose day was not
+    recorded (a file older than the history) counts in the first review only (``first``)."""
+    if solution.status != "done":
+        return False
+    day = solution.done_on()
+    if day is None:
+        return first
+    return (since is None or since < day) and day <= as_of
+
+
+def review(session: Session, as_of: dt.date, since: dt.date | None = None, later: Session | None = None) -> Review:
+    """What a review meeting on ``as_of`` goes through (see the module's text). ``since``: the
+    last review's day (default: the workshop's date); ``later``: a later session to check the
+    pains against."""
+    since_from = "--since" if since is not None else ""
+    if since is None and session.session.date is not None:
+        since, since_from = session.session.date, "the workshop's date"
+    names = Names(session)
+    overdue = sorted(
+        (s for s in session.solutions if s.due is not None and s.due < as_of and s.status not in CLOSED),
+        key=lambda s: s.due or as_of,
+    )
+    to_review = sorted(
+        (s for s in session.solutions if s.review is not None and s.review <= as_of),
+        key=lambda s: s.review or as_of,
+    )
+    first = since_from != "--since"
+    done = [s for s in session.solutions if _done_since(s, since, first, as_of)]
+    gone = set(changed_pains(session, later)[0]) if later is not None else set()
+    graph = Graph(session)
+    checked: dict[frozenset[str], tuple[PainCheck, ...]] = {}  # many fixes target the same processes
+    done_rows = []
+    for sol in done:
+        key = frozenset(sol.targets)
+        if key not in checked:
+            checked[key] = tuple(
+                PainCheck(
+                    r.pain,
+                    names.pain(r.pain),
+                    names.stage(r.stage),
+                    None if later is None else GONE if r.pain in gone else STILL_THERE,
+                )
+                for r in graph.reach(sol.targets)[2]
+            )
+        done_rows.append(_row(sol, names, checked[key]))
+    return Review(
+        as_of=as_of,
+        since=since,
+        since_from=since_from,
+        overdue=tuple(_row(s, names) for s in overdue),
+        due_for_review=tuple(_row(s, names) for s in to_review),
+        done_since=tuple(done_rows),
+        compared=later is not None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What people read: tables (terminal, TUI, Markdown) and JSON
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day is not None else "—"
+
+
+def days_late(row: ReviewRow, as_of: dt.date) -> int:
+    return (as_of - row.due).days if row.due is not None else 0
+
+
+def _pains_cell(row: ReviewRow) -> str:
+    if not row.pains:
+        return "reaches no pain (no target process causes one)"
+    return "; ".join(p.text + (f" ({p.state})" if p.state else "") for p in row.pains)
+
+
+def review_views(result: Review) -> tuple[tuple[str, TableView], ...]:
+    """The three lists of a review as (title, table), in the order a meeting takes them."""
+    overdue = TableView(
+        columns=(Column("Solution"), Column("Owner"), Column("Status"), Column("Due"), Column("Late", numeric=True)),
+        rows=tuple(
+            (r.text, r.owner or "—", r.status, _day(r.due), plural(days_late(r, result.as_of), "day"))
+            for r in result.overdue
+        ),
+        keys=tuple(r.id for r in result.overdue),
+        empty="Nothing overdue.",
+    )
+    to_review = TableView(
+        columns=(Column("Solution"), Column("Owner"), Column("Status"), Column("Review"), Column("Due")),
+        rows=tuple((r.text, r.owner or "—", r.status, _day(r.review), _day(r.due)) for r in result.due_for_review),
+        keys=tuple(r.id for r in result.due_for_review),
+        empty="Nothing due for review.",
+    )
+    pains_title = "Pains it was meant to remove" + (" (in the later session)" if result.compared else "")
+    done = TableView(
+        columns=(Column("Solution"), Column("Owner"), Column("Done on"), Column(pains_title, "Pains")),
+        rows=tuple(
+            (r.text, r.owner or "—", r.done_on.isoformat() if r.done_on else "not recorded", _pains_cell(r))
+            for r in result.done_since
+        ),
+        keys=tuple(r.id for r in result.done_since),
+        marked=frozenset(i for i, r in enumerate(result.done_since) if any(p.state == STILL_THERE for p in r.pains)),
+        empty="Nothing done " + result.since_text + ".",
+    )
+    return (
+        (f"Overdue ({len(result.overdue)})", overdue),
+        (f"Due for review ({len(result.due_for_review)})", to_review),
+        (f"Done {result.since_text} ({len(result.done_since)})", done),
+    )
+
+
+def review_heading(session: Session, result: Review) -> str:
+    return f"Review as of {result.as_of.isoformat()} — {session.session.title}"
+
+
+def review_markdown(session: Session, result: Review) -> str:
+    """The review as Markdown (``cjmtui review --format md``), every user text escaped."""
+    from .export.markdown import view_table
+
+    lines = [f"# Review as of {result.as_of.isoformat()} — {md_cell(session.session.title)}", ""]
+    for title, view in review_views(result):
+        lines += [f"## {md_cell(title)}", "", *view_table(view), ""]
+    return "\n".join(lines)
+
+
+def _row_json(row: ReviewRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "text": row.text,
+        "status": row.status,
+        "owner": row.owner or None,
+        "due": row.due,
+        "review": row.review,
+        "done_on": row.done_on,
+    }
+
+
+def review_json_data(result: Review) -> dict[str, Any]:
+    """``{"as_of", "since", "overdue": [...], "due_for_review": [...], "done_since": [{...,
+    "pains": [{"id", "text", "stage", "state"}]}]}``; dates as ``"YYYY-MM-DD"`` (or null)."""
+    return {
+        "as_of": result.as_of,
+        "since": result.since,
+        "overdue": [{**_row_json(r), "days_late": days_late(r, result.as_of)} for r in result.overdue],
+        "due_for_review": [_row_json(r) for r in result.due_for_review],
+        "done_since": [
+            {
+                **_row_json(r),
+                "pains": [{"id": p.id, "text": p.text, "stage": p.stage, "state": p.state} for p in r.pains],
+            }
+            for r in result.done_since
+        ],
+    }
