@@ -221,6 +221,35 @@ def cmd_friction(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from ..core import rollup
+
+    to_file = args.output not in (None, "-")
+    for given in (*args.files, args.map) if to_file else ():
+        if given is not None and _same_file(Path(args.output), Path(given)):
+            raise ExportError(f"{args.output}: is one of the files read (the sessions or the mapping); choose another")
+    fmt = args.format
+    if fmt is None:
+        fmt = Path(args.output).suffix.lstrip(".").lower() if to_file else "table"
+        fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+        if fmt not in rollup.FORMATS or fmt == "table":
+            raise ExportError(f"{args.output}: say which format to write: --format md, csv, json or html")
+    elif fmt == "table" and to_file:
+        raise ExportError("-o writes md, csv, json or html: use --format md (or csv, json, html)")
+    result = rollup.top_of(rollup.rollup_files(args.files, args.map), args.top)
+    if fmt == "table":
+        from .tables import print_rollup
+
+        print_rollup(result)
+        return 0
+    text = rollup.rollup_text(fmt, result)
+    if not to_file:
+        emit(text)
+    else:
+        say(str(export.write_export(text, Path(args.output))))
+    return 0
+
+
 def cmd_join(args: argparse.Namespace) -> int:
     name = " ".join(str(args.as_name).split())
     if not name or len(name) > 200 or printable(name) != name:

@@ -16,6 +16,8 @@ from rich.text import Text
 
 from ..core.explain import explain_solution
 from ..core.model import Session
+from ..core.rollup import Rollup, matches_view, note, root_causes_view, workshops_view
+from ..core.rollup import title as rollup_title
 from ..core.safety import printable
 from ..core.scoring import QUICK_WIN, Ranking
 from ..core.views import Names, TableView, friction_view
@@ -186,3 +188,17 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
         reached = "; ".join(p["text"] for p in item["pains"]) or "none of the removed pains"
         table.add_row(plain(item["text"]), Text(item["status"]), plain(reached))
     console.print(table)
+
+
+def print_rollup(result: Rollup) -> None:
+    """Root causes across workshops: the workshops, the ranked root causes (those found in two
+    workshops or more in bold), and which process matched which and why."""
+    console = _console()
+    console.print(plain(rollup_title(result), "bold"))
+    console.print(plain(note(result)))
+    console.print()
+    print_view(workshops_view(result, short=True), Text("Workshops", style="bold"))
+    console.print()
+    print_view(root_causes_view(result, short=True), Text("Root causes", style="bold"))
+    console.print()
+    print_view(matches_view(result, short=True), Text("Matches", style="bold"))
