@@ -300,13 +300,13 @@ def _check_apart(
                 root = groups.find(index[ka])
                 if root != groups.find(index[kb]):
                     continue
+                joined = [k for k, same in enumerate(mapping.same, 1) if ka in same and kb in same]
                 others = [keys[i] for i in members[root] if keys[i] not in (ka, kb)]
                 through = ", ".join(_ref(workshops, k) for k in others[:4]) + (" …" if len(others) > 4 else "")
-                how = (
-                    f"through {through}; list those in this [[different]] too"
-                    if others
-                    else "a [[same]] entry joins them"
-                )
+                if joined:
+                    how = f"[[same]] {joined[0]} lists them both"
+                else:
+                    how = f"through {through}; list those in this [[different]] too, or take them out of [[same]]"
                 raise RollupError(
                     f"{mapping.source}: [[different]] {n}: {_ref(workshops, ka)} and {_ref(workshops, kb)} "
                     f"are still one root cause, {how}"
