@@ -229,9 +229,11 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         if given is not None and _same_file(Path(args.output), Path(given)):
             raise ExportError(f"{args.output}: is one of the files read (the sessions or the mapping); choose another")
     fmt = args.format
-    if fmt is None:
-        fmt = Path(args.output).suffix.lstrip(".").lower() if to_file else "table"
-        fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    if fmt is None and not to_file:
+        fmt = "table"
+    elif fmt is None:  # from the output file's ending
+        suffix = Path(args.output).suffix.lstrip(".").lower()
+        fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
         if fmt not in rollup.FORMATS or fmt == "table":
             raise ExportError(f"{args.output}: say which format to write: --format md, csv, json or html")
     elif fmt == "table" and to_file:
