@@ -483,3 +483,29 @@ def test_top_and_unknown_format() -> None:
     assert {row[0] for row in ru.matches_view(result).rows} <= {"1", "2"}
     with pytest.raises(ru.ExportError):
         ru.rollup_text("pdf", result)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the docs say
+
+
+def test_the_format_docs_mapping_example_joins_and_splits_as_it_says() -> None:
+    doc = (SESSIONS.parent / "docs" / "session-format.md").read_text("utf-8")
+    start = doc.index("```toml\n", doc.index("## Root causes across workshops: the mapping file")) + len("```toml\n")
+    workshops = ru.load_workshops(BUNDLED)
+    mapping = ru.parse_mapping(doc[start : doc.index("```", start)], "doc", workshops)
+    result = ru.rollup(workshops, mapping)
+    deal = by_member(result)[("professional-services-onboarding.toml", "deal-desk")]
+    assert by_member(result)[("trade-account-billing.toml", "discount-approval")] is deal
+    assert by_member(result)[("online-ordering.toml", "credit-check")].workshops == 1
+
+
+def test_the_readme_quotes_the_real_rollup() -> None:
+    readme = (SESSIONS.parent / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Root causes across workshops") : readme.index("## Session files")]
+    result = ru.rollup_files(BUNDLED)
+    view = ru.root_causes_view(result, short=True)
+    for row in view.rows[:4]:
+        quoted = next(line for line in section.splitlines() if line.startswith(f"     {row[0]}  "))
+        for cell in (row[0], row[1].split()[0], row[3], row[4], row[5], row[6]):
+            assert cell in quoted, (cell, quoted)
