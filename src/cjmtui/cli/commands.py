@@ -283,7 +283,7 @@ def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
         if exc.name and (exc.name.startswith("cjmtui.ui") or exc.name.startswith("textual")):
             raise CjmError(
                 f"the workshop UI is not available ({exc.name} is missing); "
-                "the rank, export, validate, new, future, compare and friction commands still work"
+                "the rank, export, validate, new, future, compare, friction and rollup commands still work"
             ) from None
         raise
     return int(run(workspace, folder, actor=actor) or 0)
