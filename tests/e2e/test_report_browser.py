@@ -497,3 +497,48 @@ def test_table_headings_never_break_inside_a_word(browser: CDP, tmp_path: Path) 
         assert broken == [], f"headings broken inside a word: {broken}"
     finally:
         page.close()
+
+
+def test_rollup_page_in_chromium(browser: CDP, tmp_path: Path) -> None:
+    """``cjmtui rollup --format html`` of the bundled workshops: loads with no error, no request, no
+    script; the recurring root causes are marked; a hostile process name shows as typed."""
+    from cjmtui.core import rollup
+
+    result = rollup.rollup_files([str(p) for p in EXAMPLES])
+    hostile = store.load_session(EXAMPLES[0]).session
+    hostile = hostile.model_copy(
+        update={"processes": [p.model_copy(update={"name": "<script>alert(1)</script>"}) for p in hostile.processes]}
+    )
+    pages = {
+        "bundled": rollup.rollup_text("html", result),
+        "hostile": rollup.rollup_text("html", rollup.rollup_sessions([("evil.toml", hostile)])),
+    }
+    for name, text in pages.items():
+        _no_external_references(text)
+        path = tmp_path / f"rollup-{name}.html"
+        path.write_text(text, encoding="utf-8")
+        page = Page(browser)
+        try:
+            page.open(path.as_uri())
+            seen = page.evaluate(
+                """({
+                  sections: [...document.querySelectorAll('main > section[id]')].map(e => e.id),
+                  recurring: document.querySelectorAll('#root-causes tr.recurring').length,
+                  rows: document.querySelectorAll('#root-causes tbody tr').length,
+                  first: document.querySelector('#root-causes tbody tr td:nth-child(2)').textContent,
+                  scripts: document.scripts.length,
+                  width: document.documentElement.scrollWidth,
+                })"""
+            )
+            assert page.console_errors() == []
+            assert page.requests() == [path.as_uri()]
+            assert seen["sections"] == ["workshops", "root-causes", "matches"]
+            assert seen["scripts"] == 0 and seen["width"] <= 1400
+            if name == "bundled":
+                assert seen["rows"] == len(result.root_causes)
+                assert seen["recurring"] == sum(c.workshops > 1 for c in result.root_causes) >= 2
+                assert seen["first"] == result.root_causes[0].name
+            else:
+                assert seen["first"] == "<script>alert(1)</script>"
+        finally:
+            page.close()

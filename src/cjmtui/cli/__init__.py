@@ -11,6 +11,7 @@ Usage::
     cjmtui compare CURRENT FUTURE [--format table|md|json]
     cjmtui friction FILE [--persona ID] [--format table|md|csv|json]
     cjmtui review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format table|md|json]
+    cjmtui rollup FILE FILE… [--format table|md|csv|json|html] [--map MAPPING] [--top N] [-o OUT]
 
 Exit codes: 0 ok, 1 bad input (a clear message on stderr, never a traceback), 2 usage.
 
@@ -50,6 +51,7 @@ COMMANDS = (
     "compare",
     "friction",
     "review",
+    "rollup",
     "schema",
     "completion",
     "merge-driver",
@@ -58,6 +60,7 @@ RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
 REVIEW_FORMATS = ("table", "md", "json")
+ROLLUP_FORMATS = ("table", "md", "csv", "json", "html")
 
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
@@ -70,6 +73,7 @@ USAGE = """\
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
        %(prog)s review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format {{table,md,json}}]
+       %(prog)s rollup FILE [FILE ...] [--format {{table,md,csv,json,html}}] [--map MAPPING] [--top N] [-o OUT]
        %(prog)s schema [-o OUT]
        %(prog)s completion {{bash,zsh}}
        %(prog)s merge-driver ANCESTOR CURRENT OTHER [PATH]"""
@@ -89,6 +93,8 @@ commands:
              process whose fix reaches the most pains downstream
   review     the review meeting: solutions overdue, due for review, and done since the last
              review, with the pains they were meant to remove (gone or still there in a later session)
+  rollup     root causes across workshops: the processes of several sessions matched (same
+             id, or same department and name; a mapping file fixes matches) and ranked together
   schema     print the JSON Schema of session files (for editors: #:schema on the first line)
   completion print the shell completion: eval "$(cjmtui completion bash)" in ~/.bashrc
   merge-driver  git's merge driver for session files: both sides' notes, no conflict markers
@@ -272,6 +278,27 @@ def _room_commands(sub: Any) -> None:
     p.add_argument("--format", choices=REVIEW_FORMATS, default="table", help="output format (default: table)")
 
     p = sub.add_parser(
+        "rollup",
+        prog="cjmtui rollup",
+        help="root causes across workshops",
+        description="Rank the internal processes that cause pain across several workshops. Processes "
+        "are matched across the files by the same id, or by the same department (by name) and process "
+        "name, case and spacing ignored; --map names a mapping file whose [[same]] and [[different]] "
+        "tables join or split matches (docs/session-format.md). Each root cause's score and impact are "
+        "the sums of its process ranking in each workshop (as cjmtui rank ranks processes). Writes to "
+        "stdout unless -o is given.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="session files (two or more, in any order)")
+    p.add_argument(
+        "--format",
+        choices=ROLLUP_FORMATS,
+        help="output format (default: table, or with -o the output file's ending: .md .csv .json .html)",
+    )
+    p.add_argument("--map", metavar="MAPPING", help="a mapping file (TOML) joining or splitting matches")
+    p.add_argument("--top", type=_positive_int, metavar="N", help="only the first N root causes")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
+
+    p = sub.add_parser(
         "schema",
         prog="cjmtui schema",
         help="print the JSON Schema of session files",
@@ -340,6 +367,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": commands.cmd_compare,
     "friction": commands.cmd_friction,
     "review": commands.cmd_review,
+    "rollup": commands.cmd_rollup,
     "schema": commands.cmd_schema,
     "completion": lambda args: _completion(),
     "merge-driver": commands.cmd_merge_driver,

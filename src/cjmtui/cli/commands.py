@@ -243,6 +243,37 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from ..core import rollup
+
+    to_file = args.output not in (None, "-")
+    for given in (*args.files, args.map) if to_file else ():
+        if given is not None and _same_file(Path(args.output), Path(given)):
+            raise ExportError(f"{args.output}: is one of the files read (the sessions or the mapping); choose another")
+    fmt = args.format
+    if fmt is None and not to_file:
+        fmt = "table"
+    elif fmt is None:  # from the output file's ending
+        suffix = Path(args.output).suffix.lstrip(".").lower()
+        fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
+        if fmt not in rollup.FORMATS or fmt == "table":
+            raise ExportError(f"{args.output}: say which format to write: --format md, csv, json or html")
+    elif fmt == "table" and to_file:
+        raise ExportError("-o writes md, csv, json or html: use --format md (or csv, json, html)")
+    result = rollup.top_of(rollup.rollup_files(args.files, args.map), args.top)
+    if fmt == "table":
+        from .tables import print_rollup
+
+        print_rollup(result)
+        return 0
+    text = rollup.rollup_text(fmt, result)
+    if not to_file:
+        emit(text)
+    else:
+        say(str(export.write_export(text, Path(args.output))))
+    return 0
+
+
 def cmd_join(args: argparse.Namespace) -> int:
     from ..core.live import participant_name
 
@@ -277,7 +308,7 @@ def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
         if exc.name and (exc.name.startswith("cjmtui.ui") or exc.name.startswith("textual")):
             raise CjmError(
                 f"the workshop UI is not available ({exc.name} is missing); "
-                "the rank, export, validate, new, future, compare and friction commands still work"
+                "the rank, export, validate, new, future, compare, friction and rollup commands still work"
             ) from None
         raise
     return int(run(workspace, folder, actor=actor) or 0)

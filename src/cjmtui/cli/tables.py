@@ -18,6 +18,8 @@ from rich.text import Text
 from ..core.explain import explain_solution
 from ..core.model import Session
 from ..core.review import STILL_THERE, Review, ReviewRow, days_late, review_heading, review_views
+from ..core.rollup import Rollup, matches_view, note, root_causes_view, workshops_view
+from ..core.rollup import title as rollup_title
 from ..core.safety import printable
 from ..core.scoring import QUICK_WIN, Ranking
 from ..core.views import Names, TableView, friction_view
@@ -239,3 +241,17 @@ def print_review(session: Session, result: Review) -> None:
     console.print(_review_list(to_review, result.due_for_review, "none", "review", result.as_of))
     console.print()
     console.print(_done_list(done, result))
+
+
+def print_rollup(result: Rollup) -> None:
+    """Root causes across workshops: the workshops, the ranked root causes (those found in two
+    workshops or more in bold), and which process matched which and why."""
+    console = _console()
+    console.print(plain(rollup_title(result), "bold"))
+    console.print(plain(note(result)))
+    console.print()
+    print_view(workshops_view(result, short=True), Text("Workshops", style="bold"))
+    console.print()
+    print_view(root_causes_view(result, short=True), Text("Root causes", style="bold"))
+    console.print()
+    print_view(matches_view(result, short=True), Text("Matches", style="bold"))

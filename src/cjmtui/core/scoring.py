@@ -230,6 +230,14 @@ def vote_factor(scoring: Scoring, votes: int) -> float:
     return 1.0 + scoring.vote_weight * votes
 
 
+def process_reach(graph: Graph, processes: Iterable[str]) -> tuple[float, float, int, int]:
+    """(score, impact, stages_reached, pains_reached) of ``processes`` as a root cause: the
+    figures of the process ranking (confidence 1, no effort), for one process or for several
+    counted together (each reached pain once, as for a solution that targets them all)."""
+    impact, stages, count = graph.summary(processes)
+    return impact * stage_factor(graph.scoring, stages), impact, stages, count
+
+
 def quadrant(impact: float, effort: int, median_impact: float, max_effort: int) -> str:
     high_impact = impact > 0 and impact >= median_impact
     low_effort = effort <= max_effort
@@ -274,8 +282,8 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
     )
     procs = []
     for order, proc in enumerate(session.processes):
-        impact, stages, count = graph.summary([proc.id])
-        procs.append((proc, order, impact, stages, count, impact * stage_factor(sc, stages)))
+        score, impact, stages, count = process_reach(graph, [proc.id])
+        procs.append((proc, order, impact, stages, count, score))
     procs.sort(key=lambda r: (-r[5], -r[2], r[1]))
     processes = tuple(
         RankedProcess(
