@@ -205,7 +205,7 @@ def dumps_session(session: Session) -> str:
     info = session.session.model_dump(exclude_none=True)
     if not info.get("origin"):
         info.pop("origin", None)  # only a future-state session has one
-    scoring = session.scoring.model_dump()
+    scoring = _set_only(session.scoring.model_dump())
     tables = [("session", info), ("scoring", scoring)]
     if session.progress != Progress():  # a workshop not started yet has no [progress]
         tables.append(("progress", session.progress.model_dump(exclude_none=True)))
@@ -223,6 +223,25 @@ def dumps_session(session: Session) -> str:
     return head + "".join(blocks)
 
 
+# Fields added after files were in use, written only when set (an older file saves unchanged).
+_QUIET_DEFAULTS: dict[str, object] = {
+    "moment": False,
+    "validation": "",
+    "validation_note": "",
+    "moment_weight": 1.0,
+    "severity_floor": False,
+}
+
+
+def _set_only(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the fields of :data:`_QUIET_DEFAULTS` left at their default."""
+    return {
+        k: v
+        for k, v in data.items()
+        if k not in _QUIET_DEFAULTS or v != _QUIET_DEFAULTS[k] or type(v) is not type(_QUIET_DEFAULTS[k])
+    }
+
+
 # Each item's TOML block, by the item itself. Items are frozen (an edit makes a new one), so a
 # save serialises again only the items that changed: autosaving a 20,000-pain session while the
 # room types costs a join, not a 0.4 s hold on the interpreter.
@@ -234,7 +253,7 @@ def _item_block(table: str, item: Record) -> str:
     hit = _BLOCKS.get(id(item))
     if hit is not None and hit[0] is item:
         return hit[1]
-    text = tomlio.dumps_item(table, item.model_dump(exclude_none=True))
+    text = tomlio.dumps_item(table, _set_only(item.model_dump(exclude_none=True)))
     with _BLOCKS_LOCK:  # a save thread and a warm-up may serialise at once
         _BLOCKS[id(item)] = (item, text)
     return text
