@@ -75,7 +75,7 @@ FORMATS: dict[str, Format] = {
         Format("github", ".json", "GitHub issues: title, body, labels for gh", export_github),
         Format("mermaid", ".mmd", "Mermaid journey diagram (GitHub, GitLab, Notion)", export_mermaid),
         Format(
-            "validation", ".md", "Validation checklist: unverified pains to check with customers", export_validation
+            "validation", ".md", "Validation checklist: the unverified pains to check", export_validation
         ),
     )
 }
