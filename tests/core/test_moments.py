@@ -264,3 +264,41 @@ def test_unverified_share_is_the_share_of_reached_weight_on_unverified_pains(ses
         expected = sum(r.contribution for r in row.reached if pains[r.pain].unverified) / row.impact
         assert row.unverified == pytest.approx(expected, abs=1e-9)
         assert 0.0 <= row.unverified <= 1.0 + 1e-9
+
+
+def marked_workshop() -> Session:
+    s = update_item(workshop(), "stages", "support", {"moment": True})[0]
+    s = update_item(s, "pains", "cant-tell", {"moment": True})[0]
+    return update_item(
+        s, "pains", "wrong-part", {"validation": "refuted", "validated_on": "2026-11-20", "validation_note": "no"}
+    )[0]
+
+
+def test_exports_show_moments_and_outcomes():
+    s = marked_workshop()
+    ranking = rank(s)
+    md = str(export_text("md", s, ranking))
+    assert "### Stage 3: Get help ★ moment of truth" in md
+    assert "| pain ★ | I can&#x27;t tell" in md or "| pain ★ | I can" in md
+    assert "anecdote, refuted 2026-11-20: no" in md
+    assert "| Unverified |" in md and "| 100% |" in md
+    csv_map = str(export_text("csv-map", s, ranking))
+    header, *rows = csv_map.splitlines()
+    assert header.endswith("moment_of_truth,validation,validated_on,validation_note")
+    by_pain = {r.split(",")[0]: r for r in rows}
+    assert by_pain["on-hold"].endswith(",yes,,,")  # at a moment-of-truth stage
+    assert by_pain["wrong-part"].endswith(",,refuted,2026-11-20,no")
+    assert str(export_text("csv", s, ranking)).splitlines()[0].endswith(",unverified")
+    import json
+
+    data = json.loads(str(export_text("json", s, ranking)))
+    # wrong-part is refuted, every other pain an anecdote: all of each score is unverified
+    assert {r["id"]: r["unverified"] for r in data["solutions"]} == {"fix-catalogue": 1.0, "hire-csrs": 1.0}
+    pains = {p["id"]: p for p in data["session"]["pains"]}
+    assert pains["wrong-part"]["validation"] == "refuted" and pains["cant-tell"]["moment"] is True
+    html = str(export_text("html", s, ranking))
+    # the stage, its pain and its gain, and the pain marked on its own
+    assert html.count("★ moment of truth") == 4
+    assert "refuted 2026-11-20 (not scored)" in html
+    mermaid = str(export_text("mermaid", s, ranking))
+    assert "section ★ Get help" in mermaid and "★ I can't tell" in mermaid

@@ -74,9 +74,7 @@ FORMATS: dict[str, Format] = {
         Format("jira", ".csv", "Jira CSV import: the chosen fixes as issues", export_jira_csv),
         Format("github", ".json", "GitHub issues: title, body, labels for gh", export_github),
         Format("mermaid", ".mmd", "Mermaid journey diagram (GitHub, GitLab, Notion)", export_mermaid),
-        Format(
-            "validation", ".md", "Validation checklist: the unverified pains to check", export_validation
-        ),
+        Format("validation", ".md", "Validation checklist: the unverified pains to check", export_validation),
     )
 }
 
