@@ -18,7 +18,9 @@ Pure functions; no UI.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from .model import Pain, Scoring, Session
 from .scoring import Ranking, stage_factor
@@ -97,3 +99,15 @@ def to_validate(session: Session, ranking: Ranking) -> list[ToValidate]:
 def stake_sentence(stake: AtStake) -> str:
     """``solution #1 «Fix the catalogue» loses 40% of its score``."""
     return f"solution #{stake.rank} «{stake.text}» loses {stake.share:.0%} of its score"
+
+
+def next_validation(current: str) -> str:
+    """The outcome one key press further: not checked → validated → refuted → not checked."""
+    order = ("", "validated", "refuted")
+    return order[(order.index(current) + 1) % len(order)] if current in order else ""
+
+
+def validation_changes(outcome: str, today: dt.date) -> dict[str, Any]:
+    """The changes that record ``outcome`` for a pain: the outcome, dated ``today``; back to
+    "not checked" clears the date (the note stays: what was said is still worth reading)."""
+    return {"validation": outcome, "validated_on": today if outcome else None}

@@ -1,0 +1,96 @@
+"""Moments of truth and validating pains with customers, by keyboard (issue 15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input
+
+from cjmtui.core.model import find
+from cjmtui.core.scoring import rank
+from cjmtui.ui.screens.form import ItemForm
+from cjmtui.ui.widgets.choice import TypeSelect
+from helpers import SIZE, fill, make_app, notifications, on_disk, table_texts, wait_saved
+
+
+async def test_m_marks_a_pain_and_a_stage_as_moments_of_truth(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        assert not any("★" in r for r in table_texts(app.screen.query_one("#items")))
+        await pilot.press("m")
+        assert find(app.session, "pains", pain_id).moment is True
+        rows = table_texts(app.screen.query_one("#items"))
+        assert any("★" in r and "I searched the part number" in r for r in rows), rows
+        await pilot.press("m")
+        assert find(app.session, "pains", pain_id).moment is False
+
+        await pilot.press("2")  # stages
+        stage_id = app.screen.table.current_id
+        await pilot.press("m")
+        assert find(app.session, "stages", stage_id).moment is True
+        assert any("★" in r for r in table_texts(app.screen.query_one("#items")))
+        await pilot.press("3")  # the stage's pains now all count as at a moment of truth
+        rows = table_texts(app.screen.query_one("#items"))
+        assert rows and all("★" in r for r in rows), rows
+        await wait_saved(app, pilot)
+        assert find(on_disk(path), "stages", stage_id).moment is True
+
+
+async def test_c_records_what_customers_said_and_refuted_pains_stop_counting(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        assert pain_id in {r.pain for s in rank(app.session).solutions for r in s.reached}
+        await pilot.press("c")
+        pain = find(app.session, "pains", pain_id)
+        assert pain.validation == "validated" and pain.validated_on == dt.date.today()
+        assert any("Validated with customers." in n for n in notifications(app))
+        await pilot.press("c")
+        assert find(app.session, "pains", pain_id).validation == "refuted"
+        rows = table_texts(app.screen.query_one("#items"))
+        assert any(r.startswith("✗") and "I searched the part number" in r for r in rows), rows
+        assert any("no longer counts in the ranking" in n for n in notifications(app))
+        reached = {r.pain for s in rank(app.session).solutions for r in s.reached}
+        assert pain_id not in reached
+        await pilot.press("c")
+        pain = find(app.session, "pains", pain_id)
+        assert pain.validation == "" and pain.validated_on is None
+        await pilot.press("c", "c")
+        await wait_saved(app, pilot)
+        assert find(on_disk(path), "pains", pain_id).validation == "refuted"
+
+
+async def test_the_form_edits_the_moment_and_the_validation(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        form.query_one("#f-moment", TypeSelect).value = True
+        form.query_one("#f-validation", TypeSelect).value = "validated"
+        await fill(pilot, form.query_one("#f-validated_on", Input), "2026-11-20")
+        await fill(pilot, form.query_one("#f-validation_note", Input), "6 of 8 buyers said so")
+        await pilot.press("f2")
+        assert not isinstance(app.screen, ItemForm)
+        pain = find(app.session, "pains", pain_id)
+        assert pain.moment and pain.validation == "validated"
+        assert pain.validated_on == dt.date(2026, 11, 20) and pain.validation_note == "6 of 8 buyers said so"
+
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        assert form.query_one("#f-moment", TypeSelect).value is True
+        await fill(pilot, form.query_one("#f-validated_on", Input), "last week")
+        await pilot.press("f2")
+        assert app.screen is form, "a bad date closed the form"
+        form.query_one("#f-validation", TypeSelect).clear()
+        await fill(pilot, form.query_one("#f-validated_on", Input), "")
+        await pilot.press("f2")
+        assert not isinstance(app.screen, ItemForm)
+        pain = find(app.session, "pains", pain_id)
+        assert pain.validation == "" and pain.validated_on is None
