@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input
+from textual.widgets import ContentSwitcher, Input, Static
 
 from cjmtui.core.model import find
 from cjmtui.core.scoring import rank
+from cjmtui.core.validation import to_validate
 from cjmtui.ui.screens.form import ItemForm
 from cjmtui.ui.widgets.choice import TypeSelect
-from helpers import SIZE, fill, make_app, notifications, on_disk, table_texts, wait_saved
+from helpers import SIZE, fill, make_app, notifications, on_disk, static_text, table_texts, wait_saved
 
 
 async def test_m_marks_a_pain_and_a_stage_as_moments_of_truth(example_copy):
@@ -94,3 +95,34 @@ async def test_the_form_edits_the_moment_and_the_validation(example_copy):
         assert not isinstance(app.screen, ItemForm)
         pain = find(app.session, "pains", pain_id)
         assert pain.validation == "" and pain.validated_on is None
+
+
+async def test_summary_shows_the_unverified_share_and_what_to_validate(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("7")
+        ranking = rank(app.session)
+        first = table_texts(app.screen.query_one("#ranked"))[0]
+        assert first.endswith(f"{ranking.solutions[0].unverified:.0%}"), first
+        why = static_text(app.screen.query_one("#why", Static))
+        assert f"Unverified: {ranking.solutions[0].unverified:.0%} of the impact" in why
+        switcher = app.screen.query_one(ContentSwitcher)
+        while switcher.current != "validate":
+            await pilot.press("v")
+        items = to_validate(app.session, ranking)
+        table = app.screen.query_one("#validate-table")
+        assert [row.key.value for row in table.ordered_rows] == [t.pain.id for t in items]
+        detail = static_text(app.screen.query_one("#validate-why", Static))
+        stake = items[0].stakes[0]
+        assert f"solution #{stake.rank} «{stake.text}» loses {stake.share:.0%} of its score" in detail
+        # Enter opens the pain's form to record the outcome; refuting it takes it off the list
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        form.query_one("#f-validation", TypeSelect).value = "refuted"
+        await pilot.press("f2")
+        assert not isinstance(app.screen, ItemForm)
+        await pilot.pause()
+        keys = [row.key.value for row in app.screen.query_one("#validate-table").ordered_rows]
+        assert keys == [t.pain.id for t in items[1:]]

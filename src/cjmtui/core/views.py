@@ -143,6 +143,8 @@ VALIDATION_NOTE = (
     "the ranking leans on most first: what each ranked solution would lose if the pain is not real."
 )
 
+VALIDATION_EMPTY = "Nothing to validate: every pain rests on data or has been checked with customers."
+
 VALIDATION_VIEW_COLUMNS = (
     Column("#", numeric=True),
     Column("In the customer's words", "Pain"),
@@ -173,5 +175,5 @@ def validation_view(session: Session, ranking: Ranking) -> TableView:
             for i, t in enumerate(items, 1)
         ),
         keys=tuple(t.pain.id for t in items),
-        empty="Nothing to validate: every pain rests on data or has been checked with customers.",
+        empty=VALIDATION_EMPTY,
     )

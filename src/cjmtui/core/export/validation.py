@@ -13,7 +13,7 @@ from ..model import Session
 from ..safety import md_cell
 from ..scoring import Ranking, moment_stages
 from ..validation import AtStake, to_validate
-from ..views import MOMENT_MARK, Names
+from ..views import MOMENT_MARK, VALIDATION_EMPTY, Names
 from ..vocab import fmt_number, plural
 
 
@@ -29,7 +29,7 @@ def export_validation(session: Session, ranking: Ranking) -> str:
     if ranking.persona is not None:
         lines += [f"Ranked for persona: **{md_cell(names.persona(ranking.persona))}**", ""]
     if not items:
-        lines += ["Nothing to validate: every pain rests on data or has been checked with customers.", ""]
+        lines += [VALIDATION_EMPTY, ""]
         return "\n".join(lines)
     lines += [
         f"{plural(len(items), 'pain')} rest on an anecdote or an assumption nobody has checked with "

@@ -11,9 +11,18 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.explain import explain_process, explain_quadrant, explain_solution
 from ...core.model import Session
-from ...core.scoring import QUICK_WIN, Ranking, Reached, rank
-from ...core.views import FRICTION_VIEW_COLUMNS, Names, friction_view
-from ...core.vocab import emotion_value
+from ...core.scoring import QUICK_WIN, Ranking, Reached, at_moment, moment_stages, rank
+from ...core.validation import ToValidate, stake_sentence, to_validate
+from ...core.views import (
+    FRICTION_VIEW_COLUMNS,
+    MOMENT_MARK,
+    VALIDATION_EMPTY,
+    VALIDATION_VIEW_COLUMNS,
+    Names,
+    friction_view,
+    validation_view,
+)
+from ...core.vocab import emotion_value, fmt_number
 from ..text import clip, plain
 from ..widgets.emotion import draw_emotion
 from ..widgets.itemtable import ItemTable
@@ -25,7 +34,7 @@ RANK_IN_BACKGROUND = 3_000
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
 RANK_ROWS = 1_000
 FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
-VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare")
+VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "validate")
 VIEW_TITLES = {
     "ranking": "Ranked quick wins",
     "matrix": "Impact / effort matrix",
@@ -33,7 +42,10 @@ VIEW_TITLES = {
     "friction": "Friction by stage: where complaints cluster, where handoffs multiply",
     "emotion": "Emotion curve per persona",
     "compare": "Future state compared with its current state",
+    "validate": "Validate with customers: the unverified pains the ranking leans on most",
 }
+VALIDATE_WIDTHS = {"#": 3, "Stage": 16, "Evidence": 10, "At stake": 8, "If not real": 24}
+VALIDATE_DROP = {"Stage": 2, "Evidence": 1}
 
 
 class SummaryScreen(WorkshopScreen):
@@ -51,6 +63,7 @@ class SummaryScreen(WorkshopScreen):
     ]
 
     ranking: Ranking | None = None
+    _to_validate: dict[str, ToValidate] = {}
     _ranked_for: tuple[Session, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -67,6 +80,7 @@ class SummaryScreen(WorkshopScreen):
                         ("Stg", 3, 1),
                         ("Quadrant", 13),
                         ("Votes", 5),
+                        ("Unverif.", 8, 3),
                     ],
                     id="ranked",
                 )
@@ -83,6 +97,16 @@ class SummaryScreen(WorkshopScreen):
                 yield Static("", id="emotion-chart")
             with VerticalScroll(id="compare"):
                 yield Static("", id="compare-text")
+            with Vertical(id="validate"):
+                yield ItemTable(
+                    [
+                        (c.narrow, VALIDATE_WIDTHS.get(c.narrow), VALIDATE_DROP.get(c.narrow, 0))
+                        for c in VALIDATION_VIEW_COLUMNS
+                    ],
+                    id="validate-table",
+                )
+                with VerticalScroll(id="validate-why-scroll"):
+                    yield Static("", id="validate-why", classes="detail")
             with Vertical(id="causes"):
                 yield ItemTable(
                     [("#", 3), ("Internal process", None), ("Owner", 16), ("Score", 7), ("Pains", 5), ("Stg", 3)],
@@ -100,6 +124,7 @@ class SummaryScreen(WorkshopScreen):
             "friction": "#friction-table",
             "emotion": "#emotion",
             "compare": "#compare",
+            "validate": "#validate-table",
         }[view or "ranking"]
         self.query_one(target).focus()
 
@@ -159,6 +184,9 @@ class SummaryScreen(WorkshopScreen):
             )
         elif view == "compare":
             self.query_one("#compare-text", Static).update(self._comparison())
+        elif view == "validate":
+            self._validate(ranking)
+            self._validate_why()
 
     def _ranked(self, ranking: Ranking) -> None:
         self.query_one("#ranked", ItemTable).set_rows(
@@ -173,6 +201,7 @@ class SummaryScreen(WorkshopScreen):
                     str(s.stages_reached),
                     Text(s.quadrant, style="bold" if s.quadrant == QUICK_WIN else ""),
                     str(s.votes),
+                    f"{s.unverified:.0%}",
                 ],
             )
             for s in ranking.solutions[:RANK_ROWS]
@@ -211,7 +240,8 @@ class SummaryScreen(WorkshopScreen):
     def _breakdown(self, reached: tuple[Reached, ...], head: Text) -> Text:
         session = self.session
         stages = {s.id: s.name for s in session.stages}
-        pains = {p.id: p.text for p in session.pains}
+        pains = {p.id: p for p in session.pains}
+        moments = moment_stages(session)
         out = head
         if not reached:
             out.append("\nReaches no pain yet: link it to the processes it changes (screen 5, l).", style="italic")
@@ -219,8 +249,13 @@ class SummaryScreen(WorkshopScreen):
         for r in reached:
             out.append("\n")
             out.append(f"{r.contribution:6.1f} ", style="bold")
-            out.append(f"= {r.weight}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
-            out.append_text(plain(clip(pains.get(r.pain, r.pain), 48)))
+            out.append(f"= {fmt_number(r.weight)}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
+            pain = pains.get(r.pain)
+            if pain is not None and at_moment(pain, moments):
+                out.append(f"{MOMENT_MARK} ", style="bold")
+            out.append_text(plain(clip(pain.text if pain is not None else r.pain, 48)))
+            if pain is not None and pain.unverified:
+                out.append(f" ({pain.evidence}, unverified)", style="dim")
             out.append("  @ ", style="dim")
             out.append_text(plain(clip(stages.get(r.stage, r.stage), 20)))
             out.append(f"  {r.hops} hop{'s' if r.hops != 1 else ''}", style="dim")
@@ -242,6 +277,8 @@ class SummaryScreen(WorkshopScreen):
             explain_solution(row, self.session.scoring).text(),
             ("\nQuadrant: ", "bold"),
             explain_quadrant(row, self.ranking.median_impact, self.session.scoring.quick_win_max_effort),
+            ("\nUnverified: ", "bold"),
+            f"{row.unverified:.0%} of the impact rests on anecdotes and assumptions not yet checked with customers",
         )
         why.update(self._breakdown(row.reached, head))
 
@@ -265,6 +302,37 @@ class SummaryScreen(WorkshopScreen):
     @on(DataTable.RowHighlighted, "#ranked")
     def _ranked_highlighted(self) -> None:
         self._why()
+
+    @on(DataTable.RowHighlighted, "#validate-table")
+    def _validate_highlighted(self) -> None:
+        self._validate_why()
+
+    @on(DataTable.RowSelected, "#validate-table")
+    def _open_pain(self, event: DataTable.RowSelected) -> None:
+        self.cjm.open_form("pains", event.row_key.value)
+
+    def _validate(self, ranking: Ranking) -> None:
+        self._to_validate = {t.pain.id: t for t in to_validate(self.session, ranking)}
+        view = validation_view(self.session, ranking)
+        self.query_one("#validate-table", ItemTable).set_rows(
+            (key, [plain(cell) for cell in row]) for key, row in zip(view.keys, view.rows, strict=True)
+        )
+
+    def _validate_why(self) -> None:
+        why = self.query_one("#validate-why", Static)
+        item_id = self.query_one("#validate-table", ItemTable).current_id
+        item = self._to_validate.get(item_id or "")
+        if item is None:
+            why.update(Text(VALIDATION_EMPTY, style="italic"))
+            return
+        out = Text.assemble(("If this pain is not real: ", "bold"), plain(item.pain.text, "bold"))
+        for stake in item.stakes:
+            out.append("\n  ")
+            out.append_text(plain(stake_sentence(stake)))
+        if not item.stakes:
+            out.append("\n  no ranked solution loses score", style="dim")
+        out.append("\nEnter: record what customers said (the pain's form) · c on the pains screen", style="dim")
+        why.update(out)
 
     @on(DataTable.RowHighlighted, "#rootcauses")
     def _cause_highlighted(self) -> None:
