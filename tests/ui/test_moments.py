@@ -107,6 +107,7 @@ async def test_summary_shows_the_unverified_share_and_what_to_validate(example_c
         assert first.endswith(f"{ranking.solutions[0].unverified:.0%}"), first
         why = static_text(app.screen.query_one("#why", Static))
         assert f"Unverified: {ranking.solutions[0].unverified:.0%} of the impact" in why
+        assert "anecdote, unchecked" in why
         switcher = app.screen.query_one(ContentSwitcher)
         while switcher.current != "validate":
             await pilot.press("v")

@@ -254,11 +254,11 @@ class SummaryScreen(WorkshopScreen):
             if pain is not None and at_moment(pain, moments):
                 out.append(f"{MOMENT_MARK} ", style="bold")
             out.append_text(plain(clip(pain.text if pain is not None else r.pain, 48)))
-            if pain is not None and pain.unverified:
-                out.append(f" ({pain.evidence}, unverified)", style="dim")
             out.append("  @ ", style="dim")
             out.append_text(plain(clip(stages.get(r.stage, r.stage), 20)))
             out.append(f"  {r.hops} hop{'s' if r.hops != 1 else ''}", style="dim")
+            if pain is not None and pain.unverified:
+                out.append(f" · {pain.evidence}, unchecked", style="dim")
         return out
 
     def _why(self) -> None:
@@ -278,7 +278,7 @@ class SummaryScreen(WorkshopScreen):
             ("\nQuadrant: ", "bold"),
             explain_quadrant(row, self.ranking.median_impact, self.session.scoring.quick_win_max_effort),
             ("\nUnverified: ", "bold"),
-            f"{row.unverified:.0%} of the impact rests on anecdotes and assumptions not yet checked with customers",
+            f"{row.unverified:.0%} of the impact rests on unchecked anecdotes and assumptions",
         )
         why.update(self._breakdown(row.reached, head))
 
