@@ -302,3 +302,23 @@ def test_exports_show_moments_and_outcomes():
     assert "refuted 2026-11-20 (not scored)" in html
     mermaid = str(export_text("mermaid", s, ranking))
     assert "section ★ Get help" in mermaid and "★ I can't tell" in mermaid
+
+
+def readme_example() -> Session:
+    """README's worked example: 4×3 = 12, 5×2 = 10 and 4×4 = 16 on the workshop's cascade."""
+    s = workshop()
+    for pid, sev, freq in (("cant-tell", 4, 3), ("wrong-part", 5, 2), ("on-hold", 4, 4)):
+        s = update_item(s, "pains", pid, {"severity": sev, "frequency": freq})[0]
+    return s
+
+
+def test_readme_worked_examples():
+    s = readme_example()
+    assert by_id(s)["fix-catalogue"] == pytest.approx(16.8)
+    assert by_id(s)["hire-csrs"] == pytest.approx(2.4)
+    moment = update_scoring(update_item(s, "stages", "support", {"moment": True})[0], {"moment_weight": 2.0})
+    assert by_id(moment)["fix-catalogue"] == pytest.approx(20.0)
+    assert by_id(moment)["hire-csrs"] == pytest.approx(4.8)
+    rare = update_item(s, "pains", "wrong-part", {"frequency": 1})[0]
+    assert Graph(rare).weight_of["wrong-part"] == 5
+    assert Graph(update_scoring(rare, {"severity_floor": True})).weight_of["wrong-part"] == 11
