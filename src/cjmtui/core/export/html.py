@@ -229,7 +229,7 @@ def _reached_rows(reached: Sequence[Reached], names: Names) -> list[list[object]
         [
             _cell('<span dir="auto">{}</span>', names.pain(r.pain)),
             _stage_ref(names, r.stage),
-            str(r.weight),
+            fmt_number(r.weight),
             str(r.hops),
             fmt_number(r.contribution),
         ]
@@ -309,7 +309,7 @@ def _root_causes(ranking: Ranking, names: Names) -> dict[str, Any]:
             _cell(
                 '<li><span dir="auto">{}</span> <span class="meta">(weight {})</span></li>',
                 names.pain(r.pain),
-                r.weight,
+                fmt_number(r.weight),
             )
             for r in p.reached
             if r.hops == 0

@@ -139,7 +139,7 @@ def _why_table(reached: Sequence[Reached], names: Names) -> list[str]:
             (
                 md_cell(names.pains.get(r.pain, r.pain)),
                 md_cell(names.stage(r.stage)),
-                r.weight,
+                fmt_number(r.weight),
                 r.hops,
                 fmt_number(r.contribution),
             )

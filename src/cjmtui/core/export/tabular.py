@@ -139,7 +139,7 @@ def _reached_json(reached: Iterable[Reached], seen: dict[str, set[str]]) -> list
                 "pain": r.pain,
                 "stage": r.stage,
                 "hops": r.hops,
-                "weight": r.weight,
+                "weight": r.weight if isinstance(r.weight, int) else _round(r.weight),
                 "contribution": _round(r.contribution),
             }
         )
