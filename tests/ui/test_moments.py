@@ -11,7 +11,7 @@ from cjmtui.core.scoring import rank
 from cjmtui.core.validation import to_validate
 from cjmtui.ui.screens.form import ItemForm
 from cjmtui.ui.widgets.choice import TypeSelect
-from helpers import SIZE, fill, make_app, notifications, on_disk, static_text, table_texts, wait_saved
+from helpers import SIZE, fill, make_app, notifications, on_disk, static_text, table_texts, wait_for, wait_saved
 
 
 async def test_m_marks_a_pain_and_a_stage_as_moments_of_truth(example_copy):
@@ -127,3 +127,19 @@ async def test_summary_shows_the_unverified_share_and_what_to_validate(example_c
         await pilot.pause()
         keys = [row.key.value for row in app.screen.query_one("#validate-table").ordered_rows]
         assert keys == [t.pain.id for t in items[1:]]
+
+
+async def test_a_big_session_works_out_the_checklist_in_a_thread(example_copy, monkeypatch):
+    from cjmtui.ui.screens import summary
+
+    monkeypatch.setattr(summary, "RANK_IN_BACKGROUND", 0)  # every session counts as big
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")
+        switcher = app.screen.query_one(ContentSwitcher)
+        while switcher.current != "validate":
+            await pilot.press("v")
+        expected = [t.pain.id for t in to_validate(app.session, rank(app.session))]
+        table = app.screen.query_one("#validate-table")
+        assert await wait_for(pilot, lambda: [row.key.value for row in table.ordered_rows] == expected)
+        assert "If this pain is not real" in static_text(app.screen.query_one("#validate-why", Static))

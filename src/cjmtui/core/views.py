@@ -155,12 +155,14 @@ VALIDATION_VIEW_COLUMNS = (
 )
 
 
-def validation_view(session: Session, ranking: Ranking) -> TableView:
-    """The pains to check with customers (:func:`cjmtui.core.validation.to_validate`), one row
-    each; a pain at a moment of truth is marked ★ after its stage."""
+def validation_view(session: Session, ranking: Ranking, items: list[ToValidate] | None = None) -> TableView:
+    """The pains to check with customers (:func:`cjmtui.core.validation.to_validate`, or
+    ``items`` when already worked out), one row each; a pain at a moment of truth is marked ★
+    after its stage."""
     names = Names(session)
     moments = moment_stages(session)
-    items = to_validate(session, ranking)
+    if items is None:
+        items = to_validate(session, ranking)
     return TableView(
         columns=VALIDATION_VIEW_COLUMNS,
         rows=tuple(

@@ -19,6 +19,7 @@ from ...core.views import (
     VALIDATION_EMPTY,
     VALIDATION_VIEW_COLUMNS,
     Names,
+    TableView,
     friction_view,
     validation_view,
 )
@@ -186,7 +187,6 @@ class SummaryScreen(WorkshopScreen):
             self.query_one("#compare-text", Static).update(self._comparison())
         elif view == "validate":
             self._validate(ranking)
-            self._validate_why()
 
     def _ranked(self, ranking: Ranking) -> None:
         self.query_one("#ranked", ItemTable).set_rows(
@@ -312,11 +312,31 @@ class SummaryScreen(WorkshopScreen):
         self.cjm.open_form("pains", event.row_key.value)
 
     def _validate(self, ranking: Ranking) -> None:
-        self._to_validate = {t.pain.id: t for t in to_validate(self.session, ranking)}
-        view = validation_view(self.session, ranking)
+        session = self.session
+        if len(session.pains) + len(session.solutions) < RANK_IN_BACKGROUND:
+            items = to_validate(session, ranking)
+            self._show_validate(session, ranking, validation_view(session, ranking, items), items)
+        else:  # every solution's breakdown is read: a big session works it out in a thread
+            self._title("validate", "   working out what each pain carries…")
+            self._validate_in_background(session, ranking)
+
+    @work(thread=True, exclusive=True, group="summary-validate")
+    def _validate_in_background(self, session: Session, ranking: Ranking) -> None:
+        items = to_validate(session, ranking)
+        self.app.call_from_thread(
+            self._show_validate, session, ranking, validation_view(session, ranking, items), items
+        )
+
+    def _show_validate(self, session: Session, ranking: Ranking, view: TableView, items: list[ToValidate]) -> None:
+        if session is not self.session or ranking is not self.ranking or not self.is_attached:
+            return  # worked out for a version the room has moved past
+        if self.query_one(ContentSwitcher).current == "validate":
+            self._title("validate", "")
+        self._to_validate = {t.pain.id: t for t in items}
         self.query_one("#validate-table", ItemTable).set_rows(
             (key, [plain(cell) for cell in row]) for key, row in zip(view.keys, view.rows, strict=True)
         )
+        self._validate_why()
 
     def _validate_why(self) -> None:
         why = self.query_one("#validate-why", Static)
