@@ -148,7 +148,7 @@ class Graph:
         self.causes: dict[str, list[Pain]] = {p.id: [] for p in session.processes}
         # The scored pains by index, for the set-based summary (no object per pain and query).
         self._weights: list[float] = []
-        self._unverified: list[float] = []  # the weight of a pain resting on unverified evidence, else 0
+        unverified: list[int] = []  # the pains resting on unverified evidence
         self._stage_of: list[str] = []
         self.weight_of: dict[str, float] = {}  # scored weight per pain id
         moments = moment_stages(session)
@@ -162,7 +162,8 @@ class Graph:
             weight = pain_weight(pain, self.scoring, moments)
             self.weight_of[pain.id] = weight
             self._weights.append(weight)
-            self._unverified.append(weight if pain.unverified else 0)
+            if pain.unverified:
+                unverified.append(index)
             self._stage_of.append(pain.stage)
             for proc in pain.caused_by:
                 bucket = self.causes.get(proc)
@@ -171,7 +172,8 @@ class Graph:
                     caused[proc].append(index)
         self._caused: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in caused.items()}
         self._order = {p.id: i for i, p in enumerate(session.pains)}
-        self._summaries: dict[frozenset[str], tuple[float, int, int, float]] = {}
+        self._summaries: dict[frozenset[str], tuple[float, int, int, float | None]] = {}
+        self._unverified_set = frozenset(unverified)
 
     def distances(self, sources: Iterable[str]) -> dict[str, int]:
         """Shortest hop count from any source to each process downstream (BFS; cycles are fine)."""
@@ -213,21 +215,29 @@ class Graph:
         The same numbers as :meth:`reach`, computed a hop level at a time with set operations,
         and remembered per set of sources (many solutions target the same processes).
         """
-        return self._summary(sources)[:3]
+        impact, stages, counted, _ = self._summary(sources, False)
+        return impact, stages, counted
 
     def unverified(self, sources: Iterable[str]) -> float:
         """The part of the impact of fixing ``sources`` that rests on pains whose evidence is an
         anecdote or an assumption not yet validated (same sum as the impact, other weights)."""
-        return self._summary(sources)[3]
+        return self._summary(sources, True)[3] or 0.0
 
-    def _summary(self, sources: Iterable[str]) -> tuple[float, int, int, float]:
+    def summary_with_unverified(self, sources: Iterable[str]) -> tuple[float, int, int, float]:
+        """:meth:`summary` and :meth:`unverified` in one walk."""
+        impact, stages, counted, unverified = self._summary(sources, True)
+        return impact, stages, counted, unverified or 0.0
+
+    def _summary(self, sources: Iterable[str], with_unverified: bool) -> tuple[float, int, int, float | None]:
+        # The unverified part is summed only when asked for (solutions, not root causes) and
+        # when some scored pain is unverified at all.
         key = frozenset(sources)
         cached = self._summaries.get(key)
-        if cached is not None:
+        if cached is not None and (cached[3] is not None or not with_unverified):
             return cached
         decay = self.scoring.hop_decay
         weights, stage_of, caused = self._weights, self._stage_of, self._caused
-        unverified_weights = self._unverified
+        unverified_set = self._unverified_set if with_unverified and self._unverified_set else None
         seen: set[int] = set()
         counted = 0
         impact = 0.0
@@ -243,9 +253,10 @@ class Graph:
                 continue
             counted += len(new)
             impact += factor * sum(map(weights.__getitem__, new))
-            unverified += factor * sum(map(unverified_weights.__getitem__, new))
+            if unverified_set is not None:
+                unverified += factor * sum(map(weights.__getitem__, new & unverified_set))
             stages.update(map(stage_of.__getitem__, new))
-        result = (impact, len(stages), counted, unverified)
+        result = (impact, len(stages), counted, unverified if with_unverified else None)
         self._summaries[key] = result
         return result
 
@@ -304,10 +315,10 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
     sc = session.scoring
     rows = []
     for order, sol in enumerate(session.solutions):
-        impact, stages, count = graph.summary(sol.targets)
+        impact, stages, count, unverified_impact = graph.summary_with_unverified(sol.targets)
         score = impact * stage_factor(sc, stages) * sol.confidence / sol.effort if count else 0.0
         score *= vote_factor(sc, votes[sol.id])
-        unverified = graph.unverified(sol.targets) / impact if impact > 0 else 0.0
+        unverified = unverified_impact / impact if impact > 0 else 0.0
         rows.append((sol, order, impact, stages, count, score, unverified))
     impacts = [r[2] for r in rows]
     med = float(median(impacts)) if impacts else 0.0
