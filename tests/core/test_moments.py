@@ -322,3 +322,14 @@ def test_readme_worked_examples():
     rare = update_item(s, "pains", "wrong-part", {"frequency": 1})[0]
     assert Graph(rare).weight_of["wrong-part"] == 5
     assert Graph(update_scoring(rare, {"severity_floor": True})).weight_of["wrong-part"] == 11
+
+
+def test_friction_and_the_lens_leave_refuted_and_other_personas_pains_out():
+    from cjmtui.core.friction import stage_friction
+
+    s = update_item(workshop(), "pains", "on-hold", {"validation": "refuted"})[0]
+    support = {r.stage: r for r in stage_friction(s)}["support"]
+    assert (support.pains, support.pain_weight) == (0, 0)  # the gain never counted; on-hold is refuted
+    s = update_item(workshop(), "pains", "on-hold", {"personas": ["tech"]})[0]
+    assert [t.pain.id for t in to_validate(s, rank(s, persona="buyer"))] == ["cant-tell", "wrong-part"]
+    assert "on-hold" in [t.pain.id for t in to_validate(s, rank(s))]

@@ -69,9 +69,10 @@ def score_without(
 
 def to_validate(session: Session, ranking: Ranking) -> list[ToValidate]:
     """Every unverified pain (an anecdote or assumption not yet validated or refuted; gains
-    excluded), the one whose loss would take the most score off the ranking first, then in
-    journey order. Each lists the solutions that would lose score, in ranking order."""
-    candidates = {p.id: p for p in session.pains if p.kind == "pain" and p.unverified}
+    excluded; for a ranking through a persona lens, only the pains that persona feels), the one
+    whose loss would take the most score off the ranking first, then in journey order. Each
+    lists the solutions that would lose score, in ranking order."""
+    candidates = {p.id: p for p in session.pains if p.kind == "pain" and p.unverified and p.affects(ranking.persona)}
     stakes: dict[str, list[AtStake]] = {pid: [] for pid in candidates}
     if candidates:
         for row in ranking.solutions:
