@@ -143,3 +143,28 @@ async def test_a_big_session_works_out_the_checklist_in_a_thread(example_copy, m
         table = app.screen.query_one("#validate-table")
         assert await wait_for(pilot, lambda: [row.key.value for row in table.ordered_rows] == expected)
         assert "If this pain is not real" in static_text(app.screen.query_one("#validate-why", Static))
+
+
+async def test_the_settings_form_sets_the_moment_weight_and_the_severity_floor(example_copy):
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        before = rank(app.session).solutions[0].score
+        await pilot.press("2", "m")  # the first stage: a moment of truth
+        await pilot.press("S")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        assert form.query_one("#f-moment_weight", Input).value == "1.0"
+        assert form.query_one("#f-severity_floor", TypeSelect).value is False
+        await fill(pilot, form.query_one("#f-moment_weight", Input), "0")
+        await pilot.press("f2")
+        assert app.screen is form, "a moment weight of 0 closed the form"
+        await fill(pilot, form.query_one("#f-moment_weight", Input), "3")
+        form.query_one("#f-severity_floor", TypeSelect).value = True
+        await pilot.press("f2")
+        assert not isinstance(app.screen, ItemForm)
+        assert app.session.scoring.moment_weight == 3.0 and app.session.scoring.severity_floor is True
+        assert rank(app.session).solutions[0].score > before  # the catalogue fix reaches stage 1's pain
+        await wait_saved(app, pilot)
+        text = path.read_text("utf-8")
+        assert "moment_weight = 3.0" in text and "severity_floor = true" in text
