@@ -22,6 +22,8 @@ async def test_m_marks_a_pain_and_a_stage_as_moments_of_truth(example_copy):
         assert not any("★" in r for r in table_texts(app.screen.query_one("#items")))
         await pilot.press("m")
         assert find(app.session, "pains", pain_id).moment is True
+        await pilot.pause()
+        assert "★ At a moment of truth" in static_text(app.screen.query_one("#detail", Static))
         rows = table_texts(app.screen.query_one("#items"))
         assert any("★" in r and "I searched the part number" in r for r in rows), rows
         await pilot.press("m")
@@ -56,6 +58,9 @@ async def test_c_records_what_customers_said_and_refuted_pains_stop_counting(exa
         assert any("no longer counts in the ranking" in n for n in notifications(app))
         reached = {r.pain for s in rank(app.session).solutions for r in s.reached}
         assert pain_id not in reached
+        await pilot.pause()
+        detail = static_text(app.screen.query_one("#detail", Static))
+        assert "Refuted on" in detail and "(refuted: not scored)" in detail, detail
         await pilot.press("c")
         pain = find(app.session, "pains", pain_id)
         assert pain.validation == "" and pain.validated_on is None

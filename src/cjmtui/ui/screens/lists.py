@@ -25,7 +25,7 @@ from ...core.model import (
     get,
     item_label,
 )
-from ...core.scoring import Graph, moment_stages
+from ...core.scoring import Graph, moment_stages, pain_weight
 from ...core.validation import next_validation, validation_changes
 from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
@@ -85,6 +85,14 @@ def _checked(item: Pain) -> Text:
         out.append(": ")
         out.append_text(plain(item.validation_note))
     return out
+
+
+def _scored(item: Pain, session: Session) -> str:
+    """How the ranking weighs the pain when that is not ``severity × frequency``."""
+    if item.validation == "refuted":
+        return " (refuted: not scored)"
+    scored = pain_weight(item, session.scoring, moment_stages(session))
+    return f", scored {fmt_number(scored)}" if scored != item.weight else ""
 
 
 def _line(label: str, value: str) -> Text:
@@ -391,7 +399,8 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
                 _line("Affects", who),
                 _line("Why (caused by)", "; ".join(causes) or "— press l to link the internal process that causes it"),
                 Text(
-                    f"weight {item.severity}×{item.frequency} = {item.weight}  ·  evidence: {item.evidence}"
+                    f"weight {item.severity}×{item.frequency} = {item.weight}{_scored(item, session)}"
+                    f"  ·  evidence: {item.evidence}"
                     if item.kind == "pain"
                     else f"a gain (not scored)  ·  evidence: {item.evidence}"
                 ),
