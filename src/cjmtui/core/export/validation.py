@@ -34,7 +34,7 @@ def export_validation(session: Session, ranking: Ranking) -> str:
     lines += [
         f"{plural(len(items), 'pain')} rest on an anecdote or an assumption nobody has checked with "
         "customers yet. The ranking leans on the first ones most: ask about them first. Record each "
-        "outcome in the session (the pain's form, or `c` on the pains screen): a refuted pain stops "
+        "outcome in the session (the pain's form, or the key c on the pains screen): a refuted pain stops "
         "counting in the ranking.",
         "",
     ]
