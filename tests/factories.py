@@ -162,6 +162,10 @@ _EMPTY = st.just("")
 VOTE_BUDGET = st.one_of(st.integers(1, 5), st.sampled_from([1, 99]), st.integers(1, 99))
 _PLAIN_BUDGET = st.integers(1, 5)
 PARKED = st.sampled_from(m.PARKED)
+VALIDATION = st.sampled_from(m.VALIDATIONS)
+MOMENT = st.booleans()
+_MOMENT_WEIGHT = st.floats(0.1, 10.0)
+_NICE_MOMENT_WEIGHT = st.sampled_from([1.0, 1.0, 1.5, 2.0])
 MINUTES = st.one_of(st.integers(1, 60), st.sampled_from([1, 600]), st.integers(1, 600))
 _STEP_ORDER = st.permutations(m.STEPS)
 _STEP_COUNT = st.integers(0, len(m.STEPS))
@@ -250,6 +254,7 @@ def sessions(
             channels=draw(line_list),
             owners=_subset(draw, dept_ids),
             emotion={p: draw(EMOTION) for p in _subset(draw, persona_ids)},
+            moment=draw(MOMENT),
         )
         for i in stage_ids
     ]
@@ -275,6 +280,10 @@ def sessions(
             evidence=draw(EVIDENCE),
             personas=_subset(draw, persona_ids),
             caused_by=_subset(draw, proc_ids),
+            moment=draw(MOMENT),
+            validation=draw(VALIDATION),
+            validated_on=draw(DATE),
+            validation_note=draw(opt),
         )
         for i in pain_ids
     ]
@@ -325,6 +334,8 @@ def sessions(
             quick_win_max_effort=draw(RATING),
             max_hops=draw(_PLAIN_HOPS if plain else _HOPS),
             vote_weight=draw(_NICE_VOTE_WEIGHT if plain else _VOTE_WEIGHT),
+            moment_weight=draw(_NICE_MOMENT_WEIGHT if plain else _MOMENT_WEIGHT),
+            severity_floor=draw(st.booleans()),
         ),
         departments=departments,
         personas=personas,

@@ -169,7 +169,8 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "[--dir DIR] [--facilitator NAME]",
         "cjmtui validate FILE",
         "cjmtui rank FILE [--format {table,md,csv,json}] [--top N] [--persona ID]",
-        "cjmtui export FILE --format {md,html,csv,csv-map,xlsx,json,jira,github,mermaid} [-o OUT] [--persona ID] "
+        "cjmtui export FILE --format {md,html,csv,csv-map,xlsx,json,jira,github,mermaid,validation} [-o OUT] "
+        "[--persona ID] "
         "[--indent N]",
     ):
         assert line in out

@@ -72,6 +72,7 @@ def _outputs(tmp_path: Path) -> dict[str, str]:
         "export": export.export_markdown(s, ranking),
         "rank (and the clipboard)": export.ranking_markdown(ranking, s),
         "friction": export.friction_markdown(s),
+        "validation": str(export.export_text("validation", s, ranking)),
         "compare": export.comparison_markdown(s, future, compare(s, future), "current.toml", "future.toml"),
         "review": _review(s, future),
     }
@@ -141,4 +142,4 @@ def _ours(name: str) -> set[str]:
         return {"ul"}  # the list of pains it removes
     if name == "review":
         return {"h1"}
-    return {"h1", "ul"} if name in ("export", "compare") else set()
+    return {"h1", "ul"} if name in ("export", "compare", "validation") else set()

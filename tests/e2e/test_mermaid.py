@@ -48,9 +48,9 @@ def test_a_hostile_journey_renders_with_every_stage_and_no_markup(tmp_path: Path
         pytest.skip("mermaid-cli (npm @mermaid-js/mermaid-cli) or chromium not found")
     s = m.Session(session=m.SessionInfo(title=HOSTILE[0]))
     s, persona = edit.add_item(s, "personas", {"name": HOSTILE[2]})
-    for text in HOSTILE:
-        s, stage = edit.add_item(s, "stages", {"name": text, "emotion": {persona.id: -1}})
-        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": text})
+    for i, text in enumerate(HOSTILE):  # every other stage, and the pains of the others, moments of truth
+        s, stage = edit.add_item(s, "stages", {"name": text, "emotion": {persona.id: -1}, "moment": i % 2 == 0})
+        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": text, "moment": i % 2 == 1})
         s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "a gain: " + text, "kind": "gain"})
     source = tmp_path / "journey.mmd"
     source.write_text(export_text("mermaid", s, scoring.rank(s)), encoding="utf-8")
@@ -71,6 +71,7 @@ def test_a_hostile_journey_renders_with_every_stage_and_no_markup(tmp_path: Path
     squeezed = " ".join(words.split())
     for text in HOSTILE:
         assert " ".join(mermaid_text(text).split()) in squeezed, f"stage {text!r} is not drawn"
+    assert "★" in squeezed, "no moment of truth is marked"
     tags = {e.tag.rsplit("}", 1)[-1] for e in root.iter()}
     assert not tags & {"script", "img", "b"}, f"user text became markup: {tags}"
     assert not [e for e in root.iter() if any(a.lower().startswith("on") for a in e.attrib)], "an event handler"

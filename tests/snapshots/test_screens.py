@@ -155,3 +155,30 @@ def test_summary_review_meeting(snap_compare, example_copy):
     for review, one done since the workshop with the pains it was meant to remove."""
     app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["7", "r", "_"], terminal_size=(80, 24))
+
+
+async def _moments_and_outcomes(app, pilot) -> None:
+    """Stage 2 a moment of truth, its first pain validated, its second refuted."""
+    session = app.session
+    first = session.stages[1].id
+    app.update("stages", first, {"moment": True})
+    pains = [p.id for p in session.pains if p.stage == first]
+    app.update("pains", pains[1], {"validation": "refuted", "validated_on": datetime.date(2026, 11, 20)})
+    app.update("pains", pains[0], {"validation": "validated", "validated_on": datetime.date(2026, 11, 20)})
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("keys", [["3", "right_square_bracket", "down"], ["2"], ["6"]], ids=["pains", "stages", "map"])
+def test_moments_of_truth_and_refuted_pains(snap_compare, example_copy, keys):
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+
+    async def run_before(pilot) -> None:
+        await _moments_and_outcomes(app, pilot)
+        await pilot.press(*keys, "_")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+def test_summary_validate_with_customers(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    assert snap_compare(app, press=["7", "v", "v", "v", "v", "v", "v", "_"], terminal_size=(80, 24))

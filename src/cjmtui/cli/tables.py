@@ -59,6 +59,7 @@ def _solutions(session: Session, ranking: Ranking, title: Text, caption: Text | 
     for name in ["Score", "Impact", "Effort"] + (["Conf."] if wide else []) + ["Stages"]:
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("Quadrant", no_wrap=True)
+    table.add_column("Unverified", justify="right", no_wrap=True)
     if wide:
         table.add_column("Status", no_wrap=True)
     for s in ranking.solutions:
@@ -73,6 +74,7 @@ def _solutions(session: Session, ranking: Ranking, title: Text, caption: Text | 
             cells.append(Text(fmt_number(s.confidence)))
         cells.append(Text(str(s.stages_reached)))
         cells.append(Text(s.quadrant, style="bold green" if s.quadrant == QUICK_WIN else ""))
+        cells.append(Text(f"{s.unverified:.0%}"))
         if wide:
             cells.append(Text(s.status))
         table.add_row(*cells)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Process, Session
-from .scoring import Graph
+from .scoring import Graph, is_scored
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class StageFriction:
 def stage_friction(session: Session, persona: str | None = None) -> list[StageFriction]:
     """One row per stage, in journey order.
 
-    - ``pains``/``pain_weight``: the pains (``kind == "pain"``) at the stage and the sum of their
+    - ``pains``/``pain_weight``: the pains (``kind == "pain"``, not refuted) at the stage and the sum of their
       ``severity × frequency``; with ``persona``, only that persona's (and those naming nobody);
     - ``departments``: the stage's owners, then the owners of the processes running at it (an
       unowned process adds none), each once;
@@ -39,7 +39,7 @@ def stage_friction(session: Session, persona: str | None = None) -> list[StageFr
     graph = Graph(session, persona)
     counts: dict[str, list[int]] = {s.id: [0, 0] for s in session.stages}
     for pain in session.pains:
-        if pain.kind != "pain" or not pain.affects(persona):
+        if not is_scored(pain) or not pain.affects(persona):
             continue
         figures = counts.get(pain.stage)
         if figures is not None:

@@ -38,6 +38,7 @@ Evidence = Literal["x-data", "o-data", "anecdote", "assumption"]
 Status = Literal["idea", "planned", "doing", "done", "dropped"]
 Step = Literal["persona", "stages", "pains", "processes", "solutions", "prioritise"]
 Parked = Literal["open", "closed", "converted"]
+Validation = Literal["", "validated", "refuted"]
 
 JOURNEYS: tuple[str, ...] = ("buying", "onboarding", "service", "other")
 STATES: tuple[str, ...] = ("current", "future")
@@ -47,6 +48,8 @@ EVIDENCE: tuple[str, ...] = ("x-data", "o-data", "anecdote", "assumption")
 STATUSES: tuple[str, ...] = ("idea", "planned", "doing", "done", "dropped")
 STEPS: tuple[str, ...] = ("persona", "stages", "pains", "processes", "solutions", "prioritise")
 PARKED: tuple[str, ...] = ("open", "closed", "converted")
+VALIDATIONS: tuple[str, ...] = ("", "validated", "refuted")
+UNVERIFIED_EVIDENCE: tuple[str, ...] = ("anecdote", "assumption")  # what needs checking with customers
 
 
 def _no_surrogates(value: str) -> str:
@@ -136,6 +139,8 @@ class Scoring(Item):
     quick_win_max_effort: int = Field(default=2, ge=1, le=5)
     max_hops: int = Field(default=4, ge=0, le=50)
     vote_weight: float = Field(default=0.0, ge=0.0, le=10.0)  # score × (1 + vote_weight × votes)
+    moment_weight: float = Field(default=1.0, ge=0.1, le=10.0)  # × a pain's weight at a moment of truth
+    severity_floor: bool = False  # severity 5 never outweighed by severity ≤ 2 (4 by 1): see severity_floor()
 
 
 def _utc_time_or_iso(value: object) -> object:
@@ -204,6 +209,7 @@ class Stage(Record):
     channels: Lines = []
     owners: Ids = []
     emotion: Annotated[dict[Id, Emotion], Field(max_length=MAX_LIST)] = {}
+    moment: bool = False  # a moment of truth: every pain here counts as at one
 
 
 class Pain(Record):
@@ -216,11 +222,20 @@ class Pain(Record):
     evidence: Evidence = "anecdote"
     personas: Ids = []
     caused_by: Ids = []
+    moment: bool = False  # at a moment of truth (also when its stage is one)
+    validation: Validation = ""  # checked with customers: "validated", "refuted" (not scored) or not yet
+    validated_on: Annotated[dt.date | None, BeforeValidator(_date_or_iso)] = None
+    validation_note: OptText = ""
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
     @property
     def weight(self) -> int:
         return self.severity * self.frequency
+
+    @property
+    def unverified(self) -> bool:
+        """Resting on an anecdote or an assumption nobody has checked with customers yet."""
+        return self.evidence in UNVERIFIED_EVIDENCE and not self.validation
 
     def affects(self, persona: str | None) -> bool:
         """Through a persona lens (``None``: everyone): a pain naming no persona affects them all."""
@@ -286,9 +301,6 @@ class ParkingItem(Record):
     status: Parked = "open"
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
 
-
-# Fields the writer leaves out of the file while empty (older files have none; no noise in diffs).
-OMIT_WHEN_EMPTY = frozenset({"history"})
 
 # The tables of a session, in file order, with the model of their items.
 TABLES: dict[str, type[Record]] = {

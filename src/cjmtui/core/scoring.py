@@ -2,7 +2,9 @@
 
 The model (README, "How quick wins are ranked"), every weight read from ``[scoring]``:
 
-- a pain's weight is ``severity × frequency``; gains are not scored;
+- a pain's weight is ``severity × frequency``; gains and refuted pains are not scored; with
+  ``severity_floor`` on, a pain weighs at least :func:`severity_floor` of its severity; a pain at
+  a moment of truth (its own mark or its stage's) weighs ``moment_weight`` times as much;
 - a solution *reaches* every pain caused by one of its target processes (0 hops) or by a
   process downstream of a target through ``feeds`` (n hops, shortest path, at most
   ``max_hops``); a reached pain contributes ``weight × hop_decay^hops``, once;
@@ -16,6 +18,8 @@ The model (README, "How quick wins are ranked"), every weight read from ``[scori
   ``vote_weight`` (default 0: no effect) multiplies the score by ``1 + vote_weight × votes``.
 
 The same reach ranks the processes themselves as root causes (confidence 1, no effort).
+Each solution also carries ``unverified``: the share of its impact that rests on pains whose
+evidence is an anecdote or an assumption nobody has validated with customers yet.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class Reached(NamedTuple):
     pain: str
     stage: str
     hops: int
-    weight: int
+    weight: float  # the pain's scored weight (pain_weight): an int unless a moment weight applies
     contribution: float
 
 
@@ -73,6 +77,7 @@ class RankedSolution(_Lazy):
     quadrant: str = FILL_IN
     status: str = "idea"
     votes: int = 0
+    unverified: float = 0.0  # share (0–1) of the impact resting on unvalidated anecdotes and assumptions
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,43 @@ class Ranking:
     persona: str | None = None
 
 
+def severity_floor(severity: int) -> int:
+    """The least a pain of ``severity`` weighs when ``[scoring] severity_floor`` is on.
+
+    In the spirit of AIAG-VDA's Action Priority (severity first): a pain is never outweighed by
+    a pain three or more severity steps below it, whatever the frequencies. The heaviest pain of
+    severity ``s − 3`` or less weighs ``(s − 3) × 5``, so the floor is one more: severity 5 weighs
+    at least 11 (> 2 × 5), severity 4 at least 6 (> 1 × 5); severities 1–3 have no floor.
+    """
+    return 5 * (severity - 3) + 1 if severity > 3 else 0
+
+
+def moment_stages(session: Session) -> frozenset[str]:
+    """The ids of the stages marked as moments of truth."""
+    return frozenset(s.id for s in session.stages if s.moment)
+
+
+def at_moment(pain: Pain, moments: frozenset[str]) -> bool:
+    """Whether ``pain`` is at a moment of truth: its own mark, or its stage's (``moments``)."""
+    return pain.moment or pain.stage in moments
+
+
+def is_scored(pain: Pain) -> bool:
+    """Pains count in the ranking; gains and pains refuted by customers do not."""
+    return pain.kind == "pain" and pain.validation != "refuted"
+
+
+def pain_weight(pain: Pain, scoring: Scoring, moments: frozenset[str] = frozenset()) -> float:
+    """A pain's weight in the ranking: ``severity × frequency``, raised to its severity's floor
+    when ``severity_floor`` is on, times ``moment_weight`` at a moment of truth."""
+    weight = pain.severity * pain.frequency
+    if scoring.severity_floor:
+        weight = max(weight, severity_floor(pain.severity))
+    if scoring.moment_weight != 1 and at_moment(pain, moments):
+        return weight * scoring.moment_weight
+    return weight
+
+
 class Graph:
     """The session's cause graph, indexed once for any number of reach queries."""
 
@@ -105,16 +147,23 @@ class Graph:
         self.feeds: dict[str, list[str]] = {p.id: p.feeds for p in session.processes}
         self.causes: dict[str, list[Pain]] = {p.id: [] for p in session.processes}
         # The scored pains by index, for the set-based summary (no object per pain and query).
-        self._weights: list[int] = []
+        self._weights: list[float] = []
+        unverified: list[int] = []  # the pains resting on unverified evidence
         self._stage_of: list[str] = []
+        self.weight_of: dict[str, float] = {}  # scored weight per pain id
+        moments = moment_stages(session)
         caused: dict[str, list[int]] = {p.id: [] for p in session.processes}
         for pain in session.pains:
-            if pain.kind != "pain":
+            if not is_scored(pain):
                 continue
             if not pain.affects(persona):
                 continue
             index = len(self._weights)
-            self._weights.append(pain.severity * pain.frequency)
+            weight = pain_weight(pain, self.scoring, moments)
+            self.weight_of[pain.id] = weight
+            self._weights.append(weight)
+            if pain.unverified:
+                unverified.append(index)
             self._stage_of.append(pain.stage)
             for proc in pain.caused_by:
                 bucket = self.causes.get(proc)
@@ -123,7 +172,8 @@ class Graph:
                     caused[proc].append(index)
         self._caused: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in caused.items()}
         self._order = {p.id: i for i, p in enumerate(session.pains)}
-        self._summaries: dict[frozenset[str], tuple[float, int, int]] = {}
+        self._summaries: dict[frozenset[str], tuple[float, int, int, float | None]] = {}
+        self._unverified_set = frozenset(unverified)
 
     def distances(self, sources: Iterable[str]) -> dict[str, int]:
         """Shortest hop count from any source to each process downstream (BFS; cycles are fine)."""
@@ -165,15 +215,33 @@ class Graph:
         The same numbers as :meth:`reach`, computed a hop level at a time with set operations,
         and remembered per set of sources (many solutions target the same processes).
         """
+        impact, stages, counted, _ = self._summary(sources, False)
+        return impact, stages, counted
+
+    def unverified(self, sources: Iterable[str]) -> float:
+        """The part of the impact of fixing ``sources`` that rests on pains whose evidence is an
+        anecdote or an assumption not yet validated (same sum as the impact, other weights)."""
+        return self._summary(sources, True)[3] or 0.0
+
+    def summary_with_unverified(self, sources: Iterable[str]) -> tuple[float, int, int, float]:
+        """:meth:`summary` and :meth:`unverified` in one walk."""
+        impact, stages, counted, unverified = self._summary(sources, True)
+        return impact, stages, counted, unverified or 0.0
+
+    def _summary(self, sources: Iterable[str], with_unverified: bool) -> tuple[float, int, int, float | None]:
+        # The unverified part is summed only when asked for (solutions, not root causes) and
+        # when some scored pain is unverified at all.
         key = frozenset(sources)
         cached = self._summaries.get(key)
-        if cached is not None:
+        if cached is not None and (cached[3] is not None or not with_unverified):
             return cached
         decay = self.scoring.hop_decay
         weights, stage_of, caused = self._weights, self._stage_of, self._caused
+        unverified_set = self._unverified_set if with_unverified and self._unverified_set else None
         seen: set[int] = set()
         counted = 0
         impact = 0.0
+        unverified = 0.0
         stages: set[str] = set()
         for hops, level in enumerate(self.levels(key)):
             new = set().union(*map(caused.__getitem__, level)) - seen
@@ -185,8 +253,10 @@ class Graph:
                 continue
             counted += len(new)
             impact += factor * sum(map(weights.__getitem__, new))
+            if unverified_set is not None:
+                unverified += factor * sum(map(weights.__getitem__, new & unverified_set))
             stages.update(map(stage_of.__getitem__, new))
-        result = (impact, len(stages), counted)
+        result = (impact, len(stages), counted, unverified if with_unverified else None)
         self._summaries[key] = result
         return result
 
@@ -202,7 +272,7 @@ class Graph:
                     best[pain.id] = (hops, pain)
         keyed = []
         for hops, pain in best.values():
-            w = pain.severity * pain.frequency
+            w = self.weight_of[pain.id]
             contribution = w * decay**hops
             if contribution > 0:  # hop_decay = 0 credits only the target's own pains
                 keyed.append(
@@ -253,10 +323,11 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
     sc = session.scoring
     rows = []
     for order, sol in enumerate(session.solutions):
-        impact, stages, count = graph.summary(sol.targets)
+        impact, stages, count, unverified_impact = graph.summary_with_unverified(sol.targets)
         score = impact * stage_factor(sc, stages) * sol.confidence / sol.effort if count else 0.0
         score *= vote_factor(sc, votes[sol.id])
-        rows.append((sol, order, impact, stages, count, score))
+        unverified = unverified_impact / impact if impact > 0 else 0.0
+        rows.append((sol, order, impact, stages, count, score, unverified))
     impacts = [r[2] for r in rows]
     med = float(median(impacts)) if impacts else 0.0
     max_effort = sc.quick_win_max_effort
@@ -277,8 +348,9 @@ def rank(session: Session, persona: str | None = None) -> Ranking:
             quadrant=quadrant(impact, sol.effort, med, max_effort),
             status=sol.status,
             votes=votes[sol.id],
+            unverified=unverified,
         )
-        for i, (sol, _order, impact, stages, count, score) in enumerate(rows)
+        for i, (sol, _order, impact, stages, count, score, unverified) in enumerate(rows)
     )
     procs = []
     for order, proc in enumerate(session.processes):

@@ -30,7 +30,6 @@ from . import tomlio
 from .errors import ConflictError, SaveError, SessionFileError
 from .model import (
     ID_PATTERN,
-    OMIT_WHEN_EMPTY,
     SCHEMA_VERSION,
     TABLES,
     Progress,
@@ -209,22 +208,15 @@ def session_document(session: Session) -> dict[str, Any]:
     return session.model_dump(mode="python", exclude_none=True)
 
 
-ROOM_STATE = {"extra": 0, "silent": False, "silent_round": 0, "private_votes": False}
-
-
 def dumps_session(session: Session) -> str:
     """The session as TOML, in the stable layout described in docs/session-format.md."""
     info = session.session.model_dump(exclude_none=True)
     if not info.get("origin"):
         info.pop("origin", None)  # only a future-state session has one
-    scoring = session.scoring.model_dump()
+    scoring = _set_only(session.scoring.model_dump())
     tables = [("session", info), ("scoring", scoring)]
     if session.progress != Progress():  # a workshop not started yet has no [progress]
-        progress = session.progress.model_dump(exclude_none=True)
-        for field, unused in ROOM_STATE.items():  # the live room's state is written only while used
-            if progress.get(field) == unused:
-                del progress[field]
-        tables.append(("progress", progress))
+        tables.append(("progress", _set_only(session.progress.model_dump(exclude_none=True))))
     head = tomlio.dumps_document(
         {"schema_version": session.schema_version},
         tables,
@@ -239,6 +231,31 @@ def dumps_session(session: Session) -> str:
     return head + "".join(blocks)
 
 
+# Fields added after files were in use, written only when set (an older file saves unchanged).
+_QUIET_DEFAULTS: dict[str, object] = {
+    "moment": False,
+    "validation": "",
+    "validation_note": "",
+    "moment_weight": 1.0,
+    "severity_floor": False,
+    "history": [],  # a solution's status changes
+    # The live room's state ([progress]), written only while it is used.
+    "extra": 0,
+    "silent": False,
+    "silent_round": 0,
+    "private_votes": False,
+}
+
+
+def _set_only(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the fields of :data:`_QUIET_DEFAULTS` left at their default."""
+    return {
+        k: v
+        for k, v in data.items()
+        if k not in _QUIET_DEFAULTS or v != _QUIET_DEFAULTS[k] or type(v) is not type(_QUIET_DEFAULTS[k])
+    }
+
+
 # Each item's TOML block, by the item itself. Items are frozen (an edit makes a new one), so a
 # save serialises again only the items that changed: autosaving a 20,000-pain session while the
 # room types costs a join, not a 0.4 s hold on the interpreter.
@@ -250,11 +267,7 @@ def _item_block(table: str, item: Record) -> str:
     hit = _BLOCKS.get(id(item))
     if hit is not None and hit[0] is item:
         return hit[1]
-    data = item.model_dump(exclude_none=True)
-    for key in OMIT_WHEN_EMPTY & data.keys():
-        if not data[key]:
-            del data[key]
-    text = tomlio.dumps_item(table, data)
+    text = tomlio.dumps_item(table, _set_only(item.model_dump(exclude_none=True)))
     with _BLOCKS_LOCK:  # a save thread and a warm-up may serialise at once
         _BLOCKS[id(item)] = (item, text)
     return text

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from .friction import stage_friction
 from .model import Pain, ParkingItem, Session
-from .vocab import plural
+from .scoring import Ranking, moment_stages
+from .validation import ToValidate, to_validate
+from .vocab import fmt_number, plural
 
 
 class Names:
@@ -121,4 +123,59 @@ def friction_view(session: Session, persona: str | None = None) -> TableView:
         keys=tuple(r.stage for r in rows),
         marked=frozenset(i for i, r in enumerate(rows) if heaviest and r.pain_weight == heaviest),
         empty="No stages yet.",
+    )
+
+
+MOMENT_MARK = "★"  # a moment of truth, on every screen and in every export
+
+
+def at_stake_text(item: ToValidate) -> str:
+    """``#1 −40%, #3 −100%`` (at most three): what the solutions lose if the pain is not real."""
+    if not item.stakes:
+        return "no ranked solution rests on it"
+    shown = [f"#{s.rank} −{s.share:.0%}" for s in item.stakes[:3]]
+    more = len(item.stakes) - 3
+    return ", ".join(shown) + (f", +{more} more" if more > 0 else "")
+
+
+VALIDATION_NOTE = (
+    "Pains resting on an anecdote or an assumption nobody has checked with customers yet, the one "
+    "the ranking leans on most first: what each ranked solution would lose if the pain is not real."
+)
+
+VALIDATION_EMPTY = "Nothing to validate: every pain rests on data or has been checked with customers."
+
+VALIDATION_VIEW_COLUMNS = (
+    Column("#", numeric=True),
+    Column("In the customer's words", "Pain"),
+    Column("Stage"),
+    Column("Evidence"),
+    Column("Score at stake", "At stake", numeric=True),
+    Column("If not real"),
+)
+
+
+def validation_view(session: Session, ranking: Ranking, items: list[ToValidate] | None = None) -> TableView:
+    """The pains to check with customers (:func:`cjmtui.core.validation.to_validate`, or
+    ``items`` when already worked out), one row each; a pain at a moment of truth is marked ★
+    after its stage."""
+    names = Names(session)
+    moments = moment_stages(session)
+    if items is None:
+        items = to_validate(session, ranking)
+    return TableView(
+        columns=VALIDATION_VIEW_COLUMNS,
+        rows=tuple(
+            (
+                str(i),
+                t.pain.text,
+                names.stage(t.pain.stage) + (f" {MOMENT_MARK}" if t.pain.moment or t.pain.stage in moments else ""),
+                t.pain.evidence,
+                fmt_number(t.at_stake),
+                at_stake_text(t),
+            )
+            for i, t in enumerate(items, 1)
+        ),
+        keys=tuple(t.pain.id for t in items),
+        empty=VALIDATION_EMPTY,
     )

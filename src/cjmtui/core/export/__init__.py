@@ -10,7 +10,8 @@ the session and its ranking returning text; :func:`write_export` writes it atomi
 - ``xlsx`` (:mod:`.xlsx`): both as a workbook of typed cells (text stays text in a spreadsheet);
 - ``json`` (:mod:`.tabular`): the ranking plus the whole session, for tools;
 - ``jira`` and ``github`` (:mod:`.trackers`): the fixes the room chose, as tracker issues;
-- ``mermaid`` (:mod:`.mermaid`): the journey as a Mermaid ``journey`` diagram.
+- ``mermaid`` (:mod:`.mermaid`): the journey as a Mermaid ``journey`` diagram;
+- ``validation`` (:mod:`.validation`): the checklist of unverified pains to take to customers.
 
 User text is escaped for the format it goes into (:mod:`cjmtui.core.safety`).
 """
@@ -43,6 +44,7 @@ from .tabular import (
     top_of,
 )
 from .trackers import export_github, export_jira_csv
+from .validation import export_validation
 from .xlsx import export_xlsx
 
 
@@ -72,6 +74,7 @@ FORMATS: dict[str, Format] = {
         Format("jira", ".csv", "Jira CSV import: the chosen fixes as issues", export_jira_csv),
         Format("github", ".json", "GitHub issues: title, body, labels for gh", export_github),
         Format("mermaid", ".mmd", "Mermaid journey diagram (GitHub, GitLab, Notion)", export_mermaid),
+        Format("validation", ".md", "Validation checklist: the unverified pains to check", export_validation),
     )
 }
 

@@ -27,7 +27,7 @@ from ... import __version__
 from ..explain import explain_solution
 from ..friction import StageFriction, stage_friction
 from ..model import Session, Solution, Stage
-from ..scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedProcess, Ranking, Reached
+from ..scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedProcess, Ranking, Reached, moment_stages
 from ..views import Names, open_parking
 from ..vocab import EMOTION_WORDS, SEVERITY_WORDS, fmt_number, plural, signed
 from .svg import Series, clean, emotion_chart, matrix_chart, text
@@ -169,6 +169,7 @@ def _map(session: Session, ranking: Ranking) -> dict[str, Any]:
         "pains_at": pains_at,
         "root_rank": {p.id: p.rank for p in ranking.processes},
         "owner_of": {p.id: p.owner for p in session.processes},
+        "moments": moment_stages(session),
         "loose": [so for so in sols if not any(t in proc_stage for t in so.targets)],
     }
 
@@ -228,7 +229,7 @@ def _reached_rows(reached: Sequence[Reached], names: Names) -> list[list[object]
         [
             _cell('<span dir="auto">{}</span>', names.pain(r.pain)),
             _stage_ref(names, r.stage),
-            str(r.weight),
+            fmt_number(r.weight),
             str(r.hops),
             fmt_number(r.contribution),
         ]
@@ -248,6 +249,7 @@ def _quick_wins(session: Session, ranking: Ranking, names: Names) -> dict[str, A
         ("Stages", "num"),
         ("Status", ""),
         ("Votes", "num"),
+        ("Unverified", "num"),
     ]
     rows = [
         [
@@ -261,6 +263,7 @@ def _quick_wins(session: Session, ranking: Ranking, names: Names) -> dict[str, A
             str(s.stages_reached),
             _cell('<span class="nowrap">{}</span>', s.status),
             str(s.votes),
+            f"{s.unverified:.0%}",
         ]
         for s in ranking.solutions
     ]
@@ -306,7 +309,7 @@ def _root_causes(ranking: Ranking, names: Names) -> dict[str, Any]:
             _cell(
                 '<li><span dir="auto">{}</span> <span class="meta">(weight {})</span></li>',
                 names.pain(r.pain),
-                r.weight,
+                fmt_number(r.weight),
             )
             for r in p.reached
             if r.hops == 0

@@ -12,10 +12,10 @@ from typing import Any
 
 from ..explain import explain_solution
 from ..future import Comparison
-from ..model import Session
+from ..model import Pain, Session
 from ..safety import md_cell
 from ..scoring import Ranking, Reached
-from ..views import FRICTION_NOTE, Names, TableView, friction_view, open_parking
+from ..views import FRICTION_NOTE, MOMENT_MARK, Names, TableView, friction_view, open_parking
 from ..vocab import emotion_value, fmt_number, signed
 from ..voting import pain_votes, solution_votes
 from .tabular import comparison_json_data, top_of
@@ -42,8 +42,8 @@ def _solutions_table(ranking: Ranking) -> list[str]:
     if not ranking.solutions:
         return ["No solutions yet."]
     return _md_table(
-        ("#", "Solution", "Score", "Impact", "Effort", "Stages", "Quadrant", "Votes"),
-        "rlrrrrlr",
+        ("#", "Solution", "Score", "Impact", "Effort", "Stages", "Quadrant", "Votes", "Unverified"),
+        "rlrrrrlrr",
         (
             (
                 s.rank,
@@ -54,6 +54,7 @@ def _solutions_table(ranking: Ranking) -> list[str]:
                 s.stages_reached,
                 md_cell(s.quadrant),
                 s.votes,
+                f"{s.unverified:.0%}",
             )
             for s in ranking.solutions
         ),
@@ -138,7 +139,7 @@ def _why_table(reached: Sequence[Reached], names: Names) -> list[str]:
             (
                 md_cell(names.pains.get(r.pain, r.pain)),
                 md_cell(names.stage(r.stage)),
-                r.weight,
+                fmt_number(r.weight),
                 r.hops,
                 fmt_number(r.contribution),
             )
@@ -184,6 +185,8 @@ def _header(session: Session, ranking: Ranking, names: Names) -> list[str]:
         f"- **Scoring:** hop decay {fmt_number(sc.hop_decay)}, stage bonus {fmt_number(sc.stage_bonus)}, "
         f"quick win at effort ≤ {sc.quick_win_max_effort}, at most {sc.max_hops} hops, "
         f"vote weight {fmt_number(sc.vote_weight)}"
+        + (f", moment-of-truth weight {fmt_number(sc.moment_weight)}" if sc.moment_weight != 1 else "")
+        + (", severity floor on" if sc.severity_floor else "")
     )
     if session.participants:
         lines.append(
@@ -258,9 +261,19 @@ def _joined(values: Iterable[str]) -> str:
     return "; ".join(md_cell(v) for v in values)
 
 
+def _evidence(pain: Pain) -> str:
+    """``anecdote``, ``anecdote, refuted 2026-11-20: note`` (what customers said, when checked)."""
+    if not pain.validation:
+        return pain.evidence
+    when = f" {pain.validated_on.isoformat()}" if pain.validated_on else ""
+    note = f": {md_cell(pain.validation_note)}" if pain.validation_note else ""
+    return f"{pain.evidence}, {pain.validation}{when}{note}"
+
+
 def _stage(session: Session, index: int, names: Names, pain_dots: dict[str, int]) -> list[str]:
     st = session.stages[index - 1]
-    lines = [f"### Stage {index}: {md_cell(st.name)}", ""]
+    moment = f" {MOMENT_MARK} moment of truth" if st.moment else ""
+    lines = [f"### Stage {index}: {md_cell(st.name)}{moment}", ""]
     facts = (
         ("Phase", md_cell(st.phase)),
         ("Customer goal", md_cell(st.customer_goal)),
@@ -273,16 +286,20 @@ def _stage(session: Session, index: int, names: Names, pain_dots: dict[str, int]
     lines.append("")
     pains = [p for p in session.pains if p.stage == st.id]
     if pains:
-        lines += ["**Pains and gains**", ""]
+        lines += [
+            "**Pains and gains**"
+            + (f" ({MOMENT_MARK}: at a moment of truth)" if any(p.moment or st.moment for p in pains) else ""),
+            "",
+        ]
         lines += _md_table(
             ("Kind", "Text", "Severity × frequency", "Evidence", "Personas", "Caused by", "Votes"),
             "llrlllr",
             (
                 (
-                    p.kind,
+                    p.kind + (f" {MOMENT_MARK}" if p.moment or st.moment else ""),
                     md_cell(p.text),
                     f"{p.severity} × {p.frequency} = {p.weight}",
-                    p.evidence,
+                    _evidence(p),
                     _joined(names.persona(x) for x in p.personas),
                     _joined(names.process(x) for x in p.caused_by),
                     pain_dots.get(p.id, 0),

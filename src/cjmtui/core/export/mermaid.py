@@ -17,7 +17,8 @@ syntax gives a meaning to — ``:`` (field separator), ``;`` (statement end), ``
 codes), ``%`` (``%%`` comments), ``<``, ``>`` and ``&`` (HTML in labels) — become their
 full-width look-alikes (``：``, ``；``, ``＃``, ``％``, ``＜``, ``＞``, ``＆``), line breaks become
 `` / ``, and a text starting with a keyword (``title``, ``section``…) starts with an invisible
-word joiner. A test renders a hostile session with mermaid-cli (``tests/e2e/test_mermaid.py``).
+word joiner. A stage or a pain at a moment of truth starts with ``★``.
+A test renders a hostile session with mermaid-cli (``tests/e2e/test_mermaid.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ LOOKALIKE = str.maketrans({":": "：", ";": "；", "#": "＃", "%": "％", "<": 
 KEYWORDS = re.compile(r"(?i)^(title|section|journey|acctitle|accdescr)\b")
 WORD_JOINER = "\u2060"
 PAIN_SCORE, GAIN_SCORE = 2, 4
+MOMENT = "★ "  # before a stage (section) or a pain (task) at a moment of truth
 
 
 def mermaid_text(text: object) -> str:
@@ -55,12 +57,14 @@ def export_mermaid(session: Session, ranking: Ranking | None = None) -> str:
     names = {p.id: p.name for p in session.personas}
     for stage in session.stages:
         pains = [p for p in session.pains if p.stage == stage.id]
-        lines.append(f"    section {mermaid_text(stage.name)}")
+        mark = MOMENT if stage.moment else ""
+        lines.append(f"    section {mark}{mermaid_text(stage.name)}")
         if not pains:
             lines.append(f"      {mermaid_text('(no pains or gains yet)')}: 3: Customer")
         for pain in pains:
             actors = [a for a in pain.personas if a in names] or list(names)
             rated = [stage.emotion[a] for a in actors if a in stage.emotion]
             who = ", ".join(mermaid_text(names[a]).replace(",", "，") for a in actors) or "Customer"
-            lines.append(f"      {mermaid_text(pain.text)}: {satisfaction(rated, pain.kind)}: {who}")
+            mark = MOMENT if pain.moment and not stage.moment else ""
+            lines.append(f"      {mark}{mermaid_text(pain.text)}: {satisfaction(rated, pain.kind)}: {who}")
     return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ from ..friction import StageFriction, stage_friction
 from ..future import Comparison
 from ..model import Session
 from ..safety import csv_cell
-from ..scoring import RankedProcess, RankedSolution, Ranking, Reached
+from ..scoring import RankedProcess, RankedSolution, Ranking, Reached, at_moment, moment_stages
 from ..views import Names, open_parking, pains_in_stage_order
 from ..voting import pain_votes
 
@@ -44,6 +44,7 @@ CSV_COLUMNS = (
     "status",
     "votes",
     "reached_pains",
+    "unverified",
 )
 CSV_MAP_COLUMNS = (
     "id",
@@ -61,6 +62,10 @@ CSV_MAP_COLUMNS = (
     "stage_pain_weight",
     "stage_departments",
     "stage_handoffs",
+    "moment_of_truth",
+    "validation",
+    "validated_on",
+    "validation_note",
 )
 FRICTION_COLUMNS = (
     "stage",
@@ -134,7 +139,7 @@ def _reached_json(reached: Iterable[Reached], seen: dict[str, set[str]]) -> list
                 "pain": r.pain,
                 "stage": r.stage,
                 "hops": r.hops,
-                "weight": r.weight,
+                "weight": r.weight if isinstance(r.weight, int) else _round(r.weight),
                 "contribution": _round(r.contribution),
             }
         )
@@ -154,6 +159,7 @@ def _solution_json(s: RankedSolution, seen: dict[str, set[str]] | None) -> dict[
         "confidence": _round(s.confidence),
         "status": s.status,
         "votes": s.votes,
+        "unverified": _round(s.unverified),
     }
     if seen is not None:
         row["reached"] = _reached_json(s.reached, seen)
@@ -184,7 +190,7 @@ def ranking_json_data(
     """The ranking as plain data (the JSON contract; floats rounded to 3 decimals).
 
     ``{"solutions": [{"rank", "id", "text", "score", "impact", "effort", "stages_reached",
-    "quadrant", "confidence", "status", "votes", "reached"}], "processes": [{"rank", "id",
+    "quadrant", "confidence", "status", "votes", "unverified", "reached"}], "processes": [{"rank", "id",
     "name", "owner", "stage", "score", "impact", "stages_reached", "owner_name", "stage_name",
     "reached"}], "persona": ..., "median_impact": ..., "names": {"pains": {id: text}, "stages":
     {id: name}}}``. With ``why`` (the default) every row has ``"reached"``: the pains its fix
@@ -326,6 +332,7 @@ def ranking_rows(ranking: Ranking) -> list[Sequence[object]]:
                 s.status,
                 s.votes,
                 _reached_pains(s.reached),
+                _round(s.unverified),
             )
         )
     return rows
@@ -335,7 +342,8 @@ def export_csv(session: Session, ranking: Ranking) -> str:
     """The ranking as one CSV table: a header, then one row per ranked solution.
 
     Columns: :data:`CSV_COLUMNS`. ``reached_pains`` lists ``pain-id@stage-id/hops`` joined by
-    ``;``. Every cell goes through :func:`~cjmtui.core.safety.csv_cell`. The map itself is
+    ``;``; ``unverified`` is the share (0–1) of the impact resting on anecdotes and assumptions
+    not yet validated with customers. Every cell goes through :func:`~cjmtui.core.safety.csv_cell`. The map itself is
     :func:`export_csv_map` (a second table would make this file invalid CSV).
     """
     return _csv(ranking_rows(ranking))
@@ -354,11 +362,14 @@ def map_rows(session: Session) -> list[Sequence[object]]:
     (personas and processes joined by ``"; "``); ``votes`` is the participants' dots on the
     pain; the ``stage_*`` columns are the friction figures of the row's stage
     (:func:`~cjmtui.core.friction.stage_friction`: pains, their weight, departments involved,
-    handoffs to another department), repeated on each row of that stage.
+    handoffs to another department), repeated on each row of that stage; ``moment_of_truth`` is
+    ``yes`` for a pain at a moment of truth (its own mark or its stage's), then the pain's
+    ``validation`` outcome, ``validated_on`` and ``validation_note``.
     """
     names = Names(session)
     friction = {row.stage: row for row in stage_friction(session)}
     dots = pain_votes(session)
+    moments = moment_stages(session)
     rows: list[Sequence[object]] = [CSV_MAP_COLUMNS]
     for pain in pains_in_stage_order(session):
         f = friction[pain.stage]
@@ -379,6 +390,10 @@ def map_rows(session: Session) -> list[Sequence[object]]:
                 f.pain_weight,
                 f.departments,
                 f.handoffs,
+                "yes" if at_moment(pain, moments) else "",
+                pain.validation,
+                pain.validated_on.isoformat() if pain.validated_on else "",
+                pain.validation_note,
             )
         )
     for parked in open_parking(session):
@@ -397,6 +412,10 @@ def map_rows(session: Session) -> list[Sequence[object]]:
                 None,
                 None,
                 *((at.pains, at.pain_weight, at.departments, at.handoffs) if at else (None, None, None, None)),
+                None,
+                None,
+                None,
+                None,
             )
         )
     return rows

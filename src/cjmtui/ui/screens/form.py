@@ -29,11 +29,12 @@ from .dialogs import Dialog
 class Field:
     name: str
     label: str
-    kind: str  # text | long | lines | int | float | choice | ref | refs | emotion | date
+    kind: str  # text | long | lines | int | float | choice | ref | refs | emotion | bool | date
     choices: tuple[str, ...] = ()
     table: str = ""  # for ref/refs
     optional: bool = False
     help: str = ""
+    blank: Any = None  # what an optional choice left blank stands for
 
 
 RATING = ("1", "2", "3", "4", "5")
@@ -58,6 +59,7 @@ FORMS: dict[str, list[Field]] = {
         Field("channels", "Channels", "lines", help="separate with ;"),
         Field("owners", "Owning departments", "refs", table="departments"),
         Field("emotion", "Emotion per persona", "emotion", table="personas"),
+        Field("moment", "Moment of truth", "bool", help="its pains count as at a moment of truth"),
     ],
     "pains": [
         Field("text", "In the customer's words", "text"),
@@ -68,6 +70,18 @@ FORMS: dict[str, list[Field]] = {
         Field("evidence", "Evidence", "choice", EVIDENCE),
         Field("personas", "Personas (none = everyone)", "refs", table="personas"),
         Field("caused_by", "Caused by (internal processes)", "refs", table="processes"),
+        Field("moment", "Moment of truth", "bool", help="also true of every pain at a moment-of-truth stage"),
+        Field(
+            "validation",
+            "Checked with customers",
+            "choice",
+            ("validated", "refuted"),
+            optional=True,
+            blank="",
+            help="refuted: no longer counts in the ranking",
+        ),
+        Field("validated_on", "Checked on (YYYY-MM-DD)", "date"),
+        Field("validation_note", "What customers said", "text"),
     ],
     "processes": [
         Field("name", "Internal process", "text"),
@@ -89,6 +103,8 @@ FORMS: dict[str, list[Field]] = {
         Field("quick_win_max_effort", "Quick win: effort at most", "choice", RATING),
         Field("max_hops", "Handoffs credited at most", "int"),
         Field("vote_weight", "Vote weight", "float", help="0: votes are only a column"),
+        Field("moment_weight", "Moment-of-truth weight", "float", help="× a pain's weight at a moment of truth"),
+        Field("severity_floor", "Severity floor", "bool", help="severity 5 never outweighed by severity ≤ 2"),
     ],
     "solutions": [
         Field("text", "Solution", "text"),
@@ -160,6 +176,20 @@ class ItemForm(Dialog):
                     id=wid,
                     compact=True,
                     max_length=MAX_TEXT,
+                )
+            ]
+        if field.kind == "date":
+            return [
+                LineInput(value="" if value is None else str(value), id=wid, compact=True, placeholder="YYYY-MM-DD")
+            ]
+        if field.kind == "bool":
+            return [
+                TypeSelect(
+                    [(Text("no"), False), (Text("yes"), True)],
+                    value=bool(value),
+                    allow_blank=False,
+                    id=wid,
+                    compact=True,
                 )
             ]
         if field.kind == "long":
@@ -259,8 +289,10 @@ class ItemForm(Dialog):
             wid = f"#f-{field.name}"
             if field.kind == "text":
                 out[field.name] = self.query_one(wid, Input).value
-            elif field.kind == "date":  # "2026-12-01", or no date when left empty
+            elif field.kind == "date":
                 out[field.name] = self.query_one(wid, Input).value.strip() or None
+            elif field.kind == "bool":
+                out[field.name] = self.query_one(wid, Select).value is True
             elif field.kind == "long":
                 out[field.name] = self.query_one(wid, TextArea).text
             elif field.kind == "lines":
@@ -272,7 +304,7 @@ class ItemForm(Dialog):
             elif field.kind in ("choice", "ref"):
                 value = self.query_one(wid, Select).value
                 if value is Select.NULL:
-                    out[field.name] = None
+                    out[field.name] = field.blank
                 elif field.choices == RATING:
                     out[field.name] = int(str(value))
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,7 +25,9 @@ from ...core.model import (
     get,
     item_label,
 )
-from ...core.scoring import Graph
+from ...core.scoring import Graph, moment_stages, pain_weight
+from ...core.validation import next_validation, validation_changes
+from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
 from ...core.voting import vote_totals, voter_dots
 from ..text import clip, plain
@@ -67,6 +70,39 @@ def status_history(item: Solution, shown: int = 3) -> str:
         return f"{item.status} (no change recorded)"
     earlier = len(item.history) - shown
     return (f"… {earlier} earlier → " if earlier > 0 else "") + " → ".join(steps)
+
+
+def _marked(moment: bool, words: str) -> Text:
+    """The item's words, after ★ when it is (or its stage is) a moment of truth."""
+    text = plain(words)
+    return Text.assemble((f"{MOMENT_MARK} ", "bold"), text) if moment else text
+
+
+# The evidence column: how we know, and what customers said when asked.
+EVIDENCE_SHOWN = {"validated": "{} ✓", "refuted": "✗ refuted"}
+VALIDATION_SAID = {
+    "validated": "Validated with customers.",
+    "refuted": "Refuted by customers: it no longer counts in the ranking.",
+    "": "Not checked with customers yet.",
+}
+
+
+def _checked(item: Pain) -> Text:
+    when = f" on {item.validated_on.isoformat()}" if item.validated_on else ""
+    said = "no longer counts in the ranking" if item.validation == "refuted" else "checked with customers"
+    out = Text.assemble((f"{item.validation.capitalize()}{when}", "bold"), f" ({said})")
+    if item.validation_note:
+        out.append(": ")
+        out.append_text(plain(item.validation_note))
+    return out
+
+
+def _scored(item: Pain, session: Session) -> str:
+    """How the ranking weighs the pain when that is not ``severity × frequency``."""
+    if item.validation == "refuted":
+        return " (refuted: not scored)"
+    scored = pain_weight(item, session.scoring, moment_stages(session))
+    return f", scored {fmt_number(scored)}" if scored != item.weight else ""
 
 
 def _line(label: str, value: str) -> Text:
@@ -133,6 +169,14 @@ class StagesScreen(ItemsScreen[Stage]):
     BINDINGS = [
         Binding("K,shift+up", "move(-1)", "Move up", id="stage.move_up", key_display="K"),
         Binding("J,shift+down", "move(1)", "Move down", id="stage.move_down", key_display="J"),
+        Binding(
+            "m",
+            "toggle_moment",
+            "Moment ★",
+            id="stage.moment",
+            tooltip="Mark the stage as a moment of truth, or unmark it",
+            show=False,
+        ),
     ]
 
     def row_cells(self, item: Stage, session: Session) -> list[Cell]:
@@ -144,7 +188,7 @@ class StagesScreen(ItemsScreen[Stage]):
         )
         return [
             str(index),
-            plain(item.name),
+            _marked(item.moment, item.name),
             item.phase or "—",
             plain(item.customer_goal),
             plain(names(session, "departments", item.owners, 18)),
@@ -161,6 +205,11 @@ class StagesScreen(ItemsScreen[Stage]):
         procs = sum(1 for p in session.processes if p.stage == item.id)
         return Text("\n").join(
             [
+                *(
+                    [Text(f"{MOMENT_MARK} A moment of truth: its pains weigh more (ranking weights, S)")]
+                    if item.moment
+                    else []
+                ),
                 _line("Customer goal", item.customer_goal or "—"),
                 _line("Touchpoints", ", ".join(item.touchpoints) or "—"),
                 _line("Channels", ", ".join(item.channels) or "—"),
@@ -177,6 +226,11 @@ class StagesScreen(ItemsScreen[Stage]):
         item = self.cjm.add("stages", {**fields, "name": name})
         if isinstance(item, Stage) and self.cjm.stage_id is None:
             self.cjm.stage_id = item.id
+
+    def action_toggle_moment(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.update("stages", item.id, {"moment": not item.moment})
 
     def on_data_table_row_highlighted(self) -> None:
         # Moving the highlight picks the current stage; capturing new stages does not (the room
@@ -300,17 +354,40 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
     ]
     BINDINGS = [
         Binding("g", "toggle_kind", "Pain/gain", id="pain.kind", tooltip="Turn a pain into a gain or back", show=False),
+        Binding(
+            "m",
+            "toggle_moment",
+            "Moment ★",
+            id="pain.moment",
+            tooltip="Mark the pain as at a moment of truth, or unmark it",
+            show=False,
+        ),
+        Binding(
+            "c",
+            "cycle_validation",
+            "Checked",
+            id="pain.validation",
+            tooltip="Checked with customers: not yet → validated → refuted (not scored) → not yet",
+            show=False,
+        ),
         *VotingScreen.VOTE_BINDINGS,
     ]
 
     def row_cells(self, item: Pain, session: Session) -> list[Cell]:
-        mark = Text("−", style="bold red") if item.kind == "pain" else Text("+", style="bold green")
+        if item.validation == "refuted":
+            mark = Text("✗", style="bold")
+        else:
+            mark = Text("−", style="bold red") if item.kind == "pain" else Text("+", style="bold green")
+        moments = _memo((session.stages,), "moments", lambda: dict.fromkeys(moment_stages(session)))
+        text = _marked(item.moment or item.stage in moments, item.text)
+        if item.validation == "refuted":
+            text.stylize("dim")
         return [
             mark,
-            plain(item.text),
+            text,
             str(item.severity),
             str(item.frequency),
-            item.evidence,
+            EVIDENCE_SHOWN.get(item.validation, "{}").format(item.evidence),
             plain(names(session, "processes", item.caused_by, 200)),
             self.dots_cell(session, item.id),
         ]
@@ -323,12 +400,17 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
             if proc is not None:
                 owner = get(session, Department, proc.owner)
                 causes.append(f"{proc.name} ({owner.name if owner else 'no owner'})")
+        stage = get(session, Stage, item.stage)
+        at_moment = item.moment or (stage is not None and stage.moment)
         return Text("\n").join(
             [
+                *([Text(f"{MOMENT_MARK} At a moment of truth")] if at_moment else []),
+                *([_checked(item)] if item.validation else []),
                 _line("Affects", who),
                 _line("Why (caused by)", "; ".join(causes) or "— press l to link the internal process that causes it"),
                 Text(
-                    f"weight {item.severity}×{item.frequency} = {item.weight}  ·  evidence: {item.evidence}"
+                    f"weight {item.severity}×{item.frequency} = {item.weight}{_scored(item, session)}"
+                    f"  ·  evidence: {item.evidence}"
                     if item.kind == "pain"
                     else f"a gain (not scored)  ·  evidence: {item.evidence}"
                 ),
@@ -347,6 +429,18 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
         if self.cjm.persona_lens and "personas" not in fields:
             fields["personas"] = [self.cjm.persona_lens]
         self.cjm.add("pains", {**fields, "stage": self.cjm.stage_id, "text": words})
+
+    def action_toggle_moment(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.cjm.update("pains", item.id, {"moment": not item.moment})
+
+    def action_cycle_validation(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            changes = validation_changes(next_validation(item.validation), dt.date.today())
+            if self.cjm.update("pains", item.id, changes) is not None:
+                self.notify(VALIDATION_SAID[changes["validation"]])
 
     def action_toggle_kind(self) -> None:
         item = self.current_item()

@@ -11,9 +11,19 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.explain import explain_process, explain_quadrant, explain_solution
 from ...core.model import Session
-from ...core.scoring import QUICK_WIN, Ranking, Reached, rank
-from ...core.views import FRICTION_VIEW_COLUMNS, Names, friction_view
-from ...core.vocab import emotion_value
+from ...core.scoring import QUICK_WIN, Ranking, Reached, at_moment, moment_stages, rank
+from ...core.validation import ToValidate, stake_sentence, to_validate
+from ...core.views import (
+    FRICTION_VIEW_COLUMNS,
+    MOMENT_MARK,
+    VALIDATION_EMPTY,
+    VALIDATION_VIEW_COLUMNS,
+    Names,
+    TableView,
+    friction_view,
+    validation_view,
+)
+from ...core.vocab import emotion_value, fmt_number
 from ..text import clip, plain
 from ..widgets.emotion import draw_emotion
 from ..widgets.itemtable import ItemTable
@@ -26,7 +36,7 @@ RANK_IN_BACKGROUND = 3_000
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
 RANK_ROWS = 1_000
 FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
-VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "review")
+VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "validate", "review")
 HINT = "   v: next view · x: export · y: copy"
 HINTS = {"review": "   v: next view · e on screen 5: dates"}
 VIEW_TITLES = {
@@ -36,8 +46,11 @@ VIEW_TITLES = {
     "friction": "Friction by stage: where complaints cluster, where handoffs multiply",
     "emotion": "Emotion curve per persona",
     "compare": "Future state compared with its current state",
+    "validate": "Validate with customers: the unverified pains the ranking leans on most",
     "review": "Review meeting: tracking the fixes",
 }
+VALIDATE_WIDTHS = {"#": 3, "Stage": 16, "Evidence": 10, "At stake": 8, "If not real": 24}
+VALIDATE_DROP = {"Stage": 2, "Evidence": 1}
 
 
 class SummaryScreen(WorkshopScreen):
@@ -63,6 +76,7 @@ class SummaryScreen(WorkshopScreen):
     ]
 
     ranking: Ranking | None = None
+    _to_validate: dict[str, ToValidate] = {}
     _ranked_for: tuple[Session, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -79,6 +93,7 @@ class SummaryScreen(WorkshopScreen):
                         ("Stg", 3, 1),
                         ("Quadrant", 13),
                         ("Votes", 5),
+                        ("Unverif.", 8, 3),
                     ],
                     id="ranked",
                 )
@@ -95,6 +110,16 @@ class SummaryScreen(WorkshopScreen):
                 yield Static("", id="emotion-chart")
             with VerticalScroll(id="compare"):
                 yield Static("", id="compare-text")
+            with Vertical(id="validate"):
+                yield ItemTable(
+                    [
+                        (c.narrow, VALIDATE_WIDTHS.get(c.narrow), VALIDATE_DROP.get(c.narrow, 0))
+                        for c in VALIDATION_VIEW_COLUMNS
+                    ],
+                    id="validate-table",
+                )
+                with VerticalScroll(id="validate-why-scroll"):
+                    yield Static("", id="validate-why", classes="detail")
             with VerticalScroll(id="review"):
                 yield Static("", id="review-text")
             with Vertical(id="causes"):
@@ -114,6 +139,7 @@ class SummaryScreen(WorkshopScreen):
             "friction": "#friction-table",
             "emotion": "#emotion",
             "compare": "#compare",
+            "validate": "#validate-table",
             "review": "#review",
         }[view or "ranking"]
         self.query_one(target).focus()
@@ -172,6 +198,8 @@ class SummaryScreen(WorkshopScreen):
             )
         elif view == "compare":
             self.query_one("#compare-text", Static).update(self._comparison())
+        elif view == "validate":
+            self._validate(ranking)
         elif view == "review":
             self.query_one("#review-text", Static).update(review_text(session, self.cjm.now().date()))
 
@@ -188,6 +216,7 @@ class SummaryScreen(WorkshopScreen):
                     str(s.stages_reached),
                     Text(s.quadrant, style="bold" if s.quadrant == QUICK_WIN else ""),
                     str(s.votes),
+                    f"{s.unverified:.0%}",
                 ],
             )
             for s in ranking.solutions[:RANK_ROWS]
@@ -226,7 +255,8 @@ class SummaryScreen(WorkshopScreen):
     def _breakdown(self, reached: tuple[Reached, ...], head: Text) -> Text:
         session = self.session
         stages = {s.id: s.name for s in session.stages}
-        pains = {p.id: p.text for p in session.pains}
+        pains = {p.id: p for p in session.pains}
+        moments = moment_stages(session)
         out = head
         if not reached:
             out.append("\nReaches no pain yet: link it to the processes it changes (screen 5, l).", style="italic")
@@ -234,11 +264,16 @@ class SummaryScreen(WorkshopScreen):
         for r in reached:
             out.append("\n")
             out.append(f"{r.contribution:6.1f} ", style="bold")
-            out.append(f"= {r.weight}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
-            out.append_text(plain(clip(pains.get(r.pain, r.pain), 48)))
+            out.append(f"= {fmt_number(r.weight)}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
+            pain = pains.get(r.pain)
+            if pain is not None and at_moment(pain, moments):
+                out.append(f"{MOMENT_MARK} ", style="bold")
+            out.append_text(plain(clip(pain.text if pain is not None else r.pain, 48)))
             out.append("  @ ", style="dim")
             out.append_text(plain(clip(stages.get(r.stage, r.stage), 20)))
             out.append(f"  {r.hops} hop{'s' if r.hops != 1 else ''}", style="dim")
+            if pain is not None and pain.unverified:
+                out.append(f" · {pain.evidence}, unchecked", style="dim")
         return out
 
     def _why(self) -> None:
@@ -257,6 +292,8 @@ class SummaryScreen(WorkshopScreen):
             explain_solution(row, self.session.scoring).text(),
             ("\nQuadrant: ", "bold"),
             explain_quadrant(row, self.ranking.median_impact, self.session.scoring.quick_win_max_effort),
+            ("\nUnverified: ", "bold"),
+            f"{row.unverified:.0%} of the impact rests on unchecked anecdotes and assumptions",
         )
         why.update(self._breakdown(row.reached, head))
 
@@ -280,6 +317,57 @@ class SummaryScreen(WorkshopScreen):
     @on(DataTable.RowHighlighted, "#ranked")
     def _ranked_highlighted(self) -> None:
         self._why()
+
+    @on(DataTable.RowHighlighted, "#validate-table")
+    def _validate_highlighted(self) -> None:
+        self._validate_why()
+
+    @on(DataTable.RowSelected, "#validate-table")
+    def _open_pain(self, event: DataTable.RowSelected) -> None:
+        self.cjm.open_form("pains", event.row_key.value)
+
+    def _validate(self, ranking: Ranking) -> None:
+        session = self.session
+        if len(session.pains) + len(session.solutions) < RANK_IN_BACKGROUND:
+            items = to_validate(session, ranking)
+            self._show_validate(session, ranking, validation_view(session, ranking, items), items)
+        else:  # every solution's breakdown is read: a big session works it out in a thread
+            self._title("validate", "   working out what each pain carries…")
+            self._validate_in_background(session, ranking)
+
+    @work(thread=True, exclusive=True, group="summary-validate")
+    def _validate_in_background(self, session: Session, ranking: Ranking) -> None:
+        items = to_validate(session, ranking)
+        self.app.call_from_thread(
+            self._show_validate, session, ranking, validation_view(session, ranking, items), items
+        )
+
+    def _show_validate(self, session: Session, ranking: Ranking, view: TableView, items: list[ToValidate]) -> None:
+        if session is not self.session or ranking is not self.ranking or not self.is_attached:
+            return  # worked out for a version the room has moved past
+        if self.query_one(ContentSwitcher).current == "validate":
+            self._title("validate", "")
+        self._to_validate = {t.pain.id: t for t in items}
+        self.query_one("#validate-table", ItemTable).set_rows(
+            (key, [plain(cell) for cell in row]) for key, row in zip(view.keys, view.rows, strict=True)
+        )
+        self._validate_why()
+
+    def _validate_why(self) -> None:
+        why = self.query_one("#validate-why", Static)
+        item_id = self.query_one("#validate-table", ItemTable).current_id
+        item = self._to_validate.get(item_id or "")
+        if item is None:
+            why.update(Text(VALIDATION_EMPTY, style="italic"))
+            return
+        out = Text.assemble(("If this pain is not real: ", "bold"), plain(item.pain.text, "bold"))
+        for stake in item.stakes:
+            out.append("\n  ")
+            out.append_text(plain(stake_sentence(stake)))
+        if not item.stakes:
+            out.append("\n  no ranked solution loses score", style="dim")
+        out.append("\nEnter: record what customers said (the pain's form) · c on the pains screen", style="dim")
+        why.update(out)
 
     @on(DataTable.RowHighlighted, "#rootcauses")
     def _cause_highlighted(self) -> None:

@@ -1,7 +1,8 @@
 """The journey map: stages as columns, lanes as rows, the cause cascade lit for the highlighted item.
 
 Marks work without colour: ``►`` the highlighted item, ``▲`` what causes it upstream, ``▼`` what
-it causes downstream. The map shows as many stage columns as fit and pages sideways.
+it causes downstream; ``★`` a moment of truth (a stage, or a pain marked on its own), ``✗`` a pain
+customers refuted (not scored). The map shows as many stage columns as fit and pages sideways.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.widget import Widget
 from ...core.causes import Ref, Related, related
 from ...core.model import Session, item_label
 from ...core.safety import printable
+from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, signed
 
 LABEL_W = 12
@@ -45,8 +47,9 @@ def _columns(session: Session, persona: str | None) -> list[list[Cell]]:
     for pain in session.pains:
         i = where.get(pain.stage)
         if i is not None and pain.affects(persona):
-            mark = "−" if pain.kind == "pain" else "+"
-            pains[i].append(Cell(("pains", pain.id), pain.text, f"{mark}{pain.severity * pain.frequency:>2} "))
+            mark = "✗" if pain.validation == "refuted" else "−" if pain.kind == "pain" else "+"
+            star = MOMENT_MARK if pain.moment else ""
+            pains[i].append(Cell(("pains", pain.id), pain.text, f"{mark}{pain.severity * pain.frequency:>2}{star} "))
     stage_of: dict[str, int] = {}
     for proc in session.processes:
         i = where.get(proc.stage)
@@ -142,7 +145,18 @@ class MapView(Widget, can_focus=True):
         ref = self.current
         cols = list(range(self.first, min(len(session.stages), self.first + self.visible_count())))
         grid = _Grid(self.col_width(), len(cols))
-        grid.row("Stage", [[grid.fit(f"{i + 1}. {session.stages[i].name}", "bold")] for i in cols])
+        grid.row(
+            "Stage",
+            [
+                [
+                    grid.fit(
+                        f"{i + 1}. {MOMENT_MARK + ' ' if session.stages[i].moment else ''}{session.stages[i].name}",
+                        "bold",
+                    )
+                ]
+                for i in cols
+            ],
+        )
         grid.row("Phase", [[grid.fit(session.stages[i].phase or "", "italic")] for i in cols])
         grid.sep()
         personas = [p for p in session.personas if not self.persona or p.id == self.persona]
