@@ -99,8 +99,9 @@ TWO_WRITER_ROUNDS = 200
 PARTICIPANT_KILLS = 100
 
 
-def _writer(path, name: str, start: int, write_fd: int) -> None:  # pragma: no cover - forked child
-    """Add a note, save through the merge path, report it as saved; again and again."""
+def _writer(path, name: str, start: int, write_fd: int, actor: str | None = None) -> None:  # pragma: no cover
+    """Add a note, save through the merge path, report it as saved; again and again. With
+    ``actor``, as a participant who joined (the note carries their name). A forked child."""
     from cjmtui.core.edit import add_item
 
     try:
@@ -109,7 +110,7 @@ def _writer(path, name: str, start: int, write_fd: int) -> None:  # pragma: no c
         while True:
             n += 1
             text = f"{name}-{n}"
-            ws.history.apply("add", add_item(ws.session, "pains", {"stage": "s", "text": text})[0])
+            ws.history.apply("add", add_item(ws.session, "pains", {"stage": "s", "text": text}, actor=actor)[0])
             if ws.save().ok:
                 os.write(write_fd, f"{text}\n".encode())
     finally:
@@ -162,24 +163,6 @@ def test_two_writers_killed_at_random_keep_every_acknowledged_note(tmp_path):
     assert len(acknowledged) > TWO_WRITER_ROUNDS, "the writers hardly saved anything: the test proves little"
 
 
-def _participant(path, name: str, start: int, write_fd: int) -> None:  # pragma: no cover - forked child
-    """A participant who joined (``actor``): add a note, save through the merge, report it."""
-    from cjmtui.core.edit import add_item
-
-    try:
-        ws = Workspace.open(path)
-        n = start
-        while True:
-            n += 1
-            text = f"{name}-{n}"
-            ws.history.apply("add", add_item(ws.session, "pains", {"stage": "s", "text": text}, actor=name)[0])
-            if ws.save().ok:
-                os.write(write_fd, f"{text}\n".encode())
-            time.sleep(0.002)
-    finally:
-        os._exit(0)
-
-
 def test_a_participant_killed_at_random_costs_the_others_nothing(tmp_path):
     """Issue 12: three people save notes to one file at once; 100 times one of them, at random,
     is SIGKILLed mid-work (a dropped link, an OOM kill) and comes back. After every kill the file
@@ -198,7 +181,7 @@ def test_a_participant_killed_at_random_costs_the_others_nothing(tmp_path):
         pid = os.fork()
         if pid == 0:  # pragma: no cover
             os.close(read_fd)
-            _participant(path, name, counters[name], write_fd)
+            _writer(path, name, counters[name], write_fd, actor=name)
         os.close(write_fd)
         running[name] = (pid, read_fd)
 
