@@ -65,6 +65,14 @@ def test_a_participant_changing_the_status_is_named_in_the_history(monkeypatch):
     assert [(h.status, h.by) for h in sol(session, item.id).history] == [("planned", "Raj")]
 
 
+def test_a_solution_added_already_under_way_starts_its_history(monkeypatch):
+    on(monkeypatch, "2026-11-21")
+    session, item = edit.add_item(planned(), "solutions", {"text": "Ship the fix", "status": "doing"}, actor="Raj")
+    assert [(h.status, h.on, h.by) for h in sol(session, item.id).history] == [("doing", D(2026, 11, 21), "Raj")]
+    session, idea = edit.add_item(session, "solutions", {"text": "Just an idea"})
+    assert sol(session, idea.id).history == []
+
+
 def test_no_history_entry_when_the_status_does_not_change(monkeypatch):
     on(monkeypatch, "2026-11-20")
     session = edit.update_item(planned(), "solutions", "fix-catalogue", {"text": "Fix it", "status": "idea"})[0]

@@ -144,7 +144,7 @@ def add_item(
         data["silent_round"] = session.progress.silent_round
     else:
         data.pop("silent_round", None)
-    item = validate_item(table, data)
+    item = _with_status_change(session, None, validate_item(table, data), actor)
     items = list(getattr(session, table))
     if any(existing.id == item.id for existing in items):
         raise EditError(f"id {item.id!r} is already used", "id")
@@ -167,10 +167,16 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _with_status_change(session: Session, old: Record, item: Record, actor: str | None) -> Record:
+def _with_status_change(session: Session, old: Record | None, item: Record, actor: str | None) -> Record:
     """A solution whose status changed gets a dated line in its history, saying who changed it
-    (the participant ``actor``, else the facilitator's name)."""
-    if not isinstance(item, Solution) or not isinstance(old, Solution) or item.status == old.status:
+    (the participant ``actor``, else the facilitator's name); so does one added (``old`` None)
+    already planned, under way or done, unless it brings its own history."""
+    if not isinstance(item, Solution):
+        return item
+    if old is None:
+        if item.status == "idea" or item.history:
+            return item
+    elif not isinstance(old, Solution) or item.status == old.status:
         return item
     by = actor if actor is not None else session.session.facilitator
     change = StatusChange(status=item.status, on=today(), by=by)
