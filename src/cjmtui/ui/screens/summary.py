@@ -34,7 +34,10 @@ from .base import WorkshopScreen
 # A session this big (pains + solutions) ranks in a thread, the screen saying "ranking…" meanwhile.
 RANK_IN_BACKGROUND = 3_000
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
-RANK_ROWS = 1_000
+RANK_ROWS = 300  # a screen of quick wins; exports and `cjmtui rank` have every row
+# The pains a "why" lists, biggest contribution first (a fix that reaches 600 pains of a big
+# session made a 50,000-character panel that took 0.3 s to lay out on every highlight).
+WHY_ROWS = 40
 FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
 VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "validate", "review")
 HINT = "   v: next view · x: export · y: copy"
@@ -261,7 +264,7 @@ class SummaryScreen(WorkshopScreen):
         if not reached:
             out.append("\nReaches no pain yet: link it to the processes it changes (screen 5, l).", style="italic")
             return out
-        for r in reached:
+        for r in reached[:WHY_ROWS]:
             out.append("\n")
             out.append(f"{r.contribution:6.1f} ", style="bold")
             out.append(f"= {fmt_number(r.weight)}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
@@ -274,6 +277,14 @@ class SummaryScreen(WorkshopScreen):
             out.append(f"  {r.hops} hop{'s' if r.hops != 1 else ''}", style="dim")
             if pain is not None and pain.unverified:
                 out.append(f" · {pain.evidence}, unchecked", style="dim")
+        rest = reached[WHY_ROWS:]
+        if rest:
+            together = fmt_number(sum(r.contribution for r in rest))
+            out.append(
+                f"\n… and {len(rest)} smaller contributions (together {together}): "
+                "x exports every one, as does cjmtui rank --format json --why",
+                style="italic",
+            )
         return out
 
     def _why(self) -> None:
