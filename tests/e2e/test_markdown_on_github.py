@@ -86,7 +86,8 @@ def _review(s: m.Session, later: m.Session) -> str:
     for i, text in enumerate(HOSTILE[:3]):  # overdue and due for review, besides the done fixes
         fields = {"id": f"late{i}", "text": text, "due": "2026-01-01", "review": "2026-01-01"}
         s, _ = edit.add_item(s, "solutions", fields)
-    result = review(s, dt.date(2026, 2, 1), later=later)
+    # As of today: the done fixes were added done today, so their history says so.
+    result = review(s, dt.date.today(), later=later)
     assert result.overdue and result.due_for_review and result.done_since
     return review_markdown(s, result)
 
