@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..core import presence
 from ..core.agenda import Timer, agenda_of, format_clock, set_progress, timer_state
 from ..core.live import reveal, room_state, start_private_voting, start_silent_writing
-from ..core.model import Participant, Persona, get
+from ..core.model import Participant, Persona, Session, get
 from ..core.safety import printable
 from ..core.vocab import STEP_TITLES
 from ..core.voting import cast_vote, ensure_participant, votes_left
@@ -50,6 +50,7 @@ class Room:
         self._bell_rung = False
         self.present: list[str] = []  # who has the session open now (core.presence)
         self._here_path: Path | None = None
+        self._room_state: tuple[Session | None, list[str]] = (None, [])  # (session, what the bar says)
 
     # The agenda and its timer -------------------------------------------------------------------
 
@@ -217,7 +218,9 @@ class Room:
             left = votes_left(whole, person.id, self.vote_table)
             mine = app.actor is not None and person.name.casefold() == app.actor.casefold()
             parts.append(f"{left} dots left" if mine else f"voting: {person.name}, {left} left")
-        parts.extend(room_state(whole, app.actor))
+        if self._room_state[0] is not whole:  # once per version: the status shows every second
+            self._room_state = (whole, room_state(whole, app.actor))
+        parts.extend(self._room_state[1])
         # Last, the first part a narrow terminal cuts: who else has the session open right now.
         if len(self.present) > 1:
             shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
