@@ -15,6 +15,8 @@ Measures (scale 1 = 20 stages, 2,000 pains, 500 processes, 1,000 solutions; see 
 - save: ``store.save_session`` (atomic, fsync, .bak) against ``tomli_w.dumps`` of
   ``store.session_document`` plus a plain ``open().write()``; and serialisation alone
   (``store.dumps_session`` against ``tomli_w.dumps(session_document(...))``).
+- cli: ``cjmtui rank`` as json, md and a ``--top 10`` table, each a whole new process (start,
+  load, rank, print to a pipe), against a whole ``python -c`` that ``tomllib.load``s the file.
 - rank: ``scoring.rank`` against the load, and linearity: rank and load at ``--big-scale``
   (default 10) against scale 1. Each session is loaded and ranked with only itself alive (the
   garbage collector's cost depends on everything in memory). The generator's graph has fewer
@@ -27,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -226,6 +230,39 @@ def measure_rank(text: str, big_text: str, big: float, table: Table, repeat: int
     table.add(f"load at scale {big:g}", med["loadN"], "load at scale 1", med["load1"], 1.2 * big, n)
 
 
+# The command line, whole process (start, load, rank, print) against a whole ``python -c`` that
+# parses the same file with ``tomllib``: (label, arguments after ``cjmtui``, target ratio).
+CLI_COMMANDS = (
+    ("cli: rank --format json", ["rank", "{file}", "--format", "json"], 4.0),
+    ("cli: rank --format md", ["rank", "{file}", "--format", "md"], 2.0),
+    ("cli: rank --top 10 (table)", ["rank", "{file}", "--top", "10"], 2.0),
+)
+
+
+def measure_cli(text: str, table: Table, repeat: int) -> None:
+    """Each CLI command as a new process, interleaved with the ``tomllib`` anchor process."""
+    with tempfile.TemporaryDirectory(prefix="cjmtui-bench-cli-") as tmp:
+        path = Path(tmp) / "bench.toml"
+        path.write_text(text, encoding="utf-8")
+        anchor = [sys.executable, "-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))"]
+        commands = {
+            label: [sys.executable, "-m", "cjmtui", *(a.format(file=path) for a in args)]
+            for label, args, _ in CLI_COMMANDS
+        }
+        env = {**os.environ, "COLUMNS": "120"}
+
+        def run(cmd: list[str]) -> Callable[[], object]:
+            return lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, env=env)
+
+        fns = {"anchor": run(anchor)} | {label: run(cmd) for label, cmd in commands.items()}
+        fns["anchor"]()  # warm the disk cache and the .pyc files
+        for label in commands:
+            fns[label]()
+        med, n = measure(fns, repeat)
+    for label, _, target in CLI_COMMANDS:
+        table.add(label, med[label], "python -c tomllib.load", med["anchor"], target, n)
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # "≤" and "×" on an ASCII terminal
@@ -266,6 +303,7 @@ def run(argv: list[str] | None = None) -> int:
     table = Table()
     measure_load(session, text, table, repeat)
     measure_save(session, table, repeat, args.dir)
+    measure_cli(text, table, repeat)
 
     t0 = time.perf_counter()
     big_session = gen.generate(big, args.seed)

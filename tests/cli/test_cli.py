@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from cjmtui import __version__, cli
+from cjmtui.cli.textgrid import cell_width
 from cjmtui.core import edit, files, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.export import CSV_COLUMNS, CSV_MAP_COLUMNS
@@ -437,6 +438,17 @@ def test_rank_table_on_a_terminal_has_no_user_escapes(
     assert code == 0
     assert "]0;pwned\x07" not in out and "\x1b[2J" not in out
     assert "␛]0;pwned␇" in out
+
+
+def test_the_rank_table_fits_80_columns(
+    capsys: pytest.CaptureFixture[str], valid: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run_main(capsys, "rank", str(valid))
+    assert code == 0, err
+    assert "Fix the catalogue" in out
+    table_lines = out.split("Why this rank")[0].splitlines() + out.split("Root-cause processes")[1].splitlines()
+    assert all(cell_width(line) <= 80 for line in table_lines), [line for line in table_lines if cell_width(line) > 80]
 
 
 def test_rank_formats(capsys: pytest.CaptureFixture[str], valid: Path) -> None:

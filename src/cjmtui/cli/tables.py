@@ -1,4 +1,4 @@
-"""The command line's tables (Rich): the ranking with why, a comparison, friction by stage.
+"""The command line's tables: the ranking with why, a comparison, friction by stage.
 
 User text goes in as ``Text`` (never markup), made printable: a note cannot style, move or
 clear the terminal it is printed in.
@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..core.explain import explain_solution
 from ..core.model import Session
-from ..core.review import STILL_THERE, Review, ReviewRow, days_late, review_heading, review_views
-from ..core.rollup import Rollup, matches_view, note, root_causes_view, workshops_view
-from ..core.rollup import title as rollup_title
 from ..core.safety import printable
 from ..core.scoring import QUICK_WIN, Ranking
 from ..core.views import Names, TableView, friction_view
 from ..core.vocab import emotion_value, fmt_number, plural
+from .textgrid import Console, Table, Text
+
+if TYPE_CHECKING:  # the review's and the rollup's modules are imported by their commands only
+    from ..core.review import Review, ReviewRow
+    from ..core.rollup import Rollup
 
 
 def plain(value: object, style: str = "") -> Text:
@@ -31,21 +28,13 @@ def plain(value: object, style: str = "") -> Text:
 
 
 def _console() -> Console:
-    return Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
+    return Console(sys.stdout)
 
 
 def _table(title: Text | str | None = None, caption: Text | None = None) -> Table:
     if isinstance(title, str):
         title = Text(title, style="bold")
-    return Table(
-        title=title,
-        caption=caption,
-        title_justify="left",
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    return Table(title=title, caption=caption)
 
 
 def _titled(words: str, user_text: str) -> Text:
@@ -54,14 +43,14 @@ def _titled(words: str, user_text: str) -> Text:
 
 def _solutions(session: Session, ranking: Ranking, title: Text, caption: Text | None, wide: bool) -> Table:
     table = _table(title, caption)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
+    table.add_column("#", justify="right")
+    table.add_column("Solution", ratio=1, min_width=16)
     for name in ["Score", "Impact", "Effort"] + (["Conf."] if wide else []) + ["Stages"]:
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("Quadrant", no_wrap=True)
-    table.add_column("Unverified", justify="right", no_wrap=True)
+        table.add_column(name, justify="right")
+    table.add_column("Quadrant")
+    table.add_column("Unverified", justify="right")
     if wide:
-        table.add_column("Status", no_wrap=True)
+        table.add_column("Status")
     for s in ranking.solutions:
         cells = [
             Text(str(s.rank)),
@@ -83,13 +72,13 @@ def _solutions(session: Session, ranking: Ranking, title: Text, caption: Text | 
 
 def _processes(ranking: Ranking, names: Names, wide: bool) -> Table:
     table = _table("Root-cause processes")
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Process", ratio=2, min_width=16, overflow="fold")
+    table.add_column("#", justify="right")
+    table.add_column("Process", ratio=2, min_width=16)
     if wide:
-        table.add_column("Owner", ratio=1, overflow="fold")
-    table.add_column("Stage", ratio=1, overflow="fold")
+        table.add_column("Owner", ratio=1)
+    table.add_column("Stage", ratio=1)
     for name in ("Score", "Impact", "Stages"):
-        table.add_column(name, justify="right", no_wrap=True)
+        table.add_column(name, justify="right")
     for p in ranking.processes:
         cells = [Text(str(p.rank)), plain(p.name)]
         if wide:
@@ -116,6 +105,7 @@ def print_ranking(session: Session, ranking: Ranking) -> None:
         console.print(Text("No solutions yet."))
     else:
         console.print(_solutions(session, ranking, title, caption, wide))
+        console.print()
         console.print(Text("Why this rank", style="bold"))
         for s in ranking.solutions:
             console.print(Text(f"{s.rank:>3}. ") + plain(explain_solution(s, session.scoring).text()))
@@ -134,9 +124,9 @@ def print_view(view: TableView, title: Text, caption: Text | None = None) -> Non
     table = _table(title, caption)
     for column in view.columns:
         if column.numeric:
-            table.add_column(column.narrow, justify="right", no_wrap=True)
+            table.add_column(column.narrow, justify="right")
         else:
-            table.add_column(column.narrow, ratio=1, min_width=12, overflow="fold")
+            table.add_column(column.narrow, ratio=1, min_width=12)
     for i, row in enumerate(view.rows):
         table.add_row(*(plain(cell, "bold" if i in view.marked else "") for cell in row))
     console.print(table)
@@ -158,8 +148,8 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
             console.print(Text(f"{title}: none"))
             continue
         table = _table(f"{title} ({len(pains)})")
-        table.add_column("Pain", ratio=2, min_width=16, overflow="fold")
-        table.add_column("Stage", ratio=1, overflow="fold")
+        table.add_column("Pain", ratio=2, min_width=16)
+        table.add_column("Stage", ratio=1)
         for p in pains:
             table.add_row(plain(p["text"]), plain(p["stage_name"]))
         console.print(table)
@@ -168,10 +158,10 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
         console.print(Text("Emotion changes: none"))
     else:
         table = _table(f"Emotion changes ({len(data['emotion'])})")
-        table.add_column("Stage", ratio=1, overflow="fold")
-        table.add_column("Persona", ratio=1, overflow="fold")
-        table.add_column("Before", justify="right", no_wrap=True)
-        table.add_column("After", justify="right", no_wrap=True)
+        table.add_column("Stage", ratio=1)
+        table.add_column("Persona", ratio=1)
+        table.add_column("Before", justify="right")
+        table.add_column("After", justify="right")
         for c in data["emotion"]:
             table.add_row(
                 plain(c["stage_name"]),
@@ -185,9 +175,9 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
         console.print(Text("No solution is done or under way."))
         return
     table = _table("Solutions done or under way, and the removed pains they were meant to remove")
-    table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Removed pains it reaches", ratio=1, overflow="fold")
+    table.add_column("Solution", ratio=1, min_width=16)
+    table.add_column("Status")
+    table.add_column("Removed pains it reaches", ratio=1)
     for item in data["meant_to_remove"]:
         reached = "; ".join(p["text"] for p in item["pains"]) or "none of the removed pains"
         table.add_row(plain(item["text"]), Text(item["status"]), plain(reached))
@@ -195,15 +185,17 @@ def print_comparison(future: Session, data: dict[str, Any]) -> None:
 
 
 def _review_list(title: str, rows: tuple[ReviewRow, ...], empty: str, date: str, as_of: dt.date) -> Table | Text:
+    from ..core.review import days_late
+
     if not rows:
         return Text(f"{title}: {empty}")
     table = _table(title)
-    table.add_column("Solution", ratio=1, min_width=16, overflow="fold")
-    table.add_column("Owner", max_width=18, overflow="fold")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Review" if date == "review" else "Due", no_wrap=True)
+    table.add_column("Solution", ratio=1, min_width=16)
+    table.add_column("Owner", max_width=18)
+    table.add_column("Status")
+    table.add_column("Review" if date == "review" else "Due")
     if date == "due":
-        table.add_column("Late", justify="right", no_wrap=True)
+        table.add_column("Late", justify="right")
     for r in rows:
         day = r.review if date == "review" else r.due
         cells = [plain(r.text), plain(r.owner or "—"), Text(r.status), Text(day.isoformat() if day else "—")]
@@ -214,12 +206,14 @@ def _review_list(title: str, rows: tuple[ReviewRow, ...], empty: str, date: str,
 
 
 def _done_list(title: str, result: Review) -> Table | Text:
+    from ..core.review import STILL_THERE
+
     if not result.done_since:
         return Text(f"{title}: none")
     table = _table(title)
-    table.add_column("Solution, and each pain it was meant to remove", ratio=1, min_width=16, overflow="fold")
-    table.add_column("Stage", max_width=20, overflow="fold")
-    table.add_column("Later session" if result.compared else "Done on", no_wrap=True)
+    table.add_column("Solution, and each pain it was meant to remove", ratio=1, min_width=16)
+    table.add_column("Stage", max_width=20)
+    table.add_column("Later session" if result.compared else "Done on")
     for r in result.done_since:
         done = f"done {r.done_on.isoformat()}" if r.done_on else "done (day not recorded)"
         owner = f" ({r.owner})" if r.owner else ""
@@ -234,6 +228,8 @@ def _done_list(title: str, result: Review) -> Table | Text:
 
 def print_review(session: Session, result: Review) -> None:
     """The review meeting's three lists (the same as :func:`cjmtui.core.review.review_views`)."""
+    from ..core.review import review_heading, review_views
+
     console = _console()
     console.print(plain(review_heading(session, result), "bold"))
     (overdue, _), (to_review, _), (done, _) = review_views(result)
@@ -248,6 +244,9 @@ def print_review(session: Session, result: Review) -> None:
 def print_rollup(result: Rollup) -> None:
     """Root causes across workshops: the workshops, the ranked root causes (those found in two
     workshops or more in bold), and which process matched which and why."""
+    from ..core.rollup import matches_view, note, root_causes_view, workshops_view
+    from ..core.rollup import title as rollup_title
+
     console = _console()
     console.print(plain(rollup_title(result), "bold"))
     console.print(plain(note(result)))

@@ -27,7 +27,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, reduce
+from itertools import chain
+from operator import or_
 from statistics import median
 from typing import NamedTuple
 
@@ -147,12 +149,17 @@ class Graph:
         self.feeds: dict[str, list[str]] = {p.id: p.feeds for p in session.processes}
         self.causes: dict[str, list[Pain]] = {p.id: [] for p in session.processes}
         # The scored pains by index, for the set-based summary (no object per pain and query).
-        self._weights: list[float] = []
-        unverified: list[int] = []  # the pains resting on unverified evidence
-        self._stage_of: list[str] = []
+        # Each pain's weight is a complex number: the real part is its weight, the imaginary part
+        # the same weight if it rests on unverified evidence, else 0, so that one C-level sum
+        # gives a reach's impact and its unverified part together.
+        self._weights: list[complex] = []
         self.weight_of: dict[str, float] = {}  # scored weight per pain id
         moments = moment_stages(session)
         caused: dict[str, list[int]] = {p.id: [] for p in session.processes}
+        stage_bit = {stage.id: 1 << i for i, stage in enumerate(session.stages)}
+        # The stages of the pains each process causes, one bit per stage: the stages a reach
+        # touches are the union over the processes it reaches.
+        self._stage_mask: dict[str, int] = dict.fromkeys(self.causes, 0)
         for pain in session.pains:
             if not is_scored(pain):
                 continue
@@ -161,19 +168,16 @@ class Graph:
             index = len(self._weights)
             weight = pain_weight(pain, self.scoring, moments)
             self.weight_of[pain.id] = weight
-            self._weights.append(weight)
-            if pain.unverified:
-                unverified.append(index)
-            self._stage_of.append(pain.stage)
+            self._weights.append(complex(weight, weight if pain.unverified else 0))
             for proc in pain.caused_by:
                 bucket = self.causes.get(proc)
                 if bucket is not None:
                     bucket.append(pain)
                     caused[proc].append(index)
+                    self._stage_mask[proc] |= stage_bit.setdefault(pain.stage, 1 << len(stage_bit))
         self._caused: dict[str, frozenset[int]] = {k: frozenset(v) for k, v in caused.items()}
         self._order = {p.id: i for i, p in enumerate(session.pains)}
-        self._summaries: dict[frozenset[str], tuple[float, int, int, float | None]] = {}
-        self._unverified_set = frozenset(unverified)
+        self._summaries: dict[frozenset[str], tuple[float, int, int, float]] = {}
 
     def distances(self, sources: Iterable[str]) -> dict[str, int]:
         """Shortest hop count from any source to each process downstream (BFS; cycles are fine)."""
@@ -215,48 +219,38 @@ class Graph:
         The same numbers as :meth:`reach`, computed a hop level at a time with set operations,
         and remembered per set of sources (many solutions target the same processes).
         """
-        impact, stages, counted, _ = self._summary(sources, False)
+        impact, stages, counted, _ = self._summary(sources)
         return impact, stages, counted
 
     def unverified(self, sources: Iterable[str]) -> float:
         """The part of the impact of fixing ``sources`` that rests on pains whose evidence is an
         anecdote or an assumption not yet validated (same sum as the impact, other weights)."""
-        return self._summary(sources, True)[3] or 0.0
+        return self._summary(sources)[3]
 
     def summary_with_unverified(self, sources: Iterable[str]) -> tuple[float, int, int, float]:
         """:meth:`summary` and :meth:`unverified` in one walk."""
-        impact, stages, counted, unverified = self._summary(sources, True)
-        return impact, stages, counted, unverified or 0.0
+        return self._summary(sources)
 
-    def _summary(self, sources: Iterable[str], with_unverified: bool) -> tuple[float, int, int, float | None]:
-        # The unverified part is summed only when asked for (solutions, not root causes) and
-        # when some scored pain is unverified at all.
+    def _summary(self, sources: Iterable[str]) -> tuple[float, int, int, float]:
         key = frozenset(sources)
         cached = self._summaries.get(key)
-        if cached is not None and (cached[3] is not None or not with_unverified):
+        if cached is not None:
             return cached
         decay = self.scoring.hop_decay
-        weights, stage_of, caused = self._weights, self._stage_of, self._caused
-        unverified_set = self._unverified_set if with_unverified and self._unverified_set else None
+        weights, caused = self._weights, self._caused
+        levels = self.levels(key)
+        if decay <= 0:  # hop_decay = 0 credits only the target's own pains
+            levels = levels[:1]
         seen: set[int] = set()
-        counted = 0
-        impact = 0.0
-        unverified = 0.0
-        stages: set[str] = set()
-        for hops, level in enumerate(self.levels(key)):
-            new = set().union(*map(caused.__getitem__, level)) - seen
-            if not new:
-                continue
-            seen |= new
-            factor = decay**hops
-            if factor <= 0:  # hop_decay = 0 credits only the target's own pains
-                continue
-            counted += len(new)
-            impact += factor * sum(map(weights.__getitem__, new))
-            if unverified_set is not None:
-                unverified += factor * sum(map(weights.__getitem__, new & unverified_set))
-            stages.update(map(stage_of.__getitem__, new))
-        result = (impact, len(stages), counted, unverified if with_unverified else None)
+        total = 0j
+        for hops, level in enumerate(levels):
+            new = set().union(*map(caused.__getitem__, level))
+            new -= seen
+            if new:
+                seen |= new
+                total += decay**hops * sum(map(weights.__getitem__, new))
+        stages = reduce(or_, map(self._stage_mask.__getitem__, chain.from_iterable(levels)), 0)
+        result = (total.real, stages.bit_count(), len(seen), total.imag)
         self._summaries[key] = result
         return result
 
