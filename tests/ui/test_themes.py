@@ -27,6 +27,16 @@ async def test_bundled_themes_and_the_chosen_theme_is_remembered(example_copy):
         await pilot.pause()
         assert app.current_theme.name == "cjm-light"
         assert app.screen.styles.background != background, "the screen did not change colour"
+        # Parsed CSS is kept per theme (ui/stylesheet.py): back to the first theme, its colours
+        # come back, and a screen shown for the first time now has them too.
+        app.theme = "cjm-dark"
+        await pilot.pause()
+        assert app.screen.styles.background == background
+        await pilot.press("7")
+        await pilot.pause()
+        assert app.screen.styles.background == background
+        app.theme = "cjm-light"
+        await pilot.pause()
     assert settings_path().is_relative_to(_config())
     assert load_settings().get("theme") == "cjm-light", settings_path().read_text("utf-8")
 

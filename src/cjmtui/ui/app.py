@@ -32,7 +32,6 @@ from ..core.errors import CjmError, EditError
 from ..core.live import view_for
 from ..core.model import Record, Session, find, get, item_label
 from ..core.presence import BEAT_EVERY
-from ..core.scoring import rank
 from ..core.settings import load_settings, save_setting
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
@@ -42,8 +41,10 @@ from .keys import APP_BINDINGS
 from .main import settle, terminal_lost
 from .notices import Notices
 from .place import restore_view
+from .rankings import Rankings
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
+from .stylesheet import SharedParseStylesheet
 from .themes import DEFAULT_THEME, load_themes
 
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
@@ -88,6 +89,8 @@ class CjmApp(Notices):
         actor: str | None = None,
     ) -> None:
         super().__init__()
+        # Parsed CSS is kept across the re-parse each screen's first visit makes (ui/stylesheet.py).
+        self.stylesheet = SharedParseStylesheet(variables=self.get_css_variables())
         # Who is at this keyboard: None for the facilitator; a participant's name after
         # `cjmtui join FILE --as NAME` (their items carry it, and they change only those).
         self.actor = actor
@@ -99,6 +102,7 @@ class CjmApp(Notices):
         self.handle_signals = handle_signals
         self.autosave = Autosave(self)
         self.room = Room(self, clock)
+        self.rankings = Rankings(self)
         self.wanted: tuple[str, str] | None = None  # (table, id) the next screen to show it highlights
         themes, self.theme_errors = load_themes()
         for theme in themes:
@@ -178,6 +182,7 @@ class CjmApp(Notices):
         self.show_session_name()
         self.session_replaced()
         self.room.resume()
+        self.rankings.changed()
         restore_view(self, workspace)
 
     def show_session_name(self) -> None:
@@ -196,12 +201,14 @@ class CjmApp(Notices):
         self.session_name = self.session.session.title if self.workspace is not None else ""
         self.room.show_status()
         self.autosave.changed()
+        self.rankings.changed()
 
     def watch_voter(self) -> None:
         self.room.show_status()
 
     def watch_persona_lens(self) -> None:
         self.room.show_status()
+        self.rankings.changed()
 
     def watch_theme(self, theme: str) -> None:
         if self.is_running:
@@ -450,7 +457,7 @@ class CjmApp(Notices):
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
                 return
-            ranking = rank(self.session, self.persona_lens if choice.use_lens else None)
+            ranking = self.rankings.of(self.session, self.persona_lens if choice.use_lens else None)
             try:
                 written = write_export(export_text(choice.format, self.session, ranking), choice.path)
             except (CjmError, OSError) as exc:
@@ -469,7 +476,7 @@ class CjmApp(Notices):
     def action_copy_ranking(self) -> None:
         from ..core.export import ranking_markdown
 
-        ranking = rank(self.session, self.persona_lens)
+        ranking = self.rankings.of(self.session, self.persona_lens)
         self.copy_to_clipboard(ranking_markdown(ranking, self.session))
         self.notify(f"Copied the ranked list ({len(ranking.solutions)} solutions) as Markdown.")
 

@@ -24,6 +24,7 @@ from ...core.views import (
     validation_view,
 )
 from ...core.vocab import emotion_value, fmt_number
+from ..rankings import is_big
 from ..text import clip, plain
 from ..widgets.emotion import draw_emotion
 from ..widgets.itemtable import ItemTable
@@ -31,8 +32,6 @@ from ..widgets.matrix import draw_matrix
 from ..widgets.review import review_text
 from .base import WorkshopScreen
 
-# A session this big (pains + solutions) ranks in a thread, the screen saying "ranking…" meanwhile.
-RANK_IN_BACKGROUND = 3_000
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
 RANK_ROWS = 300  # a screen of quick wins; exports and `cjmtui rank` have every row
 # The pains a "why" lists, biggest contribution first (a fix that reaches 600 pains of a big
@@ -80,7 +79,6 @@ class SummaryScreen(WorkshopScreen):
 
     ranking: Ranking | None = None
     _to_validate: dict[str, ToValidate] = {}
-    _ranked_for: tuple[Session, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary-view-title", classes="stagebar")
@@ -155,11 +153,11 @@ class SummaryScreen(WorkshopScreen):
         session, lens = self.session, self.cjm.persona_lens
         view = self.query_one(ContentSwitcher).current or "ranking"
         self._title(view, "")
-        ranked_for = self._ranked_for
-        if self.ranking is not None and ranked_for is not None and ranked_for[0] is session and ranked_for[1] == lens:
-            self._show(session, lens, self.ranking)  # another view of the same ranking
-        elif len(session.pains) + len(session.solutions) < RANK_IN_BACKGROUND:
-            self._show(session, lens, rank(session, lens))
+        ranking = self.cjm.rankings.get(session, lens)  # a big session's is worked out ahead
+        if ranking is not None:
+            self._show(session, lens, ranking)
+        elif not is_big(session):
+            self._show(session, lens, self.cjm.rankings.of(session, lens))
         else:  # a big session ranks in a thread: the screen (and quitting, and signals) stay live
             self._title(view, "   ranking…")
             self._rank_in_background(session, lens)
@@ -167,7 +165,11 @@ class SummaryScreen(WorkshopScreen):
     @work(thread=True, exclusive=True, group="summary-rank")
     def _rank_in_background(self, session: Session, lens: str | None) -> None:
         ranking = rank(session, lens)
-        self.app.call_from_thread(self._show, session, lens, ranking)
+        self.app.call_from_thread(self._ranked_in_background, session, lens, ranking)
+
+    def _ranked_in_background(self, session: Session, lens: str | None, ranking: Ranking) -> None:
+        self.cjm.rankings.remember(session, lens, ranking)
+        self._show(session, lens, ranking)
 
     def _title(self, view: str, note: str) -> None:
         lens = self.cjm.persona_lens
@@ -180,7 +182,7 @@ class SummaryScreen(WorkshopScreen):
         """Show ``ranking`` in the current view only (the others are built when shown)."""
         if session is not self.session or lens != self.cjm.persona_lens or not self.is_attached:
             return  # ranked for a version the room has moved past: its successor is coming
-        self.ranking, self._ranked_for = ranking, (session, lens)
+        self.ranking = ranking
         view = self.query_one(ContentSwitcher).current or "ranking"
         shown = len(ranking.solutions) if view != "causes" else len(ranking.processes)
         note = f"   top {RANK_ROWS:,} of {shown:,} shown · x exports all" if shown > RANK_ROWS else ""
@@ -339,7 +341,7 @@ class SummaryScreen(WorkshopScreen):
 
     def _validate(self, ranking: Ranking) -> None:
         session = self.session
-        if len(session.pains) + len(session.solutions) < RANK_IN_BACKGROUND:
+        if not is_big(session):
             items = to_validate(session, ranking)
             self._show_validate(session, ranking, validation_view(session, ranking, items), items)
         else:  # every solution's breakdown is read: a big session works it out in a thread

@@ -1,0 +1,59 @@
+"""A big session's ranking is worked out ahead, once it is quiet, and the summary shows it at once."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from cjmtui.core.scoring import rank
+from cjmtui.ui import rankings
+from helpers import SIZE, make_app, send_keys, static_text, type_text, wait_for
+
+
+@pytest.fixture
+def every_session_is_big(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rankings, "RANK_IN_BACKGROUND", 0)
+    monkeypatch.setattr(rankings, "WARM_AFTER", 0.05)
+
+
+async def test_a_quiet_big_session_is_ranked_ahead_and_the_summary_shows_it_at_once(
+    example_copy, every_session_is_big
+) -> None:
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: app.rankings.get(app.session, None) is not None)
+        ahead = app.rankings.get(app.session, None)
+        assert ahead is not None and ahead == rank(app.session)
+        await pilot.press("7")
+        # No "ranking…" wait: the ranking worked out ahead is the one shown, on the first frame.
+        assert app.screen.ranking is ahead
+        assert "ranking…" not in static_text(app.screen.query_one("#summary-view-title", Static))
+        table = app.screen.query_one("#ranked")
+        assert [row.key.value for row in table.ordered_rows] == [s.id for s in ahead.solutions]
+
+
+async def test_an_edit_makes_a_new_ranking_once_the_room_is_quiet_again(
+    example_copy, every_session_is_big, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: app.rankings.get(app.session, None) is not None)
+        monkeypatch.setattr(rankings, "WARM_AFTER", 1.0)  # typing goes on: nothing is ranked meanwhile
+        before = app.session
+        await send_keys(pilot, "5", "a")  # solutions: quick capture
+        await type_text(pilot, "Call back every customer within the hour")
+        await pilot.press("enter")
+        assert app.session is not before
+        # Kept only for the version it was worked out for: never shown for the new one.
+        assert app.rankings.get(app.session, None) is None
+        assert await wait_for(pilot, lambda: app.rankings.get(app.session, None) is not None, timeout=3)
+        assert app.rankings.get(app.session, None) == rank(app.session)
+
+
+async def test_a_small_session_is_not_ranked_ahead(example_copy) -> None:
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(rankings.WARM_AFTER + 0.3)
+        assert app.rankings.get(app.session, None) is None
+        await pilot.press("7")  # ranked when shown, in a few milliseconds
+        assert app.screen.ranking == rank(app.session)
