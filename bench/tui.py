@@ -1,6 +1,7 @@
 """TUI benchmarks in real tmux panes, each judged as a ratio to an anchor measured in the same run.
 
-Run: ``python bench/tui.py [-n RUNS] [--keys K] [--size 120x40] [--scale S] [--profile]``
+Run: ``python bench/tui.py [-n RUNS] [--keys K] [--size 120x40] [--scale S] [--profile]
+[--screens | --screens-only]``
 
 Measures (medians over ``-n`` runs, default 5; the runs of a figure and its anchor alternate,
 so a busy machine slows both sides alike):
@@ -211,7 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also time the first visit of the map, summary and solutions screens and the longest "
         "key stall while an autosave runs (large session)",
     )
+    ap.add_argument(
+        "--screens-only",
+        action="store_true",
+        help="only the --screens figures (skip the first screen, key latency and memory)",
+    )
     args = ap.parse_args(argv)
+    args.screens = args.screens or args.screens_only
     size = tuple(int(x) for x in args.size.lower().split("x"))
     assert len(size) == 2
 
@@ -263,6 +270,9 @@ def report(
     ours_ex = ([*cmd, str(example)], ex_markers)
     ours_big = ([*cmd, str(big)], big_markers)
     big_bytes = big.read_bytes()
+    if args.screens_only:
+        screens_report(args, tmux, size, big, big_bytes, big_markers)
+        return
     say("warm-up (page cache, bytecode)…")
     for prog, markers in (bare, ours_ex, ours_big):
         time_to_first_screen(tmux, prog, markers, **opts)

@@ -182,7 +182,7 @@ class CjmApp(Notices):
         self.show_session_name()
         self.session_replaced()
         self.room.resume()
-        self.rankings.changed()
+        self.rankings.opened()
         restore_view(self, workspace)
 
     def show_session_name(self) -> None:

@@ -26,7 +26,7 @@ from .place import remember_view
 if TYPE_CHECKING:
     from .app import CjmApp
 
-WARM_DELAY = 0.5  # seconds after opening: the first screen is up
+WARM_DELAY = 0.1  # seconds after the first screen is drawn
 AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
 RETRY_DELAY = 3.0  # after a failed save (a full disk, a read-only folder may recover)
 HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
@@ -60,7 +60,8 @@ class Autosave:
         self._show("saved" if ws is not None and not ws.dirty else "unsaved", ok=True)
         if ws is not None:  # after the first screen: remember each item's TOML for the first save
             session = ws.history.session
-            self.app.set_timer(
+            self.app.call_after_refresh(
+                self.app.set_timer,
                 WARM_DELAY,
                 lambda: threading.Thread(target=warm, args=(session,), name="cjmtui-warm", daemon=True).start(),
             )

@@ -2,9 +2,9 @@
 
 Ranking a big session takes a while (about 70 ms at 2,000 pains, 0.9 s at 20,000), and the
 summary used to start it only when it was opened. :class:`Rankings` is a controller the app
-owns: once a big session has been quiet for :data:`WARM_AFTER` seconds (after opening it, after
-an edit, after a change of lens), it ranks it in a thread, so the summary shows the ranking at
-once and the export and the copy reuse it. A small session ranks in a few milliseconds when
+owns: it ranks a big session in a thread as soon as its first screen is drawn, and again once
+the session has been quiet for :data:`WARM_AFTER` seconds after an edit or a change of lens, so
+the summary shows the ranking at once and the export and the copy reuse it. A small session ranks in a few milliseconds when
 asked, so it is never ranked ahead. Only the latest ranking is kept; it is a pure function of
 the session (immutable) and the lens, so it can never be stale for the session it is kept for.
 """
@@ -21,7 +21,8 @@ from ..core.scoring import Ranking, rank
 if TYPE_CHECKING:
     from .app import CjmApp
 
-WARM_AFTER = 1.0  # seconds without a change before a big session is ranked ahead
+WARM_AFTER = 0.5  # seconds without a change (after an edit, a change of lens) before a big session is ranked
+WARM_OPENED = 0.1  # seconds after an opened session's first screen is drawn
 RANK_IN_BACKGROUND = 3_000  # pains + solutions from which ranking is worth a thread
 
 
@@ -54,13 +55,17 @@ class Rankings:
             self.remember(session, lens, ranking)
         return ranking
 
-    def changed(self) -> None:
+    def opened(self) -> None:
+        """A session was opened: rank it (if big) as soon as its first screen is drawn."""
+        self.app.call_after_refresh(self.changed, WARM_OPENED)
+
+    def changed(self, delay: float | None = None) -> None:
         """The session or the lens changed: rank a big session once it has been quiet a moment."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if self.app.has_session and is_big(self.app.session):
-            self._timer = self.app.set_timer(WARM_AFTER, self._warm)
+            self._timer = self.app.set_timer(WARM_AFTER if delay is None else delay, self._warm)
 
     def _warm(self) -> None:
         self._timer = None
