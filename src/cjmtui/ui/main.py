@@ -4,7 +4,6 @@ that hangs up without telling anyone."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import select
 import sys
@@ -47,8 +46,9 @@ def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | No
     """Open the TUI on an open session (or a path to one), or on the session picker."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
     paste.install()  # pasted text stays text (see ui/paste.py)
-    # Everything loaded so far lives as long as the app: keep the collector from re-scanning it.
-    gc.freeze()
+    # A thread (a save, ranking a big session) gives the interpreter back within 1 ms, not 5:
+    # the event loop takes it back after each write to the terminal, so keys show sooner.
+    sys.setswitchinterval(0.001)
     from .app import CjmApp  # the app imports this module: import it only when running
 
     app = CjmApp(workspace, sessions_dir, actor=actor)
