@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -409,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # -h, --version (0) and usage errors (2)
         return _exit_code(exc.code)
 
+    if args.command is not None:
+        gc.enable()  # off while the program started (cjmtui/__main__.py); the TUI turns it on itself
     try:
         if args.command is None:
             return commands.open_tui(args)

@@ -153,6 +153,9 @@ class CjmApp(Notices):
         self.room.beat()
         if not self.is_headless and os.isatty(0):
             self.set_interval(1.0, self._check_terminal)
+        # The command started without the garbage collector (cjmtui/__main__.py): on again once
+        # the first screen is drawn (after the session and that screen are frozen, above).
+        self.call_after_refresh(gc.enable)
 
     def on_unmount(self) -> None:
         self.room.leave()  # no longer "here" for the others (run() also does, after a crash)
