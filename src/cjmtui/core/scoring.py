@@ -33,6 +33,7 @@ from operator import or_
 from statistics import median
 from typing import NamedTuple
 
+from . import collector
 from .model import Pain, Scoring, Session
 from .voting import solution_votes
 
@@ -310,6 +311,7 @@ def quadrant(impact: float, effort: int, median_impact: float, max_effort: int) 
     return FILL_IN if low_effort else THANKLESS
 
 
+@collector.paused()
 def rank(session: Session, persona: str | None = None) -> Ranking:
     """Rank every solution and every process. Ties break by impact, effort, then file order."""
     graph = Graph(session, persona)

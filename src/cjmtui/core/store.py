@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import tomlio
+from . import collector, tomlio
 from .errors import ConflictError, SaveError, SessionFileError
 from .model import (
     ID_PATTERN,
@@ -146,6 +146,7 @@ def session_from_data(data: Any, source: str) -> Session:
     return session
 
 
+@collector.paused()
 def parse_session(text: str, source: str = "<text>") -> Session:
     """Parse and validate session TOML. Raises :class:`SessionFileError`, never anything else."""
     try:
