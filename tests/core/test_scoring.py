@@ -100,6 +100,14 @@ def test_hop_decay_zero_credits_only_the_targets_own_pains():
     assert sol.score == pytest.approx(12 * 0.8 / 2)
 
 
+def test_a_decay_that_underflows_to_zero_reaches_what_the_breakdown_reaches():
+    # 1e-200 ** 2 is 0.0: a pain two hops away earns nothing, so it is not reached (nor its stage).
+    sol = by_id(rank(workshop(hop_decay=1e-200)))["fix-catalogue"]
+    assert sol.pains_reached == len(sol.reached)
+    assert sol.stages_reached == len({r.stage for r in sol.reached})
+    assert all(r.hops <= 1 for r in sol.reached)
+
+
 def test_votes_multiply_the_score_only_with_a_vote_weight():
     s = update_item(workshop(), "solutions", "hire-csrs", {"votes": 1})[0]
     s = add_item(s, "participants", {"name": "Ann", "solution_votes": {"hire-csrs": 2}})[0]

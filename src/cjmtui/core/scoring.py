@@ -239,9 +239,9 @@ class Graph:
             return cached
         decay = self.scoring.hop_decay
         weights, caused = self._weights, self._caused
-        levels = self.levels(key)
-        if decay <= 0:  # hop_decay = 0 credits only the target's own pains
-            levels = levels[:1]
+        # A pain whose credit would be 0 is not reached (as in reach()): with hop_decay = 0 only
+        # the target's own pains count, and a tiny decay can underflow to 0 a few hops away.
+        levels = [level for hops, level in enumerate(self.levels(key)) if decay**hops > 0]
         seen: set[int] = set()
         total = 0j
         for hops, level in enumerate(levels):
