@@ -621,3 +621,48 @@ def test_write_export_failure_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(SaveError):
         write_export("x", tmp_path / "dir.md")
     assert sorted(os.listdir(tmp_path)) == ["dir.md"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Long breakdowns: the write-up, the report and the checklist list the biggest rows and say
+# what the rest add up to (a 2,000-pain write-up listed 213,000 rows, 23 MB)
+
+
+def test_the_write_up_and_the_report_list_the_biggest_contributions_and_sum_the_rest(monkeypatch) -> None:
+    from cjmtui.core import explain
+    from cjmtui.core.export import export_text
+    from cjmtui.core.vocab import fmt_number
+
+    monkeypatch.setattr(explain, "WHY_ROWS", 3)
+    session = store.load_session(REPO / "sessions" / "online-ordering.toml").session
+    ranking = scoring.rank(session)
+    top = ranking.solutions[0]
+    assert top.pains_reached > 3
+    rest = top.reached[3:]
+    note = f"… and {len(rest)} smaller contributions (together {fmt_number(sum(r.contribution for r in rest))})"
+
+    md = export_text("md", session, ranking)
+    why = md.split("### Why this rank")[1].split("**2. ")[0]
+    assert len(tables(why)) == 1 and len(tables(why)[0]) == 3 + 2  # header, rule, 3 rows
+    assert note in why and "cjmtui rank --format json --why" in why
+    assert_safe_markdown(md)
+
+    html = export_text("html", session, ranking)
+    article = html.split(f'id="why-{top.id}"')[1].split("</article>")[0]
+    assert article.count("<tr") == 3 + 1  # the header row and 3 pains
+    assert f"Pains reached ({top.pains_reached})" in article and note in article
+
+
+def test_the_checklist_lists_the_top_ranked_solutions_at_stake_and_sums_the_rest(monkeypatch) -> None:
+    from cjmtui.core import validation
+    from cjmtui.core.export import export_text
+
+    monkeypatch.setattr(validation, "STAKE_ROWS", 1)
+    session = store.load_session(REPO / "sessions" / "online-ordering.toml").session
+    ranking = scoring.rank(session)
+    items = validation.to_validate(session, ranking)
+    item = next(i for i in items if len(i.stakes) > 1)
+    text = export_text("validation", session, ranking)
+    section = text.split(f"«{item.pain.text}»")[1].split("\n## ")[0]
+    assert section.count("  - solution #") == 1
+    assert f"… and {len(item.stakes) - 1} more solution" in section

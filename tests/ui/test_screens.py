@@ -158,6 +158,9 @@ async def test_summary_ranking_breakdown_views_export_and_copy(example_copy, mon
         await pilot.press("f2")
         assert not isinstance(app.screen, ExportDialog)
         written = path.parent / "online-ordering-quick-wins.md"
+        # Written in a thread (a big report takes seconds): the screen says so, then where.
+        assert any("Writing online-ordering-quick-wins.md" in n for n in notifications(app))
+        assert await wait_for(pilot, lambda: any(str(written) in n for n in notifications(app)))
         assert written.is_file(), "no Markdown export in the session folder"
         text = written.read_text("utf-8")
         assert "Fix the online catalogue and order form" in text and "| 1 |" in text
@@ -307,6 +310,7 @@ async def test_the_export_dialog_asks_before_replacing_shows_the_lens_and_keeps_
         lens.value = False
         await pilot.press("f2")  # the second F2 replaces
         assert app.screen is not dialog
+        assert await wait_for(pilot, lambda: existing.read_text("utf-8") != "keep me")
         text = existing.read_text("utf-8")
         assert "Quick wins, ranked" in text and "Ranked for persona" not in text
 
@@ -333,3 +337,32 @@ async def test_the_maps_whole_cascade_can_be_read_at_80x24(example_copy):
             assert text.split()[0] in shown and text.split()[-1] in shown, text
         await pilot.press("escape")
         assert not isinstance(app.screen, Reading)
+
+
+async def test_the_screen_stays_live_while_an_export_is_written(example_copy, monkeypatch):
+    """A big session's report takes seconds to write: it is written in a thread."""
+    import threading
+
+    from cjmtui.core import export
+
+    release = threading.Event()
+    real = export.export_text
+
+    def slow(fmt, session, ranking):
+        assert release.wait(5), "never released"
+        return real(fmt, session, ranking)
+
+    monkeypatch.setattr(export, "export_text", slow)
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7", "x")
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("f2")
+        await pilot.press("3")  # while the report is being written, keys still work
+        assert app.screen.MODE == "pains"
+        written = path.parent / "online-ordering-quick-wins.md"
+        assert not written.exists()
+        release.set()
+        assert await wait_for(pilot, written.is_file)
+        assert await wait_for(pilot, lambda: any(str(written) in n for n in notifications(app)))

@@ -10,11 +10,29 @@ Pure functions over :mod:`cjmtui.core.scoring`'s rows; no UI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Scoring
-from .scoring import RankedProcess, RankedSolution, stage_factor, vote_factor
+from .scoring import RankedProcess, RankedSolution, Reached, stage_factor, vote_factor
 from .vocab import fmt_number, plural
+
+# The pains a "why" lists, biggest contribution first: the summary, the Markdown write-up and
+# the HTML report. A fix that reaches 600 pains of a big session made a 50,000-character panel,
+# and a write-up of 2,000 pains listed 213,000 rows (23 MB, 6 s); `cjmtui rank --format json
+# --why` still lists every one.
+WHY_ROWS = 40
+
+
+def why_rows(reached: Sequence[Reached]) -> tuple[Sequence[Reached], str | None]:
+    """The first :data:`WHY_ROWS` rows of a breakdown (biggest first) and, when some are left
+    out, the line that says how many and what they add up to."""
+    limit = WHY_ROWS
+    rest = reached[limit:]
+    if not rest:
+        return reached, None
+    together = fmt_number(sum(r.contribution for r in rest))
+    return reached[:limit], f"… and {plural(len(rest), 'smaller contribution')} (together {together})"
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ _LINE_BREAKS = re.compile(r"[ \t]*(?:(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t
 # Backslash-escaped: markup, links, code, tables, headings, math, strikethrough.
 _MD_BACKSLASH = set("\\`*_[]|~#${}")
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_ESCAPES = str.maketrans({**{ch: "\\" + ch for ch in _MD_BACKSLASH}, **_MD_ENTITIES})
 _MD_LIST_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
 
 
@@ -155,15 +156,7 @@ def md_cell(text: object) -> str:
         return ""
     raw = _LINE_BREAKS.sub(" / ", str(text)).strip()
     raw = printable(raw, single_line=True)
-    out = []
-    for ch in raw:
-        if ch in _MD_ENTITIES:
-            out.append(_MD_ENTITIES[ch])
-        elif ch in _MD_BACKSLASH:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = _no_autolinks("".join(out))
+    escaped = _no_autolinks(raw.translate(_MD_ESCAPES))
     return _MD_LIST_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from .model import Pain, Scoring, Session
 from .scoring import Ranking, stage_factor
+from .vocab import fmt_number, plural
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,22 @@ def to_validate(session: Session, ranking: Ranking) -> list[ToValidate]:
     out = [ToValidate(pain, tuple(sorted(stakes[pid], key=lambda s: s.rank))) for pid, pain in candidates.items()]
     out.sort(key=lambda t: (-t.at_stake, stage_order.get(t.pain.stage, len(stage_order)), file_order[t.pain.id]))
     return out
+
+
+# The solutions a pain's "if this pain is not real" lists, top-ranked first (the checklist and the
+# summary's validate view): in a big session one pain is reached by a hundred solutions, and the
+# checklist of 2,000 pains listed 103,000 of them (12 MB).
+STAKE_ROWS = 10
+
+
+def top_stakes(stakes: tuple[AtStake, ...]) -> tuple[tuple[AtStake, ...], str | None]:
+    """The first :data:`STAKE_ROWS` stakes and, when some are left out, the line that says how
+    many more solutions lose score and how much together."""
+    rest = stakes[STAKE_ROWS:]
+    if not rest:
+        return stakes, None
+    together = fmt_number(sum(s.lost for s in rest))
+    return stakes[:STAKE_ROWS], f"… and {plural(len(rest), 'more solution')} lose score (together {together})"
 
 
 def stake_sentence(stake: AtStake) -> str:

@@ -17,6 +17,7 @@ import gc
 import importlib
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -469,13 +470,23 @@ class CjmApp(Notices):
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
                 return
-            ranking = self.rankings.of(self.session, self.persona_lens if choice.use_lens else None)
+            session, lens = self.session, self.persona_lens if choice.use_lens else None
+            self.notify(f"Writing {choice.path.name}…", title="Exporting", timeout=4)
+            threading.Thread(target=write, args=(choice, session, lens), name="cjmtui-export", daemon=True).start()
+
+        def write(choice: ExportChoice, session: Session, lens: str | None) -> None:
+            """In a thread: a big session's report takes seconds, and the screen, quitting and
+            the signals stay live meanwhile. The write is atomic: quitting before it ends
+            leaves no partial file."""
             try:
-                written = write_export(export_text(choice.format, self.session, ranking), choice.path)
+                text = export_text(choice.format, session, self.rankings.of(session, lens))
+                written = write_export(text, choice.path)
             except (CjmError, OSError) as exc:
-                self.notify(str(exc), title="Not exported", severity="error")
-                return
-            self.notify(f"Wrote {written}", title="Exported", timeout=10)
+                self._tell_from_thread(str(exc), title="Not exported", severity="error")
+            except Exception as exc:  # a bug: said once, never a traceback over the screen
+                self._tell_from_thread(f"{type(exc).__name__}: {exc}", title="Not exported", severity="error")
+            else:
+                self._tell_from_thread(f"Wrote {written}", title="Exported", timeout=10)
 
         dialog = ExportDialog(
             ws.path.parent,
@@ -484,6 +495,11 @@ class CjmApp(Notices):
             lambda fmt, name: export_target(ws.path.parent, name, fmt),
         )
         self.push_screen(dialog, chosen)
+
+    def _tell_from_thread(self, message: str, **options: Any) -> None:
+        """A notification from a worker thread (nothing when the app has already gone)."""
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self.notify, message, **options)
 
     def action_copy_ranking(self) -> None:
         from ..core.export import ranking_markdown

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ... import __version__
-from ..explain import explain_solution
+from ..explain import explain_solution, why_rows
 from ..friction import StageFriction, stage_friction
 from ..model import Session, Solution, Stage
 from ..scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, RankedProcess, Ranking, Reached, moment_stages
@@ -272,9 +272,11 @@ def _quick_wins(session: Session, ranking: Ranking, names: Names) -> dict[str, A
             "row": s,
             "explanation": explain_solution(s, session.scoring).text(),
             "stages": list(dict.fromkeys(r.stage for r in s.reached)),
-            "reached": _reached_rows(s.reached, names),
+            "reached": _reached_rows(shown, names),
+            "rest": rest,
         }
         for s in ranking.solutions
+        for shown, rest in [why_rows(s.reached)]
     ]
     return {"columns": columns, "rows": rows, "why": why}
 

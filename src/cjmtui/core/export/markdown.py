@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..explain import explain_solution
+from ..explain import explain_solution, why_rows
 from ..future import Comparison
 from ..model import Pain, Session
 from ..safety import md_cell
@@ -207,9 +207,13 @@ def _quick_wins(session: Session, ranking: Ranking, names: Names) -> list[str]:
     for s in ranking.solutions:
         why = explain_solution(s, session.scoring).text()
         lines += [f"**{s.rank}. {md_cell(s.text)}** — {md_cell(why)}", ""]
-        lines += (
-            _why_table(s.reached, names) if s.reached else ["Reaches no pain yet: link it to the processes it changes."]
-        )
+        if not s.reached:
+            lines.append("Reaches no pain yet: link it to the processes it changes.")
+        else:
+            shown, rest = why_rows(s.reached)
+            lines += _why_table(shown, names)
+            if rest:
+                lines += ["", f"{md_cell(rest)}: cjmtui rank --format json --why lists every one."]
         lines.append("")
     return lines
 

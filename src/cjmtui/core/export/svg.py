@@ -307,7 +307,33 @@ def _axes(p: _Plot, y_step: float, x_div: float, y_div: float) -> list[str]:
     return svg
 
 
-def _place(p: _Plot, bx: float, by: float, placed: list[tuple[float, float]], r: float) -> tuple[float, float]:
+class _Placed:
+    """The markers placed so far, in a grid of cells one marker gap wide: a marker closer than
+    the gap to a new spot is in that spot's cell or a neighbouring one, so each check looks at a
+    few markers, not all of them (a report of 1,000 solutions made 10 million checks, 4 s)."""
+
+    def __init__(self, gap: float) -> None:
+        self.gap = gap
+        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+
+    def _cell(self, x: float, y: float) -> tuple[int, int]:
+        return int(x // self.gap), int(y // self.gap)
+
+    def free(self, x: float, y: float) -> bool:
+        cx, cy = self._cell(x, y)
+        gap2 = self.gap**2
+        return all(
+            (x - px) ** 2 + (y - py) ** 2 >= gap2
+            for i in (cx - 1, cx, cx + 1)
+            for j in (cy - 1, cy, cy + 1)
+            for px, py in self.cells.get((i, j), ())
+        )
+
+    def add(self, x: float, y: float) -> None:
+        self.cells.setdefault(self._cell(x, y), []).append((x, y))
+
+
+def _place(p: _Plot, bx: float, by: float, placed: _Placed, r: float) -> tuple[float, float]:
     """Where a marker goes: its true place, else the nearest free spot in its effort column."""
     half = p.cell / 2 - r - 2
     for j in range(24):  # rows above and below the true height, nearest first
@@ -317,7 +343,7 @@ def _place(p: _Plot, bx: float, by: float, placed: list[tuple[float, float]], r:
         for k in range(12):  # then sideways within the effort column
             dx = (k + 1) // 2 * (2 * r + 2) * (1 if k % 2 else -1)
             x = bx + dx
-            if abs(dx) <= half and all((x - px) ** 2 + (y - py) ** 2 >= (2 * r + 1) ** 2 for px, py in placed):
+            if abs(dx) <= half and placed.free(x, y):
                 return x, y
     return bx, by
 
@@ -353,10 +379,10 @@ def matrix_chart(ranking: Ranking, max_effort: int) -> Markup:
         *_axes(p, y_step, x_div, y_div),
         *labels,
     ]
-    placed: list[tuple[float, float]] = []
+    placed = _Placed(2 * 11.0 + 1)
     for s in sorted(sols, key=lambda s: s.rank):
         x, y = _place(p, p.x(s.effort), p.y(s.impact), placed, 11.0)
-        placed.append((x, y))
+        placed.add(x, y)
         svg.append(_marker(s, x, y, 11.0))
     svg.append("</svg>")
     return Markup("\n".join(svg))

@@ -46,9 +46,8 @@ def _label(quadrant: str) -> str:
     return quadrant.replace(" ", "-")
 
 
-def _pains(session: Session, row: RankedSolution) -> list[tuple[str, str]]:
+def _pains(names: Names, row: RankedSolution) -> list[tuple[str, str]]:
     """(pain text, stage name) of the pains a fix removes, biggest contribution first."""
-    names = Names(session)
     return [(names.pain(r.pain), names.stage(r.stage)) for r in row.reached[:PAINS_LISTED]]
 
 
@@ -72,7 +71,7 @@ def export_jira_csv(session: Session, ranking: Ranking) -> str:
             "Why: " + explain_solution(row, session.scoring).text(),
             f"Quadrant: {row.quadrant}. Status: {row.status}.",
             "Pains it removes:",
-            *(f"- {text} ({stage})" for text, stage in _pains(session, row)),
+            *(f"- {text} ({stage})" for text, stage in _pains(names, row)),
         ]
         owner = owners.get(row.id)
         summary = " ".join(row.text.split())
@@ -108,7 +107,7 @@ def github_issues(session: Session, ranking: Ranking) -> list[dict[str, Any]]:
             "",
             "**Pains it removes** (in the customer's words):",
             "",
-            *(f"- {md_text(text)} ({md_text(stage)})" for text, stage in _pains(session, row)),
+            *(f"- {md_text(text)} ({md_text(stage)})" for text, stage in _pains(names, row)),
         ]
         issues.append(
             {

@@ -12,19 +12,23 @@ from __future__ import annotations
 from ..model import Session
 from ..safety import md_cell
 from ..scoring import Ranking, moment_stages
-from ..validation import AtStake, to_validate
+from ..validation import AtStake, to_validate, top_stakes
 from ..views import MOMENT_MARK, VALIDATION_EMPTY, Names
 from ..vocab import fmt_number, plural
 
 
-def _stake(stake: AtStake) -> str:
-    return f"solution #{stake.rank} «{md_cell(stake.text)}» loses {stake.share:.0%} of its score"
+def _stake(stake: AtStake, texts: dict[str, str]) -> str:
+    text = texts.get(stake.solution)
+    if text is None:  # each solution's words are escaped once, however many pains it reaches
+        text = texts[stake.solution] = md_cell(stake.text)
+    return f"solution #{stake.rank} «{text}» loses {stake.share:.0%} of its score"
 
 
 def export_validation(session: Session, ranking: Ranking) -> str:
     names = Names(session)
     moments = moment_stages(session)
     items = to_validate(session, ranking)
+    texts: dict[str, str] = {}
     lines = [f"# Validate with customers — {md_cell(session.session.title)}", ""]
     if ranking.persona is not None:
         lines += [f"Ranked for persona: **{md_cell(names.persona(ranking.persona))}**", ""]
@@ -51,7 +55,10 @@ def export_validation(session: Session, ranking: Ranking) -> str:
         ]
         if item.stakes:
             lines.append(f"- **If this pain is not real** (score at stake: {fmt_number(item.at_stake)}):")
-            lines += [f"  - {_stake(s)}" for s in item.stakes]
+            shown, rest = top_stakes(item.stakes)
+            lines += [f"  - {_stake(s, texts)}" for s in shown]
+            if rest:
+                lines.append(f"  - {md_cell(rest)}")
         else:
             lines.append("- **If this pain is not real:** no ranked solution loses score")
         lines += [

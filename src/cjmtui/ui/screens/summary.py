@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from ...core.explain import explain_process, explain_quadrant, explain_solution
+from ...core.explain import explain_process, explain_quadrant, explain_solution, why_rows
 from ...core.model import Session
 from ...core.scoring import QUICK_WIN, Ranking, Reached, at_moment, moment_stages, rank
-from ...core.validation import ToValidate, stake_sentence, to_validate
+from ...core.validation import ToValidate, stake_sentence, to_validate, top_stakes
 from ...core.views import (
     FRICTION_VIEW_COLUMNS,
     MOMENT_MARK,
@@ -34,9 +34,6 @@ from .base import WorkshopScreen
 
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
 RANK_ROWS = 300  # a screen of quick wins; exports and `cjmtui rank` have every row
-# The pains a "why" lists, biggest contribution first (a fix that reaches 600 pains of a big
-# session made a 50,000-character panel that took 0.3 s to lay out on every highlight).
-WHY_ROWS = 40
 FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
 VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "validate", "review")
 HINT = "   v: next view · x: export · y: copy"
@@ -266,7 +263,8 @@ class SummaryScreen(WorkshopScreen):
         if not reached:
             out.append("\nReaches no pain yet: link it to the processes it changes (screen 5, l).", style="italic")
             return out
-        for r in reached[:WHY_ROWS]:
+        shown, rest = why_rows(reached)
+        for r in shown:
             out.append("\n")
             out.append(f"{r.contribution:6.1f} ", style="bold")
             out.append(f"= {fmt_number(r.weight)}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
@@ -279,14 +277,8 @@ class SummaryScreen(WorkshopScreen):
             out.append(f"  {r.hops} hop{'s' if r.hops != 1 else ''}", style="dim")
             if pain is not None and pain.unverified:
                 out.append(f" · {pain.evidence}, unchecked", style="dim")
-        rest = reached[WHY_ROWS:]
         if rest:
-            together = fmt_number(sum(r.contribution for r in rest))
-            out.append(
-                f"\n… and {len(rest)} smaller contributions (together {together}): "
-                "x exports every one, as does cjmtui rank --format json --why",
-                style="italic",
-            )
+            out.append(f"\n{rest}: cjmtui rank --format json --why lists every one", style="italic")
         return out
 
     def _why(self) -> None:
@@ -374,9 +366,12 @@ class SummaryScreen(WorkshopScreen):
             why.update(Text(VALIDATION_EMPTY, style="italic"))
             return
         out = Text.assemble(("If this pain is not real: ", "bold"), plain(item.pain.text, "bold"))
-        for stake in item.stakes:
+        shown, rest = top_stakes(item.stakes)
+        for stake in shown:
             out.append("\n  ")
             out.append_text(plain(stake_sentence(stake)))
+        if rest:
+            out.append(f"\n  {rest}", style="dim")
         if not item.stakes:
             out.append("\n  no ranked solution loses score", style="dim")
         out.append("\nEnter: record what customers said (the pain's form) · c on the pains screen", style="dim")
