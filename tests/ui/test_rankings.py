@@ -57,3 +57,44 @@ async def test_a_small_session_is_not_ranked_ahead(example_copy) -> None:
         assert app.rankings.get(app.session, None) is None
         await pilot.press("7")  # ranked when shown, in a few milliseconds
         assert app.screen.ranking == rank(app.session)
+
+
+async def test_the_lists_index_the_cause_graph_once_per_version(example_copy, monkeypatch) -> None:
+    """The solutions' detail shows the highlighted fix's reach: indexing a 20,000-pain session on
+    every highlight took about 100 ms a key."""
+    built = []
+    real = rankings.Graph
+
+    def counting(*args, **kwargs):
+        built.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rankings, "Graph", counting)
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await send_keys(pilot, "5", "down", "down", "down", "up")
+        assert len(built) == 1
+        top = rank(app.session).solutions
+        row = {s.id: s for s in top}[app.screen.current_item().id]
+        detail = static_text(app.screen.query_one("#detail", Static))
+        assert f"Reaches {row.pains_reached} pains in {row.stages_reached} stages" in detail
+        await send_keys(pilot, "4", "down")  # the processes' detail: the same index, without the lens
+        assert len(built) == 1
+        await send_keys(pilot, "5", "a")
+        await type_text(pilot, "Call back within the hour")
+        await pilot.press("enter", "escape", "down")
+        assert len(built) == 2, "a new version is indexed again"
+
+
+async def test_a_big_sessions_lists_use_the_graph_of_the_ranking_worked_out_ahead(
+    example_copy, every_session_is_big, monkeypatch
+) -> None:
+    built = []
+    real = rankings.Graph
+    monkeypatch.setattr(rankings, "Graph", lambda *a, **k: built.append(a) or real(*a, **k))
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: app.rankings.get(app.session, None) is not None)
+        await send_keys(pilot, "5", "down", "down")
+        assert built == []
+        assert "Reaches " in static_text(app.screen.query_one("#detail", Static))

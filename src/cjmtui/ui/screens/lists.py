@@ -25,7 +25,7 @@ from ...core.model import (
     get,
     item_label,
 )
-from ...core.scoring import Graph, moment_stages, pain_weight
+from ...core.scoring import moment_stages, pain_weight
 from ...core.validation import next_validation, validation_changes
 from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
@@ -475,8 +475,7 @@ class ProcessesScreen(StagedScreen[Process]):
     def detail(self, item: Process, session: Session) -> Text:
         causes = [p.text for p in session.pains if item.id in p.caused_by]
         fed_by = [p.name for p in session.processes if item.id in p.feeds]
-        graph = Graph(session)
-        impact, stages, reached = graph.reach([item.id])
+        impact, stages, reached = self.cjm.rankings.graph(session, None).summary([item.id])
         return Text("\n").join(
             [
                 _line("Causes", "; ".join(causes) or "— press l to link the pains it causes"),
@@ -484,7 +483,7 @@ class ProcessesScreen(StagedScreen[Process]):
                 _line("Receives work from", ", ".join(fed_by) or "—"),
                 _line("Hands work to", names(session, "processes", item.feeds)),
                 Text(
-                    f"Fixing it would reach {plural(len(reached), 'pain')} in {plural(stages, 'stage')} "
+                    f"Fixing it would reach {plural(reached, 'pain')} in {plural(stages, 'stage')} "
                     f"(impact {fmt_number(impact)})"
                 ),
             ]
@@ -531,8 +530,7 @@ class SolutionsScreen(VotingScreen[Solution]):
         ]
 
     def detail(self, item: Solution, session: Session) -> Text:
-        graph = Graph(session, self.cjm.persona_lens)
-        impact, stages, reached = graph.reach(item.targets)
+        impact, stages, reached = self.cjm.rankings.graph(session, self.cjm.persona_lens).summary(item.targets)
         owner = get(session, Department, item.owner)
         due = item.due.isoformat() if item.due else "—"
         review = item.review.isoformat() if item.review else "—"
@@ -541,7 +539,7 @@ class SolutionsScreen(VotingScreen[Solution]):
                 _line("Changes", names(session, "processes", item.targets, 200)),
                 _line("Owner", f"{owner.name if owner else '—'} · due {due} · review {review}"),
                 Text(
-                    f"Reaches {plural(len(reached), 'pain')} in {plural(stages, 'stage')} · "
+                    f"Reaches {plural(reached, 'pain')} in {plural(stages, 'stage')} · "
                     f"impact {fmt_number(impact)} · effort {item.effort} · confidence {item.confidence:.0%}"
                 ),
                 _line("Status", status_history(item)),
