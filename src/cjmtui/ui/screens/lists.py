@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -463,7 +464,9 @@ class ProcessesScreen(StagedScreen[Process]):
     ]
 
     def row_cells(self, item: Process, session: Session) -> list[Cell]:
-        causes = sum(1 for p in session.pains if item.id in p.caused_by)
+        pains = session.pains
+        counts = _memo((pains,), "causes", lambda: Counter(c for p in pains for c in set(p.caused_by)))
+        causes = counts.get(item.id, 0)
         return [
             plain(item.name),
             plain(names(session, "departments", [item.owner] if item.owner else [], 16)),
