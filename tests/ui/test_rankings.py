@@ -98,3 +98,17 @@ async def test_a_big_sessions_lists_use_the_graph_of_the_ranking_worked_out_ahea
         await send_keys(pilot, "5", "down", "down")
         assert built == []
         assert "Reaches " in static_text(app.screen.query_one("#detail", Static))
+
+
+async def test_the_summary_and_the_warm_up_rank_a_big_session_once(example_copy, every_session_is_big, monkeypatch):
+    ranked = []
+    real = rankings.rank
+    monkeypatch.setattr(rankings, "rank", lambda *a, **k: ranked.append(a) or real(*a, **k))
+    monkeypatch.setattr(rankings, "WARM_OPENED", 0.3)
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7")  # before the warm-up: the summary asks, and waits for that ranking
+        assert await wait_for(pilot, lambda: app.screen.ranking is not None)
+        await pilot.pause(0.5)  # the warm-up's turn comes: it finds the ranking made
+        assert len(ranked) == 1
+        assert app.screen.ranking == rank(app.session)

@@ -12,6 +12,7 @@ for the session it is kept for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
@@ -38,6 +39,8 @@ class Rankings:
         self._last: tuple[Session, str | None, Ranking] | None = None
         self._graphs: dict[str | None, tuple[Session, Graph]] = {}
         self._timer: Timer | None = None
+        self._running: tuple[Session, str | None] | None = None  # what the thread is ranking
+        self._waiting: list[tuple[Session, str | None, Callable[[Ranking], None]]] = []
 
     def graph(self, session: Session, lens: str | None) -> Graph:
         """The cause graph of ``session`` through ``lens``, indexed once per version: the lists'
@@ -68,6 +71,19 @@ class Rankings:
             self.remember(session, lens, ranking)
         return ranking
 
+    def when_ranked(self, session: Session, lens: str | None, then: Callable[[Ranking], None]) -> None:
+        """Call ``then`` with the ranking of ``session`` through ``lens``: now if it has been
+        worked out, else once the thread ranking it ends (started now if none is). The summary
+        waits here, so a big session is ranked once whether the summary or the warm-up asks."""
+        ranking = self.get(session, lens)
+        if ranking is not None:
+            then(ranking)
+            return
+        self._waiting = [w for w in self._waiting if w[0] is session and w[1] == lens]
+        self._waiting.append((session, lens, then))
+        if not self._is_running(session, lens):
+            self._start(session, lens)
+
     def opened(self) -> None:
         """A session was opened: rank it (if big) as soon as its first screen is drawn."""
         self.app.call_after_refresh(self.changed, WARM_OPENED)
@@ -89,15 +105,38 @@ class Rankings:
         if not self.app.has_session:
             return
         session, lens = self.app.session, self.app.persona_lens
-        if self.get(session, lens) is None:
-            self.app.run_worker(
-                lambda: self._rank(session, lens),
-                thread=True,
-                exclusive=True,
-                group="warm-ranking",
-                exit_on_error=False,
-            )
+        if self.get(session, lens) is None and not self._is_running(session, lens):
+            self._start(session, lens)
+
+    def _is_running(self, session: Session, lens: str | None) -> bool:
+        return self._running is not None and self._running[0] is session and self._running[1] == lens
+
+    def _start(self, session: Session, lens: str | None) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._running = (session, lens)
+        self.app.run_worker(
+            lambda: self._rank(session, lens),
+            thread=True,
+            exclusive=True,
+            group="warm-ranking",
+            exit_on_error=False,
+        )
 
     def _rank(self, session: Session, lens: str | None) -> None:
         ranking = rank(session, lens)
-        self.app.call_from_thread(self.remember, session, lens, ranking)
+        self.app.call_from_thread(self._ranked, session, lens, ranking)
+
+    def _ranked(self, session: Session, lens: str | None, ranking: Ranking) -> None:
+        if self._is_running(session, lens):
+            self._running = None
+        if not self.app.has_session or session is not self.app.session:
+            return  # a version the room has moved past (a thread of an earlier version ending late)
+        self.remember(session, lens, ranking)
+        waiting, self._waiting = self._waiting, []
+        for w_session, w_lens, then in waiting:
+            if w_session is session and w_lens == lens:
+                then(ranking)
+            elif w_session is session:  # the same version through another lens: still wanted
+                self._waiting.append((w_session, w_lens, then))

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.explain import explain_process, explain_quadrant, explain_solution, why_rows
 from ...core.model import Session
-from ...core.scoring import QUICK_WIN, Ranking, Reached, at_moment, moment_stages, rank
+from ...core.scoring import QUICK_WIN, Ranking, Reached, at_moment, moment_stages
 from ...core.validation import ToValidate, stake_sentence, to_validate, top_stakes
 from ...core.views import (
     FRICTION_VIEW_COLUMNS,
@@ -157,16 +157,7 @@ class SummaryScreen(WorkshopScreen):
             self._show(session, lens, self.cjm.rankings.of(session, lens))
         else:  # a big session ranks in a thread: the screen (and quitting, and signals) stay live
             self._title(view, "   ranking…")
-            self._rank_in_background(session, lens)
-
-    @work(thread=True, exclusive=True, group="summary-rank")
-    def _rank_in_background(self, session: Session, lens: str | None) -> None:
-        ranking = rank(session, lens)
-        self.app.call_from_thread(self._ranked_in_background, session, lens, ranking)
-
-    def _ranked_in_background(self, session: Session, lens: str | None, ranking: Ranking) -> None:
-        self.cjm.rankings.remember(session, lens, ranking)
-        self._show(session, lens, ranking)
+            self.cjm.rankings.when_ranked(session, lens, lambda ranking: self._show(session, lens, ranking))
 
     def _title(self, view: str, note: str) -> None:
         lens = self.cjm.persona_lens
