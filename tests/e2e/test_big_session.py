@@ -1,5 +1,7 @@
 """A 20,000-pain session in a real terminal (issue 13): SIGTERM while the map or the summary is
-being built still saves the room's last note and ends cjmtui within 3 seconds."""
+being built still saves the room's last note and ends cjmtui through its normal signal path.
+How fast it ends is measured in ``bench/signals.py`` against a same-run anchor, never timed
+here: a busy machine must not fail this test."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,7 @@ def test_sigterm_while_a_big_screen_builds_saves_and_exits(pane: Pane, big_file:
     pane.keys("Escape", screen)  # and at once, while that screen is still being built:
     pid = pane.pid()
     os.kill(pid, signal.SIGTERM)
-    t0 = time.monotonic()
-    status = pane.wait_exit(timeout=10.0)
-    took = time.monotonic() - t0
-    assert took < 3.0, f"cjmtui took {took:.1f} s to honour SIGTERM"
-    assert status == 128 + signal.SIGTERM
+    status = pane.wait_exit(timeout=60.0)  # a hang guard only, not a speed figure
+    assert status == 128 + signal.SIGTERM  # the normal signal path (the watchdog exits 0 or 1)
     assert note in texts(path)
     assert leftovers(path) == []

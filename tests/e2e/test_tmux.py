@@ -385,7 +385,7 @@ PARTIAL = "typed but never entered"
 @pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
 def test_signal_right_after_enter_saves_and_exits(pane: Pane, example: Path, sig: signal.Signals) -> None:
     """A note and its Enter, more text typed behind it, and the signal at once (no wait at all):
-    the note is saved, cjmtui is gone within 5 s, and no temp or lock file is left."""
+    the note is saved, cjmtui ends through its signal path (status 128+signal), and no temp or lock file is left."""
     pane.start([*cjmtui_command(), str(example)])
     pane.wait_for(TITLES["3"])
     pane.open_capture()
@@ -398,9 +398,7 @@ def test_signal_right_after_enter_saves_and_exits(pane: Pane, example: Path, sig
     pane.keys("Enter")
     pane.type(PARTIAL)  # in the entry only, never entered
     os.kill(pid, sig)
-    t0 = time.monotonic()
-    status = pane.wait_exit(timeout=5.0)
-    assert time.monotonic() - t0 < 5.0
+    status = pane.wait_exit(timeout=60.0)  # a hang guard only: how fast is bench/signals.py's
     assert status == 128 + sig, f"exit status {status}, expected {128 + sig}"
     saved = texts(example)
     assert note in saved, f"{note!r} was not saved on {sig.name}; last pains: {saved[-3:]}"
