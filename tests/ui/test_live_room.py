@@ -90,16 +90,18 @@ async def test_private_voting_each_votes_with_their_own_dots_and_sees_only_them(
 
 async def test_a_participants_timer_counts_down_to_the_facilitators_deadline(example_copy):
     path = example_copy()
-    started = dt.datetime.now(dt.UTC)
     await _facilitator(path, "9", "down", "enter")  # run the agenda's second step, timer running
     progress = load_session(path).session.progress
     assert progress.running_since is not None and progress.step == "stages"
     app = make_app(path, actor="Ana")
-    app.room.wall = lambda: started + dt.timedelta(minutes=3)
+    since = progress.running_since
+    app.room.wall = lambda: since + dt.timedelta(minutes=3)  # she opens it 3 minutes into the step
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.room.timer.running and app.room.step == "stages"
-        assert 17 * 60 - 2 <= app.room.timer.remaining() <= 17 * 60 + 1  # 20 minutes, 3 gone
+        # 20 minutes, 3 gone: her clock shows the facilitator's deadline, running down (however
+        # slowly a busy machine brings the app up, it never shows more than the 17 minutes left)
+        assert 16 * 60 <= app.room.timer.remaining() <= 17 * 60 + 0.5
         top = screen_text(app).splitlines()[0]
         assert re.search(r"as Ana · Stages 1[67]:\d\d +saved", top), top  # running: no "(paused)"
 

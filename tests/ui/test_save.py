@@ -176,3 +176,29 @@ async def test_f10_right_after_enter_keeps_the_note(example_copy, monkeypatch):
         await send_keys(pilot, *"typed just before F10", "enter", "f10")
         await pilot.pause()
     assert any(p.text == "typed just before F10" for p in on_disk(path).pains)
+
+
+def test_the_watchdog_puts_a_live_terminal_back_as_it_found_it():
+    """The signal watchdog ends the process without Textual's teardown: it must still leave the
+    alternate screen, show the cursor and restore the terminal's modes (a busy machine's slow
+    exit save must not leave a person's terminal raw)."""
+    import os
+    import pty
+    import termios
+    import tty
+
+    from cjmtui.ui.main import restore_terminal, terminal_modes
+
+    master, slave = pty.openpty()
+    try:
+        before = terminal_modes(slave)
+        assert before is not None
+        tty.setraw(slave)
+        assert termios.tcgetattr(slave) != before
+        restore_terminal(before, slave)
+        assert termios.tcgetattr(slave) == before
+        written = os.read(master, 4096)
+        assert b"\x1b[?1049l" in written and b"\x1b[?25h" in written
+    finally:
+        os.close(master)
+        os.close(slave)

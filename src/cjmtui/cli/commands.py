@@ -311,7 +311,7 @@ def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
                 "the rank, export, validate, new, future, compare, friction and rollup commands still work"
             ) from None
         raise
-    return int(run(workspace, folder, actor=actor) or 0)
+    return int(run(workspace, folder, actor=actor, exit_process=True) or 0)
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from ..core.errors import CjmError, ExportError
 from ..core.files import save_as_target
 from ..core.store import current_fingerprint, warm
 from ..core.workspace import SaveResult, Workspace
-from .main import settle
+from .main import restore_terminal, settle
 from .place import remember_view
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Autosave:
         self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
         self._last_error: str | None = None  # the failed save's message already shown
         self.told = ""  # the message handed to the terminal on exit (printed once)
+        self.tty_attrs: list[object] | None = None  # the terminal's modes before the app (ui.main.run)
 
     @property
     def workspace(self) -> Workspace | None:
@@ -337,7 +338,7 @@ class Autosave:
             return
         self.exiting = True
         # Whatever happens next, never linger on a dead terminal: a last save from this thread.
-        timer = threading.Timer(HARD_EXIT_AFTER, self._hard_exit)
+        timer = threading.Timer(HARD_EXIT_AFTER, self._hard_exit, args=(signum,))
         timer.daemon = True
         timer.start()
         # Keys already typed (a note and its Enter) are still in the queue: let them land first.
@@ -352,11 +353,18 @@ class Autosave:
             self.workspace.release()
         self.app.exit(128 + signum)
 
-    def _hard_exit(self) -> None:
+    def _hard_exit(self, signum: int) -> None:
+        """The watchdog, in its own thread: the app did not leave in time (a dead terminal, or
+        a machine so busy that the exit save is still running). Waits for a save in progress
+        (the workspace's lock), saves what is left, puts the terminal back as it found it and
+        ends with the signal's status; 1 when the notes could only go to a rescue copy."""
         ok = True
         ws = self.workspace
         if ws is not None:
             if ws.dirty:
-                ok = ws.save().ok or ws.rescue() is not None
+                ok = ws.save().ok
+                if not ok:
+                    ws.rescue()
             ws.release()
-        os._exit(0 if ok else 1)
+        restore_terminal(self.tty_attrs)
+        os._exit(128 + signum if ok else 1)

@@ -42,8 +42,41 @@ def terminal_lost(fd: int = 0) -> bool:
         return True
 
 
-def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | None = None) -> int:
-    """Open the TUI on an open session (or a path to one), or on the session picker."""
+def terminal_modes(fd: int = 0) -> list[object] | None:
+    """The terminal's modes (``termios``) as they are before the app takes it over."""
+    try:
+        import termios
+
+        return list(termios.tcgetattr(fd)) if os.isatty(fd) else None
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def restore_terminal(modes: list[object] | None, fd: int = 0) -> None:
+    """Put a live terminal back as :func:`terminal_modes` found it, without Textual (the
+    watchdog's last step, from a thread): leave the alternate screen, mouse and paste modes off,
+    cursor shown, the old modes. A terminal that hung up is left alone."""
+    if modes is None or terminal_lost(fd):
+        return
+    try:
+        import termios
+
+        os.write(fd, b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1049l\x1b[?25h")
+        termios.tcsetattr(fd, termios.TCSANOW, modes)  # type: ignore[arg-type]
+    except (ImportError, OSError, ValueError, TypeError):
+        pass
+
+
+def run(
+    session: Workspace | Path | None, sessions_dir: Path, *, actor: str | None = None, exit_process: bool = False
+) -> int:
+    """Open the TUI on an open session (or a path to one), or on the session picker.
+
+    With ``exit_process`` (the ``cjmtui`` command), the process ends here once everything is
+    saved, the terminal restored and the last message printed, without the interpreter's
+    teardown: freeing a 20,000-pain session object by object took over a second after SIGTERM
+    (``bench/signals.py``), and nothing is left to do by then (exports run in daemon threads
+    and write atomically)."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
     paste.install()  # pasted text stays text (see ui/paste.py)
     # A thread (a save, ranking a big session) gives the interpreter back within 1 ms, not 5:
@@ -52,6 +85,7 @@ def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | No
     from .app import CjmApp  # the app imports this module: import it only when running
 
     app = CjmApp(workspace, sessions_dir, actor=actor)
+    app.autosave.tty_attrs = terminal_modes()
     try:
         code = app.run()
     finally:
@@ -62,6 +96,12 @@ def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | No
             app.workspace.release()
     if message and message != app.autosave.told:  # the app said it as it left: once is enough
         print(printable(message, single_line=False), file=sys.stderr)
-    if not saved:
-        return 1
-    return code if isinstance(code, int) else 0
+    status = 1 if not saved else code if isinstance(code, int) else 0
+    if exit_process:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+    return status

@@ -94,6 +94,8 @@ class WorkshopScreen(Screen[None]):
             self._shown_version = -1
 
     def _show_session(self) -> None:
+        if self.cjm.autosave.exiting:
+            return  # leaving (a signal, F10): no screen is built any more, the save goes first
         self.refresh_view()
         self._shown_version = self._view_key()
 

@@ -44,6 +44,8 @@ class MapScreen(WorkshopScreen):
 
     @on(MapView.Moved)
     def _moved(self, event: MapView.Moved) -> None:
+        if self.cjm.autosave.exiting:
+            return  # leaving: the cascade of a big session is no longer worth working out
         self.query_one("#map-detail", Static).update(describe(self.session, event.ref))
         first, last, total = event.window
         more = ("◀ " if first > 1 else "  ") + ("▶" if last < total else " ")

@@ -168,7 +168,12 @@ class SummaryScreen(WorkshopScreen):
 
     def _show(self, session: Session, lens: str | None, ranking: Ranking) -> None:
         """Show ``ranking`` in the current view only (the others are built when shown)."""
-        if session is not self.session or lens != self.cjm.persona_lens or not self.is_attached:
+        if (
+            session is not self.session
+            or lens != self.cjm.persona_lens
+            or not self.is_attached
+            or self.cjm.autosave.exiting
+        ):
             return  # ranked for a version the room has moved past: its successor is coming
         self.ranking = ranking
         view = self.query_one(ContentSwitcher).current or "ranking"

@@ -138,8 +138,8 @@ class MapView(Widget, can_focus=True):
         self.first = max(0, min(self.first, max(0, len(self._columns) - n)))
 
     def _rebuild(self) -> None:
-        if self.session is None:
-            return
+        if self.session is None or getattr(getattr(self.app, "autosave", None), "exiting", False):
+            return  # nothing to show, or the app is leaving (a signal must not wait for a map)
         self._fit_window()
         session = self.session
         ref = self.current
