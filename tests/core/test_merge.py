@@ -284,3 +284,31 @@ def test_status_changes_made_on_both_sides_keep_both_history_entries(monkeypatch
     assert hire.status == "dropped" and [h.status for h in hire.history] == ["dropped"]
     # And the merge writes a file that loads back the same.
     assert parse_session(dumps_session(result.session)) == result.session
+
+
+def test_two_sides_that_each_add_ana_keep_one_ana_within_her_budget():
+    """Issue 21, item 17: two instances each add participant "Ana" (one as "ana", the file as
+    "ANA") and put dots on: the merge keeps one Ana (matched by name, case-folded) whose dots
+    stay within the budget, the saver's first, and reports the dots that did not fit."""
+    from cjmtui.core.voting import cast_vote, ensure_participant
+
+    base = workshop()
+    base = base.model_copy(update={"session": base.session.model_copy(update={"vote_budget": 3})})
+    for text in ("Call back within a day", "Show stock at order time"):
+        base = edit.add_item(base, "solutions", {"text": text})[0]
+    solutions = [s.id for s in base.solutions]
+
+    ours, ana = ensure_participant(base, "Ana")
+    ours = cast_vote(ours, ana.id, "solutions", solutions[0], 2)
+    theirs, their_ana = ensure_participant(base, "ANA")
+    theirs = cast_vote(theirs, their_ana.id, "solutions", solutions[1], 2)
+    theirs = cast_vote(theirs, their_ana.id, "solutions", solutions[2], 1)
+
+    result = merge(base, ours, theirs)
+    anas = [p for p in result.session.participants if p.name.casefold() == "ana"]
+    assert len(anas) == 1, [(p.id, p.name) for p in result.session.participants]
+    votes = anas[0].solution_votes
+    assert sum(votes.values()) == 3  # her budget, no more
+    assert votes[solutions[0]] == 2  # the saver's dots first
+    assert any(r.table == "participants" for r in result.replaced), "the dots that did not fit are reported"
+    assert reference_problems(result.session) == []

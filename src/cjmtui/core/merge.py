@@ -191,14 +191,34 @@ def _fresh_id(taken: set[str], old: str) -> str:
     return f"{old[:58]}-{n}"
 
 
+def _same_people(base: Session, ours: Session, theirs: Session) -> Session:
+    """A participant both sides added is one person: matched by name (case-folded), theirs takes
+    our id, so the two merge as one (their dots with ours, within the budget) instead of two
+    people called Ana with a budget each."""
+    known = {x.id for x in base.participants}
+    by_name = {p.name.casefold(): p.id for p in ours.participants}
+    their_ids = {p.id for p in theirs.participants}
+    for person in list(theirs.participants):
+        mine = by_name.get(person.name.casefold())
+        if person.id in known or mine is None or mine == person.id or mine in their_ids:
+            continue
+        theirs = rename_id(theirs, "participants", person.id, mine)
+        their_ids = (their_ids - {person.id}) | {mine}
+    return theirs
+
+
 def _separate(base: Session, ours: Session, theirs: Session) -> tuple[Session, list[tuple[str, str, str]]]:
-    """Their items added under an id that ours also added (for another item) get a fresh id."""
+    """Their items added under an id that ours also added (for another item) get a fresh id;
+    a participant both added is one person (:func:`_same_people`)."""
+    theirs = _same_people(base, ours, theirs)
     renamed = []
     for table in TABLES:
         b, o = _by_id(base.table(table)), _by_id(ours.table(table))
         taken = set(o) | {x.id for x in theirs.table(table)}
         for item in list(theirs.table(table)):
             mine = o.get(item.id)
+            if table == "participants" and mine is not None and mine.name.casefold() == item.name.casefold():
+                continue  # the same person, added on both sides: merged field by field
             if item.id not in b and mine is not None and mine != item:
                 new = _fresh_id(taken, item.id)
                 taken.add(new)
@@ -281,7 +301,8 @@ def _one(base: Session, ours: Session, theirs: Session, theirs_win: bool) -> tup
 
 
 def _within_budget(session: Session, ours: Session, replaced: list[Replaced]) -> Session:
-    """Dots merged from both sides can exceed a participant's budget: keep ours for that field."""
+    """Dots merged from both sides can exceed a participant's budget: the saver's dots first,
+    then theirs while the budget lasts; what did not fit is reported (``replaced``)."""
     budget = session.session.vote_budget
     mine = _by_id(list(ours.participants))
     people = []
@@ -294,6 +315,12 @@ def _within_budget(session: Session, ours: Session, replaced: list[Replaced]) ->
                 kept = {k: v for k, v in getattr(own, field, {}).items() if k in votes} if own else {}
                 if sum(kept.values()) > budget:
                     kept = {}
+                left = budget - sum(kept.values())
+                for key, dots in votes.items():
+                    extra = min(dots - kept.get(key, 0), left)
+                    if extra > 0:
+                        kept[key] = kept.get(key, 0) + extra
+                        left -= extra
                 changes[field] = kept
                 replaced.append(Replaced("participants", person.id, person.name, field, kept, votes))
         people.append(person.model_copy(update=changes) if changes else person)
