@@ -207,6 +207,10 @@ def _same_people(base: Session, ours: Session, theirs: Session) -> Session:
     return theirs
 
 
+def _same_name(one: Record, other: Record) -> bool:
+    return str(getattr(one, "name", "")).casefold() == str(getattr(other, "name", "")).casefold()
+
+
 def _separate(base: Session, ours: Session, theirs: Session) -> tuple[Session, list[tuple[str, str, str]]]:
     """Their items added under an id that ours also added (for another item) get a fresh id;
     a participant both added is one person (:func:`_same_people`)."""
@@ -217,7 +221,7 @@ def _separate(base: Session, ours: Session, theirs: Session) -> tuple[Session, l
         taken = set(o) | {x.id for x in theirs.table(table)}
         for item in list(theirs.table(table)):
             mine = o.get(item.id)
-            if table == "participants" and mine is not None and mine.name.casefold() == item.name.casefold():
+            if table == "participants" and mine is not None and _same_name(mine, item):
                 continue  # the same person, added on both sides: merged field by field
             if item.id not in b and mine is not None and mine != item:
                 new = _fresh_id(taken, item.id)
