@@ -670,9 +670,11 @@ def fake_ui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
     calls: list[tuple[Any, Any]] = []
     fake = types.ModuleType("cjmtui.ui.main")
 
-    def run(workspace: Any, sessions_dir: Path, *, actor: str | None = None) -> int:
+    def run(workspace: Any, sessions_dir: Path, *, actor: str | None = None, exit_process: bool = False) -> int:
         # The CLI opens the session (a clear error before the screen is taken over) and hands the
         # open workspace to the UI; record which file that is (and who joins, when someone does).
+        # The command asks the UI to end the process itself when done (no interpreter teardown).
+        assert exit_process
         calls.append((getattr(workspace, "path", workspace), sessions_dir))
         if actor is not None:
             calls.append(("actor", actor))
@@ -723,7 +725,7 @@ def test_tui_file_named_like_a_command(
 
 def test_tui_exit_code_is_passed_on(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     fake = types.ModuleType("cjmtui.ui.main")
-    fake.run = lambda path, folder, actor=None: 3  # type: ignore[attr-defined]
+    fake.run = lambda path, folder, actor=None, exit_process=False: 3  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "cjmtui.ui.main", fake)
     assert cli.main([]) == 3
 
