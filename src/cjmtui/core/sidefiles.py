@@ -173,11 +173,12 @@ def open_lockable(path: Path, mode: int = 0o644, group: int = -1) -> int:
                 raise NotRegularFile(path) from None
             raise
     try:
-        st_mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(st_mode):
-            raise NotRegularFile(path, f"{kind(st_mode)}, not a regular file")
-        if created:
-            set_mode(fd, mode, group)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path, f"{kind(st.st_mode)}, not a regular file")
+        mine = st.st_uid == os.geteuid()
+        if created or (mine and (stat.S_IMODE(st.st_mode), st.st_gid) != (mode, group if group >= 0 else st.st_gid)):
+            set_mode(fd, mode, group)  # one an older cjmtui made 0644: others may use it from now on
     except BaseException:
         os.close(fd)
         raise

@@ -8,6 +8,7 @@ trying after a failed save without losing the edits, and know whether anything i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tempfile
 import threading
@@ -64,7 +65,7 @@ class Workspace:
     @classmethod
     def open(cls, path: Path) -> Workspace:
         loaded = load_session(path)
-        clean_stale_temp_files(loaded.path)
+        clean_stale_temp_files(Path(os.path.realpath(loaded.path)))  # temp files sit beside the real file
         return cls(loaded.path, loaded.session, loaded.fingerprint)
 
     @property
