@@ -228,3 +228,22 @@ def test_another_users_save_lock_that_cannot_be_opened_is_reported_plainly_and_n
     facilitator = pwd.getpwuid(room.users["fac"]).pw_name
     assert facilitator in out["message"] and "chmod g+w" in out["message"], out["message"]
     assert path.read_bytes() == before, "saved without the save lock"
+
+
+def test_a_presence_folder_others_cannot_write_is_reported_and_its_owner_opens_it_up(room):
+    """An older cjmtui made `.NAME.toml.here/` 2755: no participant's heartbeat was ever written
+    and nobody was told. Now the participant is told plainly, and the facilitator's next beat
+    gives the folder the session's permissions, so everyone is seen."""
+    path = _session_of_the_facilitator(room)
+
+    def old_folder() -> None:
+        os.mkdir(presence.folder(path), 0o755)
+
+    as_user(room, "fac", old_folder)
+    facilitator = pwd.getpwuid(room.users["fac"]).pw_name
+    problem = as_user(room, "ana", lambda: presence.beat(path, "Ana"))
+    assert isinstance(problem, str) and "cannot be written by you" in problem and facilitator in problem, problem
+    assert as_user(room, "fac", lambda: presence.beat(path, None)) is None
+    assert stat.S_IMODE(os.lstat(presence.folder(path)).st_mode) == 0o2775
+    assert as_user(room, "ana", lambda: presence.beat(path, "Ana")) is None
+    assert presence.here(path) == ["facilitator", "Ana"]

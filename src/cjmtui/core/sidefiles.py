@@ -238,6 +238,13 @@ def make_dir(path: Path, mode: int = 0o755, group: int = -1) -> bool:
         st = os.lstat(path)
         if not stat.S_ISDIR(st.st_mode):
             raise NotRegularFile(path, f"{kind(st.st_mode)}, not a folder; not used") from None
+        wanted = (mode, group if group >= 0 else st.st_gid)
+        if st.st_uid == os.geteuid() and (stat.S_IMODE(st.st_mode), st.st_gid) != wanted:
+            fd = open_dir(path)  # one an older cjmtui made 2755: others may use it from now on
+            try:
+                set_mode(fd, mode, group)
+            finally:
+                os.close(fd)
         return False
     fd = open_dir(path)
     try:
