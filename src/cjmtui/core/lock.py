@@ -153,6 +153,8 @@ def _why_not(path: Path, exc: OSError) -> str:
             import pwd
 
             owner = pwd.getpwuid(st.st_uid).pw_name
+        except FileNotFoundError:
+            return f"you cannot create files in {path.parent} (permission denied)"
         except (OSError, KeyError, ImportError):
             return f"{name} (the save lock) cannot be opened here: permission denied"
         return (
