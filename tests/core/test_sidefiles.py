@@ -305,7 +305,7 @@ def test_a_fifo_at_the_settings_or_views_file_never_hangs(tmp_path, monkeypatch)
             _unblock(fifo)
 
 
-def test_a_fifo_at_the_lock_name_or_the_session_name_is_refused_not_waited_on(tmp_path):
+def test_a_fifo_swapped_in_at_the_session_name_is_refused_not_waited_on(tmp_path):
     path = tmp_path / "s.toml"
     save_session(path, workshop())
     ws = Workspace.open(path)

@@ -223,3 +223,26 @@ async def test_a_change_on_disk_that_removes_pains_says_how_many_and_how_to_brin
         assert any("removed 6 pains" in n and "u (undo) brings them back" in n for n in notifications(app)), (
             notifications(app)
         )
+
+
+async def test_an_empty_file_on_disk_shows_not_saved_and_never_wipes_the_session(example_copy, monkeypatch):
+    """Issue 21 D16: an editor truncating the file in place made the app merge "everything
+    deleted" and save. Now the top bar says NOT SAVED, the message says the file is empty, and
+    once the file is whole again the note is saved with everything else."""
+    monkeypatch.setattr(saving_module, "RETRY_DELAY", 0.3)
+    monkeypatch.setattr(workspace_module, "REWRITE_WAIT", 0.2, raising=False)
+    path = example_copy()
+    full = path.read_bytes()
+    everything = {p.text for p in on_disk(path).pains}
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        path.write_bytes(b"")
+        await pilot.press("a")
+        await type_text(pilot, "typed while an editor rewrote the file")
+        await pilot.press("enter", "escape")
+        assert await wait_for(pilot, lambda: "NOT SAVED" in _top_bar(app), timeout=4), _top_bar(app)
+        assert any("empty" in n for n in notifications(app)), notifications(app)
+        assert path.read_bytes() == b"", "the empty file was merged against and saved over"
+        path.write_bytes(full)
+        assert await wait_for(pilot, lambda: not app.workspace.dirty, timeout=4), "no retry after the file came back"
+        assert {p.text for p in on_disk(path).pains} == everything | {"typed while an editor rewrote the file"}
