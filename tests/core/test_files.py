@@ -49,13 +49,23 @@ def test_a_fifo_at_the_lock_name_neither_hangs_nor_stops_opening(tmp_path):
 
 
 def test_a_link_to_a_device_at_the_lock_name_is_not_read(tmp_path):
-    path = tmp_path / "s.toml"
+    """A link at the lock name (here to a file this test made, standing in for a device or
+    someone's ~/.bashrc: a test never writes to a real device) is neither read nor written
+    through: its target is byte-identical after opening and leaving, and the link stays."""
+    (tmp_path / "victim").mkdir()
+    victim = tmp_path / "victim" / "bashrc"
+    victim.write_bytes(b"# not to be touched\n")
+    victim.chmod(0o600)
+    path = tmp_path / "room" / "s.toml"
+    path.parent.mkdir()
     save_session(path, workshop())
-    lock_path(path).symlink_to("/dev/zero")
+    lock_path(path).symlink_to(os.path.relpath(victim, path.parent))
     assert read_lock(path) is None
     lock = SessionLock(path)
     assert lock.acquire() is None
     lock.release()
+    assert victim.read_bytes() == b"# not to be touched\n" and (victim.stat().st_mode & 0o777) == 0o600
+    assert lock_path(path).is_symlink(), "the planted link was replaced"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")

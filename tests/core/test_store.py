@@ -192,14 +192,14 @@ def test_save_without_fingerprint_over_existing_file_needs_overwrite(tmp_path):
 def test_new_file_created_meanwhile_by_someone_else_is_not_replaced(tmp_path, monkeypatch):
     # Two "new session" dialogs pick the same name: the second save must not clobber the first.
     path = tmp_path / "s.toml"
-    real = store.current_bytes
+    real = store.current_state
 
     def racing(p):
         found = real(p)
         path.write_text("# the other facilitator's session\n")  # lands between check and write
         return found
 
-    monkeypatch.setattr(store, "current_bytes", racing)
+    monkeypatch.setattr(store, "current_state", racing)
     with pytest.raises(ConflictError, match="already exists"):
         save_session(path, workshop())
     assert path.read_text() == "# the other facilitator's session\n"

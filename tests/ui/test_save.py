@@ -202,3 +202,72 @@ def test_the_watchdog_puts_a_live_terminal_back_as_it_found_it():
     finally:
         os.close(master)
         os.close(slave)
+
+async def test_a_save_lock_that_cannot_be_held_shows_not_saved_and_why(example_copy, monkeypatch):
+    """Issue 21 A2: a FIFO planted at the save lock's name used to let every save go ahead
+    unlocked. Now nothing is saved without the lock: the top bar says NOT SAVED, a message says
+    why, every note stays, and the save goes through once the FIFO is gone."""
+    import os
+
+    monkeypatch.setattr(saving_module, "RETRY_DELAY", 0.3)
+    path = example_copy()
+    before = path.read_bytes()
+    savelock = path.parent / f".{path.name}.savelock"
+    os.mkfifo(savelock)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await type_text(pilot, "kept while the lock is blocked")
+        await pilot.press("enter", "escape")
+        assert await wait_for(pilot, lambda: "NOT SAVED" in _top_bar(app), timeout=4), _top_bar(app)
+        assert any(".savelock" in n and "pipe" in n and "remove it" in n for n in notifications(app)), notifications(
+            app
+        )
+        assert path.read_bytes() == before, "saved without the save lock"
+        assert "kept while the lock is blocked" in {p.text for p in app.session.pains}
+        savelock.unlink()
+        assert await wait_for(pilot, lambda: not app.workspace.dirty, timeout=4), "no retry after the FIFO went"
+        assert "kept while the lock is blocked" in {p.text for p in on_disk(path).pains}
+
+
+async def test_a_change_on_disk_that_removes_pains_says_how_many_and_how_to_bring_them_back(example_copy):
+    """Issue 21 D16: an editor saving a stale copy deleted notes without a word."""
+    from cjmtui.core.edit import delete_item
+
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        theirs = load_session(path).session
+        for pain in theirs.pains[:6]:
+            theirs = delete_item(theirs, "pains", pain.id)
+        path.write_text(dumps_session(theirs), "utf-8")
+        await pilot.press("a")
+        await type_text(pilot, "typed while an editor saved")
+        await pilot.press("enter", "escape")
+        await wait_saved(app, pilot)
+        assert any("removed 6 pains" in n and "u (undo) brings them back" in n for n in notifications(app)), (
+            notifications(app)
+        )
+
+
+async def test_an_empty_file_on_disk_shows_not_saved_and_never_wipes_the_session(example_copy, monkeypatch):
+    """Issue 21 D16: an editor truncating the file in place made the app merge "everything
+    deleted" and save. Now the top bar says NOT SAVED, the message says the file is empty, and
+    once the file is whole again the note is saved with everything else."""
+    monkeypatch.setattr(saving_module, "RETRY_DELAY", 0.3)
+    monkeypatch.setattr(workspace_module, "REWRITE_WAIT", 0.2, raising=False)
+    path = example_copy()
+    full = path.read_bytes()
+    everything = {p.text for p in on_disk(path).pains}
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        path.write_bytes(b"")
+        await pilot.press("a")
+        await type_text(pilot, "typed while an editor rewrote the file")
+        await pilot.press("enter", "escape")
+        assert await wait_for(pilot, lambda: "NOT SAVED" in _top_bar(app), timeout=4), _top_bar(app)
+        assert any("empty" in n for n in notifications(app)), notifications(app)
+        assert path.read_bytes() == b"", "the empty file was merged against and saved over"
+        path.write_bytes(full)
+        assert await wait_for(pilot, lambda: not app.workspace.dirty, timeout=4), "no retry after the file came back"
+        assert {p.text for p in on_disk(path).pains} == everything | {"typed while an editor rewrote the file"}

@@ -323,10 +323,10 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
 
     def read(file: str, what: str) -> tuple[bytes, Session]:
         source = f"{name} ({what})"
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise CjmError(f"{source}: cannot read {file}: {exc.strerror or exc}") from None
+        try:  # a regular file only, never waited on (a FIFO), at most the session size limit
+            data = store.read_bytes(Path(file))
+        except CjmError as exc:
+            raise CjmError(f"{source}: cannot read {file}: {exc}") from None
         if what == "common ancestor" and not data.strip():
             return data, Session()  # no common ancestor: the file was added on both sides
         return data, store.parse_session(store.decode(data, source), source)

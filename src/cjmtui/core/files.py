@@ -17,7 +17,8 @@ from .future import derive_future
 from .model import Session
 from .safety import printable, safe_filename, safe_output_path
 from .schema import DIRECTIVE, SCHEMA_FILE, schema_text
-from .store import SUFFIX, load_session, save_session, write_atomic
+from .sidefiles import read_regular, write_side_file
+from .store import SUFFIX, load_session, save_session
 from .templates import new_session
 
 MAX_FUTURE_FILES = 99  # STEM-future.toml, STEM-future-2.toml … STEM-future-99.toml
@@ -53,9 +54,10 @@ def _schema_beside(folder: Path) -> None:
     target = folder / SCHEMA_FILE
     text = schema_text()
     with contextlib.suppress(OSError, CjmError):
-        if target.is_symlink() or (target.exists() and target.read_text("utf-8") == text):
-            return
-        write_atomic(target, text.encode("utf-8"), backup=False)
+        with contextlib.suppress(FileNotFoundError):
+            if read_regular(target).decode("utf-8") == text:  # a link or a FIFO: refused, left alone
+                return
+        write_side_file(target, text.encode("utf-8"))  # never through a link
 
 
 def typed_target(folder: Path, typed: str, suffix: str = SUFFIX) -> Path:

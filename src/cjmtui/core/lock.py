@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import socket
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SaveError
-from .store import pid_alive, write_atomic
+from .sidefiles import NotRegularFile, kind, open_lockable, read_regular, side_mode, write_side_file
+from .store import pid_alive
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,16 @@ class LockInfo:
         return f"process {self.pid} on {self.host} since {self.started}"
 
 
+def real_file(path: Path) -> Path:
+    """The session file every path to it leads to (through links, in its real folder): what
+    every side file is named after, so a session opened via a link and via its real path share
+    one lock, one save lock, one presence folder."""
+    return Path(os.path.realpath(path))
+
+
 def lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
+    real = real_file(path)
+    return real.with_name(f".{real.name}.lock")
 
 
 MAX_LOCK_BYTES = 4096
@@ -42,19 +52,10 @@ MAX_LOCK_BYTES = 4096
 def _read_small_file(path: Path) -> bytes | None:
     """A small regular file's bytes; None for anything else (a FIFO, a link, a device, a folder,
     a huge file) — never following a link, never blocking, never reading more than a lock holds."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags)
+        return read_regular(path, MAX_LOCK_BYTES)
     except OSError:
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return os.read(fd, MAX_LOCK_BYTES + 1)[: MAX_LOCK_BYTES + 1]
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _lock_data(path: Path) -> dict[str, object] | None:
@@ -100,8 +101,10 @@ class SessionLock:
         }
         if self.other is not None:
             return self.other  # theirs stays: when we leave, their lock must still say they are here
+        mode, group = side_mode(real_file(self.path))
         with contextlib.suppress(OSError, SaveError):
-            write_atomic(lock_path(self.path), json.dumps(info).encode(), backup=False)
+            # Never through a link: a planted link at the lock name is left as it is.
+            write_side_file(lock_path(self.path), json.dumps(info).encode(), mode=mode, group=group)
             self._held = True
         return self.other
 
@@ -123,45 +126,95 @@ class SessionLock:
 SAVE_LOCK_WAIT = 5.0  # seconds a save waits for another instance's read-merge-write
 
 
+OPEN_RETRY = 0.5  # seconds a save retries a save lock it cannot open
+
+
+class SaveLockError(SaveError):
+    """The save lock cannot be held: the save does not go ahead (every edit is kept)."""
+
+
 def save_lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.savelock")
+    real = real_file(path)
+    return real.with_name(f".{real.name}.savelock")
+
+
+def _why_not(path: Path, exc: OSError) -> str:
+    """Why the save lock at ``path`` cannot be used, in words a person can act on."""
+    name = path.name
+    if isinstance(exc, NotRegularFile):
+        try:
+            what = kind(os.lstat(path).st_mode)
+        except OSError:
+            what = "not a regular file"
+        return f"{name} (the save lock beside the session) is {what}; remove it so saves can be locked"
+    if isinstance(exc, PermissionError):
+        try:
+            st = os.lstat(path)
+            import pwd
+
+            owner = pwd.getpwuid(st.st_uid).pw_name
+        except FileNotFoundError:
+            return f"you cannot create files in {path.parent} (permission denied)"
+        except (OSError, KeyError, ImportError):
+            return f"{name} (the save lock) cannot be opened here: permission denied"
+        return (
+            f"{name} (the save lock) belongs to {owner} with mode {stat.S_IMODE(st.st_mode):04o}; you cannot use "
+            f"it. Ask {owner} to make it group-writable (chmod g+w), or remove it"
+        )
+    if exc.errno == errno.EROFS:
+        return "the folder is read-only"
+    return f"{name} (the save lock) cannot be used: {exc.strerror or exc}"
 
 
 @contextlib.contextmanager
-def exclusive_save(path: Path, wait: float = SAVE_LOCK_WAIT) -> Iterator[bool]:
-    """Hold an advisory lock (``fcntl.flock``) on ``.NAME.savelock`` beside the session while
-    reading, merging and writing it, so two cjmtui instances never interleave their saves.
+def exclusive_save(path: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold an advisory lock (``fcntl.flock``) on ``.NAME.savelock`` beside the session's real
+    file while reading, merging and writing it, so two cjmtui instances never interleave their
+    saves.
 
-    Yields whether the lock is held: where it cannot be had (a read-only folder, a planted
-    FIFO or link, no ``fcntl``) the save goes on without it, still refusing to overwrite a file
-    that changed since it was read. The lock file is never followed through a link, never
-    blocks on open, and is never removed (removing it would let two writers lock two files).
+    A save never goes ahead without it: when the lock cannot be had within ``wait`` seconds
+    (another instance holds it, or what is at the name is a FIFO, a folder, a link, another
+    user's file this one cannot open), :class:`SaveLockError` says why, and the caller keeps
+    its edits and tries again later. The lock file is created with the session's permissions
+    and group (so every user who may write the session may lock it), is never followed
+    through a link, never blocks on open, and is never removed (removing it would let two
+    writers lock two files). Without ``fcntl`` (not POSIX) there is nothing to hold.
     """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
-        yield False
+        yield
         return
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    wait = SAVE_LOCK_WAIT if wait is None else wait
+    target = save_lock_path(path)
+    mode, group = side_mode(real_file(path))
+    start = time.monotonic()
+    deadline = start + wait
+    while True:
+        try:
+            fd = open_lockable(target, mode, group)
+            break
+        except OSError as exc:
+            reason = _why_not(target, exc)
+            # A planted FIFO or another user's file stays until someone removes it: the caller
+            # retries later (autosave every few seconds); a moment's wait covers a replacement.
+            if time.monotonic() > min(deadline, start + OPEN_RETRY) or not target.parent.exists():
+                raise SaveLockError(f"{path}: not saved: {reason}") from None
+            time.sleep(0.1)
     try:
-        fd = os.open(save_lock_path(path), flags | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except OSError:
-        yield False
-        return
-    held = False
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
-            deadline = time.monotonic() + wait
-            while not held:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    held = True
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        break
-                    time.sleep(0.02)
-                except OSError:
-                    break
-        yield held
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise SaveLockError(
+                        f"{path}: not saved yet: another cjmtui has been saving it for over {wait:g} s; retrying"
+                    ) from None
+                time.sleep(0.02)
+            except OSError as exc:
+                why = exc.strerror or exc
+                raise SaveLockError(f"{path}: not saved: the save lock cannot be held ({why})") from None
+        yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -52,6 +52,9 @@ class MergeResult:
     theirs_first: Session  # the same merge with their values where both changed a field
     replaced: tuple[Replaced, ...]
     renamed: tuple[tuple[str, str, str], ...]  # (table, their id, its new id): both added that id
+    # (table, how many): items this side held that the other side's save removed (undo brings
+    # them back), so a change on disk that deletes never does so without a word
+    removed: tuple[tuple[str, int], ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -353,7 +356,18 @@ def merge(base: Session, ours: Session, theirs: Session) -> MergeResult:
         problems = reference_problems(candidate)
         if problems:
             raise EditError("cannot merge the changes on disk: " + "; ".join(problems[:3]))
-    return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed))
+    return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed), _removed(ours, merged))
+
+
+def _removed(ours: Session, merged: Session) -> tuple[tuple[str, int], ...]:
+    """How many items of each table ``ours`` held that ``merged`` no longer does."""
+    counts = []
+    for table in TABLES:
+        kept = {item.id for item in getattr(merged, table)}
+        gone = sum(1 for item in getattr(ours, table) if item.id not in kept)
+        if gone:
+            counts.append((table, gone))
+    return tuple(counts)
 
 
 def _shown(value: Any, limit: int = 300) -> str:

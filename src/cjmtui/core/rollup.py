@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import scoring, store, tomlio
+from . import scoring, sidefiles, store, tomlio
 from .errors import CjmError, ExportError
 from .export.markdown import view_table
 from .export.tabular import _csv, dumps_json
@@ -367,9 +367,17 @@ def parse_mapping(text: str, source: str, workshops: Sequence[tuple[str, Session
     process id in it. Raises :class:`RollupError` naming the file, the table and the entry.
     """
     try:
-        data = tomlio.loads(text)
-    except (tomlio.TOMLDecodeError, RecursionError) as exc:
-        raise RollupError(f"{source}: not valid TOML: {exc}") from None
+        return _parse_mapping(text, source, workshops)
+    except RecursionError:
+        raise RollupError(f"{source}: not valid TOML: nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits, shown or converted: one clear error
+        if isinstance(exc, tomlio.TOMLDecodeError):
+            raise RollupError(f"{source}: not valid TOML: {exc}") from None
+        raise RollupError(f"{source}: not a mapping file: a value is too large to read ({exc})") from None
+
+
+def _parse_mapping(text: str, source: str, workshops: Sequence[tuple[str, Session]]) -> Mapping:
+    data = tomlio.loads(text)
     unknown = [k for k in data if k not in ("same", "different")]
     if unknown:
         raise RollupError(
@@ -410,9 +418,12 @@ def parse_mapping(text: str, source: str, workshops: Sequence[tuple[str, Session
 
 def load_mapping(path: str, workshops: Sequence[tuple[str, Session]]) -> Mapping:
     """Read and check the mapping file ``path`` (:func:`parse_mapping`)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_MAPPING_BYTES + 1)
+    try:  # a regular file only (through a link to one), never waited on, never over the limit
+        data = sidefiles.read_regular(path, MAX_MAPPING_BYTES, follow=True)
+    except sidefiles.TooLarge:
+        raise RollupError(f"{path}: too large for a mapping file (over 1 MiB)") from None
+    except sidefiles.NotRegularFile as exc:
+        raise RollupError(f"{path}: is {exc.strerror}; not a mapping file") from None
     except FileNotFoundError:
         raise RollupError(f"{path}: no such file (the mapping file)") from None
     except IsADirectoryError:

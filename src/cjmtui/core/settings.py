@@ -8,7 +8,9 @@ from pathlib import Path
 from . import tomlio
 from .errors import CjmError
 from .files import user_config_dir
-from .store import write_atomic
+from .sidefiles import read_regular, write_side_file
+
+MAX_SETTINGS_BYTES = 64 * 1024
 
 
 def settings_path() -> Path:
@@ -17,7 +19,8 @@ def settings_path() -> Path:
 
 def load_settings() -> dict[str, str]:
     try:
-        data = tomlio.loads(settings_path().read_text("utf-8"))
+        # A regular file only: never through a link, never waiting on a FIFO, never huge.
+        data = tomlio.loads(read_regular(settings_path(), MAX_SETTINGS_BYTES).decode("utf-8"))
     except (OSError, ValueError, tomlio.TOMLDecodeError, RecursionError):
         return {}
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
@@ -30,4 +33,4 @@ def save_setting(key: str, value: str) -> None:
     text = tomlio.dumps_document(data, [], [])
     with contextlib.suppress(OSError, CjmError):
         settings_path().parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(settings_path(), text.encode("utf-8"), backup=False)
+        write_side_file(settings_path(), text.encode("utf-8"))

@@ -14,12 +14,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import stat
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,9 +40,20 @@ from .model import (
     reference_problems,
 )
 from .schema import directive_line
+from .sidefiles import (
+    MAX_FILE_BYTES,
+    NONBLOCK,
+    UMASK,
+    NotRegularFile,
+    TooLarge,
+    kind,
+    read_regular,
+    read_regular_stat,
+    write_side_file,
+)
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
 SUFFIX = ".toml"
+_UMASK = UMASK
 
 
 @dataclass(frozen=True)
@@ -174,22 +187,26 @@ def decode(data: bytes, source: str) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
+    """A session file's bytes: a regular file only (through a link to one), opened without
+    blocking (a FIFO is refused, never waited on), at most :data:`MAX_FILE_BYTES`."""
     source = str(path)
     try:
-        if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
-            raise SessionFileError(source, "not a regular file (a pipe or a device?); not a session file")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path, follow=True)
     except FileNotFoundError:
         raise SessionFileError(source, "no such file") from None
+    except NotRegularFile as exc:
+        if "folder" in str(exc.strerror):
+            raise SessionFileError(source, "is a folder, not a session file") from None
+        raise SessionFileError(source, "not a regular file (a pipe or a device?); not a session file") from None
+    except TooLarge:
+        too_large = f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB); not a session file?"
+        raise SessionFileError(source, too_large) from None
     except IsADirectoryError:
         raise SessionFileError(source, "is a folder, not a session file") from None
     except PermissionError:
         raise SessionFileError(source, "permission denied") from None
     except OSError as exc:
         raise SessionFileError(source, f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise SessionFileError(source, f"too large (over {MAX_FILE_BYTES // (1024 * 1024)} MiB); not a session file?")
     return data
 
 
@@ -319,12 +336,27 @@ def _keep_owner(tmp: str, old: os.stat_result) -> None:
             os.chown(tmp, old.st_uid, old.st_gid)
 
 
-def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: bool = False) -> None:
+def write_atomic(
+    path: Path,
+    data: bytes,
+    *,
+    backup: bool = True,
+    exclusive: bool = False,
+    stream: bool = False,
+    unchanged: Callable[[], bool] | None = None,
+) -> None:
     """Write ``data`` to ``path`` atomically. On failure the old file is untouched.
 
     Through a symlink, the file it points at is replaced (a temp file and the ``.bak`` beside
     it), so the link stays a link. The new file keeps the old one's mode, owner and group where
     the process may; a hard link to the old file keeps the old content (it is a new file).
+
+    Only a regular file is ever replaced: anything else at ``path`` (or where a link leads) is
+    refused (:class:`SaveError`), except that with ``stream`` (an export's output) a device or a
+    pipe is written to directly, as ``>`` in a shell would (a pipe nobody reads is refused).
+
+    ``unchanged``, called right before the final rename, says whether the file is still the
+    one the data was made from; when not, nothing is written (:class:`ConflictError`).
 
     With ``exclusive``, the file must not exist yet: it is created with a hard link (or, where
     there are none, an ``O_EXCL`` placeholder), which fails (:class:`ConflictError`) if another
@@ -332,6 +364,15 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
     """
     path = real_path(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
+    try:
+        st = os.stat(path)  # through a link: what it leads to
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stream and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)) and not exclusive:
+            _write_stream(path, data)
+            return
+        raise SaveError(f"{path}: is {kind(st.st_mode)}, not a regular file; not replaced, nothing written")
     fd = -1
     tmp = ""
     try:
@@ -344,7 +385,7 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
         try:
             _keep_owner(tmp, path.stat())
         except OSError:
-            os.chmod(tmp, 0o666 & ~_UMASK)
+            os.chmod(tmp, 0o666 & ~UMASK)
         if exclusive:
             _create_exclusive(tmp, path)
             created, tmp = tmp, ""
@@ -353,6 +394,10 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
         else:
             if backup and path.exists():
                 _keep_backup(path)
+            if unchanged is not None and not unchanged():
+                raise ConflictError(f"{path}: changed on disk while saving; nothing written")
+            if not stat.S_ISREG(os.lstat(path).st_mode if os.path.lexists(path) else stat.S_IFREG):
+                raise SaveError(f"{path}: is no longer a regular file; not replaced, nothing written")
             os.replace(tmp, path)
         tmp = ""
         _fsync_dir(folder)
@@ -364,6 +409,29 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = True, exclusive: boo
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    """Write to a device or a pipe as it is: no create, no truncate, no rename; a pipe with no
+    reader is refused at once rather than waited on."""
+    try:
+        fd = os.open(path, os.O_WRONLY | NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise SaveError(f"{path}: is a pipe nobody is reading; nothing written") from None
+        raise SaveError(f"{path}: could not write ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise SaveError(f"{path}: changed while writing; nothing written")
+        os.set_blocking(fd, True)  # a reader that is slower than us is waited for
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise SaveError(f"{path}: could not write ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
 
 
 def _create_exclusive(tmp: str, path: Path) -> None:
@@ -438,36 +506,36 @@ def glob_escape(name: str) -> str:
 
 
 def _keep_backup(path: Path) -> None:
-    """Keep the current file as ``NAME.toml.bak`` (a hard link: no copy, never torn)."""
+    """Keep the current file as ``NAME.toml.bak`` (a hard link: no copy, never torn). What is at
+    the ``.bak`` name is replaced only when it is a regular file, never followed as a link."""
     bak = path.with_name(path.name + ".bak")
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISREG(os.lstat(bak).st_mode):
+            return  # a link, a pipe or a device planted there: no backup rather than through it
     link = bak.with_name(f".{bak.name}.{os.getpid()}.tmp")
     try:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(link)
-        os.link(path, link)
+        os.link(path, link, follow_symlinks=False)
         os.replace(link, bak)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(link)
-        with contextlib.suppress(OSError, SaveError):  # a filesystem without hard links
-            write_atomic(bak, path.read_bytes(), backup=False)
-
-
-def _read_umask() -> int:
-    # Read once, at import (single-threaded): os.umask can only be read by setting it.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()
+        with contextlib.suppress(OSError):  # a filesystem without hard links
+            old = os.stat(path)
+            write_side_file(bak, read_regular(path), mode=stat.S_IMODE(old.st_mode))
 
 
 def current_bytes(path: Path) -> bytes | None:
-    """The file as it is now (None when there is none)."""
+    """The file as it is now (None when there is none); a regular file only, never waited on."""
+    found = current_state(path)
+    return None if found is None else found[0]
+
+
+def current_state(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The file's bytes and status now (None when there is none)."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
+        return read_regular_stat(path, follow=True)
     except FileNotFoundError:
         return None
 
@@ -475,6 +543,28 @@ def current_bytes(path: Path) -> bytes | None:
 def current_fingerprint(path: Path) -> Fingerprint | None:
     data = current_bytes(path)
     return None if data is None else Fingerprint.of(data)
+
+
+def _same_file(path: Path, seen: os.stat_result | None, fingerprint: Fingerprint | None) -> Callable[[], bool]:
+    """Whether ``path`` is still the file seen (its status; its content when the status moved)."""
+
+    def check() -> bool:
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            return seen is None
+        if seen is None:
+            return False
+        if (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) == (
+            seen.st_ino,
+            seen.st_dev,
+            seen.st_size,
+            seen.st_mtime_ns,
+        ):
+            return True
+        return current_fingerprint(path) == fingerprint
+
+    return check
 
 
 def save_session(
@@ -497,9 +587,10 @@ def save_session(
     """
     path = Path(path)
     try:
-        current = current_bytes(path)
+        found = current_state(path)
     except OSError as exc:
         raise SaveError(f"{path}: could not check the file ({exc.strerror or exc}); nothing written") from None
+    current, seen = found if found is not None else (None, None)
     on_disk = Fingerprint.of(current) if current is not None else None
     # The file's #:schema line (for editors) stays; a new file gets ``directive``.
     keep = directive_line(current[:1024]) if current is not None else directive
@@ -514,5 +605,8 @@ def save_session(
             if on_disk == Fingerprint.of(data):
                 return on_disk  # someone saved exactly this already
             raise ConflictError(f"{path}: changed on disk since it was opened; reload it or save as a new file")
-    write_atomic(path, data, backup=backup, exclusive=on_disk is None and expected is None)
+    # Right before the rename, the file must still be the one checked above: a writer that
+    # slipped in (an editor, a stalled process) is merged again by the caller, never replaced.
+    unchanged = _same_file(real_path(path), seen, on_disk)
+    write_atomic(path, data, backup=backup, exclusive=on_disk is None and expected is None, unchanged=unchanged)
     return Fingerprint.of(data)

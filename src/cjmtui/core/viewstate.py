@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import SaveError
-from .store import write_atomic
+from .sidefiles import read_regular, write_side_file
 
 MAX_SESSIONS = 200
 MAX_BYTES = 1024 * 1024
@@ -42,11 +42,9 @@ def _key(session_path: Path) -> str:
 
 def _all() -> dict[str, dict[str, object]]:
     path = state_file()
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # a regular file only: never through a link, never waiting on a FIFO
+        data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -72,7 +70,7 @@ def save_view(session_path: Path, view: View) -> bool:
     views = {key: asdict(view), **dict(list(views.items())[: MAX_SESSIONS - 1])}
     try:
         state_file().parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(state_file(), json.dumps(views, ensure_ascii=False, indent=1).encode("utf-8"), backup=False)
+        write_side_file(state_file(), json.dumps(views, ensure_ascii=False, indent=1).encode("utf-8"))
     except (OSError, SaveError):
         return False
     return True

@@ -8,20 +8,39 @@ trying after a failed save without losing the edits, and know whether anything i
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .edit import History
-from .errors import CjmError, ConflictError, SaveError
+from .errors import CjmError, ConflictError, SaveError, SessionFileError
 from .files import user_data_dir
-from .lock import LockInfo, SessionLock, exclusive_save
+from .lock import LockInfo, SaveLockError, SessionLock, exclusive_save
 from .merge import MergeResult, merge
 from .model import Session
-from .store import Fingerprint, Loaded, clean_stale_temp_files, current_fingerprint, load_session, save_session
+from .store import (
+    Fingerprint,
+    Loaded,
+    clean_stale_temp_files,
+    current_state,
+    decode,
+    load_session,
+    parse_session,
+    save_session,
+)
 
 MERGE_ATTEMPTS = 3
+REWRITE_WAIT = 1.0  # seconds a save waits for a file another program is rewriting in place
+_HEADER = re.compile(rb"^[ \t]*schema_version[ \t]*=", re.MULTILINE)
+
+
+class NotWhole(CjmError):
+    """The file on disk is empty or cut short (an editor rewriting it in place): not a session
+    to merge against."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +65,7 @@ class Workspace:
     @classmethod
     def open(cls, path: Path) -> Workspace:
         loaded = load_session(path)
-        clean_stale_temp_files(loaded.path)
+        clean_stale_temp_files(Path(os.path.realpath(loaded.path)))  # temp files sit beside the real file
         return cls(loaded.path, loaded.session, loaded.fingerprint)
 
     @property
@@ -74,46 +93,84 @@ class Workspace:
         happened; undo steps back through it). Only a file that cannot be read or merged stops the
         save (``conflict``), and then nothing is written and every edit stays in memory.
         """
-        with self._save_lock, exclusive_save(self.path):
-            version, ours = self.history.snapshot()
-            merged: MergeResult | None = None
-            for _attempt in range(MERGE_ATTEMPTS):
-                try:
-                    theirs = self._changed_on_disk()
-                    if theirs is not None:
-                        merged = merge(self.base, ours, theirs.session)
-                        # The merge becomes the current session before anything is written, so what
-                        # this instance holds always contains what it last read (a failed write
-                        # below can never make their edits look deleted by us next time).
-                        self._adopt(version, ours, merged)
-                        self.base, self.fingerprint = theirs.session, theirs.fingerprint
-                        version, ours = self.history.snapshot()
-                except (CjmError, OSError) as exc:
-                    return SaveResult(
-                        False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
+        with self._save_lock:
+            try:
+                with exclusive_save(self.path):
+                    return self._save_locked(force)
+            except SaveLockError as exc:  # never saved without the lock: every edit is kept
+                return SaveResult(False, self.history.version, str(exc))
+
+    def _save_locked(self, force: bool) -> SaveResult:
+        version, ours = self.history.snapshot()
+        merged: MergeResult | None = None
+        for _attempt in range(MERGE_ATTEMPTS):
+            try:
+                theirs = self._changed_on_disk_settled()
+                if theirs is not None:
+                    merged = merge(self.base, ours, theirs.session)
+                    # The merge becomes the current session before anything is written, so what
+                    # this instance holds always contains what it last read (a failed write
+                    # below can never make their edits look deleted by us next time).
+                    self._adopt(version, ours, merged)
+                    self.base, self.fingerprint = theirs.session, theirs.fingerprint
+                    version, ours = self.history.snapshot()
+            except NotWhole as exc:
+                return SaveResult(False, version, str(exc), merged=merged)
+            except (CjmError, OSError) as exc:
+                return SaveResult(
+                    False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
+                )
+            if merged is None and version == self.saved_version and not force:
+                return SaveResult(True, version, "nothing to save")
+            try:
+                if ours != self.base or merged is None:
+                    self.fingerprint = save_session(
+                        self.path, ours, self.fingerprint, overwrite=self.fingerprint is None and force
                     )
-                if merged is None and version == self.saved_version and not force:
-                    return SaveResult(True, version, "nothing to save")
-                try:
-                    if ours != self.base or merged is None:
-                        self.fingerprint = save_session(
-                            self.path, ours, self.fingerprint, overwrite=self.fingerprint is None and force
-                        )
-                except ConflictError:
-                    continue  # written by someone without the lock between our read and write: again
-                except SaveError as exc:
-                    return SaveResult(False, version, str(exc), merged=merged)
-                self.base = ours
-                self.saved_version = version
-                return SaveResult(True, version, "saved", merged=merged)
-            return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again", merged=merged)
+            except ConflictError:
+                continue  # written by someone without the lock between our read and write: again
+            except SaveError as exc:
+                return SaveResult(False, version, str(exc), merged=merged)
+            self.base = ours
+            self.saved_version = version
+            return SaveResult(True, version, "saved", merged=merged)
+        return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again", merged=merged)
+
+    def _changed_on_disk_settled(self) -> Loaded | None:
+        """:meth:`_changed_on_disk`, waiting a moment for a file being rewritten in place (an
+        editor truncates, then writes): an empty, cut-short or unreadable file is never merged
+        against (that would delete everything); after :data:`REWRITE_WAIT` it is an error."""
+        deadline = time.monotonic() + REWRITE_WAIT
+        while True:
+            try:
+                return self._changed_on_disk()
+            except (NotWhole, SessionFileError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def _changed_on_disk(self) -> Loaded | None:
         """What is on disk, when someone else saved it since we last read or wrote it."""
-        on_disk = current_fingerprint(self.path)
-        if on_disk is None or on_disk == self.fingerprint:
+        found = current_state(self.path)
+        if found is None:
             return None
-        return load_session(self.path)
+        data = found[0]
+        fingerprint = Fingerprint.of(data)
+        if fingerprint == self.fingerprint:
+            return None
+        source = str(self.path)
+        if not data.strip():
+            raise NotWhole(self._not_whole("empty"))
+        session = parse_session(decode(data, source), source)
+        if _HEADER.search(data[:4096]) is None:  # every cjmtui save writes it: a file cut short
+            raise NotWhole(self._not_whole("cut short or not a cjmtui session (no schema_version line)"))
+        return Loaded(self.path, session, fingerprint)
+
+    def _not_whole(self, shown: str) -> str:
+        return (
+            f"NOT SAVED: {self.path.name} on disk is {shown}; another program may be rewriting it. "
+            "Your notes are kept here; retrying"
+        )
 
     def _adopt(self, version: int, ours: Session, merged: MergeResult) -> None:
         """Make the merge the current session: their values one undo step behind ours."""

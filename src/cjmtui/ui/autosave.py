@@ -19,6 +19,7 @@ from textual.timer import Timer
 from ..core.errors import CjmError, ExportError
 from ..core.files import save_as_target
 from ..core.store import current_fingerprint, warm
+from ..core.vocab import SINGULAR, plural
 from ..core.workspace import SaveResult, Workspace
 from .main import restore_terminal, settle
 from .place import remember_view
@@ -121,17 +122,25 @@ class Autosave:
         self.app.save_ok = ok
 
     def _say_merged(self, result: SaveResult) -> None:
-        """What a merge with someone else's save changed, when it replaced anything."""
+        """What a merge with someone else's save changed, when it replaced or removed anything."""
         merged = result.merged
-        if merged is None or (not merged.replaced and not merged.renamed):
+        if merged is None or (not merged.replaced and not merged.renamed and not merged.removed):
             return
         lines = [f"“{r.label}” {r.field}: kept yours; theirs was “{r.theirs}”" for r in merged.replaced[:3]]
         lines += [f"Both added {table} “{old}”: theirs is now “{new}”" for table, old, new in merged.renamed[:3]]
         more = len(merged.replaced) + len(merged.renamed) - len(lines)
         if more > 0:
             lines.append(f"… and {more} more")
+        if merged.removed:
+            gone = ", ".join(
+                plural(n, SINGULAR.get(table, table), "parked items" if table == "parking" else table)
+                for table, n in merged.removed
+            )
+            lines.append(f"Their save removed {gone}; u (undo) brings them back.")
+        elif lines:
+            lines.append("u (undo) shows their version.")
         self.app.notify(
-            "\n".join(lines) + "\nu (undo) shows their version.",
+            "\n".join(lines),
             title="Merged with edits saved by someone else",
             severity="warning",
             timeout=12,

@@ -50,6 +50,7 @@ class Room:
         self._bell_rung = False
         self.present: list[str] = []  # who has the session open now (core.presence)
         self._here_path: Path | None = None
+        self._here_problem: str | None = None  # why this person's heartbeat cannot be written (said once)
         self._room_state: tuple[Session | None, list[str]] = (None, [])  # (session, what the bar says)
 
     # The agenda and its timer -------------------------------------------------------------------
@@ -190,7 +191,10 @@ class Room:
         if path is None:
             self.present = []
             return
-        presence.beat(path, self.app.actor)
+        problem = presence.beat(path, self.app.actor)
+        if problem is not None and problem != self._here_problem:
+            self.app.notify(problem, title="Others cannot see you are here", severity="warning", timeout=12)
+        self._here_problem = problem
         self.present = presence.here(path)
         self.show_status()
 

@@ -16,6 +16,7 @@ from textual.theme import Theme
 
 from ..core import tomlio
 from ..core.files import user_config_dir
+from ..core.sidefiles import read_regular
 
 DEFAULT_THEME = "cjm-dark"
 _FIELDS = {f.name: f.type for f in dataclasses.fields(Theme)}
@@ -91,7 +92,8 @@ def load_themes() -> tuple[list[Theme], list[str]]:
     errors: list[str] = []
     for path in [*bundled_theme_files(), *user_theme_files()]:
         try:
-            themes.append(parse_theme(path.read_text("utf-8"), str(path)))
+            # A regular file only (a FIFO among the themes never hangs the app), at most 1 MiB.
+            themes.append(parse_theme(read_regular(path, 1024 * 1024, follow=True).decode("utf-8"), str(path)))
         except (OSError, UnicodeDecodeError) as exc:
             errors.append(f"{path}: cannot read ({exc})")
         except ValueError as exc:

@@ -91,12 +91,14 @@ def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
 
 def write_export(text: str | bytes, path: Path) -> Path:
     """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically, without a backup.
-    Returns ``path``.
+    Returns ``path``. Only a regular file is ever replaced: a device or a pipe at ``path`` (or
+    where a link there leads) is written to as it is (a pipe nobody reads is refused), anything
+    else is refused.
 
     Raises :class:`~cjmtui.core.errors.SaveError` (nothing written) when it cannot.
     """
     path = Path(path)
-    store.write_atomic(path, text if isinstance(text, bytes) else text.encode("utf-8"), backup=False)
+    store.write_atomic(path, text if isinstance(text, bytes) else text.encode("utf-8"), backup=False, stream=True)
     return path
 
 
