@@ -203,6 +203,7 @@ def test_the_watchdog_puts_a_live_terminal_back_as_it_found_it():
         os.close(master)
         os.close(slave)
 
+
 async def test_a_save_lock_that_cannot_be_held_shows_not_saved_and_why(example_copy, monkeypatch):
     """Issue 21 A2: a FIFO planted at the save lock's name used to let every save go ahead
     unlocked. Now nothing is saved without the lock: the top bar says NOT SAVED, a message says
