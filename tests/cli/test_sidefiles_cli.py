@@ -165,3 +165,28 @@ def test_rollup_map_with_a_5000_digit_integer_is_one_clear_error(tmp_path):
     run = _cjmtui("rollup", SESSION, str(EXAMPLES / "trade-account-billing.toml"), "--map", str(mapping))
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert str(mapping) in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "md", "json"])
+def test_an_export_never_replaces_another_session(tmp_path, fmt):
+    """Issue 21, item 13: ``cjmtui export A.toml --format xlsx -o B.toml`` with B another
+    session is refused with one clear line; B is left byte for byte, and no backup is needed."""
+    other = tmp_path / "other-workshop.toml"
+    other.write_bytes((EXAMPLES / "trade-account-billing.toml").read_bytes())
+    before = other.read_bytes()
+    run = _cjmtui("export", SESSION, "--format", fmt, "-o", str(other))
+    assert run.returncode == 1
+    assert "is a cjmtui session" in run.stderr and "Traceback" not in run.stderr
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other-workshop.toml"]
+
+
+def test_an_export_over_an_earlier_export_keeps_the_previous_one_as_bak(tmp_path):
+    """Replacing an existing file (not a session) keeps its previous version as NAME.bak, as
+    the store does for sessions."""
+    out = tmp_path / "quick-wins.md"
+    out.write_text("the write-up from last week\n", "utf-8")
+    run = _cjmtui("export", SESSION, "--format", "md", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert out.read_text("utf-8") != "the write-up from last week\n"
+    assert (tmp_path / "quick-wins.md.bak").read_text("utf-8") == "the write-up from last week\n"

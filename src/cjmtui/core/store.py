@@ -210,6 +210,26 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+_SESSION_MARK = re.compile(rb"^[ \t]*(?:schema_version[ \t]*=|\[session\][ \t]*(?:#.*)?$)", re.M)
+
+
+def is_session_file(path: Path) -> bool:
+    """Whether ``path`` (through a link) is a regular file holding a cjmtui session: TOML with
+    a ``schema_version`` or a ``[session]`` table at the top level. What an export must never
+    replace (``cjmtui export a.toml -o b.toml``, b a session)."""
+    try:
+        data = read_regular(path, follow=True)
+    except (OSError, SessionFileError, ValueError):
+        return False
+    if not _SESSION_MARK.search(data):
+        return False
+    try:
+        parsed = tomlio.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomlio.TOMLDecodeError, RecursionError, ValueError):
+        return False
+    return isinstance(parsed, dict) and ("schema_version" in parsed or isinstance(parsed.get("session"), dict))
+
+
 def load_session(path: str | os.PathLike[str]) -> Loaded:
     path = Path(path)
     data = read_bytes(path)

@@ -18,6 +18,8 @@ User text is escaped for the format it goes into (:mod:`cjmtui.core.safety`).
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,15 +92,22 @@ def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
 
 
 def write_export(text: str | bytes, path: Path) -> Path:
-    """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically, without a backup.
-    Returns ``path``. Only a regular file is ever replaced: a device or a pipe at ``path`` (or
-    where a link there leads) is written to as it is (a pipe nobody reads is refused), anything
-    else is refused.
+    """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically. Returns ``path``.
+
+    A cjmtui session at ``path`` is never replaced (:class:`ExportError`); any other regular
+    file is, keeping the previous version as ``NAME.bak`` (as the store does). Only a regular
+    file is ever replaced: a device or a pipe at ``path`` (or where a link there leads) is
+    written to as it is (a pipe nobody reads is refused), anything else is refused.
 
     Raises :class:`~cjmtui.core.errors.SaveError` (nothing written) when it cannot.
     """
     path = Path(path)
-    store.write_atomic(path, text if isinstance(text, bytes) else text.encode("utf-8"), backup=False, stream=True)
+    if store.is_session_file(path):
+        raise ExportError(f"{path}: is a cjmtui session; an export never replaces one (choose another output file)")
+    # An existing file is replaced keeping the previous version as NAME.bak, as a save does.
+    existing = os.path.isfile(path)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    store.write_atomic(path, data, backup=existing, stream=True)
     return path
 
 
