@@ -19,7 +19,6 @@ User text is escaped for the format it goes into (:mod:`cjmtui.core.safety`).
 from __future__ import annotations
 
 import os
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
