@@ -19,7 +19,15 @@ from .files import user_data_dir
 from .lock import LockInfo, SessionLock, exclusive_save
 from .merge import MergeResult, merge
 from .model import Session
-from .store import Fingerprint, Loaded, clean_stale_temp_files, current_fingerprint, load_session, save_session
+from .store import (
+    Fingerprint,
+    Loaded,
+    clean_stale_temp_files,
+    current_fingerprint,
+    dumps_session,
+    load_session,
+    save_session,
+)
 
 MERGE_ATTEMPTS = 3
 
@@ -157,17 +165,36 @@ class Workspace:
 
         Tries beside the session (``NAME.rescue-YYYYmmdd-HHMMSS.toml``), the user data folder,
         the temporary folder (``$TMPDIR``, else ``/tmp``) and the current folder, in that order.
-        Returns where the notes went, or None if nowhere would take them.
+        Returns where the notes went, or None if nowhere would take them (no exception escapes:
+        not even one from finding a folder, such as no usable temporary folder at all; the
+        caller then shows the notes, :meth:`notes_text`, for the person to copy).
         """
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"{self.path.stem}.rescue-{stamp}{self.path.suffix or '.toml'}"
-        places = (self.path.parent, user_data_dir() / "rescue", Path(tempfile.gettempdir()), Path.cwd())
-        for folder in places:
-            target = folder / name
+        places = (
+            lambda: self.path.parent,
+            lambda: user_data_dir() / "rescue",
+            lambda: Path(tempfile.gettempdir()),  # raises when no temporary folder is usable
+            Path.cwd,
+        )
+        for place in places:
             try:
+                folder = place()
+                target = folder / name
                 folder.mkdir(parents=True, exist_ok=True)
                 save_session(target, self.history.session, None)
-            except (OSError, SaveError):
+            except Exception:  # noqa: BLE001 - a last resort: every place is tried, none may stop it
                 continue
             return target
         return None
+
+    def notes_text(self) -> str:
+        """The whole session as the TOML a file would hold: shown when nothing could be written."""
+        try:
+            return dumps_session(self.history.session)
+        except Exception as exc:  # noqa: BLE001 - the last words on the way out must not fail
+            return f"# the session could not be written out as TOML ({exc}); its notes:\n" + "\n".join(
+                getattr(item, "text", "") or getattr(item, "name", "")
+                for table in ("pains", "processes", "solutions", "parking")
+                for item in self.history.session.table(table)
+            )

@@ -45,6 +45,7 @@ class Autosave:
         self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
         self._last_error: str | None = None  # the failed save's message already shown
         self.told = ""  # the message handed to the terminal on exit (printed once)
+        self.nowhere = False  # on exit, neither the file nor any rescue place took the notes
 
     @property
     def workspace(self) -> Workspace | None:
@@ -293,7 +294,12 @@ class Autosave:
             return False, self._rescued[1]
         rescue = ws.rescue()
         if rescue is None:
-            return False, "The session file could not be saved and no rescue copy could be written."
+            self.nowhere = True  # the notes are printed once the terminal is back (ui/main.py)
+            return False, (
+                "The session file could not be saved and no rescue copy could be written anywhere: "
+                "your notes are printed below; copy them."
+            )
+        self.nowhere = False
         message = f"The session file could not be saved; your notes are in {rescue}"
         self._rescued = (ws.history.version, message)
         return False, message
@@ -320,7 +326,8 @@ class Autosave:
 
     def _quit_answer(self, choice: str | None) -> None:
         if choice == "quit":
-            self.finish(self.save_before_exit()[1])
+            saved, message = self.save_before_exit()
+            self.finish(message, 0 if saved else 1)
         elif choice == "saveas":
             self.save_as()
 
@@ -358,5 +365,8 @@ class Autosave:
         if ws is not None:
             if ws.dirty:
                 ok = ws.save().ok or ws.rescue() is not None
+                if not ok:  # nowhere took them: the terminal is the last place they can go
+                    with contextlib.suppress(OSError):
+                        os.write(2, ("\n" + ws.notes_text()).encode("utf-8", "replace"))
             ws.release()
         os._exit(0 if ok else 1)
