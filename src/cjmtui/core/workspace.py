@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,7 +172,7 @@ class Workspace:
         """
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"{self.path.stem}.rescue-{stamp}{self.path.suffix or '.toml'}"
-        places = (
+        places: tuple[Callable[[], Path], ...] = (
             lambda: self.path.parent,
             lambda: user_data_dir() / "rescue",
             lambda: Path(tempfile.gettempdir()),  # raises when no temporary folder is usable
@@ -183,7 +184,7 @@ class Workspace:
                 target = folder / name
                 folder.mkdir(parents=True, exist_ok=True)
                 save_session(target, self.history.session, None)
-            except Exception:  # noqa: BLE001 - a last resort: every place is tried, none may stop it
+            except Exception:  # a last resort: every place is tried, none may stop it
                 continue
             return target
         return None
@@ -192,7 +193,7 @@ class Workspace:
         """The whole session as the TOML a file would hold: shown when nothing could be written."""
         try:
             return dumps_session(self.history.session)
-        except Exception as exc:  # noqa: BLE001 - the last words on the way out must not fail
+        except Exception as exc:  # the last words on the way out must not fail
             return f"# the session could not be written out as TOML ({exc}); its notes:\n" + "\n".join(
                 getattr(item, "text", "") or getattr(item, "name", "")
                 for table in ("pains", "processes", "solutions", "parking")
