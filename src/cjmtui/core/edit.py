@@ -15,6 +15,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -393,6 +394,43 @@ def update_settings(session: Session, values: dict[str, Any], *, actor: str | No
     if unknown:
         raise EditError(f"not a detail or weight of a session: {', '.join(sorted(unknown))}")
     return update_scoring(update_info(session, info), weights)
+
+
+@dataclass(frozen=True)
+class FieldClash:
+    """A field someone else changed while a form was open, which the form changes too."""
+
+    field: str
+    theirs: Any  # the item's value now (their save)
+    yours: Any  # what the form says
+
+
+def rebase_edit(
+    opened: dict[str, Any], current: dict[str, Any] | None, yours: dict[str, Any]
+) -> tuple[dict[str, Any], list[FieldClash]]:
+    """A form's edit, made against ``opened`` (the item's fields when the form opened), applied
+    to ``current`` (its fields now: someone else may have saved meanwhile; None: deleted).
+
+    Returns the changes to apply and the clashes to ask about. A field the form left as it
+    opened is not a change (their value stays); a field only the form changed is applied; a
+    field both changed to different values is a :class:`FieldClash` (theirs / yours), not
+    silently overwritten. Against a deleted item every field of the form is returned: the
+    edit brings it back (the merge's rule: an edit against a deletion keeps the item).
+    All values as :meth:`model_dump` gives them."""
+    if current is None:
+        return dict(yours), []
+    changes: dict[str, Any] = {}
+    clashes: list[FieldClash] = []
+    for name, value in yours.items():
+        before = opened.get(name)
+        now = current.get(name, before)
+        if value == before or value == now:
+            continue  # not changed here, or already so
+        if now == before:
+            changes[name] = value
+        else:
+            clashes.append(FieldClash(name, now, value))
+    return changes, clashes
 
 
 class History:

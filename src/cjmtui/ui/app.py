@@ -306,14 +306,6 @@ class CjmApp(Notices):
         self.wanted = (table, item_id)  # its screen highlights it when it shows
         self.switch_mode(mode_of_table(table))
 
-    def flush_notes(self) -> None:
-        """Keep notes typed but not yet entered (the link dropped mid-sentence)."""
-        from .screens.base import WorkshopScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, WorkshopScreen):
-                screen.flush_capture()
-
     # Key actions: on a session --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -409,15 +401,64 @@ class CjmApp(Notices):
         def validate(new: dict[str, Any]) -> None:
             if item_id is None:
                 add_item(self.session, table, new)
+            elif find(self.session, table, item_id) is None:  # deleted meanwhile: it comes back
+                add_item(self.session, table, {**values, **new})
             else:
                 update_item(self.session, table, item_id, new)
 
         def done(result: dict[str, Any] | None) -> None:
-            if result is not None:
-                self.add(table, result) if item_id is None else self.update(table, item_id, result)
+            if result is None:
+                return
+            if item_id is None:
+                self.add(table, result)
+            elif find(self.session, table, item_id) is None:
+                self._bring_back(table, {**values, **result})
+            elif result:
+                self.update(table, item_id, result)
 
         title = form_title(table, item_id, item_label(item) if item else "")
-        self.push_screen(ItemForm(table, values, self.session, title, validate), done)
+        current = (lambda: find(self.workspace.session, table, item_id)) if item_id and self.workspace else None
+        form = ItemForm(table, values, self.session, title, validate, current=current)
+        form.keep = done
+        self.push_screen(form, done)
+
+    def _bring_back(self, table: str, fields: dict[str, Any]) -> None:
+        """An edit against an item someone else deleted meanwhile keeps the item (the merge's
+        rule, :mod:`cjmtui.core.merge`), and says so."""
+        item = self.apply(
+            f"bring back {SINGULAR[table]}", partial(add_item, actor=self.actor), table, fields, show=table
+        )
+        if isinstance(item, Record):
+            self.notify(
+                f"“{item_label(item)}” was deleted by someone else while you edited it: your edit brought it "
+                "back (u takes it away again).",
+                title="Brought back",
+                severity="warning",
+                timeout=10,
+            )
+
+    def collect_typed(self) -> list[str]:
+        """On every way out (F10, the palette's quit, SIGTERM, SIGHUP, a lost terminal): what the
+        person typed and did not enter yet goes into the session: a half-typed note becomes a
+        note, as Enter would make it; an open form's changes are applied. Returns what was kept
+        (or, for a form that cannot be applied, what was typed), in words, for the exit message."""
+        from .screens.base import WorkshopScreen
+        from .screens.form import ItemForm
+
+        said: list[str] = []
+        for screen in list(self.screen_stack):
+            try:
+                if isinstance(screen, WorkshopScreen):
+                    note = screen.flush_capture()
+                    if note:
+                        said.append(f"Your half-typed note “{note}” was added.")
+                elif isinstance(screen, ItemForm):
+                    kept = screen.keep_typed()
+                    if kept:
+                        said.append(kept)
+            except Exception as exc:  # noqa: BLE001 - one screen's failure never stops the others
+                said.append(f"Something typed could not be kept: {exc}")
+        return said
 
     def action_settings(self) -> None:
         """The session's details (title, journey, date, vote budget) and the ranking's weights."""

@@ -46,6 +46,7 @@ class Autosave:
         self._last_error: str | None = None  # the failed save's message already shown
         self.told = ""  # the message handed to the terminal on exit (printed once)
         self.nowhere = False  # on exit, neither the file nor any rescue place took the notes
+        self.kept: list[str] = []  # what the person had typed and the way out kept, in words
 
     @property
     def workspace(self) -> Workspace | None:
@@ -308,6 +309,7 @@ class Autosave:
         """F10: save and leave; when the save fails, ask (rescue copy, save as, or stay)."""
         from .screens.dialogs import Choice
 
+        self.kept = [*self.kept, *self.app.collect_typed()]  # a half-typed note, an open form
         self.app.room.record_progress(leaving=True)
         remember_view(self.app)
         ws = self.workspace
@@ -335,6 +337,7 @@ class Autosave:
         if self.workspace is not None:
             self.workspace.release()
         self.exiting = True
+        message = "\n".join(m for m in (*self.kept, message) if m)
         self.told = message
         self.app.exit(code, message=message or None)
 
@@ -352,12 +355,14 @@ class Autosave:
 
     async def _exit_after_signal(self, signum: int) -> None:
         await settle(self.app, longest=1.0)
-        self.app.flush_notes()
+        self.kept = [*self.kept, *self.app.collect_typed()]  # a half-typed note, an open form
         remember_view(self.app)
-        self.save_before_exit()
+        _saved, message = self.save_before_exit()
         if self.workspace is not None:
             self.workspace.release()
-        self.app.exit(128 + signum)
+        message = "\n".join(m for m in (*self.kept, message) if m)
+        self.told = message
+        self.app.exit(128 + signum, message=message or None)
 
     def _hard_exit(self) -> None:
         ok = True

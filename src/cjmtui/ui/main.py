@@ -72,7 +72,7 @@ def leave(app: CjmApp, code: object) -> int:
     app.room.leave()  # no longer "here" for the others
     if app.workspace is not None:
         app.workspace.release()
-    if message and message != app.autosave.told:  # the app said it as it left: once is enough
+    if message and message not in app.autosave.told:  # the app said it as it left: once is enough
         print(printable(message, single_line=False), file=sys.stderr)
     if not saved and app.autosave.nowhere and app.workspace is not None:
         print(app.workspace.notes_text(), flush=True)

@@ -180,8 +180,9 @@ class WorkshopScreen(Screen[None]):
         event.stop()
         event.prevent_default()
 
-    def flush_capture(self) -> None:
-        """Keep a note that was typed but not yet entered (the link dropped mid-sentence)."""
+    def flush_capture(self) -> str:
+        """Keep a note that was typed but not yet entered (the link dropped mid-sentence, F10):
+        it is added as Enter would add it. Returns its text ("" when there was none)."""
         capture = self.query_one(QuickCapture)
         entry = capture.query_one(Input)
         text = entry.value.strip()
@@ -191,6 +192,8 @@ class WorkshopScreen(Screen[None]):
                 self.cjm.add_parked(text)
             else:
                 self.capture(text)
+            return text
+        return ""
 
     @on(QuickCapture.Closed)
     def _capture_closed(self) -> None:
