@@ -424,7 +424,7 @@ def rebase_edit(
     for name, value in yours.items():
         before = opened.get(name)
         now = current.get(name, before)
-        if value == before or value == now:
+        if value in (before, now):
             continue  # not changed here, or already so
         if now == before:
             changes[name] = value

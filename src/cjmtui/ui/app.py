@@ -456,7 +456,7 @@ class CjmApp(Notices):
                     kept = screen.keep_typed()
                     if kept:
                         said.append(kept)
-            except Exception as exc:  # noqa: BLE001 - one screen's failure never stops the others
+            except Exception as exc:  # one screen failing never stops the others
                 said.append(f"Something typed could not be kept: {exc}")
         return said
 
