@@ -11,13 +11,15 @@ import pytest
 from textual.widgets import Input
 
 from cjmtui.core import workspace as workspace_module
+from cjmtui.core.edit import delete_item, update_item
 from cjmtui.core.errors import SaveError
 from cjmtui.core.model import find
+from cjmtui.core.workspace import Workspace
 from cjmtui.ui import autosave as saving_module
 from cjmtui.ui import main as main_module
 from cjmtui.ui.screens.dialogs import Choice
 from cjmtui.ui.screens.form import ItemForm
-from helpers import SIZE, fill, make_app, on_disk, type_text, wait_for
+from helpers import SIZE, fill, make_app, notifications, on_disk, screen_text, type_text, wait_for, wait_saved
 
 
 async def test_with_nowhere_to_save_or_rescue_the_notes_are_printed_and_the_exit_fails(
@@ -98,3 +100,96 @@ async def test_a_signal_with_the_edit_form_open_applies_the_change(example_copy,
         await wait_for(pilot, lambda: not app.is_running, timeout=3)
     assert app.return_value == 128 + signum
     assert find(on_disk(path), "pains", pain_id).text == "Typed as the link dropped"
+
+
+async def _someone_else_saves(app, pilot, path, change) -> None:
+    """Another instance on the same file saves ``change(session)``; this app merges it in."""
+    other = Workspace.open(path)
+    other.history.apply("their edit", change(other.session))
+    assert other.save().ok
+    app.autosave.check_disk()
+    assert await wait_for(pilot, lambda: app.workspace.fingerprint == other.fingerprint and not app.autosave.saving)
+
+
+async def test_a_stale_form_asks_theirs_or_yours_and_keeps_what_nobody_else_changed(example_copy):
+    """C9: A and B open the same pain's form, A saves, B saves later: A's change was gone and
+    nobody was told. Now a field only they changed stays theirs, a field only the form changed
+    is applied, and a field both changed is shown side by side before the form closes."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        await _someone_else_saves(
+            app,
+            pilot,
+            path,
+            lambda s: update_item(s, "pains", pain_id, {"text": "Their words", "validation_note": "They checked"})[0],
+        )
+        await fill(pilot, form.query_one("#f-text", Input), "My words")
+        await pilot.press("f2")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Choice)), "no theirs / yours question"
+        shown = screen_text(app)
+        assert "Their words" in shown and "My words" in shown, shown
+        await pilot.press("t")  # keep theirs
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, (Choice, ItemForm)))
+        pain = find(app.session, "pains", pain_id)
+        assert pain.text == "Their words"
+        assert pain.validation_note == "They checked", "the stale form overwrote a field it never changed"
+
+        await pilot.press("e")
+        form = app.screen
+        await _someone_else_saves(app, pilot, path, lambda s: update_item(s, "pains", pain_id, {"text": "Theirs 2"})[0])
+        await fill(pilot, form.query_one("#f-text", Input), "Mine 2")
+        await pilot.press("f2")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, Choice))
+        await pilot.press("y")  # use yours
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, (Choice, ItemForm)))
+        assert find(app.session, "pains", pain_id).text == "Mine 2"
+        await wait_saved(app, pilot)
+        assert find(on_disk(path), "pains", pain_id).text == "Mine 2"
+
+
+async def test_submitting_a_form_for_an_item_deleted_meanwhile_brings_it_back_with_the_edit(example_copy):
+    """C10: A deletes a pain while B's form for it is open: B's submit failed with "no pain with
+    id …" and the edit was lost. An edit against a deletion keeps the item, and says so."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        await _someone_else_saves(app, pilot, path, lambda s: delete_item(s, "pains", pain_id))
+        assert find(app.session, "pains", pain_id) is None
+        await fill(pilot, form.query_one("#f-text", Input), "Edited while it was deleted")
+        await pilot.press("f2")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, ItemForm)), screen_text(app)
+        assert find(app.session, "pains", pain_id).text == "Edited while it was deleted"
+        assert any("brought it back" in n for n in notifications(app)), notifications(app)
+        await wait_saved(app, pilot)
+        assert find(on_disk(path), "pains", pain_id).text == "Edited while it was deleted"
+
+
+async def test_a_note_captured_at_a_stage_deleted_meanwhile_keeps_its_stage_and_says_so(example_copy):
+    """C10: a note typed at a stage someone deleted meanwhile went silently under another stage
+    (the entry still showed the old one). The stage comes back, with the note."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        stage_id = app.stage_id
+        stage_name = find(app.session, "stages", stage_id).name
+        await type_text(pilot, "typed at a stage being deleted")
+        await _someone_else_saves(app, pilot, path, lambda s: delete_item(s, "stages", stage_id))
+        assert find(app.session, "stages", stage_id) is None
+        await pilot.press("enter")
+        await pilot.pause()
+        pain = next(p for p in app.session.pains if p.text == "typed at a stage being deleted")
+        assert pain.stage == stage_id
+        assert find(app.session, "stages", stage_id).name == stage_name
+        assert any("is back" in n for n in notifications(app)), notifications(app)
+        await wait_saved(app, pilot)
+        assert next(p for p in on_disk(path).pains if p.text == "typed at a stage being deleted").stage == stage_id

@@ -268,6 +268,26 @@ def _unlinked(item: Record, gone: dict[str, set[str]]) -> dict[str, Any] | None:
     return changes or None
 
 
+def restore_item(session: Session, table: str, item: Record, index: int | None = None) -> tuple[Session, Record]:
+    """Bring back an item someone deleted, under its own id (a note captured at a stage that
+    was deleted meanwhile keeps its stage). What it pointed at that is gone too is unlinked."""
+    table = table_name(table)
+    items = list(getattr(session, table))
+    if any(existing.id == item.id for existing in items):
+        raise EditError(f"id {item.id!r} is already used", "id")
+    gone: dict[str, set[str]] = {}
+    for ref in REFERENCES:
+        if ref.table == table:
+            missing = {x for x in ref.ids(item) if find(session, ref.target, x) is None}
+            if missing:
+                gone.setdefault(ref.target, set()).update(missing)
+    changes = _unlinked(item, gone)
+    if changes:
+        item = item.model_copy(update=changes)
+    items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
+    return _checked(_replace(session, **{table: items}), table, item), item
+
+
 def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
     # Deleting a stage deletes its pains and processes too: they cannot float without a stage.
     stages = gone.get("stages", set())
