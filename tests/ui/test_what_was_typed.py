@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from cjmtui.core import workspace as workspace_module
-from cjmtui.core.edit import delete_item, update_item
+from cjmtui.core.edit import add_item, delete_item, update_item
 from cjmtui.core.errors import SaveError
 from cjmtui.core.model import find
 from cjmtui.core.workspace import Workspace
@@ -193,3 +193,33 @@ async def test_a_note_captured_at_a_stage_deleted_meanwhile_keeps_its_stage_and_
         assert any("is back" in n for n in notifications(app)), notifications(app)
         await wait_saved(app, pilot)
         assert next(p for p in on_disk(path).pains if p.text == "typed at a stage being deleted").stage == stage_id
+
+
+async def test_u_in_a_participants_app_never_deletes_the_facilitators_notes_or_ends_silent_writing(example_copy):
+    """D15: in ``join --as Bo``, u after a merge undid "merge edits saved by someone else": the
+    facilitator's notes were deleted from the file, and one u after their W ended silent writing."""
+    from cjmtui.core.live import start_silent_writing
+
+    path = example_copy()
+    app = make_app(path, actor="Bo")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+
+        def facilitator(session):
+            session = start_silent_writing(session)
+            stage = session.stages[0].id
+            session = add_item(session, "pains", {"stage": stage, "text": "the facilitator's first"})[0]
+            return add_item(session, "pains", {"stage": stage, "text": "the facilitator's second"})[0]
+
+        await _someone_else_saves(app, pilot, path, facilitator)
+        assert app.workspace.session.progress.silent
+        await pilot.press("u", "u")
+        await pilot.pause()
+        assert any("Nothing to undo" in n for n in notifications(app)), notifications(app)
+        whole = app.workspace.session
+        assert {"the facilitator's first", "the facilitator's second"} <= {p.text for p in whole.pains}
+        assert whole.progress.silent, "Bo's u ended silent writing for the room"
+        await pilot.pause(0.5)
+    disk = on_disk(path)
+    assert {"the facilitator's first", "the facilitator's second"} <= {p.text for p in disk.pains}
+    assert disk.progress.silent

@@ -453,14 +453,39 @@ def rebase_edit(
     return changes, clashes
 
 
+@dataclass(frozen=True)
+class Step:
+    """One of this person's own edits: ``label``, and the session just before and just after it."""
+
+    label: str
+    before: Session
+    after: Session
+
+
+def _replay(start: Session, current: Session, end: Session) -> Session:
+    """The change from ``start`` to ``end``, made on ``current`` (which may hold changes others
+    made since, merged in): by the identity of items and fields, not by restoring a whole old
+    session. Where a later change from someone else touched the same field, theirs stays."""
+    if current is start:
+        return end
+    from .merge import merge  # merge imports this module
+
+    return merge(start, current, end).session
+
+
 class History:
-    """The current session plus undo and redo steps (each a whole, shared-structure session)."""
+    """The current session plus this person's undo and redo steps.
+
+    Undo and redo are about what *this person* did. Edits saved by someone else and merged in
+    (:meth:`absorb`) are not steps: undo never takes back another person's note, nor ends the
+    silent writing the facilitator started. Undoing a step made before such a merge undoes only
+    that step's own change, on top of the session as it is now (:func:`_replay`)."""
 
     def __init__(self, session: Session, limit: int = 100) -> None:
         self.lock = threading.RLock()  # the UI edits while a save thread merges in others' edits
         self._session = session
-        self._undo: list[tuple[str, Session]] = []
-        self._redo: list[tuple[str, Session]] = []
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
         self.limit = limit
         self.version = 0  # goes up on every change, undo and redo (autosave watches it)
 
@@ -477,12 +502,20 @@ class History:
         with self.lock:
             if session is self._session or session == self._session:
                 return self._session  # nothing changed: no undo step that would seem to do nothing
-            self._undo.append((label, self._session))
+            self._undo.append(Step(label, self._session, session))
             del self._undo[: -self.limit]
             self._redo.clear()
             self._session = session
             self.version += 1
             return session
+
+    def absorb(self, session: Session) -> None:
+        """Take in what someone else saved (a merge): saved like any change, but not a step of
+        this person's undo or redo; their own steps stay, and undo later on top of it."""
+        with self.lock:
+            if session is not self._session and session != self._session:
+                self._session = session
+                self.version += 1
 
     def amend(self, session: Session) -> None:
         """Change the current session without an undo step (where the workshop is, not what it
@@ -509,25 +542,30 @@ class History:
         return bool(self._redo)
 
     def undo(self) -> str | None:
-        """Go back one step; returns what was undone, or None when there is nothing."""
+        """Take back this person's last step; returns what was undone, or None when there is
+        nothing. Raises :class:`EditError` (nothing changed) when it cannot be taken back."""
         with self.lock:
             if not self._undo:
                 return None
-            label, previous = self._undo.pop()
-            self._redo.append((label, self._session))
-            self._session = previous
+            step = self._undo[-1]
+            undone = _replay(step.after, self._session, step.before)
+            self._undo.pop()
+            self._redo.append(Step(step.label, undone, self._session))  # redo: undone → as it was
+            self._session = undone
             self.version += 1
-            return label
+            return step.label
 
     def redo(self) -> str | None:
         with self.lock:
             if not self._redo:
                 return None
-            label, nxt = self._redo.pop()
-            self._undo.append((label, self._session))
-            self._session = nxt
+            step = self._redo[-1]
+            redone = _replay(step.before, self._session, step.after)
+            self._redo.pop()
+            self._undo.append(Step(step.label, self._session, redone))
+            self._session = redone
             self.version += 1
-            return label
+            return step.label
 
 
 def move_to(session: Session, table: str, item_id: str, other_id: str) -> Session:

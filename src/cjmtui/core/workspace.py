@@ -80,7 +80,7 @@ class Workspace:
         one (:func:`~cjmtui.core.lock.exclusive_save`); when the file changed since this instance
         last read or wrote it, their edits and ours are merged (:func:`~cjmtui.core.merge.merge`),
         the merge is written, and it becomes the current session (``SaveResult.merged`` says what
-        happened; undo steps back through it). Only a file that cannot be read or merged stops the
+        happened; their edits are not steps of this person's undo). Only a file that cannot be read or merged stops the
         save (``conflict``), and then nothing is written and every edit stays in memory.
         """
         with self._save_lock, exclusive_save(self.path):
@@ -125,15 +125,19 @@ class Workspace:
         return load_session(self.path)
 
     def _adopt(self, version: int, ours: Session, merged: MergeResult) -> None:
-        """Make the merge the current session: their values one undo step behind ours."""
+        """Make the merge the current session. Their edits are taken in, not made steps of this
+        person's undo (undo never takes back someone else's note); where both changed a field,
+        keeping ours over theirs is our step, so their value is one undo step back."""
         history = self.history
         with history.lock:
             if history.version == version:
                 if merged.replaced:
-                    history.apply("edits saved by someone else", merged.theirs_first)
-                history.apply("merge edits saved by someone else", merged.session)
+                    history.absorb(merged.theirs_first)
+                    history.apply("keep your values over theirs", merged.session)
+                else:
+                    history.absorb(merged.session)
             else:  # edited while this save ran: keep those edits on top of the merge
-                history.apply("merge edits saved by someone else", merge(ours, history.session, merged.session).session)
+                history.absorb(merge(ours, history.session, merged.session).session)
 
     def reload(self) -> None:
         """Throw away unsaved edits and read the file again (after a conflict)."""

@@ -322,7 +322,11 @@ class CjmApp(Notices):
         if self.workspace is None:
             return
         history = self.workspace.history
-        label = history.undo() if which == "undo" else history.redo()
+        try:
+            label = history.undo() if which == "undo" else history.redo()
+        except EditError as exc:
+            self.notify(str(exc), title=f"Could not {which}", severity="error")
+            return
         if label is None:
             self.notify(f"Nothing to {which}.")
             return
