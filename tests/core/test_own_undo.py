@@ -92,3 +92,17 @@ def test_edits_taken_in_keep_the_persons_redo():
     history.absorb(theirs)
     assert history.redo() == "add"
     assert {"mine", "theirs"} <= _texts(history.session)
+
+
+def test_the_person_whose_saved_words_a_later_save_replaced_is_told_too(tmp_path):
+    """C14: in a true conflict only the saver was told; the one whose text was replaced was not."""
+    _path, a, b = _room(tmp_path)
+    pain = a.session.pains[0].id
+    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A's words"})[0])
+    assert a.save().ok
+    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"text": "B's words"})[0])
+    assert [r.theirs for r in b.save().merged.replaced] == ["A's words"]  # B, the saver, is told
+    result = a.save()  # A takes B's save in
+    assert [(r.field, r.ours, r.theirs) for r in result.overwritten] == [("text", "A's words", "B's words")]
+    assert find(a.session, "pains", pain).text == "B's words"
+    assert a.save().overwritten == (), "told twice"

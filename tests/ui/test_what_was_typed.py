@@ -223,3 +223,40 @@ async def test_u_in_a_participants_app_never_deletes_the_facilitators_notes_or_e
     disk = on_disk(path)
     assert {"the facilitator's first", "the facilitator's second"} <= {p.text for p in disk.pains}
     assert disk.progress.silent
+
+
+async def test_a_second_instance_is_told_what_happens_now_not_that_saves_are_stopped(example_copy):
+    """C14: every join and second instance said "the second save is stopped and you choose",
+    though saves merge."""
+    import json
+    import socket
+
+    from cjmtui.core.lock import lock_path
+
+    path = example_copy()
+    # Another live process (pid 1 is always alive) has it open on this machine.
+    lock_path(path).write_text(json.dumps({"pid": 1, "host": socket.gethostname(), "started": "09:00"}))
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = " ".join(notifications(app))
+        assert "also open in" in said, said
+        assert "stopped" not in said, said
+        assert "merges" in said and "later save" in said, said
+
+
+async def test_the_person_whose_words_a_later_save_replaced_is_told(example_copy):
+    """C14: A saved a pain's words, B saved other words for it later: B (the saver) was told,
+    A's words silently changed on A's screen."""
+    path = example_copy()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pain_id = app.screen.table.current_id
+        b = Workspace.open(path)
+        app.update("pains", pain_id, {"text": "A's words"})
+        await wait_saved(app, pilot)
+        b.history.apply("B edits", update_item(b.session, "pains", pain_id, {"text": "B's words"})[0])
+        assert b.save().ok
+        app.autosave.check_disk()
+        assert await wait_for(pilot, lambda: find(app.session, "pains", pain_id).text == "B's words")
+        assert await wait_for(pilot, lambda: any("A's words" in n for n in notifications(app))), notifications(app)

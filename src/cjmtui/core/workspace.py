@@ -18,8 +18,8 @@ from .edit import History
 from .errors import CjmError, ConflictError, SaveError
 from .files import user_data_dir
 from .lock import LockInfo, SessionLock, exclusive_save
-from .merge import MergeResult, merge
-from .model import Session
+from .merge import MergeResult, Replaced, merge
+from .model import TABLES, Record, Session, item_label
 from .store import (
     Fingerprint,
     Loaded,
@@ -40,6 +40,12 @@ class SaveResult:
     message: str
     conflict: bool = False  # the file changed on disk and could not be merged: nothing written
     merged: MergeResult | None = None  # the file had changed: what was merged in
+    # Fields this instance had saved that someone else's later save replaced (their value won:
+    # theirs was the later save). Said to this person too, not only to the one who saved.
+    overwritten: tuple[Replaced, ...] = ()
+
+
+MAX_WRITTEN = 2000  # fields remembered as ours, to tell when a later save replaced one
 
 
 class Workspace:
@@ -51,6 +57,7 @@ class Workspace:
         self.saved_version = 0 if fingerprint is not None else -1
         self.lock = SessionLock(self.path)
         self._save_lock = threading.Lock()
+        self._written: dict[tuple[str, str, str], object] = {}  # (table, id, field) → the value we saved
 
     @classmethod
     def open(cls, path: Path) -> Workspace:
@@ -86,10 +93,12 @@ class Workspace:
         with self._save_lock, exclusive_save(self.path):
             version, ours = self.history.snapshot()
             merged: MergeResult | None = None
+            overwritten: list[Replaced] = []
             for _attempt in range(MERGE_ATTEMPTS):
                 try:
                     theirs = self._changed_on_disk()
                     if theirs is not None:
+                        overwritten += self._replaced_by(theirs.session)
                         merged = merge(self.base, ours, theirs.session)
                         # The merge becomes the current session before anything is written, so what
                         # this instance holds always contains what it last read (a failed write
@@ -102,7 +111,7 @@ class Workspace:
                         False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
                     )
                 if merged is None and version == self.saved_version and not force:
-                    return SaveResult(True, version, "nothing to save")
+                    return SaveResult(True, version, "nothing to save", overwritten=tuple(overwritten))
                 try:
                     if ours != self.base or merged is None:
                         self.fingerprint = save_session(
@@ -111,11 +120,58 @@ class Workspace:
                 except ConflictError:
                     continue  # written by someone without the lock between our read and write: again
                 except SaveError as exc:
-                    return SaveResult(False, version, str(exc), merged=merged)
+                    return SaveResult(False, version, str(exc), merged=merged, overwritten=tuple(overwritten))
+                self._remember_written(self.base, ours)
                 self.base = ours
                 self.saved_version = version
-                return SaveResult(True, version, "saved", merged=merged)
-            return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again", merged=merged)
+                return SaveResult(True, version, "saved", merged=merged, overwritten=tuple(overwritten))
+            return SaveResult(
+                False,
+                version,
+                f"{self.path}: kept changing while saving; trying again",
+                merged=merged,
+                overwritten=tuple(overwritten),
+            )
+
+    def _remember_written(self, base: Session, ours: Session) -> None:
+        """The fields this save wrote that differ from what the file held before: ours. (Items
+        are shared between versions of a session, so only the items an edit replaced are read.)"""
+        if ours is base:
+            return
+        for table in TABLES:
+            old_items, new_items = base.table(table), ours.table(table)
+            if old_items is new_items:
+                continue
+            before = {item.id: item for item in old_items}
+            for item in new_items:
+                old = before.get(item.id)
+                if old is item:
+                    continue
+                now, was = item.model_dump(), old.model_dump() if old is not None else {}
+                for field, value in now.items():
+                    if field != "id" and value != was.get(field):
+                        self._written.pop((table, item.id, field), None)
+                        self._written[(table, item.id, field)] = value
+        while len(self._written) > MAX_WRITTEN:
+            del self._written[next(iter(self._written))]
+
+    def _replaced_by(self, theirs: Session) -> list[Replaced]:
+        """Fields we saved (and the file still held when we last read it) that someone else's
+        later save replaced with another value."""
+        out: list[Replaced] = []
+        by_id: dict[str, dict[str, Record]] = {}
+        for (table, item_id, field), ours in list(self._written.items()):
+            if table not in by_id:
+                by_id[table] = {item.id: item for item in theirs.table(table)}
+                by_id[table + "/base"] = {item.id: item for item in self.base.table(table)}
+            item, known = by_id[table].get(item_id), by_id[table + "/base"].get(item_id)
+            if item is None or known is None or getattr(known, field, None) != ours:
+                continue
+            value = getattr(item, field, None)
+            if value != ours:
+                out.append(Replaced(table, item_id, item_label(item), field, ours, value))
+                del self._written[(table, item_id, field)]
+        return out
 
     def _changed_on_disk(self) -> Loaded | None:
         """What is on disk, when someone else saved it since we last read or wrote it."""

@@ -177,8 +177,9 @@ class CjmApp(Notices):
         other = workspace.acquire()
         if other is not None:
             self.notify(
-                f"This session is also open in {other.describe()}. cjmtui never overwrites their "
-                "saved changes silently: if both edit, the second save is stopped and you choose.",
+                f"This session is also open in {other.describe()}. Both save, and each save merges "
+                "in the other's edits. Where both change the same field, the later save's value is "
+                "kept and the other value is one undo step back for whoever saved later; both are told.",
                 title="Open elsewhere too",
                 severity="warning",
                 timeout=12,

@@ -104,7 +104,7 @@ class Autosave:
 
     def _after_save(self, result: SaveResult) -> None:
         self.saving = False
-        if result.merged is not None:
+        if result.merged is not None or result.overwritten:
             self.app.session_replaced()
             self._say_merged(result)
         self.show_result(result)
@@ -122,7 +122,19 @@ class Autosave:
         self.app.save_ok = ok
 
     def _say_merged(self, result: SaveResult) -> None:
-        """What a merge with someone else's save changed, when it replaced anything."""
+        """What a merge with someone else's save changed, when it replaced anything: ours kept
+        over theirs (we saved later), or ours replaced by theirs (they saved later)."""
+        if result.overwritten:
+            gone = result.overwritten
+            lines = [f"“{r.label}” {r.field}: now “{_shown(r.theirs)}”; yours was “{_shown(r.ours)}”" for r in gone[:3]]
+            if len(gone) > 3:
+                lines.append(f"… and {len(gone) - 3} more")
+            self.app.notify(
+                "\n".join(lines) + "\nTheirs was saved later, so it is kept: type yours again if it should stay.",
+                title="Someone else's later save replaced your words",
+                severity="warning",
+                timeout=15,
+            )
         merged = result.merged
         if merged is None or (not merged.replaced and not merged.renamed):
             return
@@ -160,7 +172,7 @@ class Autosave:
             self.ask_about_conflict()
             return
         result = ws.save(force=False)
-        if result.merged is not None:
+        if result.merged is not None or result.overwritten:
             self.app.session_replaced()
             self._say_merged(result)
         self.show_result(result)
@@ -375,3 +387,8 @@ class Autosave:
                         os.write(2, ("\n" + ws.notes_text()).encode("utf-8", "replace"))
             ws.release()
         os._exit(0 if ok else 1)
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
