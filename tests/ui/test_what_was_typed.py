@@ -260,3 +260,54 @@ async def test_the_person_whose_words_a_later_save_replaced_is_told(example_copy
         app.autosave.check_disk()
         assert await wait_for(pilot, lambda: find(app.session, "pains", pain_id).text == "B's words")
         assert await wait_for(pilot, lambda: any("A's words" in n for n in notifications(app))), notifications(app)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real, full tmpfs (root only): every write in it fails with ENOSPC."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "full"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=False).returncode:
+        pytest.skip("tmpfs cannot be mounted here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+async def test_on_a_full_disk_with_no_temporary_folder_sigterm_prints_the_notes(
+    example_copy, full_disk, monkeypatch, capsys
+):
+    """C12 with real faults: the session's folder, the data folder and the current folder on a
+    full tmpfs, and no usable temporary folder (tempfile finds none): SIGTERM ended in a
+    traceback from tempfile.gettempdir() and the note was lost."""
+    import shutil
+
+    path = full_disk / "s.toml"
+    shutil.copyfile(example_copy(), path)
+    with open(full_disk / "filler", "wb") as filler:  # fill what is left of the disk
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError:
+            pass
+    monkeypatch.setenv("XDG_DATA_HOME", str(full_disk / "data"))
+    monkeypatch.chdir(full_disk)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "_candidate_tempdir_list", lambda: [str(full_disk)])
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await type_text(pilot, "typed on a full disk")
+        app.autosave.on_signal(signal.SIGTERM)
+        await wait_for(pilot, lambda: not app.is_running, timeout=3)
+    code = main_module.leave(app, app.return_value)
+    printed = capsys.readouterr()
+    assert code != 0
+    assert "typed on a full disk" in printed.out
