@@ -22,6 +22,12 @@ from cjmtui.ui.screens.form import ItemForm
 from helpers import SIZE, fill, make_app, notifications, on_disk, screen_text, type_text, wait_for, wait_saved
 
 
+def _no_watchdog(monkeypatch) -> None:
+    """A signal starts a watchdog that ends the process (os._exit) if leaving hangs: not the
+    test runner's process."""
+    monkeypatch.setattr(saving_module.Autosave, "_hard_exit", lambda self: None)
+
+
 async def test_with_nowhere_to_save_or_rescue_the_notes_are_printed_and_the_exit_fails(
     example_copy, monkeypatch, capsys
 ):
@@ -86,8 +92,9 @@ async def test_f10_with_the_edit_form_open_and_changed_applies_the_change(exampl
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-async def test_a_signal_with_the_edit_form_open_applies_the_change(example_copy, signum):
+async def test_a_signal_with_the_edit_form_open_applies_the_change(example_copy, signum, monkeypatch):
     """C8: SIGTERM and SIGHUP with the edit form open dropped the change."""
+    _no_watchdog(monkeypatch)
     path = example_copy()
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
@@ -287,6 +294,8 @@ async def test_on_a_full_disk_with_no_temporary_folder_sigterm_prints_the_notes(
     full tmpfs, and no usable temporary folder (tempfile finds none): SIGTERM ended in a
     traceback from tempfile.gettempdir() and the note was lost."""
     import shutil
+
+    _no_watchdog(monkeypatch)
 
     path = full_disk / "s.toml"
     shutil.copyfile(example_copy(), path)
