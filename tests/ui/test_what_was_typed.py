@@ -320,3 +320,35 @@ async def test_on_a_full_disk_with_no_temporary_folder_sigterm_prints_the_notes(
     printed = capsys.readouterr()
     assert code != 0
     assert "typed on a full disk" in printed.out
+
+
+async def test_notes_typed_through_a_resize_storm_that_moves_the_focus_stay_whole(example_copy):
+    """D18: during 40 quick resizes, "resize note 120" was saved as "resize n" + "ote 120resize
+    note 135". Keys go to the widget focused when each is read, through its own queue: when the
+    focus left the entry mid-note and came back (as a resize storm can make it), the letters
+    typed meanwhile took the longer way, the Enter overtook them and split the note. Here the
+    focus moves away and back in the middle of every note, between resizes, as keys arrive."""
+    from textual import events
+    from textual.geometry import Size
+
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "a")
+        screen = app.screen
+        entry, table = screen.query_one("#capture-input"), screen.table
+        before = len(app.session.pains)
+        sizes = [Size(80, 24), Size(50, 12), Size(120, 40), Size(100, 32)]
+        notes = [f"resize note {n}" for n in range(120, 130)]
+        for i, note in enumerate(notes):
+            for char in note[:8]:
+                app.post_message(events.Key("space" if char == " " else char, char))
+            app.post_message(events.Resize(sizes[i % 4], sizes[i % 4]))
+            app.call_later(screen.set_focus, table)  # the focus leaves the entry…
+            for char in note[8:]:
+                app.post_message(events.Key("space" if char == " " else char, char))
+            app.call_later(screen.set_focus, entry)  # …and comes back before the Enter
+            app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        assert await wait_for(pilot, lambda: len(app.session.pains) >= before + len(notes))
+        await pilot.pause(0.2)
+        assert [p.text for p in app.session.pains[before:]] == notes

@@ -22,12 +22,15 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input
 
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
@@ -49,8 +52,12 @@ from .screens import SCREENS, ScreenSpec, mode_of_table
 from .stylesheet import SharedParseStylesheet
 from .themes import DEFAULT_THEME, load_themes
 
+if TYPE_CHECKING:
+    from .screens.base import WorkshopScreen
+
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
+TYPED = ("enter", "backspace", "space")  # keys of a note besides printable ones (quick capture)
 DISK_CHECK_INTERVAL = 0.5  # what others save shows here within a second (one stat: no CPU when idle)
 
 
@@ -160,6 +167,45 @@ class CjmApp(Notices):
 
     def on_unmount(self) -> None:
         self.room.leave()  # no longer "here" for the others (run() also does, after a crash)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Quick capture takes what is typed in the order it was typed, wherever the focus is.
+
+        Textual hands each key to the widget focused when the key is read, through that
+        widget's own queue. When the focus left the entry and came back in the middle of a
+        note (a resize storm), the letters typed meanwhile travelled another way, the Enter
+        behind them overtook them, and a note was split in two ("resize n" + "ote 120…"). So,
+        here, in key order: ``a`` and ``p`` open the entry (as the screen's own keys would), and
+        while it is open every letter, space, Backspace and Enter goes into the entry's queue.
+        Priority keys (F10) still act as keys."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            found = self._capture()
+            if found is not None:
+                screen, entry = found
+                typed = event.is_printable or event.key in TYPED
+                if entry is not None and typed and self.focused is not entry:
+                    if not await self._check_bindings(event.key, priority=True):
+                        entry._forward_event(event)
+                    return
+                if entry is None and event.key in ("a", "p") and not isinstance(self.focused, Input):
+                    if not await self._check_bindings(event.key, priority=True):
+                        screen.action_capture() if event.key == "a" else screen.action_park()
+                    return
+        await super().on_event(event)
+
+    def _capture(self) -> tuple[WorkshopScreen, Input | None] | None:
+        """The current workshop screen and its quick-capture entry (None while it is closed)."""
+        from .screens.base import WorkshopScreen
+        from .widgets.capture import CaptureInput, QuickCapture
+
+        screen = self.screen
+        if not isinstance(screen, WorkshopScreen):
+            return None
+        try:
+            capture = screen.query_one(QuickCapture)
+            return screen, capture.query_one(CaptureInput) if capture.is_open else None
+        except NoMatches:
+            return None
 
     def _check_terminal(self) -> None:
         """A terminal that hung up without a SIGHUP (a process without a controlling terminal
@@ -422,8 +468,11 @@ class CjmApp(Notices):
                 self.update(table, item_id, result)
 
         title = form_title(table, item_id, item_label(item) if item else "")
-        current = (lambda: find(self.workspace.session, table, item_id)) if item_id and self.workspace else None
-        form = ItemForm(table, values, self.session, title, validate, current=current)
+
+        def current() -> Record | None:
+            return find(self.session, table, item_id) if item_id else None
+
+        form = ItemForm(table, values, self.session, title, validate, current=current if item_id else None)
         form.keep = done
         self.push_screen(form, done)
 
