@@ -529,6 +529,7 @@ class CjmApp(Notices):
             "Session details and ranking weights",
             lambda new: update_settings(self.session, new, actor=self.actor),
         )
+        form.keep = done  # on the way out, what was changed here is applied
         self.push_screen(form, done)
 
     def open_links(self, kind: str, item_id: str) -> None:
