@@ -106,3 +106,22 @@ def test_the_person_whose_saved_words_a_later_save_replaced_is_told_too(tmp_path
     assert [(r.field, r.ours, r.theirs) for r in result.overwritten] == [("text", "A's words", "B's words")]
     assert find(a.session, "pains", pain).text == "B's words"
     assert a.save().overwritten == (), "told twice"
+
+
+def test_undoing_a_delete_after_a_merge_brings_everything_back_in_place_and_keeps_theirs():
+    """Undo of a stage deletion made before someone else's note was taken in: the stage, its
+    pains and processes come back where they were, and their note stays."""
+    s0 = workshop()
+    history = edit.History(s0)
+    gone = s0.stages[1].id
+    history.apply("delete stage", edit.delete_item(s0, "stages", gone))
+    stage = s0.stages[0].id
+    history.absorb(edit.add_item(history.session, "pains", {"stage": stage, "text": "theirs"})[0])
+    assert history.undo() == "delete stage"
+    now = history.session
+    assert [s.id for s in now.stages] == [s.id for s in s0.stages]
+    assert [p.id for p in now.pains if p.text != "theirs"] == [p.id for p in s0.pains]
+    assert [p.id for p in now.processes] == [p.id for p in s0.processes]
+    assert "theirs" in _texts(now)
+    assert history.redo() == "delete stage"
+    assert find(history.session, "stages", gone) is None and "theirs" in _texts(history.session)

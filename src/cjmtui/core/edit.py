@@ -41,6 +41,7 @@ from .model import (
     get,
     item_label,
     item_reference_problems,
+    item_reference_problems_in,
     reference_problems,
 )
 from .vocab import SINGULAR, TABLE_OF
@@ -465,12 +466,154 @@ class Step:
 def _replay(start: Session, current: Session, end: Session) -> Session:
     """The change from ``start`` to ``end``, made on ``current`` (which may hold changes others
     made since, merged in): by the identity of items and fields, not by restoring a whole old
-    session. Where a later change from someone else touched the same field, theirs stays."""
+    session. Where a later change from someone else touched the same field, theirs stays.
+
+    Unchanged items are shared between versions, so only the items the step replaced are read
+    (undo stays quick at 20,000 pains); a step that reordered items, changed the agenda or
+    would leave a dangling reference goes through the full three-way merge instead."""
     if current is start:
         return end
+    if start is end:
+        return current
+    try:
+        replayed = _replay_items(start, current, end)
+    except (EditError, ValidationError):
+        replayed = None
+    if replayed is not None:
+        return replayed
     from .merge import merge  # merge imports this module
 
     return merge(start, current, end).session
+
+
+def _fields_replayed(old: dict[str, Any], new: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """``now`` with each field that went from ``old`` to ``new`` set to ``new``, unless someone
+    else changed that field meanwhile (theirs stays)."""
+    out = dict(now)
+    for name, value in new.items():
+        if old.get(name) != value and now.get(name) == old.get(name):
+            out[name] = value
+    return out
+
+
+def _differing(old: list[Record], new: list[Record]) -> tuple[list[Record], list[Record]]:
+    """The parts of two versions of a table between their common beginning and end (items are
+    shared between versions, so compared by identity): what a step changed, added or removed."""
+    size = min(len(old), len(new))
+    head = 0
+    while head < size and old[head] is new[head]:
+        head += 1
+    tail = 0
+    while tail < size - head and old[len(old) - 1 - tail] is new[len(new) - 1 - tail]:
+        tail += 1
+    return old[head : len(old) - tail], new[head : len(new) - tail]
+
+
+def _with_added(items: list[Record], added: list[Record], placed: list[Record]) -> list[Record]:
+    """``items`` with each of ``added`` where ``placed`` has it: after the item before it there
+    (the first that ``items`` or ``added`` holds), else first."""
+    position = {item.id: n for n, item in enumerate(placed)}
+    present = {item.id for item in items} | {item.id for item in added}
+    after: dict[str | None, list[Record]] = {}
+    for item in added:
+        anchor = None
+        for prev in reversed(placed[: position[item.id]]):
+            if prev.id in present:
+                anchor = prev.id
+                break
+        after.setdefault(anchor, []).append(item)
+    out: list[Record] = []
+    stack = list(reversed([*after.get(None, []), *items]))
+    while stack:
+        item = stack.pop()
+        out.append(item)
+        stack.extend(reversed(after.get(item.id, [])))
+    return out
+
+
+def _replay_items(start: Session, current: Session, end: Session) -> Session | None:
+    """:func:`_replay` item by item; None when the full merge is needed."""
+    if start.agenda is not end.agenda and start.agenda != end.agenda:
+        return None
+    updates: dict[str, Any] = {}
+    touched: list[tuple[str, Record]] = []  # items replaced or added here, to check
+    gone: dict[str, set[str]] = {}  # ids removed here, per table
+    for part in ("session", "scoring", "progress"):
+        before, after, now = getattr(start, part), getattr(end, part), getattr(current, part)
+        if before is after or before == after:
+            continue
+        data = _fields_replayed(before.model_dump(), after.model_dump(), now.model_dump())
+        updates[part] = type(now).model_validate(data)
+    for table in TABLES:
+        old_items, new_items = start.table(table), end.table(table)
+        if old_items is new_items:
+            continue
+        old_part, new_part = _differing(old_items, new_items)
+        if not old_part and not new_part:
+            continue
+        old_by = {item.id: item for item in old_part}
+        new_by = {item.id: item for item in new_part}
+        if [i.id for i in old_part if i.id in new_by] != [i.id for i in new_part if i.id in old_by]:
+            return None  # the step moved items: the full merge places them
+        changed = [item for item in new_part if old_by.get(item.id) is not item]
+        removed = {item.id: item for item in old_part if item.id not in new_by}
+        if not changed and not removed:
+            continue
+        now_items = current.table(table)
+        at = {item.id: n for n, item in enumerate(now_items)}
+        if len(at) != len(now_items):
+            return None
+        items: list[Record] = list(now_items)
+        added: list[Record] = []
+        for item in changed:
+            old = old_by.get(item.id)
+            if old is None:
+                if item.id in at:
+                    return None  # the same id added meanwhile: the full merge renames
+                added.append(item)
+                continue
+            n = at.get(item.id)
+            if n is None:
+                continue  # deleted by someone else since: it stays deleted
+            if items[n] is old:
+                items[n] = item
+            else:
+                data = _fields_replayed(old.model_dump(), item.model_dump(), items[n].model_dump())
+                items[n] = TABLES[table].model_validate(data)
+            touched.append((table, items[n]))
+        if removed:
+            drop = {
+                x.id for x in (items[at[i]] for i in removed if i in at) if x is removed[x.id] or x == removed[x.id]
+            }
+            gone[table] = drop
+            items = [x for x in items if x.id not in drop]
+        updates[table] = _with_added(items, added, new_items) if added else items
+        touched += [(table, x) for x in added]
+    result = current.model_copy(update=updates)
+    if "session" in updates:  # the vote budget may have changed: every vote is checked
+        return _checked(result)
+    return result if _still_linked(result, touched, gone) else None
+
+
+def _still_linked(session: Session, touched: list[tuple[str, Record]], gone: dict[str, set[str]]) -> bool:
+    """Whether the items a replay changed or added point only at items there, and nothing
+    points at the items it removed (read without walking every item of a big session)."""
+    if not touched and not any(gone.values()):
+        return True
+    targets = {ref.target for table, _item in touched for ref in REFERENCES if ref.table == table}
+    ids = {t: {x.id for x in session.table(t)} for t in targets}
+    seen: dict[str, set[str]] = {}
+    for table, item in touched:
+        if item.id in seen.setdefault(table, set()):
+            return False
+        seen[table].add(item.id)
+        if item_reference_problems_in(session, table, item, ids):
+            return False
+    for ref in REFERENCES:
+        lost = gone.get(ref.target)
+        if lost and any(x in lost for other in session.table(ref.table) for x in ref.ids(other)):
+            return False
+    return True
 
 
 class History:
