@@ -89,6 +89,34 @@ def test_an_escape_sequence_in_a_paste_never_becomes_keys(pane: Pane, example: P
     assert after.pains[: len(before.pains)] == before.pains, "a pasted key changed an existing pain"
 
 
+def test_a_pasted_end_marker_never_turns_the_rest_of_the_paste_into_keys(pane: Pane, example: Path) -> None:
+    """Issue 21 C11: with the list focused, a paste of ``x\\e[201~dddd`` deleted 4 pains; in
+    quick capture, ``note\\e[201~\\e[21~`` quit the app (F10) and dropped the note."""
+    before = load_session(example).session
+    pane.start([*cjmtui_command(), str(example)])
+    pane.wait_for(TITLES["3"])
+    pane.keys("3")
+    pane.wait_for(TITLES["3"])
+    pane.tmux("set-buffer", "-b", "marker", "x\x1b[201~dddd")
+    pane.tmux("paste-buffer", "-p", "-b", "marker", "-t", "e2e")
+    pane.open_capture()
+    pane.tmux("set-buffer", "-b", "quit", "note\x1b[201~\x1b[21~")
+    pane.tmux("paste-buffer", "-p", "-b", "quit", "-t", "e2e")
+    deadline = time.monotonic() + 10
+    while CAPTURE_HINT in pane.screen() and time.monotonic() < deadline:  # the paste lands in the entry
+        time.sleep(0.05)
+    assert "EXITED" not in pane.screen(), "a pasted F10 ended the app"
+    pane.keys("Enter")
+    pane.wait_for(CAPTURE_HINT)
+    _saved(pane)
+    pane.keys("Escape")
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
+    after = load_session(example).session
+    assert after.pains[: len(before.pains)] == before.pains, "pasted keys deleted or changed pains"
+    assert [p.text for p in after.pains[len(before.pains) :]] == ["note"]
+
+
 def test_the_screen_comes_back_after_a_suspend(pane: Pane, example: Path) -> None:
     """Issue 11: after SIGTSTP and SIGCONT the screen stayed blank until a key was pressed (and
     that key then acted unseen)."""

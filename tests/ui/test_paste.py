@@ -8,11 +8,48 @@ from cjmtui.ui.paste import PasteSafeParser, clean_paste
 
 
 def _feed(*chunks: str) -> list[object]:
-    parser = PasteSafeParser()
+    """What the parser makes of ``chunks`` read one after another, then a quiet moment (a paste
+    is handed on once what follows its end marker is known not to continue it)."""
+    parser = PasteSafeParser(hold=0)
     out: list[object] = []
     for chunk in chunks:
         out += list(parser.feed(chunk))
+    out += list(parser.tick())
     return out
+
+
+def test_a_pasted_end_marker_does_not_end_the_paste():
+    """Issue 21 C11: ``x\\e[201~dddd`` pasted with the list focused deleted 4 pains: the pasted
+    end marker ended the paste and the rest ran as keys."""
+    tokens = _feed("\x1b[200~x\x1b[201~dddd\x1b[201~")
+    assert [type(t) for t in tokens] == [events.Paste], tokens
+    assert tokens[0].text == "xdddd"
+    tokens = _feed("\x1b[200~note\x1b[201~\x1b[21~", "more\x1b[201~", "k")
+    assert [t.text for t in tokens if isinstance(t, events.Paste)] == ["notemore"]
+    assert [t.key for t in tokens if isinstance(t, events.Key)] == ["k"], "a key typed after the paste was lost"
+
+
+async def test_a_paste_holding_the_end_marker_never_deletes_or_quits(example_copy):
+    """Issue 21 C11, in the app: what the parser makes of such pastes goes to the app as the
+    terminal driver sends it. With the list focused nothing is deleted; in quick capture a
+    pasted F10 (``\\e[21~``) does not quit and the note's text stays in the entry."""
+    from helpers import make_app, wait_for
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("3")
+        before = [p.id for p in app.session.pains]
+        for token in _feed("\x1b[200~x\x1b[201~dddd\x1b[201~"):
+            app.post_message(token)
+        await pilot.pause()
+        await pilot.pause()
+        assert [p.id for p in app.session.pains] == before, "pasted keys deleted pains"
+        await pilot.press("a")
+        for token in _feed("\x1b[200~note\x1b[201~\x1b[21~\x1b[201~"):
+            app.post_message(token)
+        await pilot.pause()
+        assert await wait_for(pilot, lambda: app.screen.query_one("#capture-input").value == "note")
+        assert app.is_running, "a pasted F10 quit the app"
 
 
 def test_an_escape_sequence_inside_a_paste_stays_in_the_paste():

@@ -15,6 +15,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,6 +41,7 @@ from .model import (
     get,
     item_label,
     item_reference_problems,
+    item_reference_problems_in,
     reference_problems,
 )
 from .vocab import SINGULAR, TABLE_OF
@@ -267,6 +269,26 @@ def _unlinked(item: Record, gone: dict[str, set[str]]) -> dict[str, Any] | None:
     return changes or None
 
 
+def restore_item(session: Session, table: str, item: Record, index: int | None = None) -> tuple[Session, Record]:
+    """Bring back an item someone deleted, under its own id (a note captured at a stage that
+    was deleted meanwhile keeps its stage). What it pointed at that is gone too is unlinked."""
+    table = table_name(table)
+    items = list(getattr(session, table))
+    if any(existing.id == item.id for existing in items):
+        raise EditError(f"id {item.id!r} is already used", "id")
+    gone: dict[str, set[str]] = {}
+    for ref in REFERENCES:
+        if ref.table == table:
+            missing = {x for x in ref.ids(item) if find(session, ref.target, x) is None}
+            if missing:
+                gone.setdefault(ref.target, set()).update(missing)
+    changes = _unlinked(item, gone)
+    if changes:
+        item = item.model_copy(update=changes)
+    items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
+    return _checked(_replace(session, **{table: items}), table, item), item
+
+
 def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
     # Deleting a stage deletes its pains and processes too: they cannot float without a stage.
     stages = gone.get("stages", set())
@@ -395,14 +417,218 @@ def update_settings(session: Session, values: dict[str, Any], *, actor: str | No
     return update_scoring(update_info(session, info), weights)
 
 
+@dataclass(frozen=True)
+class FieldClash:
+    """A field someone else changed while a form was open, which the form changes too."""
+
+    field: str
+    theirs: Any  # the item's value now (their save)
+    yours: Any  # what the form says
+
+
+def rebase_edit(
+    opened: dict[str, Any], current: dict[str, Any] | None, yours: dict[str, Any]
+) -> tuple[dict[str, Any], list[FieldClash]]:
+    """A form's edit, made against ``opened`` (the item's fields when the form opened), applied
+    to ``current`` (its fields now: someone else may have saved meanwhile; None: deleted).
+
+    Returns the changes to apply and the clashes to ask about. A field the form left as it
+    opened is not a change (their value stays); a field only the form changed is applied; a
+    field both changed to different values is a :class:`FieldClash` (theirs / yours), not
+    silently overwritten. Against a deleted item every field of the form is returned: the
+    edit brings it back (the merge's rule: an edit against a deletion keeps the item).
+    All values as :meth:`model_dump` gives them."""
+    if current is None:
+        return dict(yours), []
+    changes: dict[str, Any] = {}
+    clashes: list[FieldClash] = []
+    for name, value in yours.items():
+        before = opened.get(name)
+        now = current.get(name, before)
+        if value in (before, now):
+            continue  # not changed here, or already so
+        if now == before:
+            changes[name] = value
+        else:
+            clashes.append(FieldClash(name, now, value))
+    return changes, clashes
+
+
+@dataclass(frozen=True)
+class Step:
+    """One of this person's own edits: ``label``, and the session just before and just after it."""
+
+    label: str
+    before: Session
+    after: Session
+
+
+def _replay(start: Session, current: Session, end: Session) -> Session:
+    """The change from ``start`` to ``end``, made on ``current`` (which may hold changes others
+    made since, merged in): by the identity of items and fields, not by restoring a whole old
+    session. Where a later change from someone else touched the same field, theirs stays.
+
+    Unchanged items are shared between versions, so only the items the step replaced are read
+    (undo stays quick at 20,000 pains); a step that reordered items, changed the agenda or
+    would leave a dangling reference goes through the full three-way merge instead."""
+    if current is start:
+        return end
+    if start is end:
+        return current
+    try:
+        replayed = _replay_items(start, current, end)
+    except (EditError, ValidationError):
+        replayed = None
+    if replayed is not None:
+        return replayed
+    from .merge import merge  # merge imports this module
+
+    return merge(start, current, end).session
+
+
+def _fields_replayed(old: dict[str, Any], new: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """``now`` with each field that went from ``old`` to ``new`` set to ``new``, unless someone
+    else changed that field meanwhile (theirs stays)."""
+    out = dict(now)
+    for name, value in new.items():
+        if old.get(name) != value and now.get(name) == old.get(name):
+            out[name] = value
+    return out
+
+
+def _differing(old: list[Record], new: list[Record]) -> tuple[list[Record], list[Record]]:
+    """The parts of two versions of a table between their common beginning and end (items are
+    shared between versions, so compared by identity): what a step changed, added or removed."""
+    size = min(len(old), len(new))
+    head = 0
+    while head < size and old[head] is new[head]:
+        head += 1
+    tail = 0
+    while tail < size - head and old[len(old) - 1 - tail] is new[len(new) - 1 - tail]:
+        tail += 1
+    return old[head : len(old) - tail], new[head : len(new) - tail]
+
+
+def _with_added(items: list[Record], added: list[Record], placed: list[Record]) -> list[Record]:
+    """``items`` with each of ``added`` where ``placed`` has it: after the item before it there
+    (the first that ``items`` or ``added`` holds), else first."""
+    position = {item.id: n for n, item in enumerate(placed)}
+    present = {item.id for item in items} | {item.id for item in added}
+    after: dict[str | None, list[Record]] = {}
+    for item in added:
+        anchor = None
+        for prev in reversed(placed[: position[item.id]]):
+            if prev.id in present:
+                anchor = prev.id
+                break
+        after.setdefault(anchor, []).append(item)
+    out: list[Record] = []
+    stack = list(reversed([*after.get(None, []), *items]))
+    while stack:
+        item = stack.pop()
+        out.append(item)
+        stack.extend(reversed(after.get(item.id, [])))
+    return out
+
+
+def _replay_items(start: Session, current: Session, end: Session) -> Session | None:
+    """:func:`_replay` item by item; None when the full merge is needed."""
+    if start.agenda is not end.agenda and start.agenda != end.agenda:
+        return None
+    updates: dict[str, Any] = {}
+    touched: list[tuple[str, Record]] = []  # items replaced or added here, to check
+    gone: dict[str, set[str]] = {}  # ids removed here, per table
+    for part in ("session", "scoring", "progress"):
+        before, after, now = getattr(start, part), getattr(end, part), getattr(current, part)
+        if before is after or before == after:
+            continue
+        data = _fields_replayed(before.model_dump(), after.model_dump(), now.model_dump())
+        updates[part] = type(now).model_validate(data)
+    for table in TABLES:
+        old_items, new_items = start.table(table), end.table(table)
+        if old_items is new_items:
+            continue
+        old_part, new_part = _differing(old_items, new_items)
+        if not old_part and not new_part:
+            continue
+        old_by = {item.id: item for item in old_part}
+        new_by = {item.id: item for item in new_part}
+        if [i.id for i in old_part if i.id in new_by] != [i.id for i in new_part if i.id in old_by]:
+            return None  # the step moved items: the full merge places them
+        changed = [item for item in new_part if old_by.get(item.id) is not item]
+        removed = {item.id: item for item in old_part if item.id not in new_by}
+        if not changed and not removed:
+            continue
+        now_items = current.table(table)
+        at = {item.id: n for n, item in enumerate(now_items)}
+        if len(at) != len(now_items):
+            return None
+        items: list[Record] = list(now_items)
+        added: list[Record] = []
+        for item in changed:
+            old = old_by.get(item.id)
+            if old is None:
+                if item.id in at:
+                    return None  # the same id added meanwhile: the full merge renames
+                added.append(item)
+                continue
+            n = at.get(item.id)
+            if n is None:
+                continue  # deleted by someone else since: it stays deleted
+            if items[n] is old:
+                items[n] = item
+            else:
+                data = _fields_replayed(old.model_dump(), item.model_dump(), items[n].model_dump())
+                items[n] = TABLES[table].model_validate(data)
+            touched.append((table, items[n]))
+        if removed:
+            drop = {
+                x.id for x in (items[at[i]] for i in removed if i in at) if x is removed[x.id] or x == removed[x.id]
+            }
+            gone[table] = drop
+            items = [x for x in items if x.id not in drop]
+        updates[table] = _with_added(items, added, new_items) if added else items
+        touched += [(table, x) for x in added]
+    result = current.model_copy(update=updates)
+    if "session" in updates:  # the vote budget may have changed: every vote is checked
+        return _checked(result)
+    return result if _still_linked(result, touched, gone) else None
+
+
+def _still_linked(session: Session, touched: list[tuple[str, Record]], gone: dict[str, set[str]]) -> bool:
+    """Whether the items a replay changed or added point only at items there, and nothing
+    points at the items it removed (read without walking every item of a big session)."""
+    if not touched and not any(gone.values()):
+        return True
+    targets = {ref.target for table, _item in touched for ref in REFERENCES if ref.table == table}
+    ids = {t: {x.id for x in session.table(t)} for t in targets}
+    seen: dict[str, set[str]] = {}
+    for table, item in touched:
+        if item.id in seen.setdefault(table, set()):
+            return False
+        seen[table].add(item.id)
+        if item_reference_problems_in(session, table, item, ids):
+            return False
+    for ref in REFERENCES:
+        lost = gone.get(ref.target)
+        if lost and any(x in lost for other in session.table(ref.table) for x in ref.ids(other)):
+            return False
+    return True
+
+
 class History:
-    """The current session plus undo and redo steps (each a whole, shared-structure session)."""
+    """The current session plus this person's undo and redo steps.
+
+    Undo and redo are about what *this person* did. Edits saved by someone else and merged in
+    (:meth:`absorb`) are not steps: undo never takes back another person's note, nor ends the
+    silent writing the facilitator started. Undoing a step made before such a merge undoes only
+    that step's own change, on top of the session as it is now (:func:`_replay`)."""
 
     def __init__(self, session: Session, limit: int = 100) -> None:
         self.lock = threading.RLock()  # the UI edits while a save thread merges in others' edits
         self._session = session
-        self._undo: list[tuple[str, Session]] = []
-        self._redo: list[tuple[str, Session]] = []
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
         self.limit = limit
         self.version = 0  # goes up on every change, undo and redo (autosave watches it)
 
@@ -419,12 +645,20 @@ class History:
         with self.lock:
             if session is self._session or session == self._session:
                 return self._session  # nothing changed: no undo step that would seem to do nothing
-            self._undo.append((label, self._session))
+            self._undo.append(Step(label, self._session, session))
             del self._undo[: -self.limit]
             self._redo.clear()
             self._session = session
             self.version += 1
             return session
+
+    def absorb(self, session: Session) -> None:
+        """Take in what someone else saved (a merge): saved like any change, but not a step of
+        this person's undo or redo; their own steps stay, and undo later on top of it."""
+        with self.lock:
+            if session is not self._session and session != self._session:
+                self._session = session
+                self.version += 1
 
     def amend(self, session: Session) -> None:
         """Change the current session without an undo step (where the workshop is, not what it
@@ -451,25 +685,30 @@ class History:
         return bool(self._redo)
 
     def undo(self) -> str | None:
-        """Go back one step; returns what was undone, or None when there is nothing."""
+        """Take back this person's last step; returns what was undone, or None when there is
+        nothing. Raises :class:`EditError` (nothing changed) when it cannot be taken back."""
         with self.lock:
             if not self._undo:
                 return None
-            label, previous = self._undo.pop()
-            self._redo.append((label, self._session))
-            self._session = previous
+            step = self._undo[-1]
+            undone = _replay(step.after, self._session, step.before)
+            self._undo.pop()
+            self._redo.append(Step(step.label, undone, self._session))  # redo: undone → as it was
+            self._session = undone
             self.version += 1
-            return label
+            return step.label
 
     def redo(self) -> str | None:
         with self.lock:
             if not self._redo:
                 return None
-            label, nxt = self._redo.pop()
-            self._undo.append((label, self._session))
-            self._session = nxt
+            step = self._redo[-1]
+            redone = _replay(step.before, self._session, step.after)
+            self._redo.pop()
+            self._undo.append(Step(step.label, self._session, redone))
+            self._session = redone
             self.version += 1
-            return label
+            return step.label
 
 
 def move_to(session: Session, table: str, item_id: str, other_id: str) -> Session:

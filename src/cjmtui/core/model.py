@@ -395,6 +395,12 @@ def _item_problems(session: Session, table: str, item: Record, ids: dict[str, se
     return problems
 
 
+def item_reference_problems_in(session: Session, table: str, item: Record, ids: dict[str, set[str]]) -> list[str]:
+    """:func:`item_reference_problems` with the ids of the tables it points at already read
+    (``{table: ids}``), for checking many items at once."""
+    return _item_problems(session, table, item, ids)
+
+
 def item_reference_problems(session: Session, table: str, item: Record) -> list[str]:
     """The broken references of one item of ``table`` (what :func:`reference_problems` would say
     of it), reading only the tables it points at: an edit of one item in a valid session is

@@ -13,6 +13,7 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +21,15 @@ from .edit import History
 from .errors import CjmError, ConflictError, SaveError, SessionFileError
 from .files import user_data_dir
 from .lock import LockInfo, SaveLockError, SessionLock, exclusive_save
-from .merge import MergeResult, merge
-from .model import Session
+from .merge import MergeResult, Replaced, merge
+from .model import TABLES, Record, Session, item_label
 from .store import (
     Fingerprint,
     Loaded,
     clean_stale_temp_files,
     current_state,
     decode,
+    dumps_session,
     load_session,
     parse_session,
     save_session,
@@ -50,6 +52,12 @@ class SaveResult:
     message: str
     conflict: bool = False  # the file changed on disk and could not be merged: nothing written
     merged: MergeResult | None = None  # the file had changed: what was merged in
+    # Fields this instance had saved that someone else's later save replaced (their value won:
+    # theirs was the later save). Said to this person too, not only to the one who saved.
+    overwritten: tuple[Replaced, ...] = ()
+
+
+MAX_WRITTEN = 2000  # fields remembered as ours, to tell when a later save replaced one
 
 
 class Workspace:
@@ -61,6 +69,7 @@ class Workspace:
         self.saved_version = 0 if fingerprint is not None else -1
         self.lock = SessionLock(self.path)
         self._save_lock = threading.Lock()
+        self._written: dict[tuple[str, str, str], object] = {}  # (table, id, field) → the value we saved
 
     @classmethod
     def open(cls, path: Path) -> Workspace:
@@ -90,7 +99,7 @@ class Workspace:
         one (:func:`~cjmtui.core.lock.exclusive_save`); when the file changed since this instance
         last read or wrote it, their edits and ours are merged (:func:`~cjmtui.core.merge.merge`),
         the merge is written, and it becomes the current session (``SaveResult.merged`` says what
-        happened; undo steps back through it). Only a file that cannot be read or merged stops the
+        happened; their edits are not steps of this person's undo). Only a file that cannot be read or merged stops the
         save (``conflict``), and then nothing is written and every edit stays in memory.
         """
         with self._save_lock:
@@ -103,10 +112,12 @@ class Workspace:
     def _save_locked(self, force: bool) -> SaveResult:
         version, ours = self.history.snapshot()
         merged: MergeResult | None = None
+        overwritten: list[Replaced] = []
         for _attempt in range(MERGE_ATTEMPTS):
             try:
                 theirs = self._changed_on_disk_settled()
                 if theirs is not None:
+                    overwritten += self._replaced_by(theirs.session)
                     merged = merge(self.base, ours, theirs.session)
                     # The merge becomes the current session before anything is written, so what
                     # this instance holds always contains what it last read (a failed write
@@ -115,13 +126,13 @@ class Workspace:
                     self.base, self.fingerprint = theirs.session, theirs.fingerprint
                     version, ours = self.history.snapshot()
             except NotWhole as exc:
-                return SaveResult(False, version, str(exc), merged=merged)
+                return SaveResult(False, version, str(exc), merged=merged, overwritten=tuple(overwritten))
             except (CjmError, OSError) as exc:
                 return SaveResult(
                     False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
                 )
             if merged is None and version == self.saved_version and not force:
-                return SaveResult(True, version, "nothing to save")
+                return SaveResult(True, version, "nothing to save", overwritten=tuple(overwritten))
             try:
                 if ours != self.base or merged is None:
                     self.fingerprint = save_session(
@@ -130,11 +141,18 @@ class Workspace:
             except ConflictError:
                 continue  # written by someone without the lock between our read and write: again
             except SaveError as exc:
-                return SaveResult(False, version, str(exc), merged=merged)
+                return SaveResult(False, version, str(exc), merged=merged, overwritten=tuple(overwritten))
+            self._remember_written(self.base, ours)
             self.base = ours
             self.saved_version = version
-            return SaveResult(True, version, "saved", merged=merged)
-        return SaveResult(False, version, f"{self.path}: kept changing while saving; trying again", merged=merged)
+            return SaveResult(True, version, "saved", merged=merged, overwritten=tuple(overwritten))
+        return SaveResult(
+            False,
+            version,
+            f"{self.path}: kept changing while saving; trying again",
+            merged=merged,
+            overwritten=tuple(overwritten),
+        )
 
     def _changed_on_disk_settled(self) -> Loaded | None:
         """:meth:`_changed_on_disk`, waiting a moment for a file being rewritten in place (an
@@ -148,6 +166,46 @@ class Workspace:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+    def _remember_written(self, base: Session, ours: Session) -> None:
+        """The fields this save wrote that differ from what the file held before: ours. (Items
+        are shared between versions of a session, so only the items an edit replaced are read.)"""
+        if ours is base:
+            return
+        for table in TABLES:
+            old_items, new_items = base.table(table), ours.table(table)
+            if old_items is new_items:
+                continue
+            before = {item.id: item for item in old_items}
+            for item in new_items:
+                old = before.get(item.id)
+                if old is item:
+                    continue
+                now, was = item.model_dump(), old.model_dump() if old is not None else {}
+                for field, value in now.items():
+                    if field != "id" and value != was.get(field):
+                        self._written.pop((table, item.id, field), None)
+                        self._written[(table, item.id, field)] = value
+        while len(self._written) > MAX_WRITTEN:
+            del self._written[next(iter(self._written))]
+
+    def _replaced_by(self, theirs: Session) -> list[Replaced]:
+        """Fields we saved (and the file still held when we last read it) that someone else's
+        later save replaced with another value."""
+        out: list[Replaced] = []
+        by_id: dict[str, dict[str, Record]] = {}
+        for (table, item_id, field), ours in list(self._written.items()):
+            if table not in by_id:
+                by_id[table] = {item.id: item for item in theirs.table(table)}
+                by_id[table + "/base"] = {item.id: item for item in self.base.table(table)}
+            item, known = by_id[table].get(item_id), by_id[table + "/base"].get(item_id)
+            if item is None or known is None or getattr(known, field, None) != ours:
+                continue
+            value = getattr(item, field, None)
+            if value != ours:
+                out.append(Replaced(table, item_id, item_label(item), field, ours, value))
+                del self._written[(table, item_id, field)]
+        return out
 
     def _changed_on_disk(self) -> Loaded | None:
         """What is on disk, when someone else saved it since we last read or wrote it."""
@@ -173,15 +231,19 @@ class Workspace:
         )
 
     def _adopt(self, version: int, ours: Session, merged: MergeResult) -> None:
-        """Make the merge the current session: their values one undo step behind ours."""
+        """Make the merge the current session. Their edits are taken in, not made steps of this
+        person's undo (undo never takes back someone else's note); where both changed a field,
+        keeping ours over theirs is our step, so their value is one undo step back."""
         history = self.history
         with history.lock:
             if history.version == version:
                 if merged.replaced:
-                    history.apply("edits saved by someone else", merged.theirs_first)
-                history.apply("merge edits saved by someone else", merged.session)
+                    history.absorb(merged.theirs_first)
+                    history.apply("keep your values over theirs", merged.session)
+                else:
+                    history.absorb(merged.session)
             else:  # edited while this save ran: keep those edits on top of the merge
-                history.apply("merge edits saved by someone else", merge(ours, history.session, merged.session).session)
+                history.absorb(merge(ours, history.session, merged.session).session)
 
     def reload(self) -> None:
         """Throw away unsaved edits and read the file again (after a conflict)."""
@@ -214,17 +276,36 @@ class Workspace:
 
         Tries beside the session (``NAME.rescue-YYYYmmdd-HHMMSS.toml``), the user data folder,
         the temporary folder (``$TMPDIR``, else ``/tmp``) and the current folder, in that order.
-        Returns where the notes went, or None if nowhere would take them.
+        Returns where the notes went, or None if nowhere would take them (no exception escapes:
+        not even one from finding a folder, such as no usable temporary folder at all; the
+        caller then shows the notes, :meth:`notes_text`, for the person to copy).
         """
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"{self.path.stem}.rescue-{stamp}{self.path.suffix or '.toml'}"
-        places = (self.path.parent, user_data_dir() / "rescue", Path(tempfile.gettempdir()), Path.cwd())
-        for folder in places:
-            target = folder / name
+        places: tuple[Callable[[], Path], ...] = (
+            lambda: self.path.parent,
+            lambda: user_data_dir() / "rescue",
+            lambda: Path(tempfile.gettempdir()),  # raises when no temporary folder is usable
+            Path.cwd,
+        )
+        for place in places:
             try:
+                folder = place()
+                target = folder / name
                 folder.mkdir(parents=True, exist_ok=True)
                 save_session(target, self.history.session, None)
-            except (OSError, SaveError):
+            except Exception:  # a last resort: every place is tried, none may stop it
                 continue
             return target
         return None
+
+    def notes_text(self) -> str:
+        """The whole session as the TOML a file would hold: shown when nothing could be written."""
+        try:
+            return dumps_session(self.history.session)
+        except Exception as exc:  # the last words on the way out must not fail
+            return f"# the session could not be written out as TOML ({exc}); its notes:\n" + "\n".join(
+                getattr(item, "text", "") or getattr(item, "name", "")
+                for table in ("pains", "processes", "solutions", "parking")
+                for item in self.history.session.table(table)
+            )

@@ -22,12 +22,15 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input
 
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
@@ -49,8 +52,12 @@ from .screens import SCREENS, ScreenSpec, mode_of_table
 from .stylesheet import SharedParseStylesheet
 from .themes import DEFAULT_THEME, load_themes
 
+if TYPE_CHECKING:
+    from .screens.base import WorkshopScreen
+
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
+TYPED = ("enter", "backspace", "space")  # keys of a note besides printable ones (quick capture)
 DISK_CHECK_INTERVAL = 0.5  # what others save shows here within a second (one stat: no CPU when idle)
 
 
@@ -161,6 +168,45 @@ class CjmApp(Notices):
     def on_unmount(self) -> None:
         self.room.leave()  # no longer "here" for the others (run() also does, after a crash)
 
+    async def on_event(self, event: events.Event) -> None:
+        """Quick capture takes what is typed in the order it was typed, wherever the focus is.
+
+        Textual hands each key to the widget focused when the key is read, through that
+        widget's own queue. When the focus left the entry and came back in the middle of a
+        note (a resize storm), the letters typed meanwhile travelled another way, the Enter
+        behind them overtook them, and a note was split in two ("resize n" + "ote 120…"). So,
+        here, in key order: ``a`` and ``p`` open the entry (as the screen's own keys would), and
+        while it is open every letter, space, Backspace and Enter goes into the entry's queue.
+        Priority keys (F10) still act as keys."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            found = self._capture()
+            if found is not None:
+                screen, entry = found
+                typed = event.is_printable or event.key in TYPED
+                if entry is not None and typed and self.focused is not entry:
+                    if not await self._check_bindings(event.key, priority=True):
+                        entry._forward_event(event)
+                    return
+                if entry is None and event.key in ("a", "p") and not isinstance(self.focused, Input):
+                    if not await self._check_bindings(event.key, priority=True):
+                        screen.action_capture() if event.key == "a" else screen.action_park()
+                    return
+        await super().on_event(event)
+
+    def _capture(self) -> tuple[WorkshopScreen, Input | None] | None:
+        """The current workshop screen and its quick-capture entry (None while it is closed)."""
+        from .screens.base import WorkshopScreen
+        from .widgets.capture import CaptureInput, QuickCapture
+
+        screen = self.screen
+        if not isinstance(screen, WorkshopScreen):
+            return None
+        try:
+            capture = screen.query_one(QuickCapture)
+            return screen, capture.query_one(CaptureInput) if capture.is_open else None
+        except NoMatches:
+            return None
+
     def _check_terminal(self) -> None:
         """A terminal that hung up without a SIGHUP (a process without a controlling terminal
         whose pane closed) is treated like one: save and leave, rather than spin on its EOF."""
@@ -177,8 +223,9 @@ class CjmApp(Notices):
         other = workspace.acquire()
         if other is not None:
             self.notify(
-                f"This session is also open in {other.describe()}. cjmtui never overwrites their "
-                "saved changes silently: if both edit, the second save is stopped and you choose.",
+                f"This session is also open in {other.describe()}. Both save, and each save merges "
+                "in the other's edits. Where both change the same field, the later save's value is "
+                "kept and the other value is one undo step back for whoever saved later; both are told.",
                 title="Open elsewhere too",
                 severity="warning",
                 timeout=12,
@@ -306,14 +353,6 @@ class CjmApp(Notices):
         self.wanted = (table, item_id)  # its screen highlights it when it shows
         self.switch_mode(mode_of_table(table))
 
-    def flush_notes(self) -> None:
-        """Keep notes typed but not yet entered (the link dropped mid-sentence)."""
-        from .screens.base import WorkshopScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, WorkshopScreen):
-                screen.flush_capture()
-
     # Key actions: on a session --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -330,7 +369,11 @@ class CjmApp(Notices):
         if self.workspace is None:
             return
         history = self.workspace.history
-        label = history.undo() if which == "undo" else history.redo()
+        try:
+            label = history.undo() if which == "undo" else history.redo()
+        except EditError as exc:
+            self.notify(str(exc), title=f"Could not {which}", severity="error")
+            return
         if label is None:
             self.notify(f"Nothing to {which}.")
             return
@@ -409,15 +452,67 @@ class CjmApp(Notices):
         def validate(new: dict[str, Any]) -> None:
             if item_id is None:
                 add_item(self.session, table, new)
+            elif find(self.session, table, item_id) is None:  # deleted meanwhile: it comes back
+                add_item(self.session, table, {**values, **new})
             else:
                 update_item(self.session, table, item_id, new)
 
         def done(result: dict[str, Any] | None) -> None:
-            if result is not None:
-                self.add(table, result) if item_id is None else self.update(table, item_id, result)
+            if result is None:
+                return
+            if item_id is None:
+                self.add(table, result)
+            elif find(self.session, table, item_id) is None:
+                self._bring_back(table, {**values, **result})
+            elif result:
+                self.update(table, item_id, result)
 
         title = form_title(table, item_id, item_label(item) if item else "")
-        self.push_screen(ItemForm(table, values, self.session, title, validate), done)
+
+        def current() -> Record | None:
+            return find(self.session, table, item_id) if item_id else None
+
+        form = ItemForm(table, values, self.session, title, validate, current=current if item_id else None)
+        form.keep = done
+        self.push_screen(form, done)
+
+    def _bring_back(self, table: str, fields: dict[str, Any]) -> None:
+        """An edit against an item someone else deleted meanwhile keeps the item (the merge's
+        rule, :mod:`cjmtui.core.merge`), and says so."""
+        item = self.apply(
+            f"bring back {SINGULAR[table]}", partial(add_item, actor=self.actor), table, fields, show=table
+        )
+        if isinstance(item, Record):
+            self.notify(
+                f"“{item_label(item)}” was deleted by someone else while you edited it: your edit brought it "
+                "back (u takes it away again).",
+                title="Brought back",
+                severity="warning",
+                timeout=10,
+            )
+
+    def collect_typed(self) -> list[str]:
+        """On every way out (F10, the palette's quit, SIGTERM, SIGHUP, a lost terminal): what the
+        person typed and did not enter yet goes into the session: a half-typed note becomes a
+        note, as Enter would make it; an open form's changes are applied. Returns what was kept
+        (or, for a form that cannot be applied, what was typed), in words, for the exit message."""
+        from .screens.base import WorkshopScreen
+        from .screens.form import ItemForm
+
+        said: list[str] = []
+        for screen in list(self.screen_stack):
+            try:
+                if isinstance(screen, WorkshopScreen):
+                    note = screen.flush_capture()
+                    if note:
+                        said.append(f"Your half-typed note “{note}” was added.")
+                elif isinstance(screen, ItemForm):
+                    kept = screen.keep_typed()
+                    if kept:
+                        said.append(kept)
+            except Exception as exc:  # one screen failing never stops the others
+                said.append(f"Something typed could not be kept: {exc}")
+        return said
 
     def action_settings(self) -> None:
         """The session's details (title, journey, date, vote budget) and the ranking's weights."""
@@ -434,6 +529,7 @@ class CjmApp(Notices):
             "Session details and ranking weights",
             lambda new: update_settings(self.session, new, actor=self.actor),
         )
+        form.keep = done  # on the way out, what was changed here is applied
         self.push_screen(form, done)
 
     def open_links(self, kind: str, item_id: str) -> None:

@@ -47,6 +47,8 @@ class Autosave:
         self._last_error: str | None = None  # the failed save's message already shown
         self.told = ""  # the message handed to the terminal on exit (printed once)
         self.tty_attrs: list[object] | None = None  # the terminal's modes before the app (ui.main.run)
+        self.nowhere = False  # on exit, neither the file nor any rescue place took the notes
+        self.kept: list[str] = []  # what the person had typed and the way out kept, in words
 
     @property
     def workspace(self) -> Workspace | None:
@@ -104,7 +106,7 @@ class Autosave:
 
     def _after_save(self, result: SaveResult) -> None:
         self.saving = False
-        if result.merged is not None:
+        if result.merged is not None or result.overwritten:
             self.app.session_replaced()
             self._say_merged(result)
         self.show_result(result)
@@ -122,7 +124,20 @@ class Autosave:
         self.app.save_ok = ok
 
     def _say_merged(self, result: SaveResult) -> None:
-        """What a merge with someone else's save changed, when it replaced or removed anything."""
+        """What a merge with someone else's save changed, when it replaced or removed anything:
+        ours kept over theirs (we saved later), ours replaced by theirs (they saved later), or
+        items their save removed."""
+        if result.overwritten:
+            gone = result.overwritten
+            lines = [f"“{r.label}” {r.field}: now “{_shown(r.theirs)}”; yours was “{_shown(r.ours)}”" for r in gone[:3]]
+            if len(gone) > 3:
+                lines.append(f"… and {len(gone) - 3} more")
+            self.app.notify(
+                "\n".join(lines) + "\nTheirs was saved later, so it is kept: type yours again if it should stay.",
+                title="Someone else's later save replaced your words",
+                severity="warning",
+                timeout=15,
+            )
         merged = result.merged
         if merged is None or (not merged.replaced and not merged.renamed and not merged.removed):
             return
@@ -132,11 +147,11 @@ class Autosave:
         if more > 0:
             lines.append(f"… and {more} more")
         if merged.removed:
-            gone = ", ".join(
+            removed = ", ".join(
                 plural(n, SINGULAR.get(table, table), "parked items" if table == "parking" else table)
                 for table, n in merged.removed
             )
-            lines.append(f"Their save removed {gone}; u (undo) brings them back.")
+            lines.append(f"Their save removed {removed}; u (undo) brings them back.")
         elif lines:
             lines.append("u (undo) shows their version.")
         self.app.notify(
@@ -168,7 +183,7 @@ class Autosave:
             self.ask_about_conflict()
             return
         result = ws.save(force=False)
-        if result.merged is not None:
+        if result.merged is not None or result.overwritten:
             self.app.session_replaced()
             self._say_merged(result)
         self.show_result(result)
@@ -303,7 +318,12 @@ class Autosave:
             return False, self._rescued[1]
         rescue = ws.rescue()
         if rescue is None:
-            return False, "The session file could not be saved and no rescue copy could be written."
+            self.nowhere = True  # the notes are printed once the terminal is back (ui/main.py)
+            return False, (
+                "The session file could not be saved and no rescue copy could be written anywhere: "
+                "your notes are printed below; copy them."
+            )
+        self.nowhere = False
         message = f"The session file could not be saved; your notes are in {rescue}"
         self._rescued = (ws.history.version, message)
         return False, message
@@ -312,6 +332,7 @@ class Autosave:
         """F10: save and leave; when the save fails, ask (rescue copy, save as, or stay)."""
         from .screens.dialogs import Choice
 
+        self.kept = [*self.kept, *self.app.collect_typed()]  # a half-typed note, an open form
         self.app.room.record_progress(leaving=True)
         remember_view(self.app)
         ws = self.workspace
@@ -330,7 +351,8 @@ class Autosave:
 
     def _quit_answer(self, choice: str | None) -> None:
         if choice == "quit":
-            self.finish(self.save_before_exit()[1])
+            saved, message = self.save_before_exit()
+            self.finish(message, 0 if saved else 1)
         elif choice == "saveas":
             self.save_as()
 
@@ -338,6 +360,7 @@ class Autosave:
         if self.workspace is not None:
             self.workspace.release()
         self.exiting = True
+        message = "\n".join(m for m in (*self.kept, message) if m)
         self.told = message
         self.app.exit(code, message=message or None)
 
@@ -355,12 +378,14 @@ class Autosave:
 
     async def _exit_after_signal(self, signum: int) -> None:
         await settle(self.app, longest=1.0)
-        self.app.flush_notes()
+        self.kept = [*self.kept, *self.app.collect_typed()]  # a half-typed note, an open form
         remember_view(self.app)
-        self.save_before_exit()
+        _saved, message = self.save_before_exit()
         if self.workspace is not None:
             self.workspace.release()
-        self.app.exit(128 + signum)
+        message = "\n".join(m for m in (*self.kept, message) if m)
+        self.told = message
+        self.app.exit(128 + signum, message=message or None)
 
     def _hard_exit(self, signum: int) -> None:
         """The watchdog, in its own thread: the app did not leave in time (a dead terminal, or
@@ -372,8 +397,14 @@ class Autosave:
         if ws is not None:
             if ws.dirty:
                 ok = ws.save().ok
-                if not ok:
-                    ws.rescue()
+                if not ok and ws.rescue() is None:  # nowhere took them: the terminal is the last place
+                    with contextlib.suppress(OSError):
+                        os.write(2, ("\n" + ws.notes_text()).encode("utf-8", "replace"))
             ws.release()
         restore_terminal(self.tty_attrs)
         os._exit(128 + signum if ok else 1)
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

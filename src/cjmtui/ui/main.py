@@ -9,12 +9,16 @@ import select
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
 from ..core.safety import printable
 from ..core.workspace import Workspace
 from . import paste
+
+if TYPE_CHECKING:
+    from .app import CjmApp
 
 
 async def settle(app: App[int], longest: float = 2.0) -> None:
@@ -86,22 +90,33 @@ def run(
 
     app = CjmApp(workspace, sessions_dir, actor=actor)
     app.autosave.tty_attrs = terminal_modes()
+    code: Any = 1
     try:
         code = app.run()
     finally:
-        # However the app ended (quit, signal, a lost terminal, a crash), no note stays unsaved.
-        saved, message = app.autosave.save_before_exit()
-        app.room.leave()  # no longer "here" for the others
-        if app.workspace is not None:
-            app.workspace.release()
-    if message and message != app.autosave.told:  # the app said it as it left: once is enough
-        print(printable(message, single_line=False), file=sys.stderr)
-    status = 1 if not saved else code if isinstance(code, int) else 0
+        code = leave(app, code)
     if exit_process:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
             except (OSError, ValueError):
                 pass
-        os._exit(status)
-    return status
+        os._exit(int(code))
+    return int(code)
+
+
+def leave(app: CjmApp, code: object) -> int:
+    """After the app has ended (the terminal back from the alternate screen), however it ended:
+    no note stays unsaved; what went wrong is said once; notes nothing would take are printed
+    for the person to copy, and the exit status is then non-zero."""
+    saved, message = app.autosave.save_before_exit()
+    app.room.leave()  # no longer "here" for the others
+    if app.workspace is not None:
+        app.workspace.release()
+    if message and message not in app.autosave.told:  # the app said it as it left: once is enough
+        print(printable(message, single_line=False), file=sys.stderr)
+    if not saved and app.autosave.nowhere and app.workspace is not None:
+        print(app.workspace.notes_text(), flush=True)
+    if not saved:
+        return 1
+    return code if isinstance(code, int) else 0

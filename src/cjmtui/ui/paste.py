@@ -12,6 +12,7 @@ Linux driver use it. The widgets then decide what a paste means (quick capture: 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,17 +36,31 @@ def clean_paste(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
-class PasteSafeParser(XTermParser):
-    """Textual's parser, with bracketed pastes taken whole before it parses keys."""
+HOLD_AFTER_PASTE = 0.05  # seconds: what follows a paste's end marker waits this long to be keys
 
-    def __init__(self, debug: bool = False) -> None:
+
+class PasteSafeParser(XTermParser):
+    """Textual's parser, with bracketed pastes taken whole before it parses keys.
+
+    A pasted text may itself hold the end marker (``x\\e[201~dddd``): the terminal then sends
+    ``START x END dddd END``, and the first END is not the end of the paste. So a paste is
+    handed on only when the input after its end marker is known not to continue it: a start
+    marker, or :data:`HOLD_AFTER_PASTE` seconds with no further end marker (:meth:`tick`). Up
+    to the last end marker before then, everything is text, never keys.
+    """
+
+    def __init__(self, debug: bool = False, hold: float = HOLD_AFTER_PASTE) -> None:
         super().__init__(debug)
         self._pasting = False
         self._pasted: list[str] = []
         self._carry = ""
+        self.hold = hold
+        self._ended_at: float | None = None  # a paste's end marker came: it may not be the end
+        self._held = ""  # what came after it, not yet known to be keys or more of the paste
 
     def feed(self, data: str) -> Iterable[Message]:
         if not data:  # end of input
+            yield from self._hand_on()
             yield from super().feed(data)
             return
         data, self._carry = self._carry + data, ""
@@ -60,8 +75,22 @@ class PasteSafeParser(XTermParser):
                 self._pasted.append(data[:end])
                 data = data[end + len(PASTE_END) :]
                 self._pasting = False
-                yield events.Paste(clean_paste("".join(self._pasted)))
-                self._pasted.clear()
+                self._ended_at = time.monotonic()
+                continue
+            if self._ended_at is not None:
+                data, self._held = self._held + data, ""
+                end, start = data.find(PASTE_END), data.find(PASTE_START)
+                if end >= 0 and (start < 0 or end < start):  # that end marker was pasted text
+                    self._pasted.append(data[:end])
+                    data = data[end + len(PASTE_END) :]
+                    self._ended_at = time.monotonic()
+                    continue
+                if start < 0:
+                    self._held = data  # keys, or more of the paste still on its way
+                    return
+                self._held = data[:start]  # a new paste: the one before has ended
+                yield from self._hand_on()
+                data = data[start:]
                 continue
             start = data.find(PASTE_START)
             if start < 0:
@@ -74,6 +103,23 @@ class PasteSafeParser(XTermParser):
                 yield from super().feed(data[:start])
             data = data[start + len(PASTE_START) :]
             self._pasting = True
+
+    def tick(self) -> Iterable[Message]:
+        if self._ended_at is not None and time.monotonic() - self._ended_at >= self.hold:
+            yield from self._hand_on()
+        yield from super().tick()
+
+    def _hand_on(self) -> Iterable[Message]:
+        """The paste has ended: hand it on, then what came after it as keys."""
+        if self._ended_at is None:
+            return
+        self._ended_at = None
+        text = clean_paste("".join(self._pasted))
+        self._pasted.clear()
+        yield events.Paste(text)
+        held, self._held = self._held, ""
+        if held:
+            yield from self.feed(held)
 
 
 def _partial_marker(data: str, marker: str) -> int:

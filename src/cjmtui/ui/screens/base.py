@@ -40,6 +40,7 @@ class WorkshopScreen(Screen[None]):
     """
 
     MODE: ClassVar[str] = ""
+    CAPTURE_AT_STAGE: ClassVar[bool] = False  # quick capture adds at the current stage
 
     def compose(self) -> ComposeResult:
         spec = SCREENS[self.MODE]
@@ -129,7 +130,35 @@ class WorkshopScreen(Screen[None]):
             self.notify("Nothing to capture on this screen: press 1–5 for a screen that does.")
             return
         self._capture_mode = "item"
+        self._remember_stage()
         self.query_one(QuickCapture).open(label, self.capture_hint())
+
+    def _remember_stage(self) -> None:
+        """The stage the entry's label names: a note typed there stays there."""
+        stage = get(self.session, Stage, self.cjm.stage_id)
+        self._capture_at = (stage, self.session.stages.index(stage)) if stage is not None else None
+
+    def _keep_stage(self) -> None:
+        """Someone else deleted the stage the entry names while a note was being typed there: the
+        stage comes back (the merge's rule: a note at a deleted stage keeps its stage) and the
+        person is told, rather than the note going silently under another stage."""
+        at = getattr(self, "_capture_at", None)
+        if at is None or not (self.CAPTURE_AT_STAGE or self._capture_mode == "park"):
+            return
+        stage, index = at
+        if find(self.cjm.workspace.session if self.cjm.workspace else self.session, "stages", stage.id) is None:
+            from ...core.edit import restore_item
+
+            if self.cjm.apply("bring back stage", restore_item, "stages", stage, index) is None:
+                return
+            self.notify(
+                f"Stage “{clip(stage.name, 40)}” was deleted by someone else meanwhile: it is back, "
+                "with your note (u takes the stage away again).",
+                title="Stage brought back",
+                severity="warning",
+                timeout=10,
+            )
+        self.cjm.stage_id = stage.id
 
     def park_label(self) -> str:
         stage = get(self.session, Stage, self.cjm.stage_id)
@@ -138,11 +167,13 @@ class WorkshopScreen(Screen[None]):
     def action_park(self) -> None:
         """Capture off-topic points to the parking lot, from any screen, with the current stage."""
         self._capture_mode = "park"
+        self._remember_stage()
         self.query_one(QuickCapture).open(self.park_label())
 
     @on(QuickCapture.Captured)
     def _captured(self, event: QuickCapture.Captured) -> None:
         label: str | None
+        self._keep_stage()
         if self._capture_mode == "park":
             self.cjm.add_parked(event.text)
             label = self.park_label()
@@ -151,6 +182,7 @@ class WorkshopScreen(Screen[None]):
             label = self.capture_label()
         if label is not None:
             self.query_one("#capture-label", Static).update(plain(label))
+        self._remember_stage()
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed in the same burst as ``a`` belong to the entry, not to the table.
@@ -182,17 +214,21 @@ class WorkshopScreen(Screen[None]):
         event.stop()
         event.prevent_default()
 
-    def flush_capture(self) -> None:
-        """Keep a note that was typed but not yet entered (the link dropped mid-sentence)."""
+    def flush_capture(self) -> str:
+        """Keep a note that was typed but not yet entered (the link dropped mid-sentence, F10):
+        it is added as Enter would add it. Returns its text ("" when there was none)."""
         capture = self.query_one(QuickCapture)
         entry = capture.query_one(Input)
         text = entry.value.strip()
         if capture.is_open and text:
             entry.value = ""
+            self._keep_stage()
             if self._capture_mode == "park":
                 self.cjm.add_parked(text)
             else:
                 self.capture(text)
+            return text
+        return ""
 
     @on(QuickCapture.Closed)
     def _capture_closed(self) -> None:

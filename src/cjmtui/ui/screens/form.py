@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from textual.widgets.input import Selection
 
-from ...core.edit import ItemError
+from ...core.edit import FieldClash, ItemError, rebase_edit, validate_item
 from ...core.errors import EditError
 from ...core.model import EVIDENCE, JOURNEYS, KINDS, MAX_TEXT, PHASES, STATES, STATUSES, Record, Session, item_label
 from ...core.vocab import EMOTION_WORDS, SINGULAR, emotion_label
@@ -136,14 +136,23 @@ class ItemForm(Dialog):
         session: Session,
         title: str,
         validate: Callable[[dict[str, Any]], object],
+        *,
+        current: Callable[[], Record | None] | None = None,
     ) -> None:
+        """``current``, for an item's form: the item as it is now (None: deleted meanwhile), so a
+        submit applies only what this form changed and asks about a field someone else changed
+        meanwhile (:func:`~cjmtui.core.edit.rebase_edit`); the form then returns only the
+        changes. ``values`` are the item's fields as it opened."""
         super().__init__()
         self.table = table
         self.values = values
         self.session = session
         self.form_title = title
         self.validate = validate
+        self.current = current
         self.fields = FORMS[table]
+        self.opened: dict[str, Any] | None = None  # the fields as the form first showed them
+        self.keep: Callable[[dict[str, Any]], object] | None = None  # applies a result (on exit)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -273,6 +282,12 @@ class ItemForm(Dialog):
         first = self.query(f"#f-{self.fields[0].name}")
         if first:
             first.first().focus()
+        self.opened = self.collect()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was typed or chosen since the form opened."""
+        return self.opened is not None and self.collect() != self.opened
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Every text field alike: reaching it selects its whole value, so typing replaces it
@@ -344,7 +359,72 @@ class ItemForm(Dialog):
         except EditError as exc:
             self.show_errors({exc.field or "item": exc.message})
             return
-        self.dismiss(values)
+        changes, clashes = self._rebased(values)
+        if not clashes:
+            self.dismiss(changes)
+            return
+        self._ask(changes, clashes)
+
+    def _rebased(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldClash]]:
+        """What to apply to the item as it is now, and the fields someone else changed too."""
+        if self.current is None:
+            return values, []
+        try:
+            yours = validate_item(self.table, {**self.values, **values}).model_dump()
+        except EditError:
+            return values, []  # the edit is checked again when applied, and refused there
+        now = self.current()
+        return rebase_edit(self.values, now.model_dump() if now is not None else None, yours)
+
+    def _ask(self, changes: dict[str, Any], clashes: list[FieldClash]) -> None:
+        """Someone else saved a field this form changes too: theirs / yours, one field at a
+        time (t or y), before the form closes. Escape goes back to the form."""
+        from .dialogs import Choice
+
+        clash, rest = clashes[0], clashes[1:]
+        label = next((f.label for f in self.fields if f.name == clash.field), clash.field)
+        message = (
+            f"Someone else changed “{label}” while this form was open.\n\n"
+            f"theirs: {_shown(clash.theirs)}\n"
+            f"yours:  {_shown(clash.yours)}"
+        )
+        answers = [("t", "Keep theirs", "theirs"), ("y", "Use yours", "yours")]
+
+        def chosen(answer: str | None) -> None:
+            if answer is None:
+                return  # back to the form, nothing applied
+            picked = dict(changes)
+            if answer == "yours":
+                picked[clash.field] = clash.yours
+            if rest:
+                self._ask(picked, rest)
+            else:
+                self.dismiss(picked)
+
+        self.app.push_screen(Choice(f"Changed meanwhile: {label}", message, answers), chosen)
+
+    def keep_typed(self) -> str:
+        """On the way out (F10, a signal): what was typed here is applied, not dropped.
+        Returns what happened, in words ("" when nothing was changed)."""
+        if not self.changed or self.keep is None:
+            return ""
+        values = self.collect()
+        try:
+            self.validate(values)
+        except EditError as exc:
+            typed = "; ".join(f"{k} = {_shown(v)}" for k, v in values.items() if v != (self.opened or {}).get(k))
+            return f"{self.form_title}: your changes could not be kept ({exc.message}). You had typed: {typed}"
+        changes, clashes = self._rebased(values)
+        changes.update({c.field: c.yours for c in clashes})  # no one to ask: the later save's value
+        self.keep(changes)
+        return f"{self.form_title}: your changes were saved."
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = "—" if value in (None, "") else str(value)
+    return clip(text, limit)
 
 
 def _number(raw: str, kind: type) -> Any:

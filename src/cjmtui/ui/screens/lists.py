@@ -344,6 +344,7 @@ class VotingScreen(ItemsScreen[V]):
 class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
     MODE = "pains"
     TABLE = "pains"
+    CAPTURE_AT_STAGE = True
     COLUMNS = [
         ("", 1),
         ("In the customer's words", None),
@@ -456,6 +457,7 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
 class ProcessesScreen(StagedScreen[Process]):
     MODE = "processes"
     TABLE = "processes"
+    CAPTURE_AT_STAGE = True
     COLUMNS = [("Internal process", None), ("Owner", 16), ("Systems", 12, 1), ("Hands off to", None), ("Causes", 6)]
     BINDINGS = [
         Binding(
