@@ -63,6 +63,33 @@ def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
     return make
 
 
+# A participant's app as ``cjmtui serve`` starts it (``join --restricted``): these actions are
+# gone from the keys, the key bar, the help and the palette. Nothing of theirs opens, creates,
+# derives or saves as another file, exports or copies, runs the room, or changes the settings.
+RESTRICTED_ACTIONS = frozenset(
+    {
+        "save_as",
+        "export",
+        "copy_ranking",
+        "copy",
+        "derive_future",
+        "open_picker",
+        "new_session",
+        "settings",
+        "timer",
+        "extend",
+        "next_step",
+        "room",
+        "move",
+        "screenshot",
+        "change_theme",
+        "suspend_process",
+    }
+)
+# Textual's own palette commands that write a file (a screenshot; a theme saved in the settings).
+RESTRICTED_COMMANDS = frozenset({"Screenshot", "Theme"})
+
+
 class CjmApp(Notices):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
@@ -89,6 +116,8 @@ class CjmApp(Notices):
         handle_signals: bool = True,
         clock: Callable[[], float] = time.monotonic,
         actor: str | None = None,
+        restricted: bool = False,
+        serving: Any = None,
     ) -> None:
         super().__init__()
         # Parsed CSS is kept across the re-parse each screen's first visit makes (ui/stylesheet.py).
@@ -96,6 +125,10 @@ class CjmApp(Notices):
         # Who is at this keyboard: None for the facilitator; a participant's name after
         # `cjmtui join FILE --as NAME` (their items carry it, and they change only those).
         self.actor = actor
+        # A participant's app started by `cjmtui serve`: this session only (RESTRICTED_ACTIONS).
+        self.restricted = restricted and actor is not None
+        # The facilitator's room served over SSH (cjmtui serve): the join line, the code, who is in.
+        self.serving = serving
         self._view: tuple[Session | None, Session] = (None, Session())  # (whole session, as seen here)
         self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
         self.workspace = workspace
@@ -224,7 +257,7 @@ class CjmApp(Notices):
         self.rankings.changed()
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_running:
+        if self.is_running and not self.restricted:
             save_setting("theme", theme)
 
     # Editing: the one path by which the session changes ----------------------------------------
@@ -317,8 +350,21 @@ class CjmApp(Notices):
     # Key actions: on a session --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Without a session (the picker) only help and quit work; the key bar shows only those."""
+        """Without a session (the picker) only help and quit work; the key bar shows only those.
+        A restricted participant's app has none of :data:`RESTRICTED_ACTIONS`."""
+        if self.restricted and action in RESTRICTED_ACTIONS:
+            return False
         return not (self.workspace is None and action not in ("help", "quit", "command_palette"))
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        if self.restricted:  # a participant's app writes no file but the session's
+            return None
+        return super().deliver_screenshot(*args, **kwargs)
+
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        if self.restricted:
+            raise PermissionError("a participant's app writes no screenshot")
+        return super().save_screenshot(*args, **kwargs)
 
     def action_undo(self) -> None:
         self._history_step("undo")
@@ -532,10 +578,14 @@ class CjmApp(Notices):
         self.action_open_picker(new=True)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette's actions: Textual's own, then every key here (:func:`action_commands`)."""
-        yield from super().get_system_commands(screen)
+        """The palette's actions: Textual's own, then every key here (:func:`action_commands`).
+        A restricted participant's app lists none that writes a file or is the facilitator's."""
+        commands = [*super().get_system_commands(screen)]
         if self.workspace is not None:
-            yield from action_commands(self, screen)
+            commands.extend(action_commands(self, screen))
+        for command in commands:
+            if not (self.restricted and command.title in RESTRICTED_COMMANDS):
+                yield command
 
 
 __all__ = ["CjmApp"]

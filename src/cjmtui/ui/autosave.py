@@ -231,6 +231,8 @@ class Autosave:
             f"{result.message}\nReload it (your unsaved edits here are dropped) or save your version as a new file?"
         )
         answers = [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")]
+        if self.app.restricted:  # a participant's app writes no other file
+            answers = [a for a in answers if a[2] != "saveas"]
         self.app.push_screen(Choice("The session file cannot be merged", message, answers), self._conflict_answer)
 
     def _conflict_answer(self, choice: str | None) -> None:
@@ -255,7 +257,7 @@ class Autosave:
         from .screens.dialogs import AskName
 
         ws = self.workspace
-        if ws is None:
+        if ws is None or self.app.restricted:
             return
 
         def chosen(name: str | None) -> None:

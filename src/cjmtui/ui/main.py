@@ -9,6 +9,7 @@ import select
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 
@@ -42,8 +43,17 @@ def terminal_lost(fd: int = 0) -> bool:
         return True
 
 
-def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | None = None) -> int:
-    """Open the TUI on an open session (or a path to one), or on the session picker."""
+def run(
+    session: Workspace | Path | None,
+    sessions_dir: Path,
+    *,
+    actor: str | None = None,
+    restricted: bool = False,
+    serving: Any = None,
+) -> int:
+    """Open the TUI on an open session (or a path to one), or on the session picker.
+    ``restricted``: a participant's app as ``cjmtui serve`` starts it (:attr:`CjmApp.restricted`);
+    ``serving``: the facilitator's room served over SSH (what the top bar and F1 say about it)."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
     paste.install()  # pasted text stays text (see ui/paste.py)
     # A thread (a save, ranking a big session) gives the interpreter back within 1 ms, not 5:
@@ -51,7 +61,7 @@ def run(session: Workspace | Path | None, sessions_dir: Path, *, actor: str | No
     sys.setswitchinterval(0.001)
     from .app import CjmApp  # the app imports this module: import it only when running
 
-    app = CjmApp(workspace, sessions_dir, actor=actor)
+    app = CjmApp(workspace, sessions_dir, actor=actor, restricted=restricted, serving=serving)
     try:
         code = app.run()
     finally:

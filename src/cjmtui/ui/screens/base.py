@@ -57,6 +57,13 @@ class WorkshopScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A restricted participant's app (``cjmtui serve``) has none of the app's restricted
+        actions here either (reordering, copying): :data:`cjmtui.ui.app.RESTRICTED_ACTIONS`."""
+        from ..app import RESTRICTED_ACTIONS
+
+        return not (getattr(self.app, "restricted", False) and action in RESTRICTED_ACTIONS)
+
     @property
     def cjm(self) -> CjmApp:
         return cast("CjmApp", self.app)

@@ -319,7 +319,7 @@ class VotingScreen(ItemsScreen[V]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("vote", "end_voting"):
             return self.cjm.voter is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_voting(self) -> None:
         self.cjm.room.start_voting(self.TABLE)
