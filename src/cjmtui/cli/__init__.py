@@ -204,9 +204,7 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
     p.add_argument("--port", type=int, default=2222, help="the port to listen on (default: 2222)")
     p.add_argument("--code", metavar="WORDS", help="the room code (default: three random words)")
     p.add_argument("--bind", metavar="ADDR", default="0.0.0.0", help="the address to listen on (default: all)")
-    p.add_argument(
-        "--authorized-keys", metavar="FILE", help="also let in the keys listed in FILE (OpenSSH's format)"
-    )
+    p.add_argument("--authorized-keys", metavar="FILE", help="also let in the keys listed in FILE (OpenSSH's format)")
     p.add_argument("--dir", metavar="DIR", help="the sessions folder")
 
     p = sub.add_parser(

@@ -8,9 +8,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import asyncssh
-
 from ..core.errors import CjmError
+from .ssh import asyncssh
 
 KEY_NAME = "serve_host_ed25519"
 

@@ -38,21 +38,17 @@ import sys
 import termios
 import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-with warnings.catch_warnings():  # asyncssh's import warns about DSA, which it is not asked for here
-    warnings.simplefilter("ignore")
-    import asyncssh
 
 from ..core.errors import CjmError, EditError
 from ..core.live import participant_name
 from ..core.presence import FACILITATOR
 from .codes import code_matches
 from .guard import WRONG_CODE_DELAY, Guard
+from .ssh import asyncssh
 
 KEEPALIVE_INTERVAL = 5
 KEEPALIVE_COUNT_MAX = 3
@@ -190,7 +186,7 @@ class Participant:
         pump.cancel()
         os.close(master)
         self.master = -1
-        code = self.child.returncode or 0
+        code = 0 if self.ending else self.child.returncode or 0  # ended by the room: not an error
         if self.ending:
             with contextlib.suppress(Exception):
                 process.stdout.write(f"\r\n{self.ending}\r\n".encode())

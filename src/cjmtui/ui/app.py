@@ -80,12 +80,14 @@ RESTRICTED_ACTIONS = frozenset(
         "extend",
         "next_step",
         "room",
-        "move",
         "screenshot",
         "change_theme",
         "suspend_process",
     }
 )
+# A screen's own actions a restricted app does not have: reordering a list (J/K; a map's arrow
+# keys, also "move", belong to its map widget and stay).
+RESTRICTED_SCREEN_ACTIONS = frozenset({"move"})
 # Textual's own palette commands that write a file (a screenshot; a theme saved in the settings).
 RESTRICTED_COMMANDS = frozenset({"Screenshot", "Theme"})
 
@@ -208,7 +210,7 @@ class CjmApp(Notices):
         """Show ``workspace``: from the command line, the session picker, or a derived future state."""
         self.workspace = workspace
         other = workspace.acquire()
-        if other is not None:
+        if other is not None and not self.restricted:  # cjmtui serve: the facilitator has it open
             self.notify(
                 f"This session is also open in {other.describe()}. cjmtui never overwrites their "
                 "saved changes silently: if both edit, the second save is stopped and you choose.",
@@ -219,6 +221,13 @@ class CjmApp(Notices):
         self.autosave.started()
         self.show_session_name()
         self.session_replaced()
+        if self.serving is not None:
+            self.notify(
+                f"{self.serving.join_line} · code {self.serving.code}\nHost key {self.serving.fingerprint}. F1 shows "
+                "this again and who is connected.",
+                title="Participants join with",
+                timeout=30,
+            )
         self.room.resume()
         self.rankings.opened()
         restore_view(self, workspace)
@@ -562,7 +571,29 @@ class CjmApp(Notices):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        self.push_screen(HelpScreen(binding_rows(self.screen)))
+        self.push_screen(HelpScreen(binding_rows(self.screen), self.serving_lines()))
+
+    def serving_lines(self) -> list[str]:
+        """What F1 says about the room served over SSH (cjmtui serve): how to join, who is in."""
+        serving = self.serving
+        if serving is None:
+            return []
+        lines = [
+            f"Participants join with:  {serving.join_line}   (their own name for NAME)",
+            f"Room code (at the password prompt):  {serving.code}",
+            f"Host key fingerprint (ssh shows it the first time):  {serving.fingerprint}",
+        ]
+        people = serving.connected()
+        if people:
+            who = ", ".join(
+                f"{name} since {dt.datetime.fromtimestamp(since).strftime('%H:%M')}" + (" (stalled)" if stalled else "")
+                for name, since, stalled in people
+            )
+            lines.append(f"Connected ({len(people)}): {who}")
+        else:
+            lines.append("Connected: nobody yet")
+        lines.append("F10 ends the workshop for everyone: each participant's notes are saved, then they are told.")
+        return lines
 
     def action_open_picker(self, new: bool = False) -> None:
         """The session picker (this session saved first); ``new`` goes on to ask for a new one."""

@@ -221,8 +221,14 @@ class Room:
         if self._room_state[0] is not whole:  # once per version: the status shows every second
             self._room_state = (whole, room_state(whole, app.actor))
         parts.extend(self._room_state[1])
+        serving = app.serving
+        if serving is not None:  # cjmtui serve: the code to type, who is connected (the server's own)
+            parts.insert(1, f"code {serving.code}")
+            people = [name + (" (stalled)" if stalled else "") for name, _since, stalled in serving.connected()]
+            shown = ", ".join(people[:3]) + (f" +{len(people) - 3}" if len(people) > 3 else "")
+            parts.append(f"here: {len(people)}" + (f" ({shown})" if people else ""))
         # Last, the first part a narrow terminal cuts: who else has the session open right now.
-        if len(self.present) > 1:
+        elif len(self.present) > 1:
             shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
             parts.append(f"here: {shown}")
         return printable(" · ".join(parts))

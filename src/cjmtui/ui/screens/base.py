@@ -60,9 +60,10 @@ class WorkshopScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A restricted participant's app (``cjmtui serve``) has none of the app's restricted
         actions here either (reordering, copying): :data:`cjmtui.ui.app.RESTRICTED_ACTIONS`."""
-        from ..app import RESTRICTED_ACTIONS
+        from ..app import RESTRICTED_ACTIONS, RESTRICTED_SCREEN_ACTIONS
 
-        return not (getattr(self.app, "restricted", False) and action in RESTRICTED_ACTIONS)
+        restricted = RESTRICTED_ACTIONS | RESTRICTED_SCREEN_ACTIONS
+        return not (getattr(self.app, "restricted", False) and action in restricted)
 
     @property
     def cjm(self) -> CjmApp:
