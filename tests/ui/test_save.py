@@ -21,7 +21,7 @@ def _top_bar(app) -> str:
 
 def _change_behind_the_apps_back(path) -> str:
     """Someone else saves a different (valid) version of the session."""
-    session = update_info(load_session(path).session, {"title": "Changed by someone else"})
+    session = update_info(load_session(path).session, {"title": "Changed by someone else"}, actor=None)
     text = dumps_session(session)
     path.write_text(text, "utf-8")
     return text

@@ -382,7 +382,12 @@ def open_tui(
                 "the rank, export, validate, new, future, compare, friction and rollup commands still work"
             ) from None
         raise
-    return int(run(workspace, folder, actor=actor, restricted=restricted, serving=serving) or 0)
+    extra: dict[str, Any] = {}  # only what is asked for (cjmtui serve's participants and facilitator)
+    if restricted:
+        extra["restricted"] = True
+    if serving is not None:
+        extra["serving"] = serving
+    return int(run(workspace, folder, actor=actor, **extra) or 0)
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:

@@ -463,9 +463,9 @@ class CjmApp(Notices):
 
         def validate(new: dict[str, Any]) -> None:
             if item_id is None:
-                add_item(self.session, table, new)
+                add_item(self.session, table, new, actor=self.actor)
             else:
-                update_item(self.session, table, item_id, new)
+                update_item(self.session, table, item_id, new, actor=self.actor)
 
         def done(result: dict[str, Any] | None) -> None:
             if result is not None:
@@ -505,7 +505,7 @@ class CjmApp(Notices):
 
         def done(result: set[str] | None) -> None:
             if result is not None and result != selected:
-                self.apply(links.LINKS[kind].undo, links.set_links, kind, item_id, result)
+                self.apply(links.LINKS[kind].undo, partial(links.set_links, actor=self.actor), kind, item_id, result)
 
         self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected), done)
 

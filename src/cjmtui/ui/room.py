@@ -93,7 +93,14 @@ class Room:
         since = self.wall() if self.timer.running else None
         with ws.history.lock:  # read and write together: a save thread may merge meanwhile
             ws.history.amend(
-                set_progress(ws.history.session, self.step, self.timer.elapsed(), running_since=since, extra=extra)
+                set_progress(
+                    ws.history.session,
+                    self.step,
+                    self.timer.elapsed(),
+                    running_since=since,
+                    extra=extra,
+                    actor=self.app.actor,
+                )
             )
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change

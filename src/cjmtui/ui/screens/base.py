@@ -353,5 +353,6 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         other = self.table.neighbour(item.id, delta)
         if other is None:
             return
-        if self.cjm.apply(f"move {SINGULAR[self.TABLE]}", move_to, self.TABLE, item.id, other):
+        move = partial(move_to, actor=self.cjm.actor)
+        if self.cjm.apply(f"move {SINGULAR[self.TABLE]}", move, self.TABLE, item.id, other):
             self.refresh_view(select=item.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from rich.text import Text
@@ -613,7 +614,11 @@ class ParkingScreen(ItemsScreen[ParkingItem]):
             if not table:
                 return
             result = self.cjm.apply(
-                f"convert parked point to {table}", convert_parked, item.id, table, self.cjm.stage_id
+                f"convert parked point to {table}",
+                partial(convert_parked, actor=self.cjm.actor),
+                item.id,
+                table,
+                self.cjm.stage_id,
             )
             if result is not None:
                 self.notify(f"Converted to a {SINGULAR[table]}.")
