@@ -86,9 +86,7 @@ class Timer:
         self._spent += max(0.0, seconds)
 
 
-def set_timebox(
-    session: Session, step: str, minutes: int, note: str | None = None, *, actor: str | None
-) -> Session:
+def set_timebox(session: Session, step: str, minutes: int, note: str | None = None, *, actor: str | None) -> Session:
     """Change one step's timebox (the default agenda becomes the session's own on first change).
     The facilitator's only."""
     from .edit import ItemError, field_errors, require_facilitator

@@ -136,8 +136,10 @@ def add_item(
     (a participant's name, recorded in ``created_by``; None: the facilitator). A participant adds
     no participant but themself (their dots are theirs only)."""
     table = table_name(table)
-    if actor is not None and table == "participants" and str(fields.get("name", "")).strip().casefold() != (
-        actor.casefold()
+    if (
+        actor is not None
+        and table == "participants"
+        and str(fields.get("name", "")).strip().casefold() != (actor.casefold())
     ):
         raise EditError(f"you joined as {actor}: you add no other participant")
     data = dict(fields)
