@@ -1,0 +1,46 @@
+"""The facilitator's app under ``cjmtui serve`` (issue 22): the top bar shows the room code and
+who is connected (from the server's own connections); F1 shows how to join, the code, the host
+key's fingerprint and who is in since when."""
+
+from __future__ import annotations
+
+import time
+
+from helpers import make_app, screen_text
+
+
+class FakeServing:
+    code = "otter-maple-quill"
+    fingerprint = "SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    join_line = "ssh -p 2222 NAME@workshop-host"
+
+    def __init__(self) -> None:
+        self.people: list[tuple[str, float, bool]] = []
+
+    def connected(self) -> list[tuple[str, float, bool]]:
+        return list(self.people)
+
+
+async def test_the_top_bar_and_f1_say_how_to_join_and_who_is_connected(example_copy):
+    serving = FakeServing()
+    app = make_app(example_copy(), serving=serving)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "code otter-maple-quill" in app.status_extra and "here: 0" in app.status_extra
+        assert any("ssh -p 2222 NAME@workshop-host" in n[2] for n in app.shown_notifications)
+        serving.people = [("Ana", time.time(), False), ("Ben", time.time(), True)]
+        app.room.tick()
+        assert "here: 2 (Ana, Ben (stalled))" in app.status_extra
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        for wanted in ("ssh -p 2222 NAME@workshop-host", "otter-maple-quill", "SHA256:abcdef", "Connected (2)"):
+            assert wanted in text, wanted
+
+
+async def test_without_serve_nothing_is_said_about_ssh(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Room code" not in screen_text(app) and "code " not in app.status_extra
