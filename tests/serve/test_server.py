@@ -280,3 +280,18 @@ def test_serve_without_asyncssh_prints_the_install_line(monkeypatch, capsys, tmp
     assert main(["serve", str(session)]) == 1
     err = capsys.readouterr().err
     assert 'pip install "cjmtui[serve]"' in err and "Traceback" not in err
+
+
+async def test_many_participants_at_once_each_get_their_app(room):
+    """More participants than the event loop's default executor has threads (it had 6 here)."""
+    names = [f"P{i:02d}" for i in range(12)]
+    conns = [await connect(room, name=name) for name in names]
+    processes = [await conn.create_process(term_type="xterm", term_size=(80, 24)) for conn in conns]
+    for name, process in zip(names, processes, strict=True):
+        await read_until(process, f"child {name}")
+    assert sorted(c.name for c in room.connected()) == names
+    for process in processes:
+        process.stdin.write("q\n")
+        await process.wait_closed()
+    for conn in conns:
+        conn.close()

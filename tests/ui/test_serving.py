@@ -44,3 +44,22 @@ async def test_without_serve_nothing_is_said_about_ssh(example_copy):
         await pilot.press("f1")
         await pilot.pause()
         assert "Room code" not in screen_text(app) and "code " not in app.status_extra
+
+
+async def test_the_detail_panel_says_who_wrote_a_note(example_copy):
+    from cjmtui.core.edit import add_item
+    from cjmtui.core.store import load_session, save_session
+
+    path = example_copy()
+    loaded = load_session(path)
+    stage = loaded.session.stages[0].id
+    session, _ = add_item(loaded.session, "pains", {"stage": stage, "text": "Ana's pain [b]x[/b]"}, actor="Ana")
+    save_session(path, session, expected=loaded.fingerprint)
+    app = make_app(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("down")  # the second pain of the first stage: Ana's
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Ana's pain [b]x[/b]  — Ana" in text, text

@@ -169,7 +169,17 @@ class Participant:
 
         loop.add_reader(master, readable)
         pump = asyncio.create_task(self._pump_input(master))
-        exited: asyncio.Future[int] = loop.run_in_executor(None, self.child.wait)
+        exited: asyncio.Future[int] = loop.create_future()
+        child = self.child
+
+        def wait_for_exit() -> None:
+            # A thread of its own per app: the loop's default executor has only a few threads,
+            # which asyncssh needs too (a seventh participant waited for one forever).
+            code = child.wait()
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                loop.call_soon_threadsafe(lambda: exited.done() or exited.set_result(code))
+
+        threading.Thread(target=wait_for_exit, name=f"cjmtui-serve-wait-{child.pid}", daemon=True).start()
         waits: set[asyncio.Future[Any]] = {pump, exited}
         done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         if exited not in done:  # the client went away (or closed its input): the app saves and exits

@@ -272,10 +272,17 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         if item is None:
             detail.update(Text(self.empty_hint(), style="italic"))
         elif self.FULL_TEXT_IN_DETAIL:
-            # The whole of the highlighted item's words, however narrow the table's column.
-            detail.update(Text("\n").join([plain(item_label(item), "bold"), self.detail(item, self.session)]))
+            # The whole of the highlighted item's words, however narrow the table's column, and
+            # who wrote it (a participant who joined: created_by; nothing for the facilitator's).
+            label = plain(item_label(item), "bold")
+            if item.created_by:
+                label.append_text(plain(f"  — {item.created_by}", "italic"))
+            detail.update(Text("\n").join([label, self.detail(item, self.session)]))
         else:
-            detail.update(self.detail(item, self.session))
+            text = self.detail(item, self.session)
+            if item.created_by:
+                text = Text("\n").join([text, plain(f"written by {item.created_by}", "italic")])
+            detail.update(text)
 
     def capture_hint(self) -> str:
         return HINTS.get(self.TABLE, "")
