@@ -185,11 +185,35 @@ def test_a_wrong_code_a_command_and_forwarding_are_refused(room):
 
 
 def test_participants_write_notes_rejoin_drop_and_the_facilitator_ends_the_room(room):
-    names = ["Ana", "Ben", "Cleo"]
+    names = ["Ana", "Ben", "Cleo", "Dan", "Eve"]
     panes = {name: room.join(name) for name in names}
-    room.facilitator.wait_for("here: 3", timeout=WAIT)
+    room.facilitator.wait_for("here: 5", timeout=WAIT)
+    # A silent-writing round: each sees only their own notes until the reveal.
+    room.facilitator.keys("W")
+    room.facilitator.wait_for("silent writing", timeout=WAIT)
     for name in names:
+        panes[name].wait_for("silent writing", timeout=WAIT)
         _write(panes[name], f"{name}: the first note", f"{name}: the second note")
+    for name in names:
+        panes[name].wait_for("silent writing (8 hid", timeout=WAIT)  # the bar may cut the rest
+        screen = panes[name].screen()
+        assert not [n for n in names if n != name and f"{n}: the first note" in screen], screen
+    # Private voting: each participant's own dots, unseen by the others until the reveal.
+    room.facilitator.keys("V")
+    for name in ("Ana", "Ben"):
+        pane = panes[name]
+        pane.wait_for("private voting", timeout=WAIT)
+        pane.keys("5")
+        pane.wait_for("5 Solutions", timeout=WAIT)
+        pane.keys("v")
+        pane.wait_for("dots left", timeout=WAIT)
+        before = re.search(r"(\d+) dots left", pane.screen())
+        assert before is not None
+        pane.keys("+")
+        pane.wait_for(f"{int(before.group(1)) - 1} dots left", timeout=WAIT)
+        pane.keys("Escape")
+    room.facilitator.keys("R")
+    panes["Cleo"].wait_for("Ana: the first note", "Eve: the second note", timeout=WAIT)
     # The same name again replaces the older connection (a laptop that dropped rejoins).
     older = panes["Ben"]
     panes["Ben"] = room.join("Ben")
@@ -203,10 +227,10 @@ def test_participants_write_notes_rejoin_drop_and_the_facilitator_ends_the_room(
     assert len(apps) == 1
     os.kill(ssh_pid, signal.SIGKILL)
     _wait(lambda: not _participant_apps("Cleo"), what="Cleo's app ended after her ssh was killed")
-    room.facilitator.wait_for("here: 2", timeout=WAIT)
+    room.facilitator.wait_for("here: 4", timeout=WAIT)
     # F10: every participant's app saves, they are told, their connection closes.
     room.facilitator.keys("F10")
-    for name in ("Ana", "Ben"):
+    for name in ("Ana", "Ben", "Dan", "Eve"):
         panes[name].wait_for("The workshop has ended; everything you wrote is saved.", timeout=WAIT)
         assert panes[name].wait_exit(WAIT) == 0
     assert room.facilitator.wait_exit(WAIT) == 0
@@ -220,6 +244,8 @@ def test_participants_write_notes_rejoin_drop_and_the_facilitator_ends_the_room(
         found = [p for p in pains if p.text == text]
         assert len(found) == 1, (text, [p.text for p in pains if p.created_by])
         assert found[0].created_by == text.split(":")[0]
+    voters = {p.name: sum(p.solution_votes.values()) for p in load_session(room.session).session.participants}
+    assert voters.get("Ana") == 1 and voters.get("Ben") == 1, voters
     assert not [n for n in names if _participant_apps(n)]
     assert not re.search(r"Traceback", room.facilitator.screen())
 
