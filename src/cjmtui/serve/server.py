@@ -176,8 +176,13 @@ class Participant:
             # A thread of its own per app: the loop's default executor has only a few threads,
             # which asyncssh needs too (a seventh participant waited for one forever).
             code = child.wait()
+
+            def done() -> None:
+                if not exited.done():
+                    exited.set_result(code)
+
             with contextlib.suppress(RuntimeError):  # the loop has already closed
-                loop.call_soon_threadsafe(lambda: exited.done() or exited.set_result(code))
+                loop.call_soon_threadsafe(done)
 
         threading.Thread(target=wait_for_exit, name=f"cjmtui-serve-wait-{child.pid}", daemon=True).start()
         waits: set[asyncio.Future[Any]] = {pump, exited}
