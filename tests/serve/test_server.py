@@ -295,3 +295,51 @@ async def test_many_participants_at_once_each_get_their_app(room):
         await process.wait_closed()
     for conn in conns:
         conn.close()
+
+
+async def test_a_key_listed_in_authorized_keys_gets_in_without_the_code(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    session = tmp_path / "s.toml"
+    session.write_text("")
+    client_key = asyncssh.generate_private_key("ssh-ed25519")
+    listed = tmp_path / "authorized_keys"
+    listed.write_bytes(client_key.export_public_key())
+    key, _ = host_key(files.user_data_dir())
+    server = RoomServer(
+        session,
+        code=CODE,
+        host_key=key,
+        port=0,
+        bind="127.0.0.1",
+        authorized_keys=listed,
+        delay=0.0,
+        command=lambda path, name: [sys.executable, str(script), name, str(tmp_path)],
+    )
+    server.start()
+    try:
+        async with asyncssh.connect(
+            "127.0.0.1", server.port, username="Ana", client_keys=[client_key], known_hosts=None, password=None
+        ) as conn:
+            process = await conn.create_process(term_type="xterm", term_size=(80, 24))
+            await read_until(process, "child Ana")
+            process.stdin.write("q\n")
+            await process.wait_closed()
+        other = asyncssh.generate_private_key("ssh-ed25519")
+        with pytest.raises(asyncssh.PermissionDenied):
+            await asyncssh.connect(
+                "127.0.0.1", server.port, username="Ana", client_keys=[other], known_hosts=None, password=None
+            )
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, server.end_room)
+
+
+def test_serve_refuses_a_bad_port_and_a_missing_keys_file(tmp_path, capsys):
+    from cjmtui.cli import main
+
+    session = tmp_path / "s.toml"
+    session.write_text("")
+    assert main(["serve", str(session), "--port", "70000"]) == 1
+    assert "--port 70000" in capsys.readouterr().err
+    assert main(["serve", str(session), "--authorized-keys", str(tmp_path / "nope")]) == 1
+    assert "no such file" in capsys.readouterr().err

@@ -238,8 +238,6 @@ class _Auth(asyncssh.SSHServer):
     def connection_made(self, conn: Any) -> None:
         peer = conn.get_extra_info("peername")
         self.address = str(peer[0]) if peer else "?"
-        if self.room.authorized_keys is not None:
-            conn.set_authorized_keys(str(self.room.authorized_keys))
 
     def begin_auth(self, username: str) -> bool:
         return True  # everyone authenticates
@@ -381,6 +379,7 @@ class RoomServer:
             self.bind,
             self.port,
             server_host_keys=[self.host_key],
+            authorized_client_keys=str(self.authorized_keys) if self.authorized_keys else None,
             process_factory=self._session,
             encoding=None,
             line_editor=False,
