@@ -126,9 +126,10 @@ def room(tmp_path):
 
 
 def _participant_apps(name: str) -> list[int]:
-    """The pids of the participant apps running as ``name`` (from ps)."""
-    out = subprocess.run(["ps", "-A", "-ww", "-o", "pid=,args="], capture_output=True, text=True, check=True).stdout
-    return [int(line.split()[0]) for line in out.splitlines() if f"--as {name} --restricted" in line]
+    """The pids of the participant apps running as ``name`` (``ps -o comm``: each names itself)."""
+    out = subprocess.run(["ps", "-A", "-o", "pid=,comm="], capture_output=True, text=True, check=True).stdout
+    title = f"cjmtui:{name}"[:15]
+    return [int(pid) for pid, _sep, comm in (line.strip().partition(" ") for line in out.splitlines()) if comm == title]
 
 
 def _wait(predicate, timeout: float = WAIT, what: str = "") -> None:

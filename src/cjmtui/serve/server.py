@@ -30,8 +30,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import json
 import os
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -104,6 +106,47 @@ class Connected:
     stalled: bool  # their client does not read what their app writes (frozen, suspended)
 
 
+class Preloader:
+    """The preloaded process (:mod:`cjmtui.cli.preload`): the UI imported once, one fork per
+    participant, so a participant's first screen does not wait for Python to import Textual."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cjmtui.cli.preload", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=child_env(None, None),
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.sock.settimeout(60.0)  # the first request waits for the imports
+        self.lock = threading.Lock()
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: Path, terminal: int) -> int:
+        """Fork an app running ``cjmtui ARGV…`` on ``terminal``; its pid."""
+        request = json.dumps({"argv": argv, "env": env, "cwd": str(cwd)}).encode()
+        with self.lock:
+            socket.send_fds(self.sock, [request], [terminal])
+            reply = self.sock.recv(4096)
+        if not reply:
+            raise OSError("the preloaded process has gone")
+        return int(json.loads(reply)["pid"])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 class Participant:
     """One connection's app: a child process on a pseudo-terminal, bridged to the SSH channel."""
 
@@ -111,7 +154,8 @@ class Participant:
         self.process = process
         self.name = name
         self.since = time.time()
-        self.child: subprocess.Popen[bytes] | None = None
+        self.pid: int | None = None  # its app's process (a session leader: its group is its pid)
+        self.alive = False
         self.master = -1
         self.ending: str | None = None  # the words said on the connection when it is ended
         self.finished = asyncio.Event()
@@ -126,33 +170,68 @@ class Participant:
         """Ask the app to save and exit (SIGHUP), and say ``message`` once it has."""
         if message is not None and self.ending is None:
             self.ending = message
-        child = self.child
-        if child is not None and child.poll() is None:
-            with contextlib.suppress(OSError):
-                os.killpg(child.pid, signal.SIGHUP)
+        self.signal(signal.SIGHUP)
 
-    async def run(self, command: list[str], cwd: Path) -> int:
-        """Run ``command`` on a new pseudo-terminal until it exits or the client goes; its exit code."""
+    def signal(self, signum: int) -> None:
+        if self.pid is not None and self.alive:
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signum)
+
+    async def run(self, command: list[str], cwd: Path, preloader: Preloader | None = None) -> int:
+        """Run ``command`` on a new pseudo-terminal until it exits or the client goes; its exit
+        code. With ``preloader``, the app is forked from the preloaded process (``command``
+        being ``python -m cjmtui ARGS…``), else started afresh."""
         process = self.process
         master, slave = os.openpty()
         self.master = master
         width, height = process.get_terminal_size()[:2]
         set_size(slave, width or 80, height or 24)
-        colorterm = (process.env or {}).get("COLORTERM")
+        env = child_env(process.get_terminal_type(), (process.env or {}).get("COLORTERM"))
+        loop = asyncio.get_running_loop()
+        exited: asyncio.Future[int] = loop.create_future()
+
+        def finished(code: int) -> None:
+            self.alive = False
+            if not exited.done():
+                exited.set_result(code)
+
         try:
-            self.child = subprocess.Popen(
-                command,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                cwd=cwd,
-                env=child_env(process.get_terminal_type(), colorterm),
-                start_new_session=True,  # its own session: the pty becomes its controlling terminal
-                close_fds=True,
-            )
+            pid = None
+            if preloader is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pid = await asyncio.to_thread(preloader.spawn, command[3:], env, cwd, slave)
+            if pid is not None:
+                self.pid, self.alive = pid, True
+                pidfd = os.pidfd_open(pid)
+
+                def ended() -> None:
+                    loop.remove_reader(pidfd)
+                    os.close(pidfd)
+                    finished(0)  # not our child: its status is the preloaded process's to collect
+
+                loop.add_reader(pidfd, ended)
+            else:
+                child = subprocess.Popen(
+                    command,
+                    stdin=slave,
+                    stdout=slave,
+                    stderr=slave,
+                    cwd=cwd,
+                    env=env,
+                    start_new_session=True,  # its own session: the pty becomes its controlling terminal
+                    close_fds=True,
+                )
+                self.pid, self.alive = child.pid, True
+
+                def wait_for_exit() -> None:
+                    # A thread of its own per app: the loop's default executor has only a few threads.
+                    code = child.wait()
+                    with contextlib.suppress(RuntimeError):  # the loop has already closed
+                        loop.call_soon_threadsafe(finished, code)
+
+                threading.Thread(target=wait_for_exit, name=f"cjmtui-serve-wait-{child.pid}", daemon=True).start()
         finally:
             os.close(slave)
-        loop = asyncio.get_running_loop()
         output_done = asyncio.Event()
 
         def readable() -> None:
@@ -169,22 +248,6 @@ class Participant:
 
         loop.add_reader(master, readable)
         pump = asyncio.create_task(self._pump_input(master))
-        exited: asyncio.Future[int] = loop.create_future()
-        child = self.child
-
-        def wait_for_exit() -> None:
-            # A thread of its own per app: the loop's default executor has only a few threads,
-            # which asyncssh needs too (a seventh participant waited for one forever).
-            code = child.wait()
-
-            def done() -> None:
-                if not exited.done():
-                    exited.set_result(code)
-
-            with contextlib.suppress(RuntimeError):  # the loop has already closed
-                loop.call_soon_threadsafe(done)
-
-        threading.Thread(target=wait_for_exit, name=f"cjmtui-serve-wait-{child.pid}", daemon=True).start()
         waits: set[asyncio.Future[Any]] = {pump, exited}
         done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         if exited not in done:  # the client went away (or closed its input): the app saves and exits
@@ -192,8 +255,7 @@ class Participant:
             try:
                 await asyncio.wait_for(asyncio.shield(exited), CHILD_EXIT_WAIT)
             except TimeoutError:
-                with contextlib.suppress(OSError):
-                    os.killpg(self.child.pid, signal.SIGKILL)
+                self.signal(signal.SIGKILL)
                 await exited
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(output_done.wait(), 1.0)  # its last words: the terminal restored
@@ -201,7 +263,7 @@ class Participant:
         pump.cancel()
         os.close(master)
         self.master = -1
-        code = 0 if self.ending else self.child.returncode or 0  # ended by the room: not an error
+        code = 0 if self.ending else exited.result()  # ended by the room: not an error
         if self.ending:
             with contextlib.suppress(Exception):
                 process.stdout.write(f"\r\n{self.ending}\r\n".encode())
@@ -301,6 +363,7 @@ class RoomServer:
         delay: float = WRONG_CODE_DELAY,
         guard: Guard | None = None,
         command: Callable[[Path, str], list[str]] = participant_command,
+        preload: bool = True,
     ) -> None:
         self.path = Path(path).resolve()
         self.code = code
@@ -312,6 +375,9 @@ class RoomServer:
         self.delay = delay
         self.guard = guard or Guard()
         self.command = command
+        # Participants' apps fork from a preloaded process (the real app only, on Linux).
+        self.preload = preload and command is participant_command and hasattr(os, "pidfd_open")
+        self.preloader: Preloader | None = None
         self.participants: dict[str, Participant] = {}  # by casefolded name
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -342,6 +408,11 @@ class RoomServer:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
+        if self.preload:
+            try:
+                self.preloader = Preloader()
+            except OSError:
+                self.preloader = None  # each app starts afresh instead
         self._thread = threading.Thread(target=main, name="cjmtui-serve", daemon=True)
         self._thread.start()
         started.wait()
@@ -370,6 +441,9 @@ class RoomServer:
             loop.call_soon_threadsafe(loop.stop)
         self._thread.join(timeout)
         self._thread = None
+        if self.preloader is not None:
+            self.preloader.close()
+            self.preloader = None
 
     # On the server's loop -------------------------------------------------------------------
 
@@ -435,7 +509,7 @@ class RoomServer:
         with self._lock:
             self.participants[key] = me
         try:
-            return await me.run(self.command(self.path, name), self.path.parent)
+            return await me.run(self.command(self.path, name), self.path.parent, self.preloader)
         finally:
             with self._lock:
                 if self.participants.get(key) is me:
