@@ -176,3 +176,22 @@ async def test_f10_right_after_enter_keeps_the_note(example_copy, monkeypatch):
         await send_keys(pilot, *"typed just before F10", "enter", "f10")
         await pilot.pause()
     assert any(p.text == "typed just before F10" for p in on_disk(path).pains)
+
+
+def test_a_save_of_the_same_size_in_the_same_clock_tick_is_still_noticed(tmp_path):
+    """Two participants' notes of the same length saved within one tick of the file system's
+    clock gave the same (mtime, size): the disk watcher also compares the inode a save renames in."""
+    import os
+
+    from cjmtui.ui.autosave import _stat_key
+
+    path = tmp_path / "s.toml"
+    path.write_text("a = 1\n")
+    first = os.stat(path)
+    tmp = tmp_path / "s.toml.tmp"
+    tmp.write_text("a = 2\n")
+    os.utime(tmp, ns=(first.st_atime_ns, first.st_mtime_ns))  # the same tick
+    os.replace(tmp, path)
+    second = os.stat(path)
+    assert (second.st_mtime_ns, second.st_size) == (first.st_mtime_ns, first.st_size)
+    assert _stat_key(second) != _stat_key(first)
