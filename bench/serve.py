@@ -13,9 +13,10 @@ With them connected it measures, ``--samples`` times each:
 - **first screen**: ``ssh -tt … NAME@host`` until the participant's top bar (``as NAME``) has
   arrived through the client's terminal.
 
-Then, all ``-n`` idle for ``--idle`` seconds: CPU of the server and of every participant's app
-(from /proc, as a share of one core) and memory per participant app (RSS and PSS from
-/proc/PID/smaps_rollup). The facilitator's own app is not running here (it is what
+Then, all ``-n`` idle for ``--idle`` seconds: CPU of the server (with the preloaded process the
+apps fork from) and of every participant's app (from /proc, as a share of one core) and memory
+per participant app (RSS and PSS from /proc/PID/smaps_rollup: PSS counts the memory the forks
+share with the preloaded process once). The facilitator's own app is not running here (it is what
 ``cjmtui FILE`` costs, bench/tui.py). A report: it exits 0 whatever the figures.
 """
 
@@ -219,14 +220,18 @@ def main() -> int:
                 proc.wait()
                 time.sleep(0.5)  # its app saves and leaves before the next
             time.sleep(3)
-            apps = children(server.pid)
-            before = {pid: cpu_seconds(pid) for pid in [server.pid, *apps]}
+            # The apps fork from the preloaded process (a child of the server); without it they
+            # are the server's own children.
+            helpers = children(server.pid)
+            apps = [app for helper in helpers for app in children(helper)] or helpers
+            helpers = [h for h in helpers if h not in apps]
+            before = {pid: cpu_seconds(pid) for pid in [server.pid, *helpers, *apps]}
             start = time.perf_counter()
             time.sleep(args.idle)
             spent = time.perf_counter() - start
             after = {pid: cpu_seconds(pid) for pid in before}
             mem = [memory(pid) for pid in apps]
-            server_cpu = (after[server.pid] - before[server.pid]) / spent * 100
+            server_cpu = sum(after[p] - before[p] for p in [server.pid, *helpers]) / spent * 100
             apps_cpu = sum(after[p] - before[p] for p in apps) / spent * 100
             print(f"with {args.n} participants connected ({args.samples} samples each):")
             print(
@@ -239,6 +244,9 @@ def main() -> int:
             )
             print(f"idle, {len(apps)} participant apps over {spent:.0f} s:")
             print(f"  CPU: server {server_cpu:.2f}% of a core, apps {apps_cpu:.2f}% in all (target <= 10%)")
+            for helper in helpers:
+                rss, pss = memory(helper)
+                print(f"  the preloaded process: RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
             if mem:
                 rss = statistics.mean(m[0] for m in mem) / 1024
                 pss = statistics.mean(m[1] for m in mem) / 1024
