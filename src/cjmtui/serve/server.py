@@ -16,9 +16,11 @@ and to end the room; the thread shares both with the facilitator's app for free.
   ``--authorized-keys``, a listed key; wrong codes are answered after a second and an address
   with 5 wrong codes in a minute is shut out for that minute (:class:`cjmtui.serve.guard.Guard`);
 - a session with a pseudo-terminal gets ``cjmtui join FILE --as NAME --restricted``, NAME being
-  the SSH login name; a command (``ssh host cat /etc/passwd``) is never run: the channel says
-  so on stderr and closes with exit status 1; no subsystem (no SFTP), no port forwarding either
-  way, no agent or X11 forwarding;
+  the SSH login name, forked from a process that imported the UI once (:class:`Preloader`,
+  :mod:`cjmtui.cli.preload`; a fresh interpreter if that process is not there); a command
+  (``ssh host cat /etc/passwd``) is never run: the channel says so on stderr and closes with
+  exit status 1; no subsystem (no SFTP), no port forwarding either way, no agent or X11
+  forwarding;
 - one connection per name: the same name again replaces the older connection (a laptop that
   dropped rejoins);
 - keepalives every 5 s, 3 unanswered end the connection (a frozen or vanished client is noticed
@@ -118,6 +120,7 @@ class Preloader:
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,  # never over the facilitator's screen
                 env=child_env(None, None),
                 start_new_session=True,
             )
