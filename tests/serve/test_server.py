@@ -343,3 +343,13 @@ def test_serve_refuses_a_bad_port_and_a_missing_keys_file(tmp_path, capsys):
     assert "--port 70000" in capsys.readouterr().err
     assert main(["serve", str(session), "--authorized-keys", str(tmp_path / "nope")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_port_already_taken_is_one_clear_error(room, tmp_path):
+    from cjmtui.core.errors import CjmError
+
+    key, _ = host_key(files.user_data_dir())
+    second = RoomServer(tmp_path / "s.toml", code=CODE, host_key=key, port=room.port, bind="127.0.0.1")
+    with pytest.raises(CjmError, match=f"cannot serve on 127.0.0.1:{room.port}"):
+        second.start()
+    assert second.preloader is None  # the preloaded process it started is gone too

@@ -420,6 +420,9 @@ class RoomServer:
         self._thread.start()
         started.wait()
         if failure:
+            if self.preloader is not None:
+                self.preloader.close()
+                self.preloader = None
             exc = failure[0]
             raise CjmError(f"cannot serve on {self.bind}:{self.port}: {getattr(exc, 'strerror', None) or exc}")
         if self.port == 0 and self._server is not None:
