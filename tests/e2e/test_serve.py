@@ -132,6 +132,11 @@ def _participant_apps(name: str) -> list[int]:
     return [int(pid) for pid, _sep, comm in (line.strip().partition(" ") for line in out.splitlines()) if comm == title]
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _wait(predicate, timeout: float = WAIT, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -264,3 +269,91 @@ def test_a_frozen_client_is_noticed_by_keepalives_and_its_app_saves_and_ends(roo
         os.kill(ssh_pid, signal.SIGCONT)
     pains = [p for p in load_session(room.session).session.pains if p.text == "Dan: written before the laptop froze"]
     assert len(pains) == 1 and pains[0].created_by == "Dan"
+
+
+SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+KEYGEN = shutil.which("ssh-keygen")
+
+
+def test_the_readmes_forcecommand_recipe_locks_an_account_to_the_app(tmp_path):
+    """README's shared-host recipe, in the test's own sshd on 127.0.0.1: whatever command the
+    client asks for, the account gets the restricted app under its own name."""
+    if not (SSHD and KEYGEN and SSH and TMUX):
+        if CI:
+            pytest.fail("CI is set but sshd, ssh-keygen, ssh or tmux is missing")
+        pytest.skip("needs openssh-server, openssh-client and tmux")
+    import getpass
+    import shlex
+
+    user = getpass.getuser()
+    folder = tmp_path / "ssh"
+    folder.mkdir(mode=0o700)
+    for name in ("host_key", "client_key"):
+        subprocess.run([KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
+    shutil.copyfile(folder / "client_key.pub", folder / "authorized_keys")
+    session = tmp_path / "online-ordering.toml"
+    shutil.copyfile(EXAMPLE, session)
+    port = _free_port()
+    home = tmp_path / "remote-home"
+    home.mkdir()
+    join = " ".join(shlex.quote(a) for a in [*cjmtui_command(), "join", str(session)])
+    forced = f'env HOME={home} XDG_DATA_HOME={home}/data XDG_CONFIG_HOME={home}/config {join} --as "$USER" --restricted'
+    config = folder / "sshd_config"
+    config.write_text(
+        "\n".join(
+            [
+                "ListenAddress 127.0.0.1",
+                f"Port {port}",
+                f"HostKey {folder / 'host_key'}",
+                f"AuthorizedKeysFile {folder / 'authorized_keys'}",
+                f"PidFile {folder / 'sshd.pid'}",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PermitRootLogin prohibit-password",
+                "StrictModes no",
+                "UsePAM no",
+                "PrintMotd no",
+                f"Match User {user}",
+                f"    ForceCommand {forced}",
+                "    AllowTcpForwarding no",
+                "    AllowAgentForwarding no",
+                "    X11Forwarding no",
+                "",
+            ]
+        )
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)
+    log = open(folder / "sshd.log", "w")  # noqa: SIM115 - closed below
+    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
+    pane = Pane(tmp_path / "pane")
+    try:
+        _wait(lambda: _listening(port), what="sshd listening")
+        argv = [
+            SSH,
+            "-tt",
+            "-i",
+            str(folder / "client_key"),
+            "-p",
+            str(port),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            f"{user}@127.0.0.1",
+            "cat /etc/passwd",
+        ]
+        pane.start(argv, cwd=tmp_path)
+        screen = pane.wait_for(f"as {user}", timeout=WAIT)
+        assert "root:x:" not in screen
+        pane.keys("F10")
+        assert pane.wait_exit(WAIT) == 0
+        assert "root:x:" not in pane.screen()
+    finally:
+        pane.close()
+        sshd.terminate()
+        sshd.wait(5)
+        log.close()
