@@ -30,7 +30,8 @@ async def test_the_top_bar_and_f1_say_how_to_join_and_who_is_connected(example_c
         assert any("ssh -p 2222 NAME@workshop-host" in n[2] for n in app.shown_notifications)
         serving.people = [("Ana", time.time(), False), ("Ben", time.time(), True)]
         app.room.tick()
-        assert "here: 2 (Ana, Ben (stalled))" in app.status_extra
+        assert "here: 2 · code otter-maple-quill" in app.status_extra
+        assert app.status_extra.endswith("Ana, Ben (stalled)")
         await pilot.press("f1")
         await pilot.pause()
         text = screen_text(app)
@@ -63,3 +64,16 @@ async def test_the_detail_panel_says_who_wrote_a_note(example_copy):
         await pilot.pause()
         text = screen_text(app)
         assert "Ana's pain [b]x[/b]  — Ana" in text, text
+
+
+async def test_at_80_columns_the_facilitators_bar_keeps_who_is_here_and_the_code(example_copy):
+    serving = FakeServing()
+    serving.people = [("Ana", time.time(), False), ("Ben", time.time(), False), ("Cleo", time.time(), False)]
+    app = make_app(example_copy(), serving=serving)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        app.room.tick()
+        await pilot.pause()
+        top = screen_text(app).splitlines()[0]
+        assert "here: 3" in top and "code otter" in top, top

@@ -234,11 +234,12 @@ class Room:
         if person is not None and not mine:
             parts.append(f"voting: {person.name}, {votes_left(whole, person.id, self.vote_table)} left")
         serving = app.serving
-        if serving is not None:  # cjmtui serve: the code to type, who is connected (the server's own)
-            parts.insert(clock_at + 1, f"code {serving.code}")
+        if serving is not None:  # cjmtui serve: who is connected (the server's own), the code to type
             people = [name + (" (stalled)" if stalled else "") for name, _since, stalled in serving.connected()]
-            shown = ", ".join(people[:3]) + (f" +{len(people) - 3}" if len(people) > 3 else "")
-            parts.append(f"here: {len(people)}" + (f" ({shown})" if people else ""))
+            # "here: N" and the code right after the clock (an 80-column bar keeps them); the names last.
+            parts[clock_at + 1 : clock_at + 1] = [f"here: {len(people)}", f"code {serving.code}"]
+            if people:
+                parts.append(", ".join(people[:3]) + (f" +{len(people) - 3}" if len(people) > 3 else ""))
         # Last, the first part a narrow terminal cuts: who else has the session open right now.
         elif len(self.present) > 1:
             shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
