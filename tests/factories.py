@@ -468,12 +468,15 @@ def future_of_online() -> tuple[m.Session, m.Session]:
 
     current = online()
     future = derive_future(current, EXAMPLES / "online-ordering.toml")
-    future = edit.delete_item(future, "pains", "on-hold")
-    future = edit.delete_item(future, "pains", "cant-tell-fit")
-    future = edit.set_emotion(future, "get-help", "technician", 1)
-    future = edit.update_item(future, "solutions", "fix-catalogue", {"status": "done"})[0]
+    future = edit.delete_item(future, "pains", "on-hold", actor=None)
+    future = edit.delete_item(future, "pains", "cant-tell-fit", actor=None)
+    future = edit.set_emotion(future, "get-help", "technician", 1, actor=None)
+    future = edit.update_item(future, "solutions", "fix-catalogue", {"status": "done"}, actor=None)[0]
     future, _ = edit.add_item(
-        future, "pains", {"id": "new-login", "stage": "place-order", "text": "Now I have to log in to see my price."}
+        future,
+        "pains",
+        {"id": "new-login", "stage": "place-order", "text": "Now I have to log in to see my price."},
+        actor=None,
     )
     return current, future
 

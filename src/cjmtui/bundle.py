@@ -59,7 +59,7 @@ def main() -> int:
         python = bin_dir / ("python.exe" if os.name == "nt" else "python")
         env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         done = subprocess.run(
-            [str(python), str(pip / "pip"), "install", "--no-index", "--find-links", tmp, "--quiet", "cjmtui"],
+            [str(python), str(pip / "pip"), "install", "--no-index", "--find-links", tmp, "--quiet", "cjmtui[serve]"],
             env=env,
         )
         if done.returncode != 0:
@@ -80,8 +80,10 @@ def _pip(*args: str) -> None:
 
 
 def dependencies(project: Path) -> list[str]:
+    """cjmtui's dependencies and its ``serve`` extra's (asyncssh: ``cjmtui serve`` works offline too)."""
     with open(project / "pyproject.toml", "rb") as fh:
-        return list(tomllib.load(fh)["project"]["dependencies"])
+        meta = tomllib.load(fh)["project"]
+    return [*meta["dependencies"], *meta.get("optional-dependencies", {}).get("serve", [])]
 
 
 def build(out: Path, project: Path, *, here: bool = False) -> Path:

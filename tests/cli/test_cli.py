@@ -123,11 +123,11 @@ def valid(tmp_path: Path) -> Path:
 
 def hostile_session() -> m.Session:
     s = m.Session(session=m.SessionInfo(title="[bold]Evil[/] \x1b]0;pwned\x07 title"))
-    s, _ = edit.add_item(s, "departments", {"id": "d1", "name": "[red]Dept[/]"})
-    s, _ = edit.add_item(s, "personas", {"id": "p1", "name": "[blink]P[/]"})
-    s, _ = edit.add_item(s, "stages", {"id": "s1", "name": "\x1b[2JStage"})
+    s, _ = edit.add_item(s, "departments", {"id": "d1", "name": "[red]Dept[/]"}, actor=None)
+    s, _ = edit.add_item(s, "personas", {"id": "p1", "name": "[blink]P[/]"}, actor=None)
+    s, _ = edit.add_item(s, "stages", {"id": "s1", "name": "\x1b[2JStage"}, actor=None)
     for i, text in enumerate(HOSTILE):
-        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": "s1", "name": text, "owner": "d1"})
+        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": "s1", "name": text, "owner": "d1"}, actor=None)
         s, _ = edit.add_item(
             s,
             "pains",
@@ -139,8 +139,11 @@ def hostile_session() -> m.Session:
                 "caused_by": [f"pr{i}"],
                 "severity": 1 + i % 5,
             },
+            actor=None,
         )
-        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "effort": 1 + i % 3})
+        s, _ = edit.add_item(
+            s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "effort": 1 + i % 3}, actor=None
+        )
     return s
 
 
@@ -645,7 +648,7 @@ def test_export_on_a_terminal_is_printable(
 ) -> None:
     """Raw line breaks inside CSV cells (valid data) are shown, not acted on, on a terminal."""
     s = m.Session()
-    s, _ = edit.add_item(s, "solutions", {"id": "a", "text": "one\rtwo\u202e"})
+    s, _ = edit.add_item(s, "solutions", {"id": "a", "text": "one\rtwo\u202e"}, actor=None)
     path = tmp_path / "s.toml"
     store.save_session(path, s)
 

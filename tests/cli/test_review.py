@@ -48,7 +48,7 @@ def test_since_the_last_review_leaves_out_what_was_done_before(capsys) -> None:
 def test_a_later_session_says_gone_or_still_there(capsys, tmp_path: Path) -> None:
     later = tmp_path / "later.toml"
     session = load_session(EXAMPLE).session
-    save_session(later, edit.delete_item(session, "pains", "invoice-no-po"), overwrite=True)
+    save_session(later, edit.delete_item(session, "pains", "invoice-no-po", actor=None), overwrite=True)
     args = ("review", str(EXAMPLE), "--as-of", "2025-04-15", "--future", str(later))
     code, out, _ = run_main(capsys, *args, "--format", "json")
     states = {p["id"]: p["state"] for p in json.loads(out)["done_since"][0]["pains"]}
@@ -107,7 +107,7 @@ def test_the_rooms_words_are_printed_never_obeyed(capsys, tmp_path: Path) -> Non
     path = tmp_path / "hostile.toml"
     session = load_session(EXAMPLE).session
     hostile = "\x1b[2J\x1b]52;c;aGk=\x07[bold red]Fix[/] it"
-    session = edit.update_item(session, "solutions", "ship-date-tracking", {"text": hostile})[0]
+    session = edit.update_item(session, "solutions", "ship-date-tracking", {"text": hostile}, actor=None)[0]
     save_session(path, session, overwrite=True)
     code, out, _ = run_main(capsys, "review", str(path), "--as-of", "2025-04-15")
     assert code == 0 and "\x1b" not in out and "\x07" not in out

@@ -162,19 +162,23 @@ HOSTILE = ["\x1b]0;pwned\x07", "[bold]x[/]", "=cmd|' /C calc'!A0", "two\nlines",
 
 def hostile_pair(tmp_path: Path) -> tuple[Path, Path]:
     s = m.Session(session=m.SessionInfo(title="\x1b[2J[red]Evil[/]"))
-    s, _ = edit.add_item(s, "personas", {"id": "p", "name": "\x1b[31mPersona|x"})
+    s, _ = edit.add_item(s, "personas", {"id": "p", "name": "\x1b[31mPersona|x"}, actor=None)
     for i, text in enumerate(HOSTILE):
-        s, _ = edit.add_item(s, "stages", {"id": f"s{i}", "name": text, "emotion": {"p": -1}})
-        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": f"s{i}", "name": text})
-        s, _ = edit.add_item(s, "pains", {"id": f"pa{i}", "stage": f"s{i}", "text": text, "caused_by": [f"pr{i}"]})
-        s, _ = edit.add_item(s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "status": "done"})
-        s, _ = edit.add_item(s, "parking", {"id": f"pk{i}", "text": text, "stage": f"s{i}"})
+        s, _ = edit.add_item(s, "stages", {"id": f"s{i}", "name": text, "emotion": {"p": -1}}, actor=None)
+        s, _ = edit.add_item(s, "processes", {"id": f"pr{i}", "stage": f"s{i}", "name": text}, actor=None)
+        s, _ = edit.add_item(
+            s, "pains", {"id": f"pa{i}", "stage": f"s{i}", "text": text, "caused_by": [f"pr{i}"]}, actor=None
+        )
+        s, _ = edit.add_item(
+            s, "solutions", {"id": f"so{i}", "text": text, "targets": [f"pr{i}"], "status": "done"}, actor=None
+        )
+        s, _ = edit.add_item(s, "parking", {"id": f"pk{i}", "text": text, "stage": f"s{i}"}, actor=None)
     current = tmp_path / "evil.toml"
     store.save_session(current, s)
     future = derive_future(s, current)
     for i in range(0, len(HOSTILE), 2):
-        future = edit.delete_item(future, "pains", f"pa{i}")
-        future = edit.set_emotion(future, f"s{i + 1}", "p", 2)
+        future = edit.delete_item(future, "pains", f"pa{i}", actor=None)
+        future = edit.set_emotion(future, f"s{i + 1}", "p", 2, actor=None)
     future_path = tmp_path / "evil-future.toml"
     store.save_session(future_path, future)
     return current, future_path

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("cli_env")
 @pytest.fixture
 def session_file(tmp_path: Path) -> Path:
     """The workshop with the catalogue's pain backed by data: two bets left to check."""
-    s = update_item(workshop(), "pains", "cant-tell", {"evidence": "x-data"})[0]
+    s = update_item(workshop(), "pains", "cant-tell", {"evidence": "x-data"}, actor=None)[0]
     path = tmp_path / "w.toml"
     store.save_session(path, s)
     return path
@@ -45,8 +45,8 @@ def test_export_validation_to_a_file_and_after_refuting(capsys, session_file: Pa
     assert code == 0 and out == f"{target}\n"
     assert target.read_text("utf-8").count("☐ validated") == 2
     s = store.load_session(session_file).session
-    s = update_item(s, "pains", "on-hold", {"validation": "refuted"})[0]
-    s = update_item(s, "pains", "wrong-part", {"validation": "validated"})[0]
+    s = update_item(s, "pains", "on-hold", {"validation": "refuted"}, actor=None)[0]
+    s = update_item(s, "pains", "wrong-part", {"validation": "validated"}, actor=None)[0]
     store.save_session(session_file, s, overwrite=True)
     code, out, _ = run_main(capsys, "export", str(session_file), "--format", "validation")
     assert code == 0 and "Nothing to validate" in out and "☐" not in out

@@ -43,7 +43,7 @@ def test_votes_and_stage_bonus_are_shown_with_their_factor():
     """The bug this replaced: with vote_weight = 1 the TUI's "why" left out the vote factor,
     so the factors it listed multiplied to 191.8 while it said "= 575.4"."""
     session = load_session(EXAMPLE).session
-    session = update_scoring(session, {"vote_weight": 1.0})
+    session = update_scoring(session, {"vote_weight": 1.0}, actor=None)
     top = rank(session).solutions[0]
     assert top.votes > 0
     text = explain_solution(top, session.scoring).text()

@@ -73,8 +73,8 @@ def hostile_session() -> m.Session:
     s = m.Session(
         session=m.SessionInfo(title="[bold]Evil[/] \x1b[31m| title", facilitator="=1+1", date=dt.date(2024, 5, 6))
     )
-    s, _ = edit.add_item(s, "departments", {"id": "d1", "name": "[red]Dept[/] | <b>", "role": "=role"})
-    s, _ = edit.add_item(s, "personas", {"id": "p1", "name": "\x1b[2JPersona|x", "goals": ["=g"]})
+    s, _ = edit.add_item(s, "departments", {"id": "d1", "name": "[red]Dept[/] | <b>", "role": "=role"}, actor=None)
+    s, _ = edit.add_item(s, "personas", {"id": "p1", "name": "\x1b[2JPersona|x", "goals": ["=g"]}, actor=None)
     s, _ = edit.add_item(
         s,
         "stages",
@@ -87,15 +87,16 @@ def hostile_session() -> m.Session:
             "owners": ["d1"],
             "emotion": {"p1": -2},
         },
+        actor=None,
     )
-    s, _ = edit.add_item(s, "stages", {"id": "s2", "name": "# Stage two |", "emotion": {"p1": 1}})
+    s, _ = edit.add_item(s, "stages", {"id": "s2", "name": "# Stage two |", "emotion": {"p1": 1}}, actor=None)
     for i, text in enumerate(HOSTILE):
         stage = "s1" if i % 2 == 0 else "s2"
         s, _ = edit.add_item(
-            s, "processes", {"id": f"pr{i}", "stage": stage, "name": text, "owner": "d1", "systems": [text]}
+            s, "processes", {"id": f"pr{i}", "stage": stage, "name": text, "owner": "d1", "systems": [text]}, actor=None
         )
     for i in range(len(HOSTILE) - 1):
-        s = edit.link_feed(s, f"pr{i}", f"pr{i + 1}")
+        s = edit.link_feed(s, f"pr{i}", f"pr{i + 1}", actor=None)
     for i, text in enumerate(HOSTILE):
         s, _ = edit.add_item(
             s,
@@ -110,6 +111,7 @@ def hostile_session() -> m.Session:
                 "caused_by": [f"pr{i}"],
                 "kind": "gain" if i == 3 else "pain",
             },
+            actor=None,
         )
         s, _ = edit.add_item(
             s,
@@ -123,6 +125,7 @@ def hostile_session() -> m.Session:
                 "owner": "d1",
                 "votes": i,
             },
+            actor=None,
         )
     return s
 

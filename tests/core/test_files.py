@@ -16,7 +16,7 @@ from factories import workshop
 
 def _edit(ws: Workspace, text: str) -> None:
     stage = ws.session.stages[0].id
-    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text})[0])
+    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text}, actor=None)[0])
 
 
 def test_a_symlinked_session_stays_a_link_and_its_target_is_saved(tmp_path):

@@ -46,7 +46,7 @@ class EditMachine(RuleBasedStateMachine):
     def _try(self, label, fn, *args):
         before = self.session
         try:
-            result = fn(before, *args)
+            result = fn(before, *args, actor=None)  # the facilitator (tests/core/test_actor.py: participants)
         except EditError:
             assert self.session is before  # a refused edit changes nothing
             return

@@ -24,10 +24,10 @@ def _texts(session, table="pains"):
 
 
 def _silent_round():
-    s = start_silent_writing(workshop())
+    s = start_silent_writing(workshop(), actor=None)
     s, ana = add_item(s, "pains", {"stage": "find", "text": "Ana: the search finds nothing"}, actor="Ana")
     s, bo = add_item(s, "pains", {"stage": "order", "text": "Bo: the form forgets my cart"}, actor="Bo")
-    s, mine = add_item(s, "pains", {"stage": "order", "text": "Facilitator: no order number"})
+    s, mine = add_item(s, "pains", {"stage": "order", "text": "Facilitator: no order number"}, actor=None)
     return s, ana, bo, mine
 
 
@@ -38,7 +38,7 @@ def test_during_silent_writing_each_person_sees_only_their_own_new_notes() -> No
     assert _texts(view_for(s, "Bo")) == before | {bo.text}
     assert _texts(view_for(s, None)) == before | {mine.text}  # the facilitator's screen may be projected
     assert room_state(s, "Ana") == ["silent writing (2 hidden)"]
-    revealed = reveal(s)
+    revealed = reveal(s, actor=None)
     for viewer in ("Ana", "Bo", None):
         assert _texts(view_for(revealed, viewer)) == before | {ana.text, bo.text, mine.text}
     assert room_state(revealed, "Ana") == []
@@ -57,7 +57,7 @@ def test_hidden_notes_are_in_the_file_and_round_trip() -> None:
 
 def test_a_later_round_does_not_hide_an_earlier_rounds_revealed_notes() -> None:
     s, ana, _bo, _mine = _silent_round()
-    s = start_silent_writing(reveal(s))
+    s = start_silent_writing(reveal(s, actor=None), actor=None)
     assert s.progress.silent_round == 2
     assert ana.text in _texts(view_for(s, "Bo"))
     s, late = add_item(s, "pains", {"stage": "find", "text": "Ana again"}, actor="Ana")
@@ -65,9 +65,9 @@ def test_a_later_round_does_not_hide_an_earlier_rounds_revealed_notes() -> None:
 
 
 def test_links_to_a_hidden_note_are_not_shown_and_the_whole_session_keeps_them() -> None:
-    s = start_silent_writing(workshop())
+    s = start_silent_writing(workshop(), actor=None)
     s, proc = add_item(s, "processes", {"stage": "order", "name": "Ana's manual re-keying"}, actor="Ana")
-    s = link_cause(s, "wrong-part", proc.id)  # the facilitator links a visible pain to it
+    s = link_cause(s, "wrong-part", proc.id, actor=None)  # the facilitator links a visible pain to it
     bo_view = view_for(s, "Bo")
     assert proc.id not in {p.id for p in bo_view.processes}
     assert proc.id not in next(p for p in bo_view.pains if p.id == "wrong-part").caused_by
@@ -84,8 +84,8 @@ def test_only_the_facilitator_starts_and_reveals_and_a_round_cannot_be_edited_aw
 
 
 def test_a_note_written_while_the_reveal_is_saved_is_not_hidden_after_it() -> None:
-    base = start_silent_writing(workshop())
-    theirs = reveal(base)  # the facilitator revealed and saved
+    base = start_silent_writing(workshop(), actor=None)
+    theirs = reveal(base, actor=None)  # the facilitator revealed and saved
     ours, late = add_item(base, "pains", {"stage": "find", "text": "Ana, just in time"}, actor="Ana")
     merged = merge(base, ours, theirs).session
     assert merged.progress.silent is False
@@ -93,13 +93,13 @@ def test_a_note_written_while_the_reveal_is_saved_is_not_hidden_after_it() -> No
 
 
 def _voting():
-    s = start_private_voting(workshop())
+    s = start_private_voting(workshop(), actor=None)
     s, ana = ensure_participant(s, "Ana", actor="Ana")
     s, bo = ensure_participant(s, "Bo", actor="Bo")
-    s, room = ensure_participant(s, "Room")  # the facilitator votes for the room (proxy)
+    s, room = ensure_participant(s, "Room", actor=None)  # the facilitator votes for the room (proxy)
     s = cast_vote(s, ana.id, "solutions", "fix-catalogue", 2, actor="Ana")
     s = cast_vote(s, bo.id, "solutions", "hire-csrs", 1, actor="Bo")
-    s = cast_vote(s, room.id, "solutions", "hire-csrs", 1)
+    s = cast_vote(s, room.id, "solutions", "hire-csrs", 1, actor=None)
     return s, ana, bo, room
 
 
@@ -114,7 +114,7 @@ def test_during_private_voting_each_person_sees_only_their_own_dots() -> None:
     assert _dots(view_for(s, None)) == {"Ana": {}, "Bo": {}, "Room": {"hire-csrs": 1}}
     assert room_state(s, "Ana") == ["private voting"]
     everyone = {"Ana": {"fix-catalogue": 2}, "Bo": {"hire-csrs": 1}, "Room": {"hire-csrs": 1}}
-    assert _dots(view_for(reveal(s), "Ana")) == everyone
+    assert _dots(view_for(reveal(s, actor=None), "Ana")) == everyone
 
 
 def test_private_dots_still_count_against_the_budget_and_only_their_owner_casts_them() -> None:
@@ -130,7 +130,7 @@ def test_private_dots_still_count_against_the_budget_and_only_their_owner_casts_
 
 
 def test_the_timer_is_a_deadline_in_the_file_that_every_screen_reads_alike() -> None:
-    s = set_progress(workshop(), "pains", 120, running_since=T0, extra=300)
+    s = set_progress(workshop(), "pains", 120, running_since=T0, extra=300, actor=None)
     text = dumps_session(s)
     assert "running_since = 2026-11-29T09:30:00+00:00\n" in text and "extra = 300\n" in text
     back = parse_session(text)
@@ -138,14 +138,14 @@ def test_the_timer_is_a_deadline_in_the_file_that_every_screen_reads_alike() -> 
     step, seconds, spent, running = timer_state(back, T0 + dt.timedelta(seconds=90))
     assert (step, seconds, spent, running) == ("pains", 30 * 60 + 300, 210, True)
     assert seconds - timer_state(back, T0 + dt.timedelta(seconds=100))[2] == seconds - spent - 10
-    paused = set_progress(back, "pains", 210)
+    paused = set_progress(back, "pains", 210, actor=None)
     assert timer_state(paused, T0 + dt.timedelta(hours=2))[2:] == (210, False)
 
 
 def test_the_room_state_survives_the_timer_being_recorded() -> None:
-    s = start_private_voting(start_silent_writing(workshop()))
-    s = set_progress(s, "pains", 0)
-    s = set_progress(s, "persona", 0)  # back at the start: no step, but the room stays as it is
+    s = start_private_voting(start_silent_writing(workshop(), actor=None), actor=None)
+    s = set_progress(s, "pains", 0, actor=None)
+    s = set_progress(s, "persona", 0, actor=None)  # back at the start: no step, but the room stays as it is
     assert (s.progress.step, s.progress.silent, s.progress.private_votes) == (None, True, True)
 
 

@@ -30,18 +30,18 @@ def edited(draw, session: Session, steps: int = 6) -> Session:
                 if table in ("pains", "processes") and session.stages:
                     fields["stage"] = draw(st.sampled_from(session.stages)).id
                 fields = {k: v for k, v in fields.items() if k in TABLES[table].model_fields}
-                session = edit.add_item(session, table, fields)[0]
+                session = edit.add_item(session, table, fields, actor=None)[0]
             elif kind == "update":
                 field = "name" if "name" in TABLES[table].model_fields else "text"
                 if field in TABLES[table].model_fields:
-                    session = edit.update_item(session, table, pick, {field: text or "y"})[0]
+                    session = edit.update_item(session, table, pick, {field: text or "y"}, actor=None)[0]
             elif kind == "delete":
-                session = edit.delete_item(session, table, pick)
+                session = edit.delete_item(session, table, pick, actor=None)
             elif kind == "move":
-                session = edit.move_item(session, table, pick, draw(st.integers(-2, 2)))
+                session = edit.move_item(session, table, pick, draw(st.integers(-2, 2)), actor=None)
             elif session.pains and session.processes:
                 pain = draw(st.sampled_from(session.pains)).id
-                session = edit.link_cause(session, pain, draw(st.sampled_from(session.processes)).id)
+                session = edit.link_cause(session, pain, draw(st.sampled_from(session.processes)).id, actor=None)
         except EditError:
             continue
     return session
@@ -94,8 +94,8 @@ def test_merging_is_deterministic(sides):
 def test_each_side_keeps_its_own_notes_and_the_other_ones():
     base = workshop()
     stage = base.stages[0].id
-    ours = edit.add_item(base, "pains", {"stage": stage, "text": "I waited an hour"})[0]
-    theirs = edit.add_item(base, "pains", {"stage": stage, "text": "Nobody called back"})[0]
+    ours = edit.add_item(base, "pains", {"stage": stage, "text": "I waited an hour"}, actor=None)[0]
+    theirs = edit.add_item(base, "pains", {"stage": stage, "text": "Nobody called back"}, actor=None)[0]
     merged = merge(base, ours, theirs).session
     texts = [p.text for p in merged.pains]
     assert "I waited an hour" in texts and "Nobody called back" in texts
@@ -104,8 +104,8 @@ def test_each_side_keeps_its_own_notes_and_the_other_ones():
 def test_the_same_id_added_on_both_sides_keeps_both_items():
     base = workshop()
     stage = base.stages[0].id
-    ours = edit.add_item(base, "pains", {"id": "late", "stage": stage, "text": "Late, said Ann"})[0]
-    theirs = edit.add_item(base, "pains", {"id": "late", "stage": stage, "text": "Late, said Bob"})[0]
+    ours = edit.add_item(base, "pains", {"id": "late", "stage": stage, "text": "Late, said Ann"}, actor=None)[0]
+    theirs = edit.add_item(base, "pains", {"id": "late", "stage": stage, "text": "Late, said Bob"}, actor=None)[0]
     result = merge(base, ours, theirs)
     texts = {p.text for p in result.session.pains}
     assert {"Late, said Ann", "Late, said Bob"} <= texts
@@ -115,8 +115,8 @@ def test_the_same_id_added_on_both_sides_keeps_both_items():
 def test_the_same_field_changed_on_both_sides_keeps_ours_and_reports_theirs():
     base = workshop()
     pain = base.pains[0]
-    ours = edit.update_item(base, "pains", pain.id, {"text": "ours"})[0]
-    theirs = edit.update_item(base, "pains", pain.id, {"text": "theirs", "severity": 1})[0]
+    ours = edit.update_item(base, "pains", pain.id, {"text": "ours"}, actor=None)[0]
+    theirs = edit.update_item(base, "pains", pain.id, {"text": "theirs", "severity": 1}, actor=None)[0]
     result = merge(base, ours, theirs)
     merged = next(p for p in result.session.pains if p.id == pain.id)
     assert (merged.text, merged.severity) == ("ours", 1)  # their other change is taken
@@ -128,8 +128,8 @@ def test_the_same_field_changed_on_both_sides_keeps_ours_and_reports_theirs():
 def test_a_deletion_against_an_edit_keeps_the_edited_item():
     base = workshop()
     pain = base.pains[0]
-    ours = edit.update_item(base, "pains", pain.id, {"text": "edited"})[0]
-    theirs = edit.delete_item(base, "pains", pain.id)
+    ours = edit.update_item(base, "pains", pain.id, {"text": "edited"}, actor=None)[0]
+    theirs = edit.delete_item(base, "pains", pain.id, actor=None)
     merged = merge(base, ours, theirs).session
     assert any(p.id == pain.id and p.text == "edited" for p in merged.pains)
 
@@ -137,8 +137,8 @@ def test_a_deletion_against_an_edit_keeps_the_edited_item():
 def test_a_note_added_at_a_stage_the_other_side_deleted_keeps_its_stage():
     base = workshop()
     stage = base.stages[-1].id
-    ours = edit.add_item(base, "pains", {"stage": stage, "text": "added here"})[0]
-    theirs = edit.delete_item(base, "stages", stage)
+    ours = edit.add_item(base, "pains", {"stage": stage, "text": "added here"}, actor=None)[0]
+    theirs = edit.delete_item(base, "stages", stage, actor=None)
     merged = merge(base, ours, theirs).session
     assert any(p.text == "added here" and p.stage == stage for p in merged.pains)
     assert any(s.id == stage for s in merged.stages)
@@ -150,8 +150,8 @@ def test_links_added_on_both_sides_are_all_kept():
     pain = base.pains[0]
     procs = [p.id for p in base.processes if p.id not in pain.caused_by][:2]
     assert len(procs) == 2
-    ours = edit.link_cause(base, pain.id, procs[0], True)
-    theirs = edit.link_cause(base, pain.id, procs[1], True)
+    ours = edit.link_cause(base, pain.id, procs[0], True, actor=None)
+    theirs = edit.link_cause(base, pain.id, procs[1], True, actor=None)
     merged = next(p for p in merge(base, ours, theirs).session.pains if p.id == pain.id)
     assert set(procs) <= set(merged.caused_by)
 
@@ -167,7 +167,7 @@ def _two_workspaces(tmp_path):
 
 def _add_pain(ws, text):
     stage = ws.session.stages[0].id
-    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text})[0])
+    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text}, actor=None)[0])
 
 
 def test_two_instances_saving_in_turn_keep_every_note(tmp_path):
@@ -195,9 +195,9 @@ def test_two_instances_saving_in_turn_keep_every_note(tmp_path):
 def test_a_field_both_changed_keeps_the_saver_and_their_value_is_one_undo_back(tmp_path):
     _path, a, b = _two_workspaces(tmp_path)
     pain = a.session.pains[0].id
-    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A's words"})[0])
+    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A's words"}, actor=None)[0])
     assert a.save().ok
-    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"text": "B's words"})[0])
+    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"text": "B's words"}, actor=None)[0])
     result = b.save()
     assert result.merged is not None
     assert [(r.ours, r.theirs) for r in result.merged.replaced] == [("B's words", "A's words")]
@@ -254,7 +254,7 @@ def test_an_edit_made_while_a_merge_runs_keeps_both(tmp_path):
         worker.start()
         with b.history.lock:
             stage = b.session.stages[0].id
-            b.history.apply("add", edit.add_item(b.session, "pains", {"stage": stage, "text": f"B {i}"})[0])
+            b.history.apply("add", edit.add_item(b.session, "pains", {"stage": stage, "text": f"B {i}"}, actor=None)[0])
         worker.join()
     assert b.save().ok and a.save().ok
     texts = {p.text for p in load_session(path).session.pains}
@@ -265,12 +265,12 @@ def test_status_changes_made_on_both_sides_keep_both_history_entries(monkeypatch
     import datetime as dt
 
     base = workshop()
-    base = edit.update_info(base, {"facilitator": "Ana"})
+    base = edit.update_info(base, {"facilitator": "Ana"}, actor=None)
     monkeypatch.setattr(edit, "today", lambda: dt.date(2026, 12, 1))
-    ours = edit.update_item(base, "solutions", "fix-catalogue", {"status": "doing"})[0]
+    ours = edit.update_item(base, "solutions", "fix-catalogue", {"status": "doing"}, actor=None)[0]
     monkeypatch.setattr(edit, "today", lambda: dt.date(2026, 11, 30))
-    theirs = edit.update_item(base, "solutions", "hire-csrs", {"status": "dropped"})[0]
-    theirs = edit.update_item(theirs, "solutions", "fix-catalogue", {"status": "planned"})[0]
+    theirs = edit.update_item(base, "solutions", "hire-csrs", {"status": "dropped"}, actor=None)[0]
+    theirs = edit.update_item(theirs, "solutions", "fix-catalogue", {"status": "planned"}, actor=None)[0]
     result = merge(base, ours, theirs)
     fix = next(s for s in result.session.solutions if s.id == "fix-catalogue")
     # Both changes are in its history, in date order; the status is ours (and theirs is reported).

@@ -67,7 +67,7 @@ def test_user_text_is_never_mermaid_syntax(hostile: str) -> None:
     assert not set(text) & set(":;#%<>&\n")
     assert not re.match(r"(?i)(title|section|journey)\b", text)
     s = m.Session(session=m.SessionInfo(title=hostile[:200]))
-    s, stage = edit.add_item(s, "stages", {"name": hostile})
-    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": hostile})
+    s, stage = edit.add_item(s, "stages", {"name": hostile}, actor=None)
+    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": hostile}, actor=None)
     out = export_text("mermaid", s, scoring.rank(s))
     assert out.count("\n    section ") == 1 and len([x for x in out.splitlines() if TASK.match(x)]) == 1, out

@@ -34,60 +34,63 @@ def close(a: float, b: float) -> bool:
 
 
 def test_moment_weight_multiplies_the_pains_at_a_moment_of_truth():
-    s = update_item(workshop(), "stages", "support", {"moment": True})[0]  # on-hold's stage
+    s = update_item(workshop(), "stages", "support", {"moment": True}, actor=None)[0]  # on-hold's stage
     assert by_id(s)["fix-catalogue"] == pytest.approx(19.6)  # weight 1: the mark changes nothing
-    s = update_scoring(s, {"moment_weight": 2.0})
+    s = update_scoring(s, {"moment_weight": 2.0}, actor=None)
     # on-hold weighs 40: impact 12 + 7.5 + 40 × 0.25 = 29.5 → 29.5 × 2 × 0.8 / 2 = 23.6
     assert by_id(s)["fix-catalogue"] == pytest.approx(23.6)
     # hire more CSRs reaches only on-hold: 40 × 0.6 / 4 = 6
     assert by_id(s)["hire-csrs"] == pytest.approx(6.0)
     # a pain marked on its own counts too
-    s = update_item(s, "pains", "cant-tell", {"moment": True})[0]
+    s = update_item(s, "pains", "cant-tell", {"moment": True}, actor=None)[0]
     # 24 + 7.5 + 10 = 41.5 → 33.2
     assert by_id(s)["fix-catalogue"] == pytest.approx(33.2)
 
 
 def test_severity_floor_lifts_rare_severe_pains():
-    s = update_item(workshop(), "pains", "wrong-part", {"severity": 5, "frequency": 1})[0]
+    s = update_item(workshop(), "pains", "wrong-part", {"severity": 5, "frequency": 1}, actor=None)[0]
     assert by_id(s)["fix-catalogue"] == pytest.approx((12 + 2.5 + 5) * 2 * 0.8 / 2)
-    s = update_scoring(s, {"severity_floor": True})
+    s = update_scoring(s, {"severity_floor": True}, actor=None)
     # wrong part weighs max(5, 11) = 11: impact 12 + 5.5 + 5 = 22.5 → 18
     assert by_id(s)["fix-catalogue"] == pytest.approx(18.0)
     assert [severity_floor(v) for v in range(1, 6)] == [0, 0, 0, 6, 11]
 
 
 def test_a_refuted_pain_stops_counting_but_stays():
-    s = update_item(workshop(), "pains", "on-hold", {"validation": "refuted", "validated_on": "2026-11-20"})[0]
+    s = update_item(
+        workshop(), "pains", "on-hold", {"validation": "refuted", "validated_on": "2026-11-20"}, actor=None
+    )[0]
     assert any(p.id == "on-hold" for p in s.pains)
     assert by_id(s)["hire-csrs"] == 0.0
     # the catalogue fix loses on-hold and its stage: 19.5 × 1.5 × 0.8 / 2 = 11.7
     assert by_id(s)["fix-catalogue"] == pytest.approx(11.7)
-    back = update_item(s, "pains", "on-hold", {"validation": "validated"})[0]
+    back = update_item(s, "pains", "on-hold", {"validation": "validated"}, actor=None)[0]
     assert by_id(back)["fix-catalogue"] == pytest.approx(19.6)
 
 
 def test_bad_validation_values_are_refused_with_the_field():
     with pytest.raises(EditError) as err:
-        update_item(workshop(), "pains", "on-hold", {"validation": "maybe"})
+        update_item(workshop(), "pains", "on-hold", {"validation": "maybe"}, actor=None)
     assert err.value.field == "validation"
     with pytest.raises(EditError) as err:
-        update_item(workshop(), "pains", "on-hold", {"validated_on": "yesterday"})
+        update_item(workshop(), "pains", "on-hold", {"validated_on": "yesterday"}, actor=None)
     assert err.value.field == "validated_on"
     with pytest.raises(EditError):
-        update_scoring(workshop(), {"moment_weight": 0.0})
+        update_scoring(workshop(), {"moment_weight": 0.0}, actor=None)
 
 
 def test_new_fields_are_written_only_when_set_and_read_back():
     plain = dumps_session(workshop())
     assert "moment" not in plain and "validation" not in plain and "severity_floor" not in plain
-    s = update_item(workshop(), "stages", "find", {"moment": True})[0]
+    s = update_item(workshop(), "stages", "find", {"moment": True}, actor=None)[0]
     s = update_item(
         s,
         "pains",
         "on-hold",
         {"moment": True, "validation": "validated", "validated_on": "2026-11-20", "validation_note": "5 of 6 said so"},
+        actor=None,
     )[0]
-    s = update_scoring(s, {"moment_weight": 1.5, "severity_floor": True})
+    s = update_scoring(s, {"moment_weight": 1.5, "severity_floor": True}, actor=None)
     text = dumps_session(s)
     assert "moment = true" in text and 'validation = "validated"' in text and "validated_on = 2026-11-20" in text
     assert "moment_weight = 1.5" in text and "severity_floor = true" in text
@@ -99,8 +102,8 @@ def test_new_fields_are_written_only_when_set_and_read_back():
 def test_unverified_share_of_each_solution():
     # every pain of the workshop is an anecdote: all of each score rests on unverified evidence
     assert [r.unverified for r in rank(workshop()).solutions] == [1.0, 1.0]
-    s = update_item(workshop(), "pains", "on-hold", {"evidence": "o-data"})[0]
-    s = update_item(s, "pains", "cant-tell", {"validation": "validated"})[0]
+    s = update_item(workshop(), "pains", "on-hold", {"evidence": "o-data"}, actor=None)[0]
+    s = update_item(s, "pains", "cant-tell", {"validation": "validated"}, actor=None)[0]
     rows = {r.id: r for r in rank(s).solutions}
     # only wrong-part (7.5 of 24.5) is still unverified for the catalogue fix
     assert rows["fix-catalogue"].unverified == pytest.approx(7.5 / 24.5)
@@ -108,7 +111,7 @@ def test_unverified_share_of_each_solution():
 
 
 def test_validation_checklist_says_what_each_solution_loses():
-    s = update_item(workshop(), "pains", "cant-tell", {"evidence": "x-data"})[0]
+    s = update_item(workshop(), "pains", "cant-tell", {"evidence": "x-data"}, actor=None)[0]
     items = to_validate(s, rank(s))
     # on-hold: hire-csrs loses all of it; the catalogue fix loses 5 of 24.5 and a stage
     assert [t.pain.id for t in items] == ["on-hold", "wrong-part"]
@@ -129,7 +132,7 @@ def test_validation_checklist_says_what_each_solution_loses():
 
 
 def test_checklist_text_is_escaped():
-    s = update_item(workshop(), "pains", "on-hold", {"text": "<b>[x](http://evil)</b> | *hi*"})[0]
+    s = update_item(workshop(), "pains", "on-hold", {"text": "<b>[x](http://evil)</b> | *hi*"}, actor=None)[0]
     text = export_text("validation", s, rank(s))
     assert isinstance(text, str)
     assert "<b>" not in text and "[x](" not in text
@@ -139,7 +142,7 @@ def test_checklist_text_is_escaped():
 def test_nothing_to_validate():
     s = workshop()
     for pid in ("cant-tell", "wrong-part", "on-hold"):
-        s = update_item(s, "pains", pid, {"evidence": "o-data"})[0]
+        s = update_item(s, "pains", pid, {"evidence": "o-data"}, actor=None)[0]
     assert to_validate(s, rank(s)) == []
     assert "Nothing to validate" in str(export_text("validation", s, rank(s)))
 
@@ -267,10 +270,14 @@ def test_unverified_share_is_the_share_of_reached_weight_on_unverified_pains(ses
 
 
 def marked_workshop() -> Session:
-    s = update_item(workshop(), "stages", "support", {"moment": True})[0]
-    s = update_item(s, "pains", "cant-tell", {"moment": True})[0]
+    s = update_item(workshop(), "stages", "support", {"moment": True}, actor=None)[0]
+    s = update_item(s, "pains", "cant-tell", {"moment": True}, actor=None)[0]
     return update_item(
-        s, "pains", "wrong-part", {"validation": "refuted", "validated_on": "2026-11-20", "validation_note": "no"}
+        s,
+        "pains",
+        "wrong-part",
+        {"validation": "refuted", "validated_on": "2026-11-20", "validation_note": "no"},
+        actor=None,
     )[0]
 
 
@@ -308,7 +315,7 @@ def readme_example() -> Session:
     """README's worked example: 4×3 = 12, 5×2 = 10 and 4×4 = 16 on the workshop's cascade."""
     s = workshop()
     for pid, sev, freq in (("cant-tell", 4, 3), ("wrong-part", 5, 2), ("on-hold", 4, 4)):
-        s = update_item(s, "pains", pid, {"severity": sev, "frequency": freq})[0]
+        s = update_item(s, "pains", pid, {"severity": sev, "frequency": freq}, actor=None)[0]
     return s
 
 
@@ -316,20 +323,22 @@ def test_readme_worked_examples():
     s = readme_example()
     assert by_id(s)["fix-catalogue"] == pytest.approx(16.8)
     assert by_id(s)["hire-csrs"] == pytest.approx(2.4)
-    moment = update_scoring(update_item(s, "stages", "support", {"moment": True})[0], {"moment_weight": 2.0})
+    moment = update_scoring(
+        update_item(s, "stages", "support", {"moment": True}, actor=None)[0], {"moment_weight": 2.0}, actor=None
+    )
     assert by_id(moment)["fix-catalogue"] == pytest.approx(20.0)
     assert by_id(moment)["hire-csrs"] == pytest.approx(4.8)
-    rare = update_item(s, "pains", "wrong-part", {"frequency": 1})[0]
+    rare = update_item(s, "pains", "wrong-part", {"frequency": 1}, actor=None)[0]
     assert Graph(rare).weight_of["wrong-part"] == 5
-    assert Graph(update_scoring(rare, {"severity_floor": True})).weight_of["wrong-part"] == 11
+    assert Graph(update_scoring(rare, {"severity_floor": True}, actor=None)).weight_of["wrong-part"] == 11
 
 
 def test_friction_and_the_lens_leave_refuted_and_other_personas_pains_out():
     from cjmtui.core.friction import stage_friction
 
-    s = update_item(workshop(), "pains", "on-hold", {"validation": "refuted"})[0]
+    s = update_item(workshop(), "pains", "on-hold", {"validation": "refuted"}, actor=None)[0]
     support = {r.stage: r for r in stage_friction(s)}["support"]
     assert (support.pains, support.pain_weight) == (0, 0)  # the gain never counted; on-hold is refuted
-    s = update_item(workshop(), "pains", "on-hold", {"personas": ["tech"]})[0]
+    s = update_item(workshop(), "pains", "on-hold", {"personas": ["tech"]}, actor=None)[0]
     assert [t.pain.id for t in to_validate(s, rank(s, persona="buyer"))] == ["cant-tell", "wrong-part"]
     assert "on-hold" in [t.pain.id for t in to_validate(s, rank(s))]

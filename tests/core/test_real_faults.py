@@ -33,7 +33,7 @@ def _umount(path: Path) -> None:
 
 def _add(ws: Workspace, text: str) -> None:
     stage = ws.session.stages[0].id
-    ws.history.apply("add", add_item(ws.session, "pains", {"stage": stage, "text": text})[0])
+    ws.history.apply("add", add_item(ws.session, "pains", {"stage": stage, "text": text}, actor=None)[0])
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def on(monkeypatch, day: str) -> None:
 
 def planned(**solutions: dict) -> object:
     """The factory workshop (facilitator Ana, held 2026-11-02) with these fields on its solutions."""
-    session = edit.update_info(workshop(), {"facilitator": "Ana", "date": D(2026, 11, 2)})
+    session = edit.update_info(workshop(), {"facilitator": "Ana", "date": D(2026, 11, 2)}, actor=None)
     for sol_id, fields in solutions.items():
         session = session.model_copy(
             update={"solutions": [s.model_copy(update=fields) if s.id == sol_id else s for s in session.solutions]}
@@ -43,9 +43,9 @@ def sol(session, sol_id: str) -> Solution:
 def test_a_status_change_is_recorded_with_its_day_and_the_facilitators_name(monkeypatch):
     session = planned()
     on(monkeypatch, "2026-11-20")
-    session = edit.update_item(session, "solutions", "fix-catalogue", {"status": "doing"})[0]
+    session = edit.update_item(session, "solutions", "fix-catalogue", {"status": "doing"}, actor=None)[0]
     on(monkeypatch, "2026-12-04")
-    session = edit.update_item(session, "solutions", "fix-catalogue", {"status": "done", "effort": 1})[0]
+    session = edit.update_item(session, "solutions", "fix-catalogue", {"status": "done", "effort": 1}, actor=None)[0]
     history = sol(session, "fix-catalogue").history
     assert [(h.status, h.on, h.by) for h in history] == [
         ("doing", D(2026, 11, 20), "Ana"),
@@ -69,13 +69,15 @@ def test_a_solution_added_already_under_way_starts_its_history(monkeypatch):
     on(monkeypatch, "2026-11-21")
     session, item = edit.add_item(planned(), "solutions", {"text": "Ship the fix", "status": "doing"}, actor="Raj")
     assert [(h.status, h.on, h.by) for h in sol(session, item.id).history] == [("doing", D(2026, 11, 21), "Raj")]
-    session, idea = edit.add_item(session, "solutions", {"text": "Just an idea"})
+    session, idea = edit.add_item(session, "solutions", {"text": "Just an idea"}, actor=None)
     assert sol(session, idea.id).history == []
 
 
 def test_no_history_entry_when_the_status_does_not_change(monkeypatch):
     on(monkeypatch, "2026-11-20")
-    session = edit.update_item(planned(), "solutions", "fix-catalogue", {"text": "Fix it", "status": "idea"})[0]
+    session = edit.update_item(
+        planned(), "solutions", "fix-catalogue", {"text": "Fix it", "status": "idea"}, actor=None
+    )[0]
     assert sol(session, "fix-catalogue").history == []
     assert "history" not in dumps_session(session)  # files without a history stay as they were
 
@@ -85,7 +87,7 @@ def test_the_history_keeps_the_latest_changes_when_it_is_full(monkeypatch):
     session = planned()
     statuses = ["planned", "doing"] * (MAX_HISTORY // 2 + 3)
     for status in statuses:
-        session = edit.update_item(session, "solutions", "fix-catalogue", {"status": status})[0]
+        session = edit.update_item(session, "solutions", "fix-catalogue", {"status": status}, actor=None)[0]
     history = sol(session, "fix-catalogue").history
     assert len(history) == MAX_HISTORY and history[-1].status == "doing"
 
@@ -102,17 +104,17 @@ def test_the_history_keeps_the_latest_changes_when_it_is_full(monkeypatch):
 )
 def test_bad_due_and_review_dates_are_refused_naming_the_field(fields, field):
     with pytest.raises(EditError) as exc:
-        edit.update_item(planned(), "solutions", "fix-catalogue", fields)
+        edit.update_item(planned(), "solutions", "fix-catalogue", fields, actor=None)
     assert exc.value.field == field and "date" in exc.value.message
 
 
 def test_dates_are_taken_as_text_or_dates_and_cleared_with_none():
     session = edit.update_item(
-        planned(), "solutions", "fix-catalogue", {"due": "2026-12-01", "review": D(2026, 12, 8)}
+        planned(), "solutions", "fix-catalogue", {"due": "2026-12-01", "review": D(2026, 12, 8)}, actor=None
     )[0]
     assert (sol(session, "fix-catalogue").due, sol(session, "fix-catalogue").review) == (D(2026, 12, 1), D(2026, 12, 8))
     assert "due = 2026-12-01\nreview = 2026-12-08\n" in dumps_session(session)
-    session = edit.update_item(session, "solutions", "fix-catalogue", {"due": None})[0]
+    session = edit.update_item(session, "solutions", "fix-catalogue", {"due": None}, actor=None)[0]
     assert sol(session, "fix-catalogue").due is None
 
 
@@ -143,7 +145,7 @@ def test_due_for_review_is_a_review_date_on_or_before_the_day():
 
 def _done_on(monkeypatch, session, sol_id: str, day: str):
     on(monkeypatch, day)
-    return edit.update_item(session, "solutions", sol_id, {"status": "done"})[0]
+    return edit.update_item(session, "solutions", sol_id, {"status": "done"}, actor=None)[0]
 
 
 def test_done_since_the_last_review_by_the_day_it_was_marked_done(monkeypatch):
@@ -182,7 +184,9 @@ def test_a_done_fix_lists_the_pains_it_was_meant_to_remove_downstream_too(monkey
 
 def test_a_later_session_says_which_pains_are_gone_and_which_are_still_there(monkeypatch):
     session = _done_on(monkeypatch, planned(), "fix-catalogue", "2026-11-20")
-    later = edit.delete_item(edit.delete_item(session, "pains", "cant-tell"), "pains", "wrong-part")
+    later = edit.delete_item(
+        edit.delete_item(session, "pains", "cant-tell", actor=None), "pains", "wrong-part", actor=None
+    )
     result = review(session, D(2026, 12, 1), later=later)
     states = {p.id: p.state for p in result.done_since[0].pains}
     assert states == {"cant-tell": GONE, "wrong-part": GONE, "on-hold": STILL_THERE}
@@ -205,8 +209,10 @@ def test_a_bad_day_on_the_command_line_is_one_clear_error(text):
 
 
 def test_without_a_workshop_date_or_since_every_done_solution_is_listed(monkeypatch):
-    session = edit.update_info(_done_on(monkeypatch, planned(), "fix-catalogue", "2026-11-20"), {"date": None})
-    session = edit.update_item(session, "solutions", "hire-csrs", {"status": "idea"})[0]
+    session = edit.update_info(
+        _done_on(monkeypatch, planned(), "fix-catalogue", "2026-11-20"), {"date": None}, actor=None
+    )
+    session = edit.update_item(session, "solutions", "hire-csrs", {"status": "idea"}, actor=None)[0]
     result = review(session, D(2026, 12, 1))
     assert result.since is None and result.since_text == "so far"
     assert [r.id for r in result.done_since] == ["fix-catalogue"]

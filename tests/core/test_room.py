@@ -34,8 +34,8 @@ pytestmark = pytest.mark.usefixtures("cli_env")
 
 def voting_session(budget: int = 3) -> tuple[m.Session, str]:
     """The worked workshop with one participant, Ana, and a vote budget."""
-    s = edit.update_info(workshop(), {"vote_budget": budget})
-    s, ana = voting.ensure_participant(s, "Ana")
+    s = edit.update_info(workshop(), {"vote_budget": budget}, actor=None)
+    s, ana = voting.ensure_participant(s, "Ana", actor=None)
     return s, ana.id
 
 
@@ -52,41 +52,41 @@ def participant(session: m.Session, pid: str) -> m.Participant:
 def test_ensure_participant_adds_once() -> None:
     s, ana = voting_session()
     assert ana == "ana"
-    same, again = voting.ensure_participant(s, "  ANA ")
+    same, again = voting.ensure_participant(s, "  ANA ", actor=None)
     assert same is s and again.id == "ana"  # typed again (any case): the same person
-    s2, bo = voting.ensure_participant(s, "Bo")
+    s2, bo = voting.ensure_participant(s, "Bo", actor=None)
     assert [p.id for p in s2.participants] == ["ana", "bo"] and bo.name == "Bo"
     with pytest.raises(EditError):
-        voting.ensure_participant(s, "   ")
+        voting.ensure_participant(s, "   ", actor=None)
 
 
 def test_cast_and_take_back_votes() -> None:
     s, ana = voting_session(budget=3)
     assert voting.votes_left(s, ana, "solutions") == 3
-    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 1)
-    s = voting.cast_vote(s, ana, "solution", "fix-catalogue", 1)  # singular works too
-    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 1, actor=None)
+    s = voting.cast_vote(s, ana, "solution", "fix-catalogue", 1, actor=None)  # singular works too
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1, actor=None)
     assert participant(s, ana).solution_votes == {"fix-catalogue": 2, "hire-csrs": 1}
     assert voting.votes_left(s, ana, "solutions") == 0
     assert voting.total_votes(s, "solutions", "fix-catalogue") == 2
     # Pains have their own budget.
     assert voting.votes_left(s, ana, "pains") == 3
-    s = voting.cast_vote(s, ana, "pains", "on-hold", 3)
+    s = voting.cast_vote(s, ana, "pains", "on-hold", 3, actor=None)
     assert participant(s, ana).pain_votes == {"on-hold": 3}
     assert voting.total_votes(s, "pains", "on-hold") == 3
     # Take back: the dot is free again; the last one removes the entry.
-    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", -1)
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", -1, actor=None)
     assert participant(s, ana).solution_votes == {"fix-catalogue": 2}
     assert voting.votes_left(s, ana, "solutions") == 1
     # Taking back a dot that is not there changes nothing (and makes no undo step).
-    assert voting.cast_vote(s, ana, "solutions", "hire-csrs", -1) is s
+    assert voting.cast_vote(s, ana, "solutions", "hire-csrs", -1, actor=None) is s
     assert m.reference_problems(s) == []
 
 
 def test_total_votes_adds_the_recorded_votes() -> None:
     s, ana = voting_session()
-    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 5})[0]
-    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 2)
+    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 5}, actor=None)[0]
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 2, actor=None)
     assert voting.total_votes(s, "solutions", "hire-csrs") == 7
     by_id = {r.id: r for r in scoring.rank(s).solutions}
     assert by_id["hire-csrs"].votes == 7  # the ranking's votes column is the same total
@@ -95,12 +95,12 @@ def test_total_votes_adds_the_recorded_votes() -> None:
 
 def test_over_budget_is_refused_with_a_clear_message() -> None:
     s, ana = voting_session(budget=2)
-    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2, actor=None)
     with pytest.raises(EditError, match=r"^Ana has used all 2 votes on solutions; take one back first$"):
-        voting.cast_vote(s, ana, "solutions", "hire-csrs", 1)
-    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", -1)
+        voting.cast_vote(s, ana, "solutions", "hire-csrs", 1, actor=None)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", -1, actor=None)
     with pytest.raises(EditError, match=r"^Ana has only 1 of 2 votes left on solutions$"):
-        voting.cast_vote(s, ana, "solutions", "hire-csrs", 2)
+        voting.cast_vote(s, ana, "solutions", "hire-csrs", 2, actor=None)
     assert participant(s, ana).solution_votes == {"fix-catalogue": 1}  # nothing changed
 
 
@@ -117,7 +117,7 @@ def test_over_budget_is_refused_with_a_clear_message() -> None:
 def test_bad_votes_are_refused(args: tuple, message: str) -> None:
     s, _ = voting_session()
     with pytest.raises(EditError, match=message):
-        voting.cast_vote(s, *args)
+        voting.cast_vote(s, *args, actor=None)
 
 
 def test_votes_left_and_total_votes_refuse_other_tables() -> None:
@@ -132,9 +132,9 @@ def test_votes_left_and_total_votes_refuse_other_tables() -> None:
 
 def test_votes_survive_a_save_and_load(tmp_path: Path) -> None:
     s, ana = voting_session(budget=5)
-    s, bo = voting.ensure_participant(s, "Bo")
-    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 4)
-    s = voting.cast_vote(s, bo.id, "pains", "wrong-part", 5)
+    s, bo = voting.ensure_participant(s, "Bo", actor=None)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 4, actor=None)
+    s = voting.cast_vote(s, bo.id, "pains", "wrong-part", 5, actor=None)
     path = tmp_path / "voted.toml"
     store.save_session(path, s)
     text = path.read_text("utf-8")
@@ -149,15 +149,15 @@ def test_votes_survive_a_save_and_load(tmp_path: Path) -> None:
 
 def test_deleting_a_voted_item_removes_its_votes_and_undo_restores_them() -> None:
     s, ana = voting_session()
-    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2)
-    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1)
-    s = voting.cast_vote(s, ana, "pains", "on-hold", 2)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2, actor=None)
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1, actor=None)
+    s = voting.cast_vote(s, ana, "pains", "on-hold", 2, actor=None)
     history = edit.History(s)
-    history.apply("delete solution", edit.delete_item(history.session, "solutions", "fix-catalogue"))
+    history.apply("delete solution", edit.delete_item(history.session, "solutions", "fix-catalogue", actor=None))
     assert participant(history.session, ana).solution_votes == {"hire-csrs": 1}
     assert voting.votes_left(history.session, ana, "solutions") == 2  # the dots are given back
     # Deleting a stage deletes its pains, and the dots on them.
-    history.apply("delete stage", edit.delete_item(history.session, "stages", "support"))
+    history.apply("delete stage", edit.delete_item(history.session, "stages", "support", actor=None))
     assert participant(history.session, ana).pain_votes == {}
     assert m.reference_problems(history.session) == []
     assert history.undo() == "delete stage"
@@ -171,8 +171,8 @@ def test_deleting_a_voted_item_removes_its_votes_and_undo_restores_them() -> Non
 
 def test_deleting_a_participant_is_clean() -> None:
     s, ana = voting_session()
-    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 3)
-    s = edit.delete_item(s, "participants", ana)
+    s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 3, actor=None)
+    s = edit.delete_item(s, "participants", ana, actor=None)
     assert s.participants == [] and voting.total_votes(s, "solutions", "fix-catalogue") == 0
 
 
@@ -202,7 +202,7 @@ def test_a_hand_edited_file_over_budget_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_budget_is_per_kind_and_follows_vote_budget(tmp_path: Path) -> None:
-    text = store.dumps_session(edit.update_info(workshop(), {"vote_budget": 4}))
+    text = store.dumps_session(edit.update_info(workshop(), {"vote_budget": 4}, actor=None))
     ok = _with_participant(
         text,
         '[[participants]]\nid = "ana"\nname = "Ana"\n'
@@ -282,8 +282,8 @@ def test_older_files_without_the_new_tables_still_load() -> None:
 def test_vote_weight_zero_leaves_the_ranking_unchanged() -> None:
     plain = workshop()
     s, ana = voting_session(budget=3)
-    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3)
-    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 50})[0]
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3, actor=None)
+    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 50}, actor=None)[0]
     before = {r.id: (r.rank, r.score, r.quadrant) for r in scoring.rank(plain).solutions}
     after = {r.id: (r.rank, r.score, r.quadrant) for r in scoring.rank(s).solutions}
     assert after == before
@@ -294,9 +294,9 @@ def test_vote_weight_lifts_voted_solutions() -> None:
     s, ana = voting_session(budget=3)
     base = {r.id: r for r in scoring.rank(s).solutions}
     assert [r.id for r in scoring.rank(s).solutions] == ["fix-catalogue", "hire-csrs"]
-    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3)
-    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 17})[0]  # 20 votes in all
-    s = edit.update_scoring(s, {"vote_weight": 0.5})
+    s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3, actor=None)
+    s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 17}, actor=None)[0]  # 20 votes in all
+    s = edit.update_scoring(s, {"vote_weight": 0.5}, actor=None)
     ranking = scoring.rank(s)
     by_id = {r.id: r for r in ranking.solutions}
     assert by_id["hire-csrs"].votes == 20
@@ -310,15 +310,15 @@ def test_vote_weight_lifts_voted_solutions() -> None:
 
 def test_vote_weight_does_not_lift_a_solution_that_reaches_nothing() -> None:
     s, _ana = voting_session()
-    s, _ = edit.add_item(s, "solutions", {"id": "pizza", "text": "Pizza for the team", "votes": 99})
-    s = edit.update_scoring(s, {"vote_weight": 10.0})
+    s, _ = edit.add_item(s, "solutions", {"id": "pizza", "text": "Pizza for the team", "votes": 99}, actor=None)
+    s = edit.update_scoring(s, {"vote_weight": 10.0}, actor=None)
     assert {r.id: r.score for r in scoring.rank(s).solutions}["pizza"] == 0.0
 
 
 @pytest.mark.parametrize("weight", [-0.1, 10.5])
 def test_vote_weight_bounds(weight: float) -> None:
     with pytest.raises(edit.ItemError):
-        edit.update_scoring(workshop(), {"vote_weight": weight})
+        edit.update_scoring(workshop(), {"vote_weight": weight}, actor=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,8 +326,10 @@ def test_vote_weight_bounds(weight: float) -> None:
 
 
 def parked_session() -> m.Session:
-    s, _ = edit.add_item(workshop(), "parking", {"text": "Invoices should show the PO number", "stage": "order"})
-    s, _ = edit.add_item(s, "parking", {"text": "Loyalty scheme?"})
+    s, _ = edit.add_item(
+        workshop(), "parking", {"text": "Invoices should show the PO number", "stage": "order"}, actor=None
+    )
+    s, _ = edit.add_item(s, "parking", {"text": "Loyalty scheme?"}, actor=None)
     return s
 
 
@@ -337,9 +339,9 @@ def test_park_a_point() -> None:
     assert (first.id, first.stage, first.status) == ("invoices-should-show-the-po", "order", "open")
     assert (second.id, second.stage, second.status) == ("loyalty-scheme", None, "open")
     with pytest.raises(EditError, match="unknown stage"):
-        edit.add_item(s, "parking", {"text": "x", "stage": "nowhere"})
+        edit.add_item(s, "parking", {"text": "x", "stage": "nowhere"}, actor=None)
     with pytest.raises(edit.ItemError):
-        edit.add_item(s, "parking", {"text": "   "})
+        edit.add_item(s, "parking", {"text": "   "}, actor=None)
 
 
 @pytest.mark.parametrize(
@@ -353,41 +355,41 @@ def test_park_a_point() -> None:
 def test_convert_a_parked_point(table: str, field: str, check) -> None:
     s = parked_session()
     pid = s.parking[0].id
-    s2, item = edit.convert_parked(s, pid, table)
+    s2, item = edit.convert_parked(s, pid, table, actor=None)
     assert getattr(item, field) == "Invoices should show the PO number"
     assert check(item)
     assert m.find(s2, table, item.id) == item
     assert m.find(s2, "parking", pid).status == "converted"  # type: ignore[union-attr]
     assert m.reference_problems(s2) == []
     with pytest.raises(EditError, match="already converted"):  # never two items from one point
-        edit.convert_parked(s2, pid, table)
+        edit.convert_parked(s2, pid, table, actor=None)
 
 
 def test_convert_a_parked_point_without_a_stage() -> None:
     s = parked_session()
     pid = s.parking[1].id
     with pytest.raises(EditError, match="choose a stage first") as info:
-        edit.convert_parked(s, pid, "pains")
+        edit.convert_parked(s, pid, "pains", actor=None)
     assert info.value.field == "stage"
-    _s2, pain = edit.convert_parked(s, pid, "pains", "support")  # the stage the room is at
+    _s2, pain = edit.convert_parked(s, pid, "pains", "support", actor=None)  # the stage the room is at
     assert pain.stage == "support"
-    _s3, sol = edit.convert_parked(s, pid, "solutions")  # a solution needs no stage
+    _s3, sol = edit.convert_parked(s, pid, "solutions", actor=None)  # a solution needs no stage
     assert sol.text == "Loyalty scheme?"
     with pytest.raises(EditError, match="a pain, a process or a solution"):
-        edit.convert_parked(s, pid, "stages", "support")
+        edit.convert_parked(s, pid, "stages", "support", actor=None)
     with pytest.raises(EditError, match="no parked item"):
-        edit.convert_parked(s, "nothing", "pains")
+        edit.convert_parked(s, "nothing", "pains", actor=None)
 
 
 def test_a_long_parked_point_becomes_a_process_name_that_fits() -> None:
-    s, parked = edit.add_item(workshop(), "parking", {"text": "x" * 199 + " y" * 100, "stage": "find"})
-    s, proc = edit.convert_parked(s, parked.id, "processes")
+    s, parked = edit.add_item(workshop(), "parking", {"text": "x" * 199 + " y" * 100, "stage": "find"}, actor=None)
+    s, proc = edit.convert_parked(s, parked.id, "processes", actor=None)
     assert len(proc.name) <= m.MAX_NAME  # type: ignore[attr-defined]
 
 
 def test_deleting_a_stage_keeps_its_parked_points() -> None:
     s = parked_session()
-    s2 = edit.delete_item(s, "stages", "order")
+    s2 = edit.delete_item(s, "stages", "order", actor=None)
     assert [(p.text, p.stage) for p in s2.parking] == [
         ("Invoices should show the PO number", None),
         ("Loyalty scheme?", None),
@@ -400,7 +402,7 @@ def test_deleting_a_stage_keeps_its_parked_points() -> None:
 
 
 def test_parking_round_trip(tmp_path: Path) -> None:
-    s = edit.update_item(parked_session(), "parking", "loyalty-scheme", {"status": "closed"})[0]
+    s = edit.update_item(parked_session(), "parking", "loyalty-scheme", {"status": "closed"}, actor=None)[0]
     path = tmp_path / "parked.toml"
     store.save_session(path, s)
     text = path.read_text("utf-8")
@@ -520,22 +522,22 @@ def test_duplicate_agenda_step_is_refused() -> None:
 
 def test_set_timebox() -> None:
     s = workshop()
-    s2 = set_timebox(s, "pains", 40)
+    s2 = set_timebox(s, "pains", 40, actor=None)
     # The default agenda becomes the session's own, with one step changed.
     assert [(a.step, a.minutes) for a in s2.agenda] == [
         (step, 40 if step == "pains" else minutes) for step, minutes in DEFAULT_AGENDA
     ]
-    s3 = set_timebox(s2, "pains", 25, note="Keep it short")
+    s3 = set_timebox(s2, "pains", 25, note="Keep it short", actor=None)
     assert [a for a in s3.agenda if a.step == "pains"] == [m.AgendaItem(step="pains", minutes=25, note="Keep it short")]
     with pytest.raises(edit.ItemError):
-        set_timebox(s2, "pains", 0)
+        set_timebox(s2, "pains", 0, actor=None)
     short = s.model_copy(update={"agenda": [m.AgendaItem(step="pains", minutes=20)]})
-    grown = set_timebox(short, "solutions", 10)
+    grown = set_timebox(short, "solutions", 10, actor=None)
     assert [(a.step, a.minutes) for a in grown.agenda] == [("pains", 20), ("solutions", 10)]
     with pytest.raises(edit.ItemError):  # not a bare pydantic error
-        set_timebox(short, "lunch", 10)
+        set_timebox(short, "lunch", 10, actor=None)
     with pytest.raises(edit.ItemError):
-        set_timebox(short, "solutions", 601)
+        set_timebox(short, "solutions", 601, actor=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -606,9 +608,9 @@ def test_compare_a_session_with_itself_changes_nothing() -> None:
 
 def test_compare_sees_stages_that_only_one_side_has() -> None:
     current = workshop()
-    future = edit.delete_item(current, "stages", "find")
+    future = edit.delete_item(current, "stages", "find", actor=None)
     future, _ = edit.add_item(
-        future, "stages", {"id": "self-serve", "name": "Self-serve portal", "emotion": {"buyer": 2}}
+        future, "stages", {"id": "self-serve", "name": "Self-serve portal", "emotion": {"buyer": 2}}, actor=None
     )
     result = compare(current, future)
     assert result.removed == ("cant-tell",)
@@ -678,12 +680,14 @@ def test_stage_friction_edge_cases() -> None:
 def room_session() -> m.Session:
     """The example with votes, a vote weight, and three parked points (one closed)."""
     s = online()
-    s, ana = voting.ensure_participant(s, "Ana")
-    s = voting.cast_vote(s, ana.id, "solutions", "hire-csrs", 3)
-    s = voting.cast_vote(s, ana.id, "pains", "on-hold", 2)
-    s, _ = edit.add_item(s, "parking", {"id": "sms", "text": "=SMS when shipped | [x](y)", "stage": "delivery"})
-    s, _ = edit.add_item(s, "parking", {"id": "loyalty", "text": "Loyalty scheme?"})
-    s, _ = edit.add_item(s, "parking", {"id": "done", "text": "Old idea", "status": "closed"})
+    s, ana = voting.ensure_participant(s, "Ana", actor=None)
+    s = voting.cast_vote(s, ana.id, "solutions", "hire-csrs", 3, actor=None)
+    s = voting.cast_vote(s, ana.id, "pains", "on-hold", 2, actor=None)
+    s, _ = edit.add_item(
+        s, "parking", {"id": "sms", "text": "=SMS when shipped | [x](y)", "stage": "delivery"}, actor=None
+    )
+    s, _ = edit.add_item(s, "parking", {"id": "loyalty", "text": "Loyalty scheme?"}, actor=None)
+    s, _ = edit.add_item(s, "parking", {"id": "done", "text": "Old idea", "status": "closed"}, actor=None)
     return s
 
 
@@ -707,7 +711,7 @@ def test_json_export_has_votes_friction_and_parking() -> None:
 
 
 def test_markdown_export_has_votes_friction_and_parking() -> None:
-    s = edit.update_scoring(room_session(), {"vote_weight": 0.1})
+    s = edit.update_scoring(room_session(), {"vote_weight": 0.1}, actor=None)
     ranking = scoring.rank(s)
     text = export.export_markdown(s, ranking)
     ranked = text[text.index("## Quick wins, ranked") : text.index("### Why this rank")]
@@ -788,7 +792,7 @@ def test_random_votes_never_break_the_budget(session: m.Session, data: st.DataOb
     sol = data.draw(st.sampled_from(session.solutions))
     delta = data.draw(st.integers(-5, 5))
     try:
-        after = voting.cast_vote(session, person.id, "solutions", sol.id, delta)
+        after = voting.cast_vote(session, person.id, "solutions", sol.id, delta, actor=None)
     except EditError as exc:
         assert delta > voting.votes_left(session, person.id, "solutions")
         assert "vote" in str(exc)
@@ -803,14 +807,14 @@ def test_progress_is_kept_in_the_file_and_a_new_workshop_has_none(tmp_path: Path
     from cjmtui.core.agenda import set_progress
 
     s = workshop()
-    assert set_progress(s, agenda_of(s)[0].step, 0) is s  # nothing run yet: no [progress]
+    assert set_progress(s, agenda_of(s)[0].step, 0, actor=None) is s  # nothing run yet: no [progress]
     assert "[progress]" not in store.dumps_session(s)
-    s = set_progress(s, "pains", 312.7)  # kept as the clock shows it: 313 s
+    s = set_progress(s, "pains", 312.7, actor=None)  # kept as the clock shows it: 313 s
     text = store.dumps_session(s)
     assert '[progress]\nstep = "pains"\nspent = 313\n' in text
     assert store.parse_session(text).progress == m.Progress(step="pains", spent=313)
     with pytest.raises(EditError):
-        set_progress(s, "lunch", 5)
+        set_progress(s, "lunch", 5, actor=None)
 
 
 def test_where_a_user_was_is_kept_outside_the_session(tmp_path: Path) -> None:

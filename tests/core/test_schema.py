@@ -41,7 +41,9 @@ def test_a_save_keeps_the_directive_and_a_file_without_one_gets_none(tmp_path: P
     path = tmp_path / "w.toml"
     loaded = store.load_session(ROOT / "sessions" / "online-ordering.toml")
     path.write_bytes((ROOT / "sessions" / "online-ordering.toml").read_bytes())
-    session, _ = add_item(loaded.session, "pains", {"stage": loaded.session.stages[0].id, "text": "one more"})
+    session, _ = add_item(
+        loaded.session, "pains", {"stage": loaded.session.stages[0].id, "text": "one more"}, actor=None
+    )
     store.save_session(path, session, loaded.fingerprint)
     text = path.read_text("utf-8")
     assert text.startswith("#:schema ../docs/session.schema.json\nschema_version = 1\n")

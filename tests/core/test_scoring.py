@@ -109,11 +109,11 @@ def test_a_decay_that_underflows_to_zero_reaches_what_the_breakdown_reaches():
 
 
 def test_votes_multiply_the_score_only_with_a_vote_weight():
-    s = update_item(workshop(), "solutions", "hire-csrs", {"votes": 1})[0]
-    s = add_item(s, "participants", {"name": "Ann", "solution_votes": {"hire-csrs": 2}})[0]
+    s = update_item(workshop(), "solutions", "hire-csrs", {"votes": 1}, actor=None)[0]
+    s = add_item(s, "participants", {"name": "Ann", "solution_votes": {"hire-csrs": 2}}, actor=None)[0]
     plain = by_id(rank(s))["hire-csrs"]
     assert plain.votes == 3 and plain.score == pytest.approx(3.0)  # vote_weight 0: no effect
-    weighted = by_id(rank(update_scoring(s, {"vote_weight": 0.5})))
+    weighted = by_id(rank(update_scoring(s, {"vote_weight": 0.5}, actor=None)))
     # 3.0 × (1 + 0.5 × 3) = 7.5; the catalogue fix has no votes: still 19.6
     assert weighted["hire-csrs"].score == pytest.approx(7.5)
     assert weighted["fix-catalogue"].score == pytest.approx(19.6)
@@ -127,8 +127,8 @@ def test_weights_come_from_the_session():
 
 
 def test_persona_filter():
-    s = update_item(workshop(), "pains", "on-hold", {"personas": ["tech"]})[0]
-    s = update_item(s, "pains", "wrong-part", {"personas": ["buyer"]})[0]
+    s = update_item(workshop(), "pains", "on-hold", {"personas": ["tech"]}, actor=None)[0]
+    s = update_item(s, "pains", "wrong-part", {"personas": ["buyer"]}, actor=None)[0]
     buyer = rank(s, persona="buyer")
     assert buyer.persona == "buyer"
     fix = by_id(buyer)["fix-catalogue"]
@@ -145,9 +145,9 @@ def test_persona_filter():
 
 def test_cycles_terminate_and_count_each_pain_once():
     s = workshop(max_hops=50, hop_decay=1.0)
-    s = link_feed(s, "call-handling", "catalogue")  # catalogue → order → calls → catalogue
+    s = link_feed(s, "call-handling", "catalogue", actor=None)  # catalogue → order → calls → catalogue
     for sol_target in ["catalogue", "order-entry", "call-handling"]:
-        s2 = update_item(s, "solutions", "hire-csrs", {"targets": [sol_target]})[0]
+        s2 = update_item(s, "solutions", "hire-csrs", {"targets": [sol_target]}, actor=None)[0]
         sol = by_id(rank(s2))["hire-csrs"]
         assert sorted(r.pain for r in sol.reached) == ["cant-tell", "on-hold", "wrong-part"]
         assert sol.impact == pytest.approx(47.0)
@@ -155,23 +155,26 @@ def test_cycles_terminate_and_count_each_pain_once():
 
 
 def test_shortest_path_wins_when_two_targets_reach_the_same_pain():
-    s = update_item(workshop(), "solutions", "hire-csrs", {"targets": ["catalogue", "call-handling"]})[0]
+    s = update_item(workshop(), "solutions", "hire-csrs", {"targets": ["catalogue", "call-handling"]}, actor=None)[0]
     sol = by_id(rank(s))["hire-csrs"]
     hops = {r.pain: r.hops for r in sol.reached}
     assert hops == {"cant-tell": 0, "wrong-part": 1, "on-hold": 0}
     assert sol.impact == pytest.approx(12 + 7.5 + 20)
     # A pain with two causes counts once, through the nearer one.
-    s = link_cause(workshop(), "on-hold", "catalogue")
+    s = link_cause(workshop(), "on-hold", "catalogue", actor=None)
     sol = by_id(rank(s))["fix-catalogue"]
     assert {r.pain: r.hops for r in sol.reached} == {"cant-tell": 0, "wrong-part": 1, "on-hold": 0}
     assert sol.impact == pytest.approx(12 + 7.5 + 20)
 
 
 def test_solution_that_reaches_nothing_scores_zero():
-    s = add_item(workshop(), "solutions", {"text": "Do nothing", "effort": 1, "confidence": 1.0})[0]
-    s = add_item(s, "processes", {"stage": "find", "name": "Painless process"})[0]
+    s = add_item(workshop(), "solutions", {"text": "Do nothing", "effort": 1, "confidence": 1.0}, actor=None)[0]
+    s = add_item(s, "processes", {"stage": "find", "name": "Painless process"}, actor=None)[0]
     s = add_item(
-        s, "solutions", {"text": "Polish the painless", "targets": ["painless-process"], "effort": 1, "confidence": 1.0}
+        s,
+        "solutions",
+        {"text": "Polish the painless", "targets": ["painless-process"], "effort": 1, "confidence": 1.0},
+        actor=None,
     )[0]
     ranked = by_id(rank(s))
     for sid in ("do-nothing", "polish-the-painless"):
@@ -184,8 +187,8 @@ def test_solution_that_reaches_nothing_scores_zero():
 def test_ties_break_by_file_order():
     twin = {"text": "Twin", "targets": ["order-entry"], "effort": 3, "confidence": 0.5}
     s = workshop().model_copy(update={"solutions": []})
-    s = add_item(s, "solutions", {**twin, "id": "b-first"})[0]
-    s = add_item(s, "solutions", {**twin, "id": "a-second"})[0]
+    s = add_item(s, "solutions", {**twin, "id": "b-first"}, actor=None)[0]
+    s = add_item(s, "solutions", {**twin, "id": "a-second"}, actor=None)[0]
     assert [r.id for r in rank(s).solutions] == ["b-first", "a-second"]
     s = s.model_copy(update={"solutions": list(reversed(s.solutions))})
     assert [r.id for r in rank(s).solutions] == ["a-second", "b-first"]
@@ -369,7 +372,7 @@ def test_fixing_upstream_reaches_everything_its_downstream_reaches_within_max_ho
 
 
 def test_processes_without_pains_rank_last_with_zero():
-    s = add_item(workshop(), "processes", {"stage": "order", "name": "Invoicing"})[0]
+    s = add_item(workshop(), "processes", {"stage": "order", "name": "Invoicing"}, actor=None)[0]
     procs = rank(s).processes
     assert procs[-1].id == "invoicing" and procs[-1].score == 0.0 and procs[-1].reached == ()
 

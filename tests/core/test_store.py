@@ -62,7 +62,7 @@ def test_save_is_atomic_temp_in_same_folder_and_keeps_a_backup(tmp_path, monkeyp
         return real_replace(src, dst, *a, **kw)
 
     monkeypatch.setattr(os, "replace", spy)
-    second, _ = update_item(first, "pains", "on-hold", {"text": "On hold for an hour"})
+    second, _ = update_item(first, "pains", "on-hold", {"text": "On hold for an hour"}, actor=None)
     save_session(path, second, fp)
     monkeypatch.undo()
 
@@ -169,7 +169,7 @@ def test_conflict_when_file_changed_on_disk_after_load(tmp_path):
     # Someone else (another laptop, a text editor) saves in between.
     theirs = dumps_session(workshop(hop_decay=0.9))
     path.write_text(theirs, "utf-8")
-    mine, _ = update_item(loaded.session, "pains", "on-hold", {"severity": 5})
+    mine, _ = update_item(loaded.session, "pains", "on-hold", {"severity": 5}, actor=None)
     with pytest.raises(ConflictError, match="changed on disk"):
         save_session(path, mine, loaded.fingerprint)
     assert path.read_text("utf-8") == theirs  # their work is not lost
@@ -540,7 +540,7 @@ def test_a_save_after_an_edit_writes_what_a_fresh_save_would(session, data):
         item = data.draw(st.sampled_from(getattr(session, table)))
         field = "text" if table in ("pains", "solutions") else "name"
         session, _ = update_item(
-            session, table, item.id, {field: data.draw(st.text(min_size=1, max_size=30).filter(str.strip))}
+            session, table, item.id, {field: data.draw(st.text(min_size=1, max_size=30).filter(str.strip))}, actor=None
         )
         remembered = dumps_session(session)
         store._BLOCKS.clear()

@@ -92,6 +92,6 @@ def test_github_issues_have_a_title_a_markdown_body_and_labels() -> None:
 def test_a_chosen_fix_with_a_long_text_keeps_jiras_summary_limit() -> None:
     session = load_session(EXAMPLE).session
     top = scoring.rank(session).solutions[0]
-    session, _ = edit.update_item(session, "solutions", top.id, {"text": "word " * 100})
+    session, _ = edit.update_item(session, "solutions", top.id, {"text": "word " * 100}, actor=None)
     row = _rows(export_text("jira", session, scoring.rank(session)))[0]
     assert len(row["Summary"][0]) <= 255 and row["Summary"][0].endswith("…")

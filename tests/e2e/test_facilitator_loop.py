@@ -104,8 +104,8 @@ def test_reopening_returns_to_the_screen_the_stage_and_the_agenda_step(small: Pa
 def test_a_200_character_pain_is_read_whole_at_80x24(small: Pane, tmp_path: Path) -> None:
     assert len(LONG_PAIN) >= 200
     session = new_session("Long words", "blank")
-    session, stage = add_item(session, "stages", {"name": "Place the order"})
-    session, _ = add_item(session, "pains", {"stage": stage.id, "text": LONG_PAIN})
+    session, stage = add_item(session, "stages", {"name": "Place the order"}, actor=None)
+    session, _ = add_item(session, "pains", {"stage": stage.id, "text": LONG_PAIN}, actor=None)
     path = tmp_path / "long.toml"
     save_session(path, session)
     small.start([*cjmtui_command(), str(path)])

@@ -73,12 +73,16 @@ def two_clones(tmp_path: Path) -> tuple[Path, Path]:
 def test_git_merge_of_two_facilitators_notes_keeps_both_without_markers(two_clones) -> None:
     berlin, lisbon = two_clones
     base = workshop()
-    ours, berlin_pain = add_item(base, "pains", {"stage": "find", "text": "Berlin: the catalogue is German only"})
-    ours, _ = update_item(ours, "pains", "on-hold", {"severity": 5})
+    ours, berlin_pain = add_item(
+        base, "pains", {"stage": "find", "text": "Berlin: the catalogue is German only"}, actor=None
+    )
+    ours, _ = update_item(ours, "pains", "on-hold", {"severity": 5}, actor=None)
     write(berlin, ours)
     commit(berlin, "Berlin's notes")
-    theirs, lisbon_pain = add_item(base, "pains", {"stage": "order", "text": "Lisbon: no VAT number field"})
-    theirs, lisbon_fix = add_item(theirs, "solutions", {"text": "Add a VAT field", "targets": ["order-entry"]})
+    theirs, lisbon_pain = add_item(base, "pains", {"stage": "order", "text": "Lisbon: no VAT number field"}, actor=None)
+    theirs, lisbon_fix = add_item(
+        theirs, "solutions", {"text": "Add a VAT field", "targets": ["order-entry"]}, actor=None
+    )
     write(lisbon, theirs)
     commit(lisbon, "Lisbon's notes")
 
@@ -97,9 +101,9 @@ def test_git_merge_of_two_facilitators_notes_keeps_both_without_markers(two_clon
 def test_a_true_conflict_keeps_ours_and_reports_theirs_on_stderr_and_in_the_parking_lot(two_clones) -> None:
     berlin, lisbon = two_clones
     base = workshop()
-    write(berlin, update_item(base, "pains", "on-hold", {"text": "On hold 25 minutes"})[0])
+    write(berlin, update_item(base, "pains", "on-hold", {"text": "On hold 25 minutes"}, actor=None)[0])
     commit(berlin, "Berlin rewords")
-    write(lisbon, update_item(base, "pains", "on-hold", {"text": "On hold for ages, then cut off"})[0])
+    write(lisbon, update_item(base, "pains", "on-hold", {"text": "On hold for ages, then cut off"}, actor=None)[0])
     commit(lisbon, "Lisbon rewords")
 
     pulled = git(berlin, "pull", "--no-rebase", str(lisbon), "main")
@@ -120,10 +124,10 @@ def test_a_session_added_on_both_sides_merges_with_no_common_ancestor(tmp_path: 
     git(tmp_path, "clone", "-q", str(one), str(two))
     for repo in (one, two):
         install_driver(repo)
-    mine, a = add_item(workshop(), "pains", {"stage": "find", "text": "One: search is slow"})
+    mine, a = add_item(workshop(), "pains", {"stage": "find", "text": "One: search is slow"}, actor=None)
     write(one, mine)
     commit(one, "one's session")
-    yours, b = add_item(workshop(), "pains", {"stage": "find", "text": "Two: search is slow too"})
+    yours, b = add_item(workshop(), "pains", {"stage": "find", "text": "Two: search is slow too"}, actor=None)
     write(two, yours)
     commit(two, "two's session")
 

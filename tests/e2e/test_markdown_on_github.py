@@ -48,14 +48,22 @@ HOSTILE = [
 
 def _session() -> m.Session:
     s = m.Session(session=m.SessionInfo(title=HOSTILE[7], facilitator=HOSTILE[2]))
-    s, _ = edit.add_item(s, "personas", {"id": "p", "name": HOSTILE[0], "goals": [HOSTILE[6]]})
-    s, _ = edit.add_item(s, "departments", {"id": "d", "name": HOSTILE[1], "role": HOSTILE[3]})
+    s, _ = edit.add_item(s, "personas", {"id": "p", "name": HOSTILE[0], "goals": [HOSTILE[6]]}, actor=None)
+    s, _ = edit.add_item(s, "departments", {"id": "d", "name": HOSTILE[1], "role": HOSTILE[3]}, actor=None)
     for i, text in enumerate(HOSTILE):
-        s, _ = edit.add_item(s, "stages", {"id": f"s{i}", "name": text, "owners": ["d"], "emotion": {"p": -1}})
-        s, _ = edit.add_item(s, "processes", {"id": f"r{i}", "stage": f"s{i}", "name": text[:200], "owner": "d"})
-        s, _ = edit.add_item(s, "pains", {"id": f"x{i}", "stage": f"s{i}", "text": text, "caused_by": [f"r{i}"]})
-        s, _ = edit.add_item(s, "solutions", {"id": f"f{i}", "text": text, "targets": [f"r{i}"], "status": "done"})
-        s, _ = edit.add_item(s, "parking", {"id": f"k{i}", "text": text, "stage": f"s{i}"})
+        s, _ = edit.add_item(
+            s, "stages", {"id": f"s{i}", "name": text, "owners": ["d"], "emotion": {"p": -1}}, actor=None
+        )
+        s, _ = edit.add_item(
+            s, "processes", {"id": f"r{i}", "stage": f"s{i}", "name": text[:200], "owner": "d"}, actor=None
+        )
+        s, _ = edit.add_item(
+            s, "pains", {"id": f"x{i}", "stage": f"s{i}", "text": text, "caused_by": [f"r{i}"]}, actor=None
+        )
+        s, _ = edit.add_item(
+            s, "solutions", {"id": f"f{i}", "text": text, "targets": [f"r{i}"], "status": "done"}, actor=None
+        )
+        s, _ = edit.add_item(s, "parking", {"id": f"k{i}", "text": text, "stage": f"s{i}"}, actor=None)
     return s
 
 
@@ -64,7 +72,7 @@ def _outputs(tmp_path: Path) -> dict[str, str]:
     ranking = scoring.rank(s)
     current = tmp_path / "current.toml"
     store.save_session(current, s)
-    future = edit.delete_item(derive_future(s, current), "pains", "x0")
+    future = edit.delete_item(derive_future(s, current), "pains", "x0", actor=None)
     issues = {f"github issue {i}": issue["body"] for i, issue in enumerate(github_issues(s, ranking))}
     assert issues, "the hostile session has fixes to track"
     return {
@@ -85,7 +93,7 @@ def _review(s: m.Session, later: m.Session) -> str:
 
     for i, text in enumerate(HOSTILE[:3]):  # overdue and due for review, besides the done fixes
         fields = {"id": f"late{i}", "text": text, "due": "2026-01-01", "review": "2026-01-01"}
-        s, _ = edit.add_item(s, "solutions", fields)
+        s, _ = edit.add_item(s, "solutions", fields, actor=None)
     # As of today: the done fixes were added done today, so their history says so.
     result = review(s, dt.date.today(), later=later)
     assert result.overdue and result.due_for_review and result.done_since

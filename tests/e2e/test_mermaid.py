@@ -47,11 +47,13 @@ def test_a_hostile_journey_renders_with_every_stage_and_no_markup(tmp_path: Path
             pytest.fail("CI is set but mermaid-cli or chromium is missing (see .ci/run)")
         pytest.skip("mermaid-cli (npm @mermaid-js/mermaid-cli) or chromium not found")
     s = m.Session(session=m.SessionInfo(title=HOSTILE[0]))
-    s, persona = edit.add_item(s, "personas", {"name": HOSTILE[2]})
+    s, persona = edit.add_item(s, "personas", {"name": HOSTILE[2]}, actor=None)
     for i, text in enumerate(HOSTILE):  # every other stage, and the pains of the others, moments of truth
-        s, stage = edit.add_item(s, "stages", {"name": text, "emotion": {persona.id: -1}, "moment": i % 2 == 0})
-        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": text, "moment": i % 2 == 1})
-        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "a gain: " + text, "kind": "gain"})
+        s, stage = edit.add_item(
+            s, "stages", {"name": text, "emotion": {persona.id: -1}, "moment": i % 2 == 0}, actor=None
+        )
+        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": text, "moment": i % 2 == 1}, actor=None)
+        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "a gain: " + text, "kind": "gain"}, actor=None)
     source = tmp_path / "journey.mmd"
     source.write_text(export_text("mermaid", s, scoring.rank(s)), encoding="utf-8")
     config = tmp_path / "puppeteer.json"

@@ -79,11 +79,11 @@ def test_libreoffice_keeps_every_text_exactly_and_every_number_a_number(tmp_path
             pytest.fail("CI is set but LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
         pytest.skip("LibreOffice (soffice) is not installed")
     s = m.Session(session=m.SessionInfo(title="Spreadsheet check"))
-    s, stage = edit.add_item(s, "stages", {"name": "Order"})
-    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take the order"})
+    s, stage = edit.add_item(s, "stages", {"name": "Order"}, actor=None)
+    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take the order"}, actor=None)
     for text in TRICKY:
-        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": text, "caused_by": [process.id]})
-        s, _ = edit.add_item(s, "solutions", {"text": text, "targets": [process.id]})
+        s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": text, "caused_by": [process.id]}, actor=None)
+        s, _ = edit.add_item(s, "solutions", {"text": text, "targets": [process.id]}, actor=None)
     ours = tmp_path / "export.xlsx"
     ours.write_bytes(export_text("xlsx", s, scoring.rank(s)))  # type: ignore[arg-type]
 

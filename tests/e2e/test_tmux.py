@@ -468,9 +468,9 @@ HOSTILE = ["[@click=app.quit]x[/]", "[/bad]"]
 
 def test_hostile_text_shown_literally(pane: Pane, tmp_path: Path) -> None:
     session = new_session("Hostile [b]title[/b]", "blank")
-    session, stage = add_item(session, "stages", {"name": "Checkout [red]now[/red]"})
+    session, stage = add_item(session, "stages", {"name": "Checkout [red]now[/red]"}, actor=None)
     for text in HOSTILE:
-        session, _ = add_item(session, "pains", {"stage": stage.id, "text": text})
+        session, _ = add_item(session, "pains", {"stage": stage.id, "text": text}, actor=None)
     path = tmp_path / "hostile.toml"
     save_session(path, session)
 

@@ -20,20 +20,24 @@ HOSTILE_PAINS = [CLICK, BAD_CLOSE, OSC_TITLE, CLEAR]
 
 def hostile_session(example: Path, target: Path) -> Path:
     session = load_session(example).session
-    session = update_info(session, {"title": TITLE})
-    session, proc = add_item(session, "processes", {"stage": "search", "name": "[/] process [red]x"})
+    session = update_info(session, {"title": TITLE}, actor=None)
+    session, proc = add_item(session, "processes", {"stage": "search", "name": "[/] process [red]x"}, actor=None)
     for n, text in enumerate(HOSTILE_PAINS):
         session, _ = add_item(
-            session, "pains", {"id": f"hostile-{n}", "stage": "search", "text": text, "caused_by": [proc.id]}
+            session,
+            "pains",
+            {"id": f"hostile-{n}", "stage": "search", "text": text, "caused_by": [proc.id]},
+            actor=None,
         )
     session, _ = add_item(
         session,
         "solutions",
         {"text": "[@click=app.quit]fix[/] it", "targets": [proc.id], "effort": 1, "confidence": 0.9},
+        actor=None,
     )
-    session, _ = add_item(session, "personas", {"name": "\x1b[31mRed persona"})
-    session, _ = add_item(session, "departments", {"name": "[link=x]d[/link]"})
-    session, _ = add_item(session, "stages", {"name": "[/stage] \x1b[5m blink"})
+    session, _ = add_item(session, "personas", {"name": "\x1b[31mRed persona"}, actor=None)
+    session, _ = add_item(session, "departments", {"name": "[link=x]d[/link]"}, actor=None)
+    session, _ = add_item(session, "stages", {"name": "[/stage] \x1b[5m blink"}, actor=None)
     save_session(target, session)
     return target
 

@@ -21,7 +21,7 @@ def _top_bar(app) -> str:
 
 def _change_behind_the_apps_back(path) -> str:
     """Someone else saves a different (valid) version of the session."""
-    session = update_info(load_session(path).session, {"title": "Changed by someone else"})
+    session = update_info(load_session(path).session, {"title": "Changed by someone else"}, actor=None)
     text = dumps_session(session)
     path.write_text(text, "utf-8")
     return text
@@ -272,3 +272,22 @@ async def test_an_empty_file_on_disk_shows_not_saved_and_never_wipes_the_session
         path.write_bytes(full)
         assert await wait_for(pilot, lambda: not app.workspace.dirty, timeout=4), "no retry after the file came back"
         assert {p.text for p in on_disk(path).pains} == everything | {"typed while an editor rewrote the file"}
+
+
+def test_a_save_of_the_same_size_in_the_same_clock_tick_is_still_noticed(tmp_path):
+    """Two participants' notes of the same length saved within one tick of the file system's
+    clock gave the same (mtime, size): the disk watcher also compares the inode a save renames in."""
+    import os
+
+    from cjmtui.ui.autosave import _stat_key
+
+    path = tmp_path / "s.toml"
+    path.write_text("a = 1\n")
+    first = os.stat(path)
+    tmp = tmp_path / "s.toml.tmp"
+    tmp.write_text("a = 2\n")
+    os.utime(tmp, ns=(first.st_atime_ns, first.st_mtime_ns))  # the same tick
+    os.replace(tmp, path)
+    second = os.stat(path)
+    assert (second.st_mtime_ns, second.st_size) == (first.st_mtime_ns, first.st_size)
+    assert _stat_key(second) != _stat_key(first)

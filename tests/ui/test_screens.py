@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from textual.command import CommandPalette
@@ -249,7 +250,7 @@ async def test_summary_why_shows_every_factor_of_the_score(example_copy):
     path = example_copy()
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.apply("weights", update_scoring, {"vote_weight": 1.0})
+        app.apply("weights", partial(update_scoring, actor=None), {"vote_weight": 1.0})
         await pilot.press("7")
         await pilot.pause()
         top = rank(app.session).solutions[0]
@@ -270,7 +271,7 @@ async def test_a_200_character_pain_can_be_read_whole_at_80x24(example_copy):
     app = make_app(example_copy())
     async with app.run_test(size=(80, 24)) as pilot:
         stage = app.session.stages[0].id
-        app.apply("add", add_item, "pains", {"stage": stage, "text": long}, show="pains")
+        app.apply("add", partial(add_item, actor=None), "pains", {"stage": stage, "text": long}, show="pains")
         await pilot.press("3")
         await pilot.pause()
         shown = " ".join(line.strip() for line in screen_text(app).splitlines())

@@ -45,6 +45,7 @@ from .completion import SHELLS, bash_script
 COMMANDS = (
     "new",
     "join",
+    "serve",
     "validate",
     "rank",
     "export",
@@ -67,6 +68,7 @@ USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
        %(prog)s new NAME [--template {templates}] [--journey J] [--dir DIR] [--facilitator NAME]
        %(prog)s join FILE --as NAME
+       %(prog)s serve FILE [--port PORT] [--code WORDS] [--bind ADDR] [--authorized-keys FILE]
        %(prog)s validate FILE
        %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID] [--why] [--indent N]
        %(prog)s export FILE --format {formats} [-o OUT] [--persona ID] [--indent N]
@@ -84,6 +86,8 @@ commands:
   new        create a session file from a template in the sessions folder
   join       open a session as a participant: your notes carry your name, and you change
              and delete only your own (the facilitator opens it with cjmtui FILE)
+  serve      open a session as the facilitator and let participants in over SSH: they type
+             ssh -p PORT NAME@HOST and the room code, with no account on this machine
   validate   check a session file; prints a summary, or what is wrong and where
   rank       rank the quick wins (and the root-cause processes) of a session
   export     write the session and its ranking as Markdown, CSV, JSON or an HTML report
@@ -179,6 +183,28 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--as", dest="as_name", metavar="NAME", required=True, help="your name, as the room knows you")
+    p.add_argument("--dir", metavar="DIR", help="the sessions folder")
+    p.add_argument(
+        "--restricted",
+        action="store_true",
+        help="the app as cjmtui serve starts it: this session only, no other files, no facilitator keys",
+    )
+
+    p = sub.add_parser(
+        "serve",
+        prog="cjmtui serve",
+        help="run the workshop and let participants in over SSH",
+        description="Open FILE as the facilitator (as cjmtui FILE does) and serve it over SSH: a "
+        "participant types  ssh -p PORT NAME@HOST  and the room code, and gets their own app on this "
+        "session under NAME, restricted to their notes and dots: no shell, no commands, no files, no "
+        "forwarding. The top bar and F1 show the line to type, the code and the host key's "
+        "fingerprint. F10 ends the workshop for everyone. Needs asyncssh: pip install 'cjmtui[serve]'.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--port", type=int, default=2222, help="the port to listen on (default: 2222)")
+    p.add_argument("--code", metavar="WORDS", help="the room code (default: three random words)")
+    p.add_argument("--bind", metavar="ADDR", default="0.0.0.0", help="the address to listen on (default: all)")
+    p.add_argument("--authorized-keys", metavar="FILE", help="also let in the keys listed in FILE (OpenSSH's format)")
     p.add_argument("--dir", metavar="DIR", help="the sessions folder")
 
     p = sub.add_parser(
@@ -361,6 +387,7 @@ def _validation_message(exc: ValidationError) -> str:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": commands.cmd_new,
     "join": commands.cmd_join,
+    "serve": commands.cmd_serve,
     "validate": commands.cmd_validate,
     "rank": commands.cmd_rank,
     "export": commands.cmd_export,

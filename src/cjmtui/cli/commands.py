@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..core import export, files, scoring, store
 from ..core.errors import CjmError, ExportError
@@ -281,10 +281,89 @@ def cmd_join(args: argparse.Namespace) -> int:
         name = participant_name(args.as_name)
     except CjmError as exc:
         raise CjmError(f"--as {exc}") from None
-    return open_tui(args, actor=name)
+    restricted = bool(getattr(args, "restricted", False))
+    if restricted:
+        _take_terminal()
+        _name_process(f"cjmtui:{name}")
+    return open_tui(args, actor=name, restricted=restricted)
 
 
-def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
+def _take_terminal() -> None:
+    """Started by ``cjmtui serve`` in a session of its own on a pseudo-terminal: make it this
+    process's controlling terminal, so a hang-up (the connection gone) is a SIGHUP, which saves
+    and exits, and a window size change is a SIGWINCH."""
+    import fcntl
+    import termios
+
+    with contextlib.suppress(OSError):
+        if os.isatty(0) and os.getsid(0) == os.getpid():
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _name_process(title: str) -> None:
+    """What ``ps -o comm`` and ``top`` show for a participant's app under ``cjmtui serve`` (Linux:
+    15 bytes): which participant a process is, when they are all the same interpreter."""
+    with contextlib.suppress(OSError), open("/proc/self/comm", "wb") as comm:
+        comm.write(title.encode("utf-8")[:15])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The facilitator's app here, the session served over SSH meanwhile (cjmtui.serve)."""
+    from ..serve import INSTALL_LINE
+
+    try:
+        from ..serve.codes import new_code, normal
+        from ..serve.hostkey import fingerprint, host_key
+        from ..serve.server import RoomServer
+    except ModuleNotFoundError as exc:
+        if exc.name == "asyncssh" or (exc.name or "").startswith("asyncssh."):
+            raise CjmError(f"cjmtui serve needs asyncssh: {INSTALL_LINE}") from None
+        raise
+    from ..core.store import load_session
+
+    if not 0 <= args.port <= 65535:
+        raise CjmError(f"--port {args.port}: a port from 1 to 65535, please")
+    path = Path(args.file)
+    code = normal(args.code) if args.code else new_code()
+    if not code:
+        raise CjmError("--code: some words, please")
+    keys = Path(args.authorized_keys) if args.authorized_keys else None
+    if keys is not None and not keys.is_file():
+        raise CjmError(f"--authorized-keys {keys}: no such file")
+    facilitator = load_session(path).session.session.facilitator if path.exists() else ""
+    key, _key_path = host_key(files.user_data_dir())
+    server = RoomServer(
+        path, code=code, host_key=key, port=args.port, bind=args.bind, facilitator=facilitator, authorized_keys=keys
+    )
+    server.start()
+    serving = Serving(server, code, fingerprint(key), args.bind)
+    try:
+        return open_tui(args, serving=serving)
+    finally:
+        server.end_room()
+
+
+class Serving:
+    """What the facilitator's screen says about the room served over SSH (the UI reads only this)."""
+
+    def __init__(self, server: Any, code: str, fingerprint: str, bind: str) -> None:
+        import socket
+
+        self.server = server
+        self.code = code
+        self.fingerprint = fingerprint
+        host = bind if bind not in ("", "0.0.0.0", "::") else socket.gethostname()
+        port = "" if server.port == 22 else f"-p {server.port} "
+        self.join_line = f"ssh {port}NAME@{host}"
+
+    def connected(self) -> list[tuple[str, float, bool]]:
+        """(name, connected since (time.time()), stalled) for each participant connected now."""
+        return [(c.name, c.since, c.stalled) for c in self.server.connected()]
+
+
+def open_tui(
+    args: argparse.Namespace, *, actor: str | None = None, restricted: bool = False, serving: Any = None
+) -> int:
     from ..core.errors import SessionFileError
     from ..core.workspace import Workspace
 
@@ -311,7 +390,14 @@ def open_tui(args: argparse.Namespace, *, actor: str | None = None) -> int:
                 "the rank, export, validate, new, future, compare, friction and rollup commands still work"
             ) from None
         raise
-    return int(run(workspace, folder, actor=actor, exit_process=True) or 0)
+    extra: dict[str, Any] = {}  # only what is asked for (cjmtui serve's participants and facilitator)
+    if restricted:
+        extra["restricted"] = True
+    if serving is not None:
+        extra["serving"] = serving
+    # The process ends in the UI once all is saved (no teardown of a big session), except for
+    # cjmtui serve, whose room is ended after the app (cmd_serve's ``finally``).
+    return int(run(workspace, folder, actor=actor, exit_process=serving is None, **extra) or 0)
 
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:

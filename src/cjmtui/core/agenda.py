@@ -86,9 +86,7 @@ class Timer:
         self._spent += max(0.0, seconds)
 
 
-def set_timebox(
-    session: Session, step: str, minutes: int, note: str | None = None, *, actor: str | None = None
-) -> Session:
+def set_timebox(session: Session, step: str, minutes: int, note: str | None = None, *, actor: str | None) -> Session:
     """Change one step's timebox (the default agenda becomes the session's own on first change).
     The facilitator's only."""
     from .edit import ItemError, field_errors, require_facilitator
@@ -123,7 +121,7 @@ def set_progress(
     *,
     running_since: dt.datetime | None = None,
     extra: float = 0,
-    actor: str | None = None,
+    actor: str | None,
 ) -> Session:
     """Record the agenda step being run and the seconds spent on it, rounded as the clock shows
     them (so a reopened timer reads what it read); with ``running_since`` (UTC) the timer runs

@@ -132,10 +132,18 @@ def _replace(session: Session, **tables: list[Record]) -> Session:
 
 
 def add_item(
-    session: Session, table: str, fields: dict[str, Any], *, index: int | None = None, actor: str | None = None
+    session: Session, table: str, fields: dict[str, Any], *, actor: str | None, index: int | None = None
 ) -> tuple[Session, Record]:
-    """Add an item (a new readable id is made when ``fields`` has none)."""
+    """Add an item (a new readable id is made when ``fields`` has none). ``actor``: who adds it
+    (a participant's name, recorded in ``created_by``; None: the facilitator). A participant adds
+    no participant but themself (their dots are theirs only)."""
     table = table_name(table)
+    if (
+        actor is not None
+        and table == "participants"
+        and str(fields.get("name", "")).strip().casefold() != (actor.casefold())
+    ):
+        raise EditError(f"you joined as {actor}: you add no other participant")
     data = dict(fields)
     if not data.get("id"):
         label = str(data.get("name") or data.get("text") or SINGULAR[table])
@@ -186,7 +194,7 @@ def _with_status_change(session: Session, old: Record | None, item: Record, acto
 
 
 def update_item(
-    session: Session, table: str, item_id: str, changes: dict[str, Any], *, actor: str | None = None
+    session: Session, table: str, item_id: str, changes: dict[str, Any], *, actor: str | None
 ) -> tuple[Session, Record]:
     """Change some fields of one item. Its id stays, with one exception: an item renamed while
     nothing points at it yet, whose id was made from its old words, gets an id made from the new
@@ -241,7 +249,7 @@ def _without(values: Iterable[str], gone: set[str]) -> list[str]:
     return [v for v in values if v not in gone]
 
 
-def delete_item(session: Session, table: str, item_id: str, *, actor: str | None = None) -> Session:
+def delete_item(session: Session, table: str, item_id: str, *, actor: str | None) -> Session:
     """Delete an item and every reference to it (undo restores them all, see :class:`History`).
     A participant (``actor``) deletes only their own items."""
     table = table_name(table)
@@ -303,13 +311,15 @@ def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
     return _checked(_replace(session, **update))
 
 
-def move_item(session: Session, table: str, item_id: str, delta: int) -> Session:
-    """Move an item ``delta`` places up (negative) or down (positive) in its table."""
+def move_item(session: Session, table: str, item_id: str, delta: int, *, actor: str | None) -> Session:
+    """Move an item ``delta`` places up (negative) or down (positive) in its table. A
+    participant (``actor``) moves only their own items (never the facilitator's stages)."""
     table = table_name(table)
     items = list(getattr(session, table))
     index = next((i for i, it in enumerate(items) if it.id == item_id), None)
     if index is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    check_owner(items[index], actor, "move")
     target = max(0, min(len(items) - 1, index + delta))
     if target == index:
         return session
@@ -317,7 +327,9 @@ def move_item(session: Session, table: str, item_id: str, delta: int) -> Session
     return _replace(session, **{table: items})
 
 
-def _toggle(session: Session, table: str, item_id: str, field: str, value: str, on: bool | None) -> Session:
+def _toggle(
+    session: Session, table: str, item_id: str, field: str, value: str, on: bool | None, actor: str | None
+) -> Session:
     item = find(session, table, item_id)
     if item is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
@@ -328,27 +340,35 @@ def _toggle(session: Session, table: str, item_id: str, field: str, value: str, 
     if on == present:
         return session
     values = [*values, value] if on else [v for v in values if v != value]
-    return update_item(session, table, item_id, {field: values})[0]
+    return update_item(session, table, item_id, {field: values}, actor=actor)[0]
 
 
-def link_cause(session: Session, pain_id: str, process_id: str, on: bool | None = None) -> Session:
-    """Say (or unsay) that ``process_id`` causes ``pain_id``. ``on=None`` toggles."""
-    return _toggle(session, "pains", pain_id, "caused_by", process_id, on)
+def link_cause(
+    session: Session, pain_id: str, process_id: str, on: bool | None = None, *, actor: str | None
+) -> Session:
+    """Say (or unsay) that ``process_id`` causes ``pain_id``. ``on=None`` toggles. A participant
+    links causes to their own pains only."""
+    return _toggle(session, "pains", pain_id, "caused_by", process_id, on, actor)
 
 
-def link_feed(session: Session, process_id: str, downstream_id: str, on: bool | None = None) -> Session:
-    """Say (or unsay) that ``process_id`` hands work to ``downstream_id``."""
+def link_feed(
+    session: Session, process_id: str, downstream_id: str, on: bool | None = None, *, actor: str | None
+) -> Session:
+    """Say (or unsay) that ``process_id`` hands work to ``downstream_id`` (a participant: from
+    their own processes only)."""
     if process_id == downstream_id:
         raise EditError("a process cannot feed itself", "feeds")
-    return _toggle(session, "processes", process_id, "feeds", downstream_id, on)
+    return _toggle(session, "processes", process_id, "feeds", downstream_id, on, actor)
 
 
-def link_target(session: Session, solution_id: str, process_id: str, on: bool | None = None) -> Session:
-    """Say (or unsay) that ``solution_id`` changes ``process_id``."""
-    return _toggle(session, "solutions", solution_id, "targets", process_id, on)
+def link_target(
+    session: Session, solution_id: str, process_id: str, on: bool | None = None, *, actor: str | None
+) -> Session:
+    """Say (or unsay) that ``solution_id`` changes ``process_id`` (a participant: their own solutions)."""
+    return _toggle(session, "solutions", solution_id, "targets", process_id, on, actor)
 
 
-def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | None) -> Session:
+def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | None, *, actor: str | None) -> Session:
     stage = get(session, Stage, stage_id)
     if stage is None:
         raise EditError(f"no stage with id {stage_id!r}")
@@ -357,10 +377,12 @@ def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | N
         emotion.pop(persona_id, None)
     else:
         emotion[persona_id] = value
-    return update_item(session, "stages", stage_id, {"emotion": emotion})[0]
+    return update_item(session, "stages", stage_id, {"emotion": emotion}, actor=actor)[0]
 
 
-def update_info(session: Session, changes: dict[str, Any]) -> Session:
+def update_info(session: Session, changes: dict[str, Any], *, actor: str | None) -> Session:
+    """Change the session's details. The facilitator's only."""
+    require_facilitator(actor, "changes the session's details")
     data = session.session.model_dump()
     data.update(changes)
     try:
@@ -371,7 +393,9 @@ def update_info(session: Session, changes: dict[str, Any]) -> Session:
     return _checked(session.model_copy(update={"session": info}))
 
 
-def update_scoring(session: Session, changes: dict[str, Any]) -> Session:
+def update_scoring(session: Session, changes: dict[str, Any], *, actor: str | None) -> Session:
+    """Change the ranking's weights. The facilitator's only."""
+    require_facilitator(actor, "changes the ranking's weights")
     data = session.scoring.model_dump()
     data.update(changes)
     try:
@@ -403,7 +427,7 @@ def require_facilitator(actor: str | None, what: str) -> None:
         raise EditError(f"only the facilitator {what} (you joined as {actor})")
 
 
-def update_settings(session: Session, values: dict[str, Any], *, actor: str | None = None) -> Session:
+def update_settings(session: Session, values: dict[str, Any], *, actor: str | None) -> Session:
     """Change details and weights in one edit (one undo step); ``date = ""`` clears the date.
     The facilitator's only."""
     require_facilitator(actor, "changes the session's details and weights")
@@ -414,7 +438,7 @@ def update_settings(session: Session, values: dict[str, Any], *, actor: str | No
     unknown = set(values) - set(info) - set(weights)
     if unknown:
         raise EditError(f"not a detail or weight of a session: {', '.join(sorted(unknown))}")
-    return update_scoring(update_info(session, info), weights)
+    return update_scoring(update_info(session, info, actor=actor), weights, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -711,7 +735,7 @@ class History:
             return step.label
 
 
-def move_to(session: Session, table: str, item_id: str, other_id: str) -> Session:
+def move_to(session: Session, table: str, item_id: str, other_id: str, *, actor: str | None) -> Session:
     """Move an item to where ``other_id`` stands (used to reorder within a filtered view)."""
     table = table_name(table)
     items = list(getattr(session, table))
@@ -719,14 +743,18 @@ def move_to(session: Session, table: str, item_id: str, other_id: str) -> Sessio
     target = next((i for i, it in enumerate(items) if it.id == other_id), None)
     if index is None or target is None:
         raise EditError(f"no {SINGULAR[table]} with id {item_id if index is None else other_id!r}")
-    return move_item(session, table, item_id, target - index)
+    return move_item(session, table, item_id, target - index, actor=actor)
 
 
 # Parking lot -----------------------------------------------------------------------------------
 
 
-def convert_parked(session: Session, parked_id: str, table: str, stage_id: str | None = None) -> tuple[Session, Record]:
-    """Turn a parked item into a pain, process or solution; the parked item is marked converted."""
+def convert_parked(
+    session: Session, parked_id: str, table: str, stage_id: str | None = None, *, actor: str | None
+) -> tuple[Session, Record]:
+    """Turn a parked item into a pain, process or solution; the parked item is marked converted.
+    The facilitator's only (the parking lot is where participants' proposals wait for them)."""
+    require_facilitator(actor, "takes up parked points")
     table = table_name(table)
     parked = get(session, ParkingItem, parked_id)
     if parked is None:
@@ -745,6 +773,6 @@ def convert_parked(session: Session, parked_id: str, table: str, stage_id: str |
         raise EditError("a parked item becomes a pain, a process or a solution")
     if table != "solutions" and not stage:
         raise EditError("choose a stage first: this parked item has none", "stage")
-    session, item = add_item(session, table, fields)
-    session = update_item(session, "parking", parked_id, {"status": "converted"})[0]
+    session, item = add_item(session, table, fields, actor=None)
+    session = update_item(session, "parking", parked_id, {"status": "converted"}, actor=None)[0]
     return session, item

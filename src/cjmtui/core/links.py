@@ -80,17 +80,18 @@ def question(session: Session, kind: str, item_id: str, width: int = 40) -> str:
     return LINKS[kind].question.format(label=label)
 
 
-def set_links(session: Session, kind: str, item_id: str, ids: set[str]) -> Session:
-    """Make the ticked links exactly ``ids`` (in the candidates' order): one edit, one undo step."""
+def set_links(session: Session, kind: str, item_id: str, ids: set[str], *, actor: str | None) -> Session:
+    """Make the ticked links exactly ``ids`` (in the candidates' order): one edit, one undo step.
+    A participant (``actor``) changes the links of their own items only."""
     link = LINKS[kind]
     _item(session, link, item_id)
     if link.field is None:
         for pain in session.pains:
             if (pain.id in ids) != (item_id in pain.caused_by):
-                session = link_cause(session, pain.id, item_id, pain.id in ids)
+                session = link_cause(session, pain.id, item_id, pain.id in ids, actor=actor)
         return session
     order = [c.id for c in candidates(session, kind, item_id) if c.id in ids]
-    return update_item(session, link.table, item_id, {link.field: order})[0]
+    return update_item(session, link.table, item_id, {link.field: order}, actor=actor)[0]
 
 
 def count_links(session: Session, table: str, item_id: str) -> int:

@@ -30,7 +30,7 @@ def _progress(session: Session, **changes: object) -> Session:
     return session if progress == session.progress else session.model_copy(update={"progress": progress})
 
 
-def start_silent_writing(session: Session, *, actor: str | None = None) -> Session:
+def start_silent_writing(session: Session, *, actor: str | None) -> Session:
     """A new silent-writing round: notes written from now on are each writer's own until the reveal."""
     require_facilitator(actor, "starts silent writing")
     if session.progress.silent:
@@ -38,13 +38,13 @@ def start_silent_writing(session: Session, *, actor: str | None = None) -> Sessi
     return _progress(session, silent=True, silent_round=session.progress.silent_round + 1)
 
 
-def start_private_voting(session: Session, *, actor: str | None = None) -> Session:
+def start_private_voting(session: Session, *, actor: str | None) -> Session:
     """Dots are each voter's own until the reveal (the budget per participant stays)."""
     require_facilitator(actor, "starts private voting")
     return _progress(session, private_votes=True)
 
 
-def reveal(session: Session, *, actor: str | None = None) -> Session:
+def reveal(session: Session, *, actor: str | None) -> Session:
     """End silent writing and private voting: everyone sees every note and every dot."""
     require_facilitator(actor, "reveals the notes and the votes")
     return _progress(session, silent=False, private_votes=False)

@@ -395,6 +395,6 @@ def merge_for_git(base: Session, ours: Session, theirs: Session) -> tuple[Sessio
             f"Merge conflict in {where} ({_shown(r.label, 120)}): kept {_shown(r.ours)}; "
             f"the other side had {_shown(r.theirs)}"
         )
-        session = add_item(session, "parking", {"text": text})[0]
+        session = add_item(session, "parking", {"text": text}, actor=None)[0]
         lines.append(text + " (kept in the parking lot)")
     return session, lines

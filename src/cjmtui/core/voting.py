@@ -21,7 +21,7 @@ def participant_named(session: Session, name: str) -> Participant | None:
     return next((p for p in session.participants if p.name.casefold() == wanted or p.id == name), None)
 
 
-def ensure_participant(session: Session, name: str, *, actor: str | None = None) -> tuple[Session, Any]:
+def ensure_participant(session: Session, name: str, *, actor: str | None) -> tuple[Session, Any]:
     """The participant called ``name`` (added when new): the facilitator types a name once; a
     participant who joined (``actor``) votes as themself only."""
     if actor is not None and name.strip().casefold() != actor.casefold():
@@ -55,7 +55,7 @@ def votes_left(session: Session, participant_id: str, table: str) -> int:
 
 
 def cast_vote(
-    session: Session, participant_id: str, table: str, item_id: str, delta: int, *, actor: str | None = None
+    session: Session, participant_id: str, table: str, item_id: str, delta: int, *, actor: str | None
 ) -> Session:
     """Add (``delta`` > 0) or take back (< 0) a participant's dots on a solution or a pain. The
     facilitator may vote for anyone (for the room); a participant who joined (``actor``) casts
@@ -83,7 +83,9 @@ def cast_vote(
         votes[item_id] = now
     if votes == old:
         return session  # nothing to take back: no change, so no undo step
-    return update_item(session, "participants", participant_id, {field: votes})[0]
+    # Checked above: the facilitator, or the participant's own dots (their record may be one
+    # the facilitator added for proxy voting before they joined).
+    return update_item(session, "participants", participant_id, {field: votes}, actor=None)[0]
 
 
 def pain_votes(session: Session) -> dict[str, int]:

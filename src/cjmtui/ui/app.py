@@ -70,6 +70,35 @@ def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
     return make
 
 
+# A participant's app as ``cjmtui serve`` starts it (``join --restricted``): these actions are
+# gone from the keys, the key bar, the help and the palette. Nothing of theirs opens, creates,
+# derives or saves as another file, exports or copies, runs the room, or changes the settings.
+RESTRICTED_ACTIONS = frozenset(
+    {
+        "save_as",
+        "export",
+        "copy_ranking",
+        "copy",
+        "derive_future",
+        "open_picker",
+        "new_session",
+        "settings",
+        "timer",
+        "extend",
+        "next_step",
+        "room",
+        "screenshot",
+        "change_theme",
+        "suspend_process",
+    }
+)
+# A screen's own actions a restricted app does not have: reordering a list (J/K; a map's arrow
+# keys, also "move", belong to its map widget and stay).
+RESTRICTED_SCREEN_ACTIONS = frozenset({"move"})
+# Textual's own palette commands that write a file (a screenshot; a theme saved in the settings).
+RESTRICTED_COMMANDS = frozenset({"Screenshot", "Theme"})
+
+
 class CjmApp(Notices):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
@@ -96,6 +125,8 @@ class CjmApp(Notices):
         handle_signals: bool = True,
         clock: Callable[[], float] = time.monotonic,
         actor: str | None = None,
+        restricted: bool = False,
+        serving: Any = None,
     ) -> None:
         super().__init__()
         # Parsed CSS is kept across the re-parse each screen's first visit makes (ui/stylesheet.py).
@@ -103,6 +134,10 @@ class CjmApp(Notices):
         # Who is at this keyboard: None for the facilitator; a participant's name after
         # `cjmtui join FILE --as NAME` (their items carry it, and they change only those).
         self.actor = actor
+        # A participant's app started by `cjmtui serve`: this session only (RESTRICTED_ACTIONS).
+        self.restricted = restricted and actor is not None
+        # The facilitator's room served over SSH (cjmtui serve): the join line, the code, who is in.
+        self.serving = serving
         self._view: tuple[Session | None, Session] = (None, Session())  # (whole session, as seen here)
         self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
         self.workspace = workspace
@@ -221,7 +256,7 @@ class CjmApp(Notices):
         """Show ``workspace``: from the command line, the session picker, or a derived future state."""
         self.workspace = workspace
         other = workspace.acquire()
-        if other is not None:
+        if other is not None and not self.restricted:  # cjmtui serve: the facilitator has it open
             self.notify(
                 f"This session is also open in {other.describe()}. Both save, and each save merges "
                 "in the other's edits. Where both change the same field, the later save's value is "
@@ -233,6 +268,13 @@ class CjmApp(Notices):
         self.autosave.started()
         self.show_session_name()
         self.session_replaced()
+        if self.serving is not None:
+            self.notify(
+                f"{self.serving.join_line} · code {self.serving.code}\nHost key {self.serving.fingerprint}. F1 shows "
+                "this again and who is connected.",
+                title="Participants join with",
+                timeout=30,
+            )
         self.room.resume()
         self.rankings.opened()
         restore_view(self, workspace)
@@ -271,7 +313,7 @@ class CjmApp(Notices):
         self.rankings.changed()
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_running:
+        if self.is_running and not self.restricted:
             save_setting("theme", theme)
 
     # Editing: the one path by which the session changes ----------------------------------------
@@ -356,8 +398,21 @@ class CjmApp(Notices):
     # Key actions: on a session --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Without a session (the picker) only help and quit work; the key bar shows only those."""
+        """Without a session (the picker) only help and quit work; the key bar shows only those.
+        A restricted participant's app has none of :data:`RESTRICTED_ACTIONS`."""
+        if self.restricted and action in RESTRICTED_ACTIONS:
+            return False
         return not (self.workspace is None and action not in ("help", "quit", "command_palette"))
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        if self.restricted:  # a participant's app writes no file but the session's
+            return None
+        return super().deliver_screenshot(*args, **kwargs)
+
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        if self.restricted:
+            raise PermissionError("a participant's app writes no screenshot")
+        return super().save_screenshot(*args, **kwargs)
 
     def action_undo(self) -> None:
         self._history_step("undo")
@@ -451,11 +506,11 @@ class CjmApp(Notices):
 
         def validate(new: dict[str, Any]) -> None:
             if item_id is None:
-                add_item(self.session, table, new)
+                add_item(self.session, table, new, actor=self.actor)
             elif find(self.session, table, item_id) is None:  # deleted meanwhile: it comes back
-                add_item(self.session, table, {**values, **new})
+                add_item(self.session, table, {**values, **new}, actor=self.actor)
             else:
-                update_item(self.session, table, item_id, new)
+                update_item(self.session, table, item_id, new, actor=self.actor)
 
         def done(result: dict[str, Any] | None) -> None:
             if result is None:
@@ -546,7 +601,7 @@ class CjmApp(Notices):
 
         def done(result: set[str] | None) -> None:
             if result is not None and result != selected:
-                self.apply(links.LINKS[kind].undo, links.set_links, kind, item_id, result)
+                self.apply(links.LINKS[kind].undo, partial(links.set_links, actor=self.actor), kind, item_id, result)
 
         self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected), done)
 
@@ -612,7 +667,29 @@ class CjmApp(Notices):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        self.push_screen(HelpScreen(binding_rows(self.screen)))
+        self.push_screen(HelpScreen(binding_rows(self.screen), self.serving_lines()))
+
+    def serving_lines(self) -> list[str]:
+        """What F1 says about the room served over SSH (cjmtui serve): how to join, who is in."""
+        serving = self.serving
+        if serving is None:
+            return []
+        lines = [
+            f"Participants join with:  {serving.join_line}   (their own name for NAME)",
+            f"Room code (at the password prompt):  {serving.code}",
+            f"Host key fingerprint (ssh shows it the first time):  {serving.fingerprint}",
+        ]
+        people = serving.connected()
+        if people:
+            who = ", ".join(
+                f"{name} since {dt.datetime.fromtimestamp(since).strftime('%H:%M')}" + (" (stalled)" if stalled else "")
+                for name, since, stalled in people
+            )
+            lines.append(f"Connected ({len(people)}): {who}")
+        else:
+            lines.append("Connected: nobody yet")
+        lines.append("F10 ends the workshop for everyone: each participant's notes are saved, then they are told.")
+        return lines
 
     def action_open_picker(self, new: bool = False) -> None:
         """The session picker (this session saved first); ``new`` goes on to ask for a new one."""
@@ -628,10 +705,14 @@ class CjmApp(Notices):
         self.action_open_picker(new=True)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette's actions: Textual's own, then every key here (:func:`action_commands`)."""
-        yield from super().get_system_commands(screen)
+        """The palette's actions: Textual's own, then every key here (:func:`action_commands`).
+        A restricted participant's app lists none that writes a file or is the facilitator's."""
+        commands = [*super().get_system_commands(screen)]
         if self.workspace is not None:
-            yield from action_commands(self, screen)
+            commands.extend(action_commands(self, screen))
+        for command in commands:
+            if not (self.restricted and command.title in RESTRICTED_COMMANDS):
+                yield command
 
 
 __all__ = ["CjmApp"]

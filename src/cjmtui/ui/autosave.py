@@ -34,6 +34,10 @@ HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal l
 SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
 
 
+def _stat_key(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
 class Autosave:
     def __init__(self, app: CjmApp) -> None:
         self.app = app
@@ -41,7 +45,10 @@ class Autosave:
         self.paused_reason: str | None = None  # autosave held back until the user decides
         self.exiting = False
         self._timer: Timer | None = None
-        self._disk_stat: tuple[int, int] | None = None
+        # What the file's stat said when last looked at: its inode too, since a save renames a new
+        # file in, and two saves of the same size within one tick of the clock have the same
+        # mtime (two participants' notes of the same length: the second was not noticed).
+        self._disk_stat: tuple[int, ...] | None = None
         self._conflict_open = False
         self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
         self._last_error: str | None = None  # the failed save's message already shown
@@ -200,7 +207,7 @@ class Autosave:
             st = ws.path.stat() if ws is not None else None
         except OSError:
             st = None
-        self._disk_stat = (st.st_mtime_ns, st.st_size) if st is not None else None
+        self._disk_stat = _stat_key(st) if st is not None else None
 
     def check_disk(self) -> None:
         """Notice when someone else changed the file, before we would save over it."""
@@ -209,12 +216,12 @@ class Autosave:
             return
         try:
             st = ws.path.stat()
-            if (st.st_mtime_ns, st.st_size) == self._disk_stat:
+            if _stat_key(st) == self._disk_stat:
                 return
             now = current_fingerprint(ws.path)
         except OSError:
             return
-        self._disk_stat = (st.st_mtime_ns, st.st_size)
+        self._disk_stat = _stat_key(st)
         if now == ws.fingerprint:
             return
         self.paused_reason = None  # the file changed again: it may merge now
@@ -256,6 +263,8 @@ class Autosave:
             f"{result.message}\nReload it (your unsaved edits here are dropped) or save your version as a new file?"
         )
         answers = [("r", "Reload", "reload"), ("s", "Save as…", "saveas"), ("k", "Keep editing, don't save", "keep")]
+        if self.app.restricted:  # a participant's app writes no other file
+            answers = [a for a in answers if a[2] != "saveas"]
         self.app.push_screen(Choice("The session file cannot be merged", message, answers), self._conflict_answer)
 
     def _conflict_answer(self, choice: str | None) -> None:
@@ -280,7 +289,7 @@ class Autosave:
         from .screens.dialogs import AskName
 
         ws = self.workspace
-        if ws is None:
+        if ws is None or self.app.restricted:
             return
 
         def chosen(name: str | None) -> None:

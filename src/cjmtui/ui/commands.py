@@ -108,4 +108,6 @@ def action_commands(app: CjmApp, screen: Screen[Any]) -> Iterable[SystemCommand]
                 partial(app.run_action, binding.action, active.node),
             )
     for title, help_text, action in PALETTE_ONLY:
+        if app.check_action(action, ()) is False:
+            continue
         yield SystemCommand(title, help_text, partial(app.run_action, action))

@@ -72,9 +72,17 @@ def restore_terminal(modes: list[object] | None, fd: int = 0) -> None:
 
 
 def run(
-    session: Workspace | Path | None, sessions_dir: Path, *, actor: str | None = None, exit_process: bool = False
+    session: Workspace | Path | None,
+    sessions_dir: Path,
+    *,
+    actor: str | None = None,
+    restricted: bool = False,
+    serving: Any = None,
+    exit_process: bool = False,
 ) -> int:
     """Open the TUI on an open session (or a path to one), or on the session picker.
+    ``restricted``: a participant's app as ``cjmtui serve`` starts it (:attr:`CjmApp.restricted`);
+    ``serving``: the facilitator's room served over SSH (what the top bar and F1 say about it).
 
     With ``exit_process`` (the ``cjmtui`` command), the process ends here once everything is
     saved, the terminal restored and the last message printed, without the interpreter's
@@ -88,7 +96,7 @@ def run(
     sys.setswitchinterval(0.001)
     from .app import CjmApp  # the app imports this module: import it only when running
 
-    app = CjmApp(workspace, sessions_dir, actor=actor)
+    app = CjmApp(workspace, sessions_dir, actor=actor, restricted=restricted, serving=serving)
     app.autosave.tty_attrs = terminal_modes()
     code: Any = 1
     try:

@@ -94,7 +94,14 @@ class Room:
         since = self.wall() if self.timer.running else None
         with ws.history.lock:  # read and write together: a save thread may merge meanwhile
             ws.history.amend(
-                set_progress(ws.history.session, self.step, self.timer.elapsed(), running_since=since, extra=extra)
+                set_progress(
+                    ws.history.session,
+                    self.step,
+                    self.timer.elapsed(),
+                    running_since=since,
+                    extra=extra,
+                    actor=self.app.actor,
+                )
             )
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change
@@ -204,29 +211,41 @@ class Room:
             self._here_path = None
 
     def status(self) -> str:
-        """The top bar's room status, most needed first (a narrow terminal cuts the end): step and
-        clock, the persona lens, who is voting, silent writing or private voting, who is here."""
+        """The top bar's room status, most needed first (a narrow terminal cuts the end): who you
+        are (a participant), silent writing or private voting, step and clock, the room code
+        (cjmtui serve), the persona lens, who is voting, who is here."""
         app = self.app
         session = app.session
         remaining = self.timer.remaining()
         clock = format_clock(remaining) if remaining >= 0 else "+" + format_clock(-remaining) + " over"
-        parts = [f"{STEP_TITLES[self.step]} {clock}{'' if self.timer.running else ' (paused)'}"]
+        parts = []
         if app.actor is not None:
-            parts.insert(0, f"as {app.actor}")
+            parts.append(f"as {app.actor}")
+        whole = app.workspace.session if app.workspace else session  # private dots count too
+        person = get(whole, Participant, app.voter)
+        mine = person is not None and app.actor is not None and person.name.casefold() == app.actor.casefold()
+        if person is not None and mine:  # a participant's own dots, first: a narrow bar cuts the end
+            parts.append(f"{votes_left(whole, person.id, self.vote_table)} dots left")
+        if self._room_state[0] is not whole:  # once per version: the status shows every second
+            self._room_state = (whole, room_state(whole, app.actor))
+        # Silent writing and private voting before the clock: a narrow bar cuts the end.
+        parts.extend(self._room_state[1])
+        clock_at = len(parts)
+        parts.append(f"{STEP_TITLES[self.step]} {clock}{'' if self.timer.running else ' (paused)'}")
         if app.persona_lens:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")
-        whole = app.workspace.session if app.workspace else session  # private dots count too
-        person = get(whole, Participant, app.voter)
-        if person is not None:
-            left = votes_left(whole, person.id, self.vote_table)
-            mine = app.actor is not None and person.name.casefold() == app.actor.casefold()
-            parts.append(f"{left} dots left" if mine else f"voting: {person.name}, {left} left")
-        if self._room_state[0] is not whole:  # once per version: the status shows every second
-            self._room_state = (whole, room_state(whole, app.actor))
-        parts.extend(self._room_state[1])
+        if person is not None and not mine:
+            parts.append(f"voting: {person.name}, {votes_left(whole, person.id, self.vote_table)} left")
+        serving = app.serving
+        if serving is not None:  # cjmtui serve: who is connected (the server's own), the code to type
+            people = [name + (" (stalled)" if stalled else "") for name, _since, stalled in serving.connected()]
+            # "here: N" and the code right after the clock (an 80-column bar keeps them); the names last.
+            parts[clock_at + 1 : clock_at + 1] = [f"here: {len(people)}", f"code {serving.code}"]
+            if people:
+                parts.append(", ".join(people[:3]) + (f" +{len(people) - 3}" if len(people) > 3 else ""))
         # Last, the first part a narrow terminal cuts: who else has the session open right now.
-        if len(self.present) > 1:
+        elif len(self.present) > 1:
             shown = ", ".join(self.present[:3]) + (f" +{len(self.present) - 3}" if len(self.present) > 3 else "")
             parts.append(f"here: {shown}")
         return printable(" · ".join(parts))

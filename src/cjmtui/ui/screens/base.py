@@ -58,6 +58,14 @@ class WorkshopScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A restricted participant's app (``cjmtui serve``) has none of the app's restricted
+        actions here either (reordering, copying): :data:`cjmtui.ui.app.RESTRICTED_ACTIONS`."""
+        from ..app import RESTRICTED_ACTIONS, RESTRICTED_SCREEN_ACTIONS
+
+        restricted = RESTRICTED_ACTIONS | RESTRICTED_SCREEN_ACTIONS
+        return not (getattr(self.app, "restricted", False) and action in restricted)
+
     @property
     def cjm(self) -> CjmApp:
         return cast("CjmApp", self.app)
@@ -302,10 +310,17 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         if item is None:
             detail.update(Text(self.empty_hint(), style="italic"))
         elif self.FULL_TEXT_IN_DETAIL:
-            # The whole of the highlighted item's words, however narrow the table's column.
-            detail.update(Text("\n").join([plain(item_label(item), "bold"), self.detail(item, self.session)]))
+            # The whole of the highlighted item's words, however narrow the table's column, and
+            # who wrote it (a participant who joined: created_by; nothing for the facilitator's).
+            label = plain(item_label(item), "bold")
+            if item.created_by:
+                label.append_text(plain(f"  — {item.created_by}", "italic"))
+            detail.update(Text("\n").join([label, self.detail(item, self.session)]))
         else:
-            detail.update(self.detail(item, self.session))
+            text = self.detail(item, self.session)
+            if item.created_by:
+                text = Text("\n").join([text, plain(f"written by {item.created_by}", "italic")])
+            detail.update(text)
 
     def capture_hint(self) -> str:
         return HINTS.get(self.TABLE, "")
@@ -383,5 +398,6 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         other = self.table.neighbour(item.id, delta)
         if other is None:
             return
-        if self.cjm.apply(f"move {SINGULAR[self.TABLE]}", move_to, self.TABLE, item.id, other):
+        move = partial(move_to, actor=self.cjm.actor)
+        if self.cjm.apply(f"move {SINGULAR[self.TABLE]}", move, self.TABLE, item.id, other):
             self.refresh_view(select=item.id)

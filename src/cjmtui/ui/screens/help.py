@@ -58,9 +58,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str, str]], room: list[str] | None = None) -> None:
         super().__init__()
         self.rows = rows
+        self.room = room or []  # cjmtui serve: how participants join and who is connected
 
     def compose(self) -> ComposeResult:
         table = Table(title="Keys", expand=True, show_lines=False)
@@ -70,6 +71,8 @@ class HelpScreen(ModalScreen[None]):
         for key, desc, where in self.rows:
             table.add_row(Text(key), Text(desc), Text(where))
         with VerticalScroll(id="help"):
+            if self.room:
+                yield Static(Text("\n".join(self.room)), id="help-room")
             yield Static(Text(METHOD))
             yield Static(Text(TRIAGE))
             yield Static(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from rich.text import Text
@@ -319,7 +320,7 @@ class VotingScreen(ItemsScreen[V]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("vote", "end_voting"):
             return self.cjm.voter is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_voting(self) -> None:
         self.cjm.room.start_voting(self.TABLE)
@@ -615,7 +616,11 @@ class ParkingScreen(ItemsScreen[ParkingItem]):
             if not table:
                 return
             result = self.cjm.apply(
-                f"convert parked point to {table}", convert_parked, item.id, table, self.cjm.stage_id
+                f"convert parked point to {table}",
+                partial(convert_parked, actor=self.cjm.actor),
+                item.id,
+                table,
+                self.cjm.stage_id,
             )
             if result is not None:
                 self.notify(f"Converted to a {SINGULAR[table]}.")

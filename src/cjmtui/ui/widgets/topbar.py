@@ -44,8 +44,10 @@ class TopBar(Static):
         left.append(" cjmtui ", style="bold reverse")
         left.append(f" {self.screen_title} ", style="bold")
         state = self.save_state
-        if width < 100 and state.startswith("saved "):
-            state = "saved"  # the time of the last save is the first thing a narrow terminal drops
+        if state.startswith("saved ") and (
+            width < 100 or left.cell_len + len(self.extra) + len(state) + 7 > width
+        ):  # the time of the last save is the first thing a narrow terminal (or a long status) drops
+            state = "saved"
         saved = Text(f" {state} ", style="" if self.save_ok else "bold reverse")
         right = Text()
         if self.extra:  # clipped at its end so whether every note is saved always shows

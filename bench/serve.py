@@ -1,0 +1,268 @@
+"""cjmtui serve's figures: from ``ssh`` to a participant's first screen, and what idle
+participants cost.
+
+Run: ``python bench/serve.py [-n 20] [--samples 10]``
+
+Starts the server of ``cjmtui serve`` (cjmtui.serve.server.RoomServer, with the real
+participant app) in a process of its own on 127.0.0.1, then connects ``-n`` participants with
+the OpenSSH client, each on a pseudo-terminal of its own (the room code typed by SSH_ASKPASS).
+With them connected it measures, ``--samples`` times each:
+
+- **anchor**: ``ssh … NAME@host true``: connection, key exchange, the room code, a channel
+  (the server refuses the command at once), so the SSH part of a join on this machine;
+- **first screen**: ``ssh -tt … NAME@host`` until the participant's top bar (``as NAME``) has
+  arrived through the client's terminal.
+
+Then, all ``-n`` idle for ``--idle`` seconds: CPU of the server (with the preloaded process the
+apps fork from) and of every participant's app (from /proc, as a share of one core) and memory
+per participant app (RSS and PSS from /proc/PID/smaps_rollup: PSS counts the memory the forks
+share with the preloaded process once). The facilitator's own app is not running here (it is what
+``cjmtui FILE`` costs, bench/tui.py). A report: it exits 0 whatever the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import selectors
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = "bench-room-code"
+ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78NOcM])")
+
+
+def serve_only(port: int, session: Path) -> None:
+    """The server alone, in this process, until SIGTERM."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from cjmtui.core import files
+    from cjmtui.serve.hostkey import host_key
+    from cjmtui.serve.server import RoomServer
+
+    key, _ = host_key(files.user_data_dir())
+    server = RoomServer(session, code=CODE, host_key=key, port=port, bind="127.0.0.1")
+    server.start()
+    print("listening", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    server.end_room()
+
+
+class Terminals:
+    """Every participant's ssh on a pseudo-terminal; one thread reads them all (as a terminal would)."""
+
+    def __init__(self) -> None:
+        self.selector = selectors.DefaultSelector()
+        self.text: dict[int, str] = {}
+        self.lock = threading.Lock()
+        self.running = True
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def add(self, fd: int) -> None:
+        with self.lock:
+            self.text[fd] = ""
+        self.selector.register(fd, selectors.EVENT_READ)
+
+    def _read(self) -> None:
+        while self.running:
+            if not self.selector.get_map():
+                time.sleep(0.01)
+                continue
+            for key, _ in self.selector.select(0.05):
+                try:
+                    data = os.read(key.fd, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    self.selector.unregister(key.fd)
+                    continue
+                with self.lock:
+                    self.text[key.fd] = (self.text[key.fd] + data.decode("utf-8", "replace"))[-20000:]
+
+    def shows(self, fd: int, text: str) -> bool:
+        with self.lock:
+            return text in ESCAPES.sub("", self.text.get(fd, ""))
+
+
+def ssh_argv(port: int, name: str, *extra: str) -> list[str]:
+    return [
+        shutil.which("ssh") or "ssh",
+        "-p",
+        str(port),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "PubkeyAuthentication=no",
+        *extra,
+        f"{name}@127.0.0.1",
+    ]
+
+
+def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tuple[subprocess.Popen, int, float]:
+    """Start a participant's ssh; returns (process, its terminal, seconds to the first screen)."""
+    master, slave = os.openpty()
+    os.set_blocking(master, False)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    terminals.add(master)
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        ssh_argv(port, name, "-tt"), stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    while not terminals.shows(master, f"as {name}"):
+        if proc.poll() is not None or time.perf_counter() - start > 60:
+            raise SystemExit(f"{name} did not get a first screen: {terminals.text.get(master, '')[-500:]!r}")
+        time.sleep(0.005)
+    return proc, master, time.perf_counter() - start
+
+
+def anchor(port: int, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(ssh_argv(port, "Anchor", "true"), env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB."""
+    rss = pss = 0
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Rss:"):
+            rss = int(line.split()[1])
+        elif line.startswith("Pss:"):
+            pss = int(line.split()[1])
+    return rss, pss
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
+    return [int(a) for a, b in (line.split() for line in out.splitlines()) if int(b) == pid]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=20, help="participants connected (default 20)")
+    parser.add_argument("--samples", type=int, default=10, help="joins and anchors timed (default 10)")
+    parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measured (default 20)")
+    parser.add_argument("--serve-only", nargs=2, metavar=("PORT", "SESSION"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_only:
+        serve_only(int(args.serve_only[0]), Path(args.serve_only[1]))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        session = folder / "online-ordering.toml"
+        shutil.copyfile(ROOT / "sessions" / "online-ordering.toml", session)
+        askpass = folder / "askpass.sh"
+        askpass.write_text(f"#!/bin/sh\necho {CODE}\n")
+        askpass.chmod(0o700)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        base = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(folder),
+            "XDG_CONFIG_HOME": str(folder / "config"),
+            "XDG_DATA_HOME": str(folder / "data"),
+            "LANG": "C.UTF-8",
+        }
+        server_env = {**base, "PYTHONPATH": str(ROOT / "src")}
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve-only", str(port), str(session)],
+            env=server_env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert server.stdout is not None
+        server.stdout.readline()
+        env = {**base, "TERM": "xterm-256color", "SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force"}
+        terminals = Terminals()
+        clients: list[subprocess.Popen] = []
+        try:
+            for i in range(args.n):
+                proc, _fd, _seconds = join(port, f"P{i:02d}", env, terminals)
+                clients.append(proc)
+            print(f"{args.n} participants connected")
+            anchors, firsts = [], []
+            for i in range(args.samples):
+                anchors.append(anchor(port, env))
+                proc, _fd, seconds = join(port, f"Timed{i:02d}", env, terminals)
+                firsts.append(seconds)
+                proc.terminate()
+                proc.wait()
+                time.sleep(0.5)  # its app saves and leaves before the next
+            time.sleep(3)
+            # The apps fork from the preloaded process (a child of the server); without it they
+            # are the server's own children.
+            helpers = children(server.pid)
+            apps = [app for helper in helpers for app in children(helper)] or helpers
+            helpers = [h for h in helpers if h not in apps]
+            before = {pid: cpu_seconds(pid) for pid in [server.pid, *helpers, *apps]}
+            start = time.perf_counter()
+            time.sleep(args.idle)
+            spent = time.perf_counter() - start
+            after = {pid: cpu_seconds(pid) for pid in before}
+            mem = [memory(pid) for pid in apps]
+            server_cpu = sum(after[p] - before[p] for p in [server.pid, *helpers]) / spent * 100
+            apps_cpu = sum(after[p] - before[p] for p in apps) / spent * 100
+            print(f"with {args.n} participants connected ({args.samples} samples each):")
+            print(
+                f"  anchor  ssh … true:      median {statistics.median(anchors):.2f} s, "
+                f"p95 {percentile(anchors, 0.95):.2f} s"
+            )
+            print(
+                f"  ssh to the first screen: median {statistics.median(firsts):.2f} s, "
+                f"p95 {percentile(firsts, 0.95):.2f} s (targets 1.0 s, 2 s)"
+            )
+            print(f"idle, {len(apps)} participant apps over {spent:.0f} s:")
+            print(f"  CPU: server {server_cpu:.2f}% of a core, apps {apps_cpu:.2f}% in all (target <= 10%)")
+            for helper in helpers:
+                rss, pss = memory(helper)
+                print(f"  the preloaded process: RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
+            if mem:
+                rss = statistics.mean(m[0] for m in mem) / 1024
+                pss = statistics.mean(m[1] for m in mem) / 1024
+                print(
+                    f"  memory per participant app: RSS {rss:.0f} MB, PSS {pss:.0f} MB; "
+                    f"all {len(mem)}: RSS {sum(m[0] for m in mem) / 1024:.0f} MB, "
+                    f"PSS {sum(m[1] for m in mem) / 1024:.0f} MB"
+                )
+        finally:
+            for proc in clients:
+                proc.terminate()
+            server.terminate()
+            server.wait(60)
+            terminals.running = False
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

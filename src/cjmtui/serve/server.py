@@ -1,0 +1,538 @@
+"""The SSH server of ``cjmtui serve``: participants in with the room code, each in their own app.
+
+**Where it runs.** The server runs on its own asyncio event loop in one daemon thread
+(:class:`RoomServer`), beside the facilitator's Textual app in the main thread. The thread does
+only network work (SSH, and copying bytes between each connection and its participant's
+pseudo-terminal); the participants' apps are separate processes, so none of their work ever
+holds the facilitator's screen. Shutting down is one call from the main thread
+(:meth:`RoomServer.end_room`): it tells every participant's app to save and exit (SIGHUP), says
+"the workshop has ended" on each connection, closes them, stops the loop and joins the thread.
+A child process for the server would have needed a second channel to report who is connected
+and to end the room; the thread shares both with the facilitator's app for free.
+
+**What a connection can do.** Nothing but run the participant's app:
+
+- authentication by the room code (password or keyboard-interactive) or, with
+  ``--authorized-keys``, a listed key; wrong codes are answered after a second and an address
+  with 5 wrong codes in a minute is shut out for that minute (:class:`cjmtui.serve.guard.Guard`);
+- a session with a pseudo-terminal gets ``cjmtui join FILE --as NAME --restricted``, NAME being
+  the SSH login name, forked from a process that imported the UI once (:class:`Preloader`,
+  :mod:`cjmtui.cli.preload`; a fresh interpreter if that process is not there); a command
+  (``ssh host cat /etc/passwd``) is never run: the channel says so on stderr and closes with
+  exit status 1; no subsystem (no SFTP), no port forwarding either way, no agent or X11
+  forwarding;
+- one connection per name: the same name again replaces the older connection (a laptop that
+  dropped rejoins);
+- keepalives every 5 s, 3 unanswered end the connection (a frozen or vanished client is noticed
+  within 15 s); its app then gets SIGHUP, which saves and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import CjmError, EditError
+from ..core.live import participant_name
+from ..core.presence import FACILITATOR
+from .codes import code_matches
+from .guard import WRONG_CODE_DELAY, Guard
+from .ssh import asyncssh
+
+KEEPALIVE_INTERVAL = 5
+KEEPALIVE_COUNT_MAX = 3
+ENDED = "The workshop has ended; everything you wrote is saved."
+REPLACED = "You joined again from another connection: this one is closed; everything you wrote is saved."
+STALLED_BYTES = 64 * 1024  # output queued for a client that does not read: it is stalled
+CHILD_EXIT_WAIT = 10.0  # seconds an app has to save and exit after SIGHUP before SIGKILL
+
+# The facilitator's environment a participant's app keeps (never their terminal's or tmux's).
+KEPT_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "VIRTUAL_ENV", "PYTHONPATH", "SYSTEMROOT")
+KEPT_PREFIXES = ("LC_", "XDG_", "CJMTUI_")
+
+
+def refused_name(name: str, facilitator: str) -> str | None:
+    """Why ``name`` cannot join (None: it can): not a name ``cjmtui join --as`` takes, or the
+    facilitator's (``facilitator``, or the session's facilitator's own name)."""
+    try:
+        name = participant_name(name)
+    except EditError as exc:
+        return str(exc)
+    taken = {FACILITATOR, facilitator.strip().casefold()} - {""}
+    if name.casefold() in taken:
+        return f"{name!r} is the facilitator's name: log in under your own (ssh -p PORT YOURNAME@HOST)"
+    return None
+
+
+def participant_command(path: Path, name: str) -> list[str]:
+    """How a participant's app starts: this interpreter, ``cjmtui join`` restricted."""
+    return [sys.executable, "-m", "cjmtui", "join", str(path), "--as", name, "--restricted"]
+
+
+def child_env(term: str | None, colorterm: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in KEPT_ENV or k.startswith(KEPT_PREFIXES)}
+    env["TERM"] = term or "xterm-256color"
+    if colorterm:
+        env["COLORTERM"] = colorterm
+    return env
+
+
+def set_size(fd: int, columns: int, rows: int) -> None:
+    """Give the pseudo-terminal ``fd`` a size (its app gets SIGWINCH from the kernel)."""
+    if columns > 0 and rows > 0:
+        with contextlib.suppress(OSError):
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+
+
+@dataclass
+class Connected:
+    """One participant connected now, as the facilitator's screen shows them."""
+
+    name: str
+    since: float  # time.time() when they connected
+    stalled: bool  # their client does not read what their app writes (frozen, suspended)
+
+
+class Preloader:
+    """The preloaded process (:mod:`cjmtui.cli.preload`): the UI imported once, one fork per
+    participant, so a participant's first screen does not wait for Python to import Textual."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cjmtui.cli.preload", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,  # never over the facilitator's screen
+                env=child_env(None, None),
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.sock.settimeout(60.0)  # the first request waits for the imports
+        self.lock = threading.Lock()
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: Path, terminal: int) -> int:
+        """Fork an app running ``cjmtui ARGV…`` on ``terminal``; its pid."""
+        request = json.dumps({"argv": argv, "env": env, "cwd": str(cwd)}).encode()
+        with self.lock:
+            socket.send_fds(self.sock, [request], [terminal])
+            reply = self.sock.recv(4096)
+        if not reply:
+            raise OSError("the preloaded process has gone")
+        return int(json.loads(reply)["pid"])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class Participant:
+    """One connection's app: a child process on a pseudo-terminal, bridged to the SSH channel."""
+
+    def __init__(self, process: Any, name: str) -> None:
+        self.process = process
+        self.name = name
+        self.since = time.time()
+        self.pid: int | None = None  # its app's process (a session leader: its group is its pid)
+        self.alive = False
+        self.master = -1
+        self.ending: str | None = None  # the words said on the connection when it is ended
+        self.finished = asyncio.Event()
+
+    def stalled(self) -> bool:
+        try:
+            return int(self.process.channel.get_write_buffer_size()) > STALLED_BYTES
+        except Exception:
+            return False
+
+    def hang_up(self, message: str | None = None) -> None:
+        """Ask the app to save and exit (SIGHUP), and say ``message`` once it has."""
+        if message is not None and self.ending is None:
+            self.ending = message
+        self.signal(signal.SIGHUP)
+
+    def signal(self, signum: int) -> None:
+        if self.pid is not None and self.alive:
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signum)
+
+    async def run(self, command: list[str], cwd: Path, preloader: Preloader | None = None) -> int:
+        """Run ``command`` on a new pseudo-terminal until it exits or the client goes; its exit
+        code. With ``preloader``, the app is forked from the preloaded process (``command``
+        being ``python -m cjmtui ARGS…``), else started afresh."""
+        process = self.process
+        master, slave = os.openpty()
+        self.master = master
+        width, height = process.get_terminal_size()[:2]
+        set_size(slave, width or 80, height or 24)
+        env = child_env(process.get_terminal_type(), (process.env or {}).get("COLORTERM"))
+        loop = asyncio.get_running_loop()
+        exited: asyncio.Future[int] = loop.create_future()
+
+        def finished(code: int) -> None:
+            self.alive = False
+            if not exited.done():
+                exited.set_result(code)
+
+        try:
+            pid = None
+            if preloader is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pid = await asyncio.to_thread(preloader.spawn, command[3:], env, cwd, slave)
+            if pid is not None:
+                self.pid, self.alive = pid, True
+                pidfd = os.pidfd_open(pid)
+
+                def ended() -> None:
+                    loop.remove_reader(pidfd)
+                    os.close(pidfd)
+                    finished(0)  # not our child: its status is the preloaded process's to collect
+
+                loop.add_reader(pidfd, ended)
+            else:
+                child = subprocess.Popen(
+                    command,
+                    stdin=slave,
+                    stdout=slave,
+                    stderr=slave,
+                    cwd=cwd,
+                    env=env,
+                    start_new_session=True,  # its own session: the pty becomes its controlling terminal
+                    close_fds=True,
+                )
+                self.pid, self.alive = child.pid, True
+
+                def wait_for_exit() -> None:
+                    # A thread of its own per app: the loop's default executor has only a few threads.
+                    code = child.wait()
+                    with contextlib.suppress(RuntimeError):  # the loop has already closed
+                        loop.call_soon_threadsafe(finished, code)
+
+                threading.Thread(target=wait_for_exit, name=f"cjmtui-serve-wait-{child.pid}", daemon=True).start()
+        finally:
+            os.close(slave)
+        output_done = asyncio.Event()
+
+        def readable() -> None:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the app closed its terminal (it exited)
+                data = b""
+            if not data:
+                loop.remove_reader(master)
+                output_done.set()
+                return
+            with contextlib.suppress(Exception):
+                process.stdout.write(data)
+
+        loop.add_reader(master, readable)
+        pump = asyncio.create_task(self._pump_input(master))
+        waits: set[asyncio.Future[Any]] = {pump, exited}
+        done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        if exited not in done:  # the client went away (or closed its input): the app saves and exits
+            self.hang_up()
+            try:
+                await asyncio.wait_for(asyncio.shield(exited), CHILD_EXIT_WAIT)
+            except TimeoutError:
+                self.signal(signal.SIGKILL)
+                await exited
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(output_done.wait(), 1.0)  # its last words: the terminal restored
+        loop.remove_reader(master)
+        pump.cancel()
+        os.close(master)
+        self.master = -1
+        code = 0 if self.ending else exited.result()  # ended by the room: not an error
+        if self.ending:
+            with contextlib.suppress(Exception):
+                process.stdout.write(f"\r\n{self.ending}\r\n".encode())
+        return code
+
+    async def _pump_input(self, master: int) -> None:
+        """The client's keys to the app; window size changes to the pseudo-terminal."""
+        stdin = self.process.stdin
+        while True:
+            try:
+                data = await stdin.read(65536)
+            except asyncssh.TerminalSizeChanged as exc:
+                set_size(master, exc.width, exc.height)
+                continue
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                continue
+            except Exception:  # the connection is gone
+                return
+            if not data:
+                return
+            try:
+                os.write(master, data)
+            except OSError:
+                return
+
+
+class _Auth(asyncssh.SSHServer):
+    """One connection's authentication: the room code, or a listed key."""
+
+    def __init__(self, room: RoomServer) -> None:
+        self.room = room
+        self.address = "?"
+
+    def connection_made(self, conn: Any) -> None:
+        peer = conn.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "?"
+
+    def begin_auth(self, username: str) -> bool:
+        return True  # everyone authenticates
+
+    def public_key_auth_supported(self) -> bool:
+        return self.room.authorized_keys is not None
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        return await self._check(password)
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> Any:
+        return ("cjmtui", "The room code is on the facilitator's screen.", "", [("Room code: ", False)])
+
+    async def validate_kbdint_response(self, username: str, responses: Sequence[str]) -> Any:
+        return await self._check(responses[0] if len(responses) == 1 else "")
+
+    async def _check(self, typed: str) -> bool:
+        guard = self.room.guard
+        if guard.blocked(self.address):
+            await asyncio.sleep(self.room.delay)
+            return False
+        if code_matches(typed, self.room.code):
+            return True
+        guard.failed(self.address)
+        await asyncio.sleep(self.room.delay)
+        return False
+
+    # Everything else is refused (asyncssh's defaults, said here so nobody has to look):
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
+        return False  # ssh -L
+
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        return False  # ssh -R
+
+    def unix_connection_requested(self, dest_path: str) -> bool:
+        return False
+
+    def unix_server_requested(self, listen_path: str) -> bool:
+        return False
+
+
+class RoomServer:
+    """The SSH server on its own event loop in a thread (see the module's docstring)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        code: str,
+        host_key: Any,
+        port: int = 2222,
+        bind: str = "0.0.0.0",
+        facilitator: str = "",
+        authorized_keys: Path | None = None,
+        delay: float = WRONG_CODE_DELAY,
+        guard: Guard | None = None,
+        command: Callable[[Path, str], list[str]] = participant_command,
+        preload: bool = True,
+    ) -> None:
+        self.path = Path(path).resolve()
+        self.code = code
+        self.host_key = host_key
+        self.port = port
+        self.bind = bind
+        self.facilitator = facilitator
+        self.authorized_keys = authorized_keys
+        self.delay = delay
+        self.guard = guard or Guard()
+        self.command = command
+        # Participants' apps fork from a preloaded process (the real app only, on Linux).
+        self.preload = preload and command is participant_command and hasattr(os, "pidfd_open")
+        self.preloader: Preloader | None = None
+        self.participants: dict[str, Participant] = {}  # by casefolded name
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: Any = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # From the facilitator's thread ----------------------------------------------------------
+
+    def start(self) -> None:
+        """Listen (the port is taken when this returns, or :class:`CjmError` says why not)."""
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def main() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._loop = loop
+            try:
+                self._server = loop.run_until_complete(self._listen())
+            except BaseException as exc:
+                failure.append(exc)
+                started.set()
+                loop.close()
+                return
+            started.set()
+            loop.run_forever()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+        if self.preload:
+            try:
+                self.preloader = Preloader()
+            except OSError:
+                self.preloader = None  # each app starts afresh instead
+        self._thread = threading.Thread(target=main, name="cjmtui-serve", daemon=True)
+        self._thread.start()
+        started.wait()
+        if failure:
+            if self.preloader is not None:
+                self.preloader.close()
+                self.preloader = None
+            exc = failure[0]
+            raise CjmError(f"cannot serve on {self.bind}:{self.port}: {getattr(exc, 'strerror', None) or exc}")
+        if self.port == 0 and self._server is not None:
+            self.port = int(self._server.sockets[0].getsockname()[1])
+
+    def connected(self) -> list[Connected]:
+        """Who is connected now, in the order they came."""
+        with self._lock:
+            people = list(self.participants.values())
+        return [Connected(p.name, p.since, p.stalled()) for p in sorted(people, key=lambda p: p.since)]
+
+    def end_room(self, message: str = ENDED, timeout: float = 15.0) -> None:
+        """Every participant's app saves and exits, each connection says ``message`` and closes;
+        then the server stops. Safe to call twice."""
+        loop = self._loop
+        if loop is None or self._thread is None:
+            return
+        if loop.is_running():
+            future = asyncio.run_coroutine_threadsafe(self._end(message), loop)
+            with contextlib.suppress(Exception):
+                future.result(timeout)
+            loop.call_soon_threadsafe(loop.stop)
+        self._thread.join(timeout)
+        self._thread = None
+        if self.preloader is not None:
+            self.preloader.close()
+            self.preloader = None
+
+    # On the server's loop -------------------------------------------------------------------
+
+    async def _listen(self) -> Any:
+        return await asyncssh.create_server(
+            lambda: _Auth(self),
+            self.bind,
+            self.port,
+            server_host_keys=[self.host_key],
+            authorized_client_keys=str(self.authorized_keys) if self.authorized_keys else None,
+            process_factory=self._session,
+            encoding=None,
+            line_editor=False,
+            allow_pty=True,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            allow_scp=False,
+            sftp_factory=None,
+            keepalive_interval=KEEPALIVE_INTERVAL,
+            keepalive_count_max=KEEPALIVE_COUNT_MAX,
+            login_timeout=60,
+        )
+
+    async def _session(self, process: Any) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            process.exit(await self._serve(process))
+        except Exception:
+            with contextlib.suppress(Exception):
+                process.exit(1)
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    def _say(self, process: Any, message: str) -> None:
+        with contextlib.suppress(Exception):
+            process.stderr.write(f"cjmtui: {message}\r\n".encode())
+
+    async def _serve(self, process: Any) -> int:
+        if process.command is not None or process.subsystem is not None:
+            # Never run: the connection exists for the workshop only.
+            self._say(process, f"this server runs the workshop only: ssh -t -p {self.port} NAME@HOST")
+            return 1
+        if process.get_terminal_type() is None:
+            self._say(process, f"the workshop needs a terminal: ssh -t -p {self.port} NAME@HOST")
+            return 1
+        raw = str(process.get_extra_info("username") or "")
+        why = refused_name(raw, self.facilitator)
+        if why is not None:
+            self._say(process, why)
+            return 1
+        name = participant_name(raw)
+        key = name.casefold()
+        with self._lock:
+            older = self.participants.get(key)
+        if older is not None:  # the same name again: the older connection saves and closes
+            older.hang_up(REPLACED)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(older.finished.wait(), CHILD_EXIT_WAIT + 2)
+        me = Participant(process, name)
+        with self._lock:
+            self.participants[key] = me
+        try:
+            return await me.run(self.command(self.path, name), self.path.parent, self.preloader)
+        finally:
+            with self._lock:
+                if self.participants.get(key) is me:
+                    del self.participants[key]
+            me.finished.set()
+
+    async def _end(self, message: str) -> None:
+        with self._lock:
+            people = list(self.participants.values())
+        for person in people:
+            person.hang_up(message)
+        if self._server is not None:
+            self._server.close()
+        tasks = [t for t in self._tasks if not t.done()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=CHILD_EXIT_WAIT + 3)
+        await asyncio.sleep(0.2)  # the last words leave before the connections close
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await self._server.wait_closed()
