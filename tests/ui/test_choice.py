@@ -122,3 +122,24 @@ async def test_export_format_typed_while_closed(example_copy):
         for name in names:
             await pilot.press("tab", "shift+tab", *name)  # away and back: a new prefix
             assert select.value == name, f"typed {name!r}, got {select.value!r}"
+
+
+async def test_a_focused_dropdown_shows_focus_in_every_theme(example_copy):
+    """Reversed survives the 16-colour and no-colour themes; a background tint does not."""
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "e")
+        form = app.screen
+        select = form.query_one("#f-phase", TypeSelect)
+        select.focus()
+        for theme in ("cjm-dark", "cjm-light", "cjm-contrast", "cjm-terminal"):  # cjm-terminal: 16 colours
+            app.theme = theme
+            await pilot.pause()
+            shown = select.query_one("SelectCurrent")
+            assert shown.styles.text_style.reverse, f"{theme}: a focused dropdown looks like the others"
+            other = form.query_one("#f-name")
+            other.focus()
+            await pilot.pause()
+            assert not shown.styles.text_style.reverse, f"{theme}: a dropdown without focus looks focused"
+            select.focus()
+            await pilot.pause()
