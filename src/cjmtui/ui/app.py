@@ -35,6 +35,7 @@ from ..core.live import view_for
 from ..core.model import Record, Session, find, get, item_label
 from ..core.presence import BEAT_EVERY
 from ..core.settings import load_settings, save_setting
+from ..core.triage import add_resolving
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
 from .autosave import Autosave
@@ -255,7 +256,11 @@ class CjmApp(Notices):
 
     def add(self, table: str, fields: dict[str, Any]) -> Record | None:
         """Add an item; the screen that lists ``table`` highlights it."""
-        item = self.apply(f"add {SINGULAR[table]}", partial(add_item, actor=self.actor), table, fields, show=table)
+        said: list[str] = []
+        add = partial(add_resolving, actor=self.actor, said=said)
+        item = self.apply(f"add {SINGULAR[table]}", add, table, fields, show=table)
+        if said:  # signs typed before this item existed (">book") now name it
+            self.notify("\n".join(said))
         return item if isinstance(item, Record) else None
 
     def add_parked(self, text: str) -> Record | None:
@@ -303,6 +308,8 @@ class CjmApp(Notices):
         stage = item_id if table == "stages" else getattr(item, "stage", None)
         if stage:
             self.stage_id = stage
+        if table == "stages" and getattr(self.screen, "MODE", None) in ("pains", "processes"):
+            return  # a stage's pains or processes stay on screen: only the stage changes
         self.wanted = (table, item_id)  # its screen highlights it when it shows
         self.switch_mode(mode_of_table(table))
 

@@ -27,6 +27,7 @@ from ...core.model import (
     item_label,
 )
 from ...core.scoring import moment_stages, pain_weight
+from ...core.triage import merge
 from ...core.validation import next_validation, validation_changes
 from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
@@ -223,7 +224,14 @@ class StagesScreen(ItemsScreen[Stage]):
         return "New stage:"
 
     def capture(self, text: str) -> None:
-        name, fields = self.triaged("stages", text)
+        name, fields = self.triaged("stages", text, signs_only=True)
+        if not name:  # only signs ("~t-1b2"): they go on the highlighted stage
+            stage = self.current_item()
+            if stage is None:
+                self.notify("Add a stage first: its name, then its signs.", severity="warning")
+            elif fields:
+                self.cjm.update("stages", stage.id, merge(stage, fields))
+            return
         item = self.cjm.add("stages", {**fields, "name": name})
         if isinstance(item, Stage) and self.cjm.stage_id is None:
             self.cjm.stage_id = item.id
