@@ -394,8 +394,8 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
         return [
             mark,
             text,
-            str(item.severity),
-            str(item.frequency),
+            str(item.severity) if item.kind == "pain" else "—",  # a gain is not scored
+            str(item.frequency) if item.kind == "pain" else "—",
             EVIDENCE_SHOWN.get(item.validation, "{}").format(item.evidence),
             plain(names(session, "processes", item.caused_by, 200)),
             self.dots_cell(session, item.id),
@@ -416,7 +416,16 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
                 *([Text(f"{MOMENT_MARK} At a moment of truth")] if at_moment else []),
                 *([_checked(item)] if item.validation else []),
                 _line("Affects", who),
-                _line("Why (caused by)", "; ".join(causes) or "— press l to link the internal process that causes it"),
+                *(
+                    [
+                        _line(
+                            "Why (caused by)",
+                            "; ".join(causes) or "— press l to link the internal process that causes it",
+                        )
+                    ]
+                    if item.kind == "pain" or causes
+                    else []
+                ),
                 Text(
                     f"weight {item.severity}×{item.frequency} = {item.weight}{_scored(item, session)}"
                     f"  ·  evidence: {item.evidence}"
