@@ -446,10 +446,11 @@ class CjmApp(Notices):
     def open_links(self, kind: str, item_id: str) -> None:
         """The link picker for one of :data:`cjmtui.core.links.LINKS` from item ``item_id``."""
         from ..core import links
-        from .screens.links import LinkPicker, link_label
+        from .screens.links import LinkPicker, link_label, link_search
 
         session = self.session
-        candidates = [(c.id, link_label(session, c)) for c in links.candidates(session, kind, item_id)]
+        found = links.candidates(session, kind, item_id)
+        candidates = [(c.id, link_label(session, c)) for c in found]
         if not candidates:
             self.notify("Nothing to link yet: add internal processes on screen 4.", severity="warning")
             return
@@ -459,7 +460,8 @@ class CjmApp(Notices):
             if result is not None and result != selected:
                 self.apply(links.LINKS[kind].undo, links.set_links, kind, item_id, result)
 
-        self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected), done)
+        search = {c.id: link_search(session, c) for c in found}
+        self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected, search), done)
 
     # Export -----------------------------------------------------------------------------------
 
