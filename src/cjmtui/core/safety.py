@@ -149,9 +149,9 @@ def md_cell(text: object) -> str:
     Line breaks become ``" / "``; ``|`` becomes ``\\|``; backslash, backtick, ``*``, ``_``,
     ``[``, ``]``, ``~``, ``#``, ``$``, ``{``, ``}`` are backslash-escaped; ``<`` and ``>`` become
     HTML entities and so does ``&`` where it could start one (elsewhere it stays as typed, so
-    "Sales & Underwriting" reads right as plain text), and a URL's scheme colon, a ``www.`` dot and an e-mail address's ``@``
-    are broken so GitHub's autolinker links none of them (no HTML or link is ever rendered from
-    user text: ``tests/e2e/test_markdown_on_github.py`` checks it in cmark-gfm); a
+    "Sales & Underwriting" reads right as plain text), and a URL's scheme colon, a ``www.`` dot
+    and an e-mail address's ``@`` are broken so GitHub's autolinker links none of them (no HTML
+    or link is ever rendered from user text: ``tests/e2e/test_markdown_on_github.py`` checks it in cmark-gfm); a
     leading ``-``, ``+``, ``=`` or ``1.`` is escaped so it cannot start a list or heading;
     control characters become visible (see :func:`printable`).
     """
