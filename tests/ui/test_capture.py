@@ -233,3 +233,27 @@ async def test_a_new_process_is_owned_by_its_stages_owner(example_copy):
         added = app.session.processes[-1]
         stage = next(s for s in app.session.stages if s.id == added.stage)
         assert stage.owners and added.owner == stage.owners[0]
+
+
+async def test_notices_never_cover_the_entry_being_typed(example_copy):
+    """Issue 23: toasts sat over the right half of the capture entry for seconds."""
+    from textual.widgets._toast import Toast
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("4", "a")
+        await type_text(pilot, "Register the claim @w>nothing")  # a sign waiting: said in a notice
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: bool(app.screen.query(Toast))), "no notice was shown"
+        _capture, entry = _entry(app)
+        toasts = list(app.screen.query(Toast))
+        for toast in toasts:
+            assert not toast.region.overlaps(entry.region), f"a notice covers the entry: {toast.region} {entry.region}"
+        # A form's first field (top half) has the focus: notices go to the bottom.
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        app.notify("Something to say")
+        assert await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        focused = app.screen.focused
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(focused.region), f"a notice covers {focused}"
