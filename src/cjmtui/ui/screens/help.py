@@ -24,12 +24,18 @@ METHOD = """The method (Level 1 customer journey mapping):
 
 
 TRIAGE = """Triage while capturing: after the note's words, before Enter:
- pain      !43 severity 4, frequency 3 · @f persona · #or its cause
+ pain      !43 severity 4, frequency 3 · @f persona · #or cause
+ gain      +Kind agent @f  (a leading + makes a gain)
  process   @w owner · >fu the process it hands work to
- solution  #or the process it changes · !28 effort 2, confidence .8 · @m owner
- stage     /c phase · @sa owner
- A name matches by the start of any of its words; a sign that matches
- nothing keeps the note as typed. E.g. “The form forgot my address!43@f#or”."""
+ solution  #or process it changes · !28 effort 2, conf .8 · @m owner
+ stage     /c phase · @sa owner · ~f-2s1 emotions: persona f -2,
+           persona s +1 (alone, e.g. ~f-2, on the highlighted stage)
+ A sign matches the start of a word of a name (not and, the, of,
+ to, a…); several match: a message says which was taken. A sign
+ that matches nothing yet waits on the item and is taken when
+ a match is added (a hand-off to a process not captured yet).
+ ctrl+↓ / ctrl+↑ (or alt+↓ / alt+↑): next / previous stage while
+ capturing. E.g. “The form forgot my address!43@f#or”."""
 
 
 def binding_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
