@@ -16,7 +16,7 @@ Signs: ``!`` numbers (pain: severity then frequency; solution: effort then confi
 ``d`` meaning ``d/10`` and ``0`` meaning 1.0), ``@`` a persona (pains) or the owning department
 (processes, stages, solutions), ``#`` a process (a pain's cause, a solution's target), ``>`` a
 process this one hands work to, ``/`` a stage's phase, ``~`` emotions on a stage (each persona's
-prefix then -2…2). A name is matched by the start of its id or of any word of its name,
+prefix then -2…2, or only the numbers, for the personas in their order: ``~-10``). A name is matched by the start of its id or of any word of its name,
 case-insensitively, skipping filler words ("and", "the", "of"…), first in file order; when
 several match, :attr:`Triage.notes` says which one was taken and what to type to be precise.
 A sign whose two letters are swapped (``#ordr`` for "order") still finds the one item it means.
@@ -41,6 +41,7 @@ SIGNS = "!@#>/~"
 _TAIL = re.compile(r"(?:\s*[!@#>/~][\w\-+]+)+\s*$")
 _TOKEN = re.compile(r"([!@#>/~])([\w\-+]+)")
 _EMOTION = re.compile(r"([^\W\d_]+)([+-]?\d)")
+_IN_ORDER = re.compile(r"(?:[+-]?[0-2])+")
 _GAIN = re.compile(r"^\+\s*(?=[^\W\d_])")
 _WORDS = re.compile(r"[\s\-_/]+")
 
@@ -162,6 +163,14 @@ def _numbers(table: str, value: str, fields: dict[str, Any]) -> None:
 
 
 def _emotions(session: Session, value: str, fields: dict[str, Any], notes: list[str]) -> None:
+    if _IN_ORDER.fullmatch(value):  # ~-10: the personas in their order, -1 then 0
+        ratings = [int(v) for v in re.findall(r"[+-]?\d", value)]
+        if len(ratings) > len(session.personas):
+            raise ValueError(f"~{value}: {len(ratings)} emotions for {len(session.personas)} personas")
+        emotion = fields.setdefault("emotion", {})
+        for persona, rating in zip(session.personas, ratings, strict=False):
+            emotion[persona.id] = rating
+        return
     pairs = _EMOTION.findall(value)
     if not pairs or "".join(a + b for a, b in pairs) != value:
         raise ValueError(f"~{value}: a persona's first letters then -2…2, e.g. ~t-1 or ~t-1b2")
