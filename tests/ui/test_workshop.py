@@ -23,6 +23,8 @@ from helpers import make_app, type_text
 
 SIZE = (80, 24)
 
+LOG, REGISTER, BOOK = "Log the first notice of loss", "Register the claim", "Book and brief the assessor"
+WRITE, PAY, RENEW = "Write the settlement offer", "Pay the repairer", "Renew the policy"
 DEPARTMENTS = ["Claims handling", "Sales & Underwriting", "Assessors network"]
 PERSONAS = ["Policyholder", "Broker"]
 # name, signs (phase, owner), emotion signs (policyholder, broker in order), expected
@@ -35,45 +37,45 @@ STAGES = [
 ]
 # stage index, words, pain signs, cause sign, expected (kind, severity, frequency, personas, cause id)
 PAINS = [
-    (0, "Nobody answered the hotline", "!43@p", "#l", ("pain", 4, 3, ["policyholder"], "Log the first notice of loss")),
-    (0, "I had to repeat my policy number twice", "!34", "#r", ("pain", 3, 4, [], "Register the claim")),
+    (0, "Nobody answered the hotline", "!43@p", "#l", ("pain", 4, 3, ["policyholder"], LOG)),
+    (0, "I had to repeat my policy number twice", "!34", "#r", ("pain", 3, 4, [], REGISTER)),
     (
         1,
         "The assessor came a week late",
         "!54@p",
         "#b",
-        ("pain", 5, 4, ["policyholder"], "Book and brief the assessor"),
+        ("pain", 5, 4, ["policyholder"], BOOK),
     ),
     (
         1,
         "Nobody said what the assessor needs",
         "!33@b",
         "#b",
-        ("pain", 3, 3, ["broker"], "Book and brief the assessor"),
+        ("pain", 3, 3, ["broker"], BOOK),
     ),
     (
         2,
         "The offer did not explain the deductions",
         "!44@b",
         "#w",
-        ("pain", 4, 4, ["broker"], "Write the settlement offer"),
+        ("pain", 4, 4, ["broker"], WRITE),
     ),
-    (2, "The offer came by post only", "!23", "#w", ("pain", 2, 3, [], "Write the settlement offer")),
-    (3, "The repairer waited weeks for payment", "!45@p", "#pa", ("pain", 4, 5, ["policyholder"], "Pay the repairer")),
-    (4, "The renewal price went up after the claim", "!53", "#ren", ("pain", 5, 3, [], "Renew the policy")),
+    (2, "The offer came by post only", "!23", "#w", ("pain", 2, 3, [], WRITE)),
+    (3, "The repairer waited weeks for payment", "!45@p", "#pa", ("pain", 4, 5, ["policyholder"], PAY)),
+    (4, "The renewal price went up after the claim", "!53", "#ren", ("pain", 5, 3, [], RENEW)),
 ]
 GAIN = (3, "+", "The repair was done in a day", ("gain", ["policyholder"]), "@p")
 # stage index, words, signs (owner only where not the stage's owner; hand-off to a later one)
 PROCESSES = [
-    (0, "Log the first notice of loss", ">r", ("claims-handling", ["Register the claim"])),
-    (0, "Register the claim", ">b", ("claims-handling", ["Book and brief the assessor"])),
-    (1, "Book and brief the assessor", ">w", ("assessors-network", ["Write the settlement offer"])),
-    (2, "Write the settlement offer", ">pa", ("claims-handling", ["Pay the repairer"])),
-    (3, "Pay the repairer", "@c>ren", ("claims-handling", ["Renew the policy"])),
+    (0, "Log the first notice of loss", ">r", ("claims-handling", [REGISTER])),
+    (0, "Register the claim", ">b", ("claims-handling", [BOOK])),
+    (1, "Book and brief the assessor", ">w", ("assessors-network", [WRITE])),
+    (2, "Write the settlement offer", ">pa", ("claims-handling", [PAY])),
+    (3, "Pay the repairer", "@c>ren", ("claims-handling", [RENEW])),
     (4, "Renew the policy", "", ("sales-underwriting", [])),
 ]
 SOLUTIONS = [
-    ("Online claim form with photo upload", "#l!28", ("Log the first notice of loss", 2, 0.8)),
+    ("Online claim form with photo upload", "#l!28", (LOG, 2, 0.8)),
     ("Text the policyholder when the assessor is booked", "#b!17", ("Book and brief the assessor", 1, 0.7)),
     ("Itemised settlement letter", "#w!19", ("Write the settlement offer", 1, 0.9)),
     ("Pay repairers within 48 hours", "#pa!36", ("Pay the repairer", 3, 0.6)),

@@ -16,9 +16,10 @@ Signs: ``!`` numbers (pain: severity then frequency; solution: effort then confi
 ``d`` meaning ``d/10`` and ``0`` meaning 1.0), ``@`` a persona (pains) or the owning department
 (processes, stages, solutions), ``#`` a process (a pain's cause, a solution's target), ``>`` a
 process this one hands work to, ``/`` a stage's phase, ``~`` emotions on a stage (each persona's
-prefix then -2…2, or only the numbers, for the personas in their order: ``~-10``). A name is matched by the start of its id or of any word of its name,
-case-insensitively, skipping filler words ("and", "the", "of"…), first in file order; when
-several match, :attr:`Triage.notes` says which one was taken and what to type to be precise.
+prefix then -2…2, or only the numbers, for the personas in their order: ``~-10``). A name is
+matched by the start of its id or of any word of its name, case-insensitively, skipping filler
+words ("and", "the", "of"…), first in file order; when several match, :attr:`Triage.notes` says
+which one was taken and what to type to be precise.
 A sign whose two letters are swapped (``#ordr`` for "order") still finds the one item it means.
 
 Only the run of signs at the very end of a note counts, and the signs never become part of the
