@@ -28,8 +28,9 @@ TRIAGE = """Triage while capturing: after the note's words, before Enter:
  gain      +Kind agent @f  (a leading + makes a gain)
  process   @w owner · >fu the process it hands work to
  solution  #or process it changes · !28 effort 2, conf .8 · @m owner
- stage     /c phase · @sa owner · ~f-2s1 emotions: persona f -2,
-           persona s +1 (alone, e.g. ~f-2, on the highlighted stage)
+ stage     /c phase · @sa owner · ~-10 emotions of the personas in
+           their order (-1, 0) · ~f-2s1 persona f -2, persona s +1
+           (signs alone, e.g. ~f-2, go on the highlighted stage)
  A sign matches the start of a word of a name (not and, the, of,
  to, a…); several match: a message says which was taken. A sign
  that matches nothing yet waits on the item and is taken when
