@@ -366,3 +366,17 @@ async def test_the_screen_stays_live_while_an_export_is_written(example_copy, mo
         release.set()
         assert await wait_for(pilot, written.is_file)
         assert await wait_for(pilot, lambda: any(str(written) in n for n in notifications(app)))
+
+
+async def test_help_reads_whole_lines_at_80_by_24(example_copy):
+    """Issue 23: F1 help wrapped mid-phrase at 80×24 ("— screen" / "1")."""
+    from cjmtui.ui.screens.help import METHOD, TRIAGE
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        help_box = app.screen.query_one("#help")
+        room = help_box.scrollable_content_region.width
+        for line in (METHOD + "\n" + TRIAGE).splitlines():
+            assert len(line) <= room, f"wraps at {room} columns: {line!r}"
