@@ -533,7 +533,9 @@ class ProcessesScreen(StagedScreen[Process]):
 class SolutionsScreen(VotingScreen[Solution]):
     MODE = "solutions"
     TABLE = "solutions"
-    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4, 1), ("Status", 8), ("Votes", 5)]
+    # At 80 columns the status makes way (the detail panel says it): effort and confidence are
+    # what the room rates, and both stay in view.
+    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8, 1), ("Votes", 5)]
     BINDINGS = [
         Binding("l", "links", "Targets", id="solution.targets", tooltip="Pick the processes this solution changes"),
         *VotingScreen.VOTE_BINDINGS,
