@@ -28,10 +28,10 @@ def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int 
     taken: set[tuple[int, int]] = set()  # cells holding a label, and the gap after each
     for (x, y), ranks in sorted(placed.items(), key=lambda kv: int(kv[1][0])):
         label = ",".join(ranks[:3]) + ("+" if len(ranks) > 3 else "")
-        start, row = _free_spot(taken, x, y, len(label), inner_w, inner_h)
+        start, at_row = _free_spot(taken, x, y, len(label), inner_w, inner_h)
         for i, ch in enumerate(label):
-            grid[row][start + i] = ch
-        taken.update((start + i, row) for i in range(-1, len(label) + 1))
+            grid[at_row][start + i] = ch
+        taken.update((start + i, at_row) for i in range(-1, len(label) + 1))
     out = Text()
     corner = {0: QUICK_WIN.upper(), 1: MAJOR_PROJECT.upper()}
     out.append(f"impact ▲   {corner[0]:<{max(1, split_x - 3)}}  {corner[1]}\n", style="bold")
