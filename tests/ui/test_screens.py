@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from textual.command import CommandPalette
 from textual.widgets import ContentSwitcher, Input, Static
 
