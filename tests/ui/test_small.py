@@ -94,3 +94,17 @@ def test_matrix_labels_never_overlap():
         labels = re.findall(r"[\d,+]+", grid)
         assert "1,5,6+" in labels and "2" in labels, (width, labels, chart)
         assert "3,4" in labels, (width, labels, chart)
+
+
+async def test_the_friction_view_keeps_its_last_column_at_80_by_24(example_copy):
+    """Issue 23: the friction view's last column ("Most downstream…") was cut at 80×24."""
+    from helpers import screen_lines
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7", "v", "v", "v")
+        await pilot.pause()
+        header = next(line for line in screen_lines(app) if "Handoffs" in line)
+        assert "Reaches most" in header, header
+        rows = [line for line in screen_lines(app) if "Find the right part" in line]
+        assert rows and "Maintain" in rows[0], rows
