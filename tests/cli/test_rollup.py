@@ -39,7 +39,7 @@ def test_table_shows_workshops_root_causes_and_matches(capsys) -> None:
 def test_md_csv_json_html_to_stdout(capsys) -> None:
     code, md, _ = run_main(capsys, "rollup", *FILES, "--format", "md")
     assert code == 0 and md.startswith("# Root causes across 3 workshops")
-    assert "| 1 | Qualify the deal &amp; discover requirements | Sales | 2 |" in md
+    assert "| 1 | Qualify the deal & discover requirements | Sales | 2 |" in md
     code, text, _ = run_main(capsys, "rollup", *FILES, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert code == 0 and rows[0]["root_cause"] == TOP and rows[0]["workshops"] == "2"

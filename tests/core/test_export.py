@@ -281,7 +281,8 @@ def test_csv_cell(value: object, expected: str) -> None:
         ("a\nb\r\n\nc", "a / b / c"),
         ("[bold]x[/]", "\\[bold\\]x\\[/\\]"),
         ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-        ("a & b", "a &amp; b"),
+        ("a & b", "a & b"),  # read as typed (issue 23): no entity where none is needed
+        ("&amp; &#38;", "&amp;amp; &amp;\\#38;"),
         ("back\\slash", "back\\\\slash"),
         ("*em* _u_ `c`", "\\*em\\* \\_u\\_ \\`c\\`"),
         ("- item", "\\- item"),
@@ -669,3 +670,22 @@ def test_the_checklist_lists_the_top_ranked_solutions_at_stake_and_sums_the_rest
     section = text.split(f"«{item.pain.text}»")[1].split("\n## ")[0]
     assert section.count("  - solution #") == 1
     assert f"… and {len(item.stakes) - 1} more solution" in section
+
+
+def test_the_write_up_reads_as_plain_text() -> None:
+    """Issue 23: "Sales &amp; Underwriting", "1 gains", "1 participants", an empty Personas cell
+    for a pain that affects everyone, and "3 × 3 = 9" on a gain."""
+    s = m.Session(session=m.SessionInfo(title="Claims"))
+    s, dept = edit.add_item(s, "departments", {"name": "Sales & Underwriting"})
+    s, stage = edit.add_item(s, "stages", {"name": "Report the loss", "owners": [dept.id]})
+    s, _pain = edit.add_item(s, "pains", {"stage": stage.id, "text": "Nobody calls back", "severity": 4})
+    s, _gain = edit.add_item(s, "pains", {"stage": stage.id, "text": "Kind agent", "kind": "gain"})
+    s, _who = edit.add_item(s, "participants", {"name": "Ana"})
+    text = export_markdown(s, scoring.rank(s))
+    assert "Sales & Underwriting" in text and "&amp;" not in text
+    assert "1 gain," in text and "1 gains" not in text and "1 pain," in text and "1 stage," in text
+    assert "1 participant," in text and "1 participants" not in text
+    pain_row = next(line for line in text.splitlines() if "Nobody calls back" in line)
+    gain_row = next(line for line in text.splitlines() if "Kind agent" in line)
+    assert "| everyone |" in pain_row, pain_row
+    assert "×" not in gain_row and "= 9" not in gain_row, gain_row

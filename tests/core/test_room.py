@@ -723,13 +723,13 @@ def test_markdown_export_has_votes_friction_and_parking() -> None:
     assert f"÷ effort 4 × votes ×{vocab.fmt_number(1 + 0.1 * hire.votes)} ({hire.votes} votes)" in text
     friction = text[text.index("## Friction by stage") : text.index("## The map")]
     assert (
-        "| 2 | Find the right part | 3 | 49 | 2 | 3 | Maintain the online catalogue &amp; product data (15 pains) |"
+        "| 2 | Find the right part | 3 | 49 | 2 | 3 | Maintain the online catalogue & product data (15 pains) |"
         in friction
     )
     parking = text[text.index("## Parking lot (open)") :]
     assert "- \\=SMS when shipped \\| \\[x\\](y) (stage: Delivery)" in parking
     assert "- Loyalty scheme?" in parking and "Old idea" not in parking
-    assert "- **Dot voting:** 1 participants, 3 dots each on solutions and on pains" in text
+    assert "- **Dot voting:** 1 participant, 3 dots each on solutions and on pains" in text
     # The map's pains show their dots.
     assert "| pain | I was on hold for 25 minutes just to ask whether the part fits. |" in text
     on_hold = next(line for line in text.splitlines() if "I was on hold for 25 minutes" in line and "5 × 4" in line)

@@ -182,3 +182,46 @@ def test_moments_of_truth_and_refuted_pains(snap_compare, example_copy, keys):
 def test_summary_validate_with_customers(snap_compare, example_copy):
     app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
     assert snap_compare(app, press=["7", "v", "v", "v", "v", "v", "v", "_"], terminal_size=(80, 24))
+
+
+# Issue 23, at 80×24: the screens this work changed.
+
+
+def test_help_at_80x24(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    assert snap_compare(app, press=["3", "question_mark", "_"], terminal_size=(80, 24))
+
+
+def test_stage_form_with_a_focused_dropdown_at_80x24(snap_compare, example_copy):
+    """The focused emotion dropdown shows reversed; "-1" typed into it while closed reads -1."""
+
+    async def focus_emotion(pilot):
+        await pilot.press("2", "e")
+        form = pilot.app.screen
+        persona = pilot.app.session.personas[0].id
+        field = form.query_one(f"#emo-{persona}")
+        field.focus()
+        field.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.press("minus", "1")
+        await pilot.pause()
+
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    assert snap_compare(app, run_before=focus_emotion, terminal_size=(80, 24))
+
+
+def test_link_picker_no_match_at_80x24(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    assert snap_compare(app, press=["3", "l", "z", "z", "z"], terminal_size=(80, 24))
+
+
+def test_capture_with_a_waiting_sign_at_80x24(snap_compare, example_copy):
+    """A hand-off to a process not captured yet waits on the item, said in the detail panel."""
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    keys = ["4", "a", *"Register the claim @w>book", "enter", "escape", "_"]
+    assert snap_compare(app, press=keys, terminal_size=(80, 24))
+
+
+def test_matrix_at_80x24(snap_compare, example_copy):
+    app = make_app(example_copy("online-ordering"), now=FIXED_NOW)
+    assert snap_compare(app, press=["7", "v", "_"], terminal_size=(80, 24))

@@ -233,3 +233,93 @@ async def test_a_new_process_is_owned_by_its_stages_owner(example_copy):
         added = app.session.processes[-1]
         stage = next(s for s in app.session.stages if s.id == added.stage)
         assert stage.owners and added.owner == stage.owners[0]
+
+
+async def test_notices_never_cover_the_entry_being_typed(example_copy):
+    """Issue 23: toasts sat over the right half of the capture entry for seconds."""
+    from textual.widgets._toast import Toast
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("4", "a")
+        await type_text(pilot, "Register the claim @w>nothing")  # a sign waiting: said in a notice
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: bool(app.screen.query(Toast))), "no notice was shown"
+        _capture, entry = _entry(app)
+        toasts = list(app.screen.query(Toast))
+        for toast in toasts:
+            assert not toast.region.overlaps(entry.region), f"a notice covers the entry: {toast.region} {entry.region}"
+        # A form's first field (top half) has the focus: notices go to the bottom.
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        app.notify("Something to say")
+        assert await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        focused = app.screen.focused
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(focused.region), f"a notice covers {focused}"
+
+
+async def test_change_stage_without_leaving_capture_and_go_to_stage_keeps_the_screen(example_copy):
+    """Issue 23: moving between stages while capturing cost Esc ] a; "Go to stage" left screen 4."""
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "a")
+        stages = [s.id for s in app.session.stages]
+        first = app.stage_id
+        await pilot.press("ctrl+down")
+        capture, entry = _entry(app)
+        assert app.stage_id == stages[stages.index(first) + 1]
+        assert capture.display and entry.has_focus, "the entry closed"
+        stage = next(s for s in app.session.stages if s.id == app.stage_id)
+        assert stage.name[:10] in str(capture.query_one("#capture-label", Label).render())
+        await type_text(pilot, "A process of the second stage")
+        await pilot.press("enter", "alt+up")
+        assert app.stage_id == first
+        assert app.session.processes[-1].stage == stages[stages.index(first) + 1]
+        await pilot.press("escape")
+        app.go_to("stages", stages[-1])  # the palette's "Go to stage …"
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ProcessesScreen" and app.stage_id == stages[-1]
+
+
+async def test_a_waiting_sign_shows_on_the_item_and_is_taken_when_its_process_comes(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "a")
+        await type_text(pilot, "Register the claim @w>assessor")
+        await pilot.press("enter")
+        first = app.session.processes[-1]
+        assert first.name == "Register the claim", "signs went into the words"
+        assert first.owner == "warehouse" and first.pending == [">assessor"]
+        await pilot.press("escape")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Waiting for" in detail and ">assessor" in detail
+        await pilot.press("a")
+        await type_text(pilot, "Book and brief the assessor")
+        await pilot.press("enter", "escape")
+        again = next(p for p in app.session.processes if p.id == first.id)
+        assert again.pending == [] and again.feeds == [app.session.processes[-1].id]
+
+
+async def test_a_gain_by_sign_and_emotions_on_the_highlighted_stage(example_copy):
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "a")
+        await type_text(pilot, "+The driver called ahead")
+        await pilot.press("enter", "escape")
+        gain = app.session.pains[-1]
+        assert (gain.kind, gain.text) == ("gain", "The driver called ahead")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "press l" not in detail and "×" not in detail
+        row = next(r for r in table_texts(app.screen.query_one("#items")) if "The driver called ahead" in r)
+        assert "| 3 | 3 |" not in row, row
+        await pilot.press("2", "a")
+        stage = app.screen.table.current_id
+        await type_text(pilot, "~-12")
+        await pilot.press("enter", "escape")
+        personas = [p.id for p in app.session.personas]
+        got = next(s for s in app.session.stages if s.id == stage).emotion
+        assert got[personas[0]] == -1 and got[personas[1]] == 2, got
+        assert [s.name for s in app.session.stages if s.name.startswith("~")] == [], "signs became a stage"

@@ -150,3 +150,22 @@ async def test_typing_filters_at_once_and_space_ticks_the_first_match(example_co
         await pilot.press("enter")  # Enter applies
         assert not isinstance(app.screen, LinkPicker)
         assert shown[0] in find(app.session, "pains", "search-no-results").caused_by
+
+
+async def test_the_filter_searches_whole_names_and_says_no_match(example_copy):
+    """Issue 23: only the first 36 characters were searched, and nothing said so."""
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        screen, lst = _picker(app)
+        # "Answer calls & emails, fix order problems": "problems" lies past the 36th character.
+        await pilot.press(*"problems")
+        assert _values(lst) == ["call-handling"], _values(lst)
+        await pilot.press("space", "f2")
+        assert "call-handling" in find(app.session, "pains", "search-no-results").caused_by
+        await pilot.press("l")
+        screen, lst = _picker(app)
+        await pilot.press(*"zzz")
+        assert _values(lst) == []
+        none = screen.query_one("#links-none")
+        assert none.display and "no match" in str(none.render())

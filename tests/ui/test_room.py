@@ -7,7 +7,7 @@ from cjmtui.core.store import load_session
 from cjmtui.core.voting import total_votes
 from cjmtui.ui.app import CjmApp
 from factories import FakeClock
-from helpers import make_app
+from helpers import make_app, notifications
 
 
 async def settle(pilot, app: CjmApp) -> None:
@@ -246,3 +246,31 @@ async def test_a_session_never_run_keeps_its_file_unchanged(example_copy):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("6", "f10")
     assert path.read_bytes() == before
+
+
+async def test_enter_on_an_agenda_step_and_t_agree_with_the_top_bar(example_copy):
+    """Issue 23: Enter on the current step restarted its clock; the t that followed paused it."""
+    clock = FakeClock()
+    app = make_app(example_copy(), clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("9", "t")  # the first step, running
+        clock.now += 120
+        app.room.tick()
+        assert "Persona 13:00" in app.status_extra
+        await pilot.press("9", "enter")  # back to the step being run: its clock goes on
+        await pilot.pause()
+        app.room.tick()
+        assert type(app.screen).__name__ == "PersonasScreen"
+        assert "Persona 13:00" in app.status_extra and "paused" not in app.status_extra
+        assert any("t pauses" in n for n in notifications(app))
+        await pilot.press("t")
+        assert "Persona 13:00 (paused)" in app.status_extra
+        await pilot.press("9", "enter")  # Enter on the paused current step: running again, same clock
+        await pilot.pause()
+        clock.now += 60
+        app.room.tick()
+        assert "Persona 12:00" in app.status_extra and "paused" not in app.status_extra
+        await pilot.press("9", "down", "enter")  # another step: its own timebox, running
+        await pilot.pause()
+        app.room.tick()
+        assert "Stages 20:00" in app.status_extra and "paused" not in app.status_extra

@@ -62,3 +62,49 @@ def _resize(width: int, height: int):
 
     size = Size(width, height)
     return Resize(size, size)
+
+
+async def test_the_solutions_list_keeps_confidence_at_80_by_24(example_copy):
+    """Issue 23: at 80×24 the solutions list dropped its confidence column."""
+    from helpers import table_texts
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        table = app.screen.query_one("#items")
+        labels = [str(c.label) for c in table.columns.values()]
+        assert "Conf" in labels and "Eff" in labels, labels
+        assert table_texts(table)
+
+
+def test_matrix_labels_never_overlap():
+    """Issue 23: #2, #3 and #4 were drawn on top of each other."""
+    import re
+    from types import SimpleNamespace
+
+    from cjmtui.ui.widgets.matrix import draw_matrix
+
+    placed = [(1, 1), (5, 1), (6, 1), (7, 1), (2, 2), (3, 3), (4, 3)]
+    solutions = [SimpleNamespace(rank=r, effort=e, impact=10.0) for r, e in placed]
+    ranking = SimpleNamespace(solutions=solutions, median_impact=10.0)
+    for width in (30, 40, 76):
+        chart = draw_matrix(ranking, 2, width=width, height=12).plain  # type: ignore[arg-type]
+        grid = chart.split("▶ effort")[0]
+        labels = re.findall(r"[\d,+]+", grid)
+        assert "1,5,6+" in labels and "2" in labels, (width, labels, chart)
+        assert "3,4" in labels, (width, labels, chart)
+
+
+async def test_the_friction_view_keeps_its_last_column_at_80_by_24(example_copy):
+    """Issue 23: the friction view's last column ("Most downstream…") was cut at 80×24."""
+    from helpers import screen_lines
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7", "v", "v", "v")
+        await pilot.pause()
+        header = next(line for line in screen_lines(app) if "Handoffs" in line)
+        assert "Reaches most" in header, header
+        rows = [line for line in screen_lines(app) if "Find the right part" in line]
+        assert rows and "Maintain" in rows[0], rows

@@ -49,3 +49,20 @@ def test_the_collector_is_on_again_when_start_up_fails(monkeypatch, capsys, coll
     monkeypatch.setattr(sys, "argv", ["cjmtui", "--no-such-option"])
     assert entry.main() == 2
     assert gc.isenabled()
+
+
+async def test_a_new_session_opens_on_the_screen_of_the_agenda_step_the_top_bar_names(tmp_path):
+    """Issue 23: a session opened at the start of the agenda showed another screen than the
+    step the top bar named ("Persona")."""
+    import datetime as dt
+
+    from cjmtui.core.store import save_session
+    from cjmtui.core.templates import new_session
+
+    path = tmp_path / "new.toml"
+    save_session(path, new_session("New workshop", "empty", date=dt.date(2026, 1, 5)))
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Persona" in app.status_extra
+        assert type(app.screen).__name__ == "PersonasScreen"

@@ -210,6 +210,7 @@ class Stage(Record):
     owners: Ids = []
     emotion: Annotated[dict[Id, Emotion], Field(max_length=MAX_LIST)] = {}
     moment: bool = False  # a moment of truth: every pain here counts as at one
+    pending: Lines = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
 
 
 class Pain(Record):
@@ -227,6 +228,7 @@ class Pain(Record):
     validated_on: Annotated[dt.date | None, BeforeValidator(_date_or_iso)] = None
     validation_note: OptText = ""
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
+    pending: Lines = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
 
     @property
     def weight(self) -> int:
@@ -250,6 +252,7 @@ class Process(Record):
     systems: Lines = []
     feeds: Ids = []
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
+    pending: Lines = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
 
 
 class StatusChange(Item):
@@ -274,6 +277,7 @@ class Solution(Record):
     due: PlanDate = None  # when the fix should be done (TOML date or "YYYY-MM-DD")
     review: PlanDate = None  # when to look at it again in a review meeting
     history: Annotated[list[StatusChange], Field(max_length=MAX_HISTORY)] = []  # oldest first
+    pending: Lines = []  # capture signs not taken yet ("#book" before Book exists): docs/session-format.md
 
     def done_on(self) -> dt.date | None:
         """The day it was last marked done (from its history), or None when no one recorded it."""

@@ -136,8 +136,10 @@ def csv_cell(value: object) -> str:
 _LINE_BREAKS = re.compile(r"[ \t]*(?:(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*)+")
 # Backslash-escaped: markup, links, code, tables, headings, math, strikethrough.
 _MD_BACKSLASH = set("\\`*_[]|~#${}")
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MD_ESCAPES = str.maketrans({**{ch: "\\" + ch for ch in _MD_BACKSLASH}, **_MD_ENTITIES})
+# "&" becomes an entity only where it could start one ("&amp;", "&#38;"): "Sales & Underwriting"
+# reads as typed in the file. "<" and ">" always do (no renderer ever sees a tag).
+_MD_ESCAPES = str.maketrans({**{ch: "\\" + ch for ch in _MD_BACKSLASH}, "<": "&lt;", ">": "&gt;"})
+_MD_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LIST_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
 
 
@@ -145,10 +147,11 @@ def md_cell(text: object) -> str:
     """User text as one Markdown table cell (or one line of prose), shown literally.
 
     Line breaks become ``" / "``; ``|`` becomes ``\\|``; backslash, backtick, ``*``, ``_``,
-    ``[``, ``]``, ``~``, ``#``, ``$``, ``{``, ``}`` are backslash-escaped; ``&``, ``<``, ``>``
-    become HTML entities, and a URL's scheme colon, a ``www.`` dot and an e-mail address's ``@``
-    are broken so GitHub's autolinker links none of them (no HTML or link is ever rendered from
-    user text: ``tests/e2e/test_markdown_on_github.py`` checks it in cmark-gfm); a
+    ``[``, ``]``, ``~``, ``#``, ``$``, ``{``, ``}`` are backslash-escaped; ``<`` and ``>`` become
+    HTML entities and so does ``&`` where it could start one (elsewhere it stays as typed, so
+    "Sales & Underwriting" reads right as plain text), and a URL's scheme colon, a ``www.`` dot
+    and an e-mail address's ``@`` are broken so GitHub's autolinker links none of them (no HTML
+    or link is ever rendered from user text: ``tests/e2e/test_markdown_on_github.py`` checks it in cmark-gfm); a
     leading ``-``, ``+``, ``=`` or ``1.`` is escaped so it cannot start a list or heading;
     control characters become visible (see :func:`printable`).
     """
@@ -156,7 +159,8 @@ def md_cell(text: object) -> str:
         return ""
     raw = _LINE_BREAKS.sub(" / ", str(text)).strip()
     raw = printable(raw, single_line=True)
-    escaped = _no_autolinks(raw.translate(_MD_ESCAPES))
+    escaped = _MD_ENTITY_START.sub("&amp;", raw).translate(_MD_ESCAPES)
+    escaped = _no_autolinks(escaped)
     return _MD_LIST_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped)
 
 

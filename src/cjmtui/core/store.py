@@ -284,6 +284,7 @@ _QUIET_DEFAULTS: dict[str, object] = {
     "moment_weight": 1.0,
     "severity_floor": False,
     "history": [],  # a solution's status changes
+    "pending": [],  # capture signs waiting for the item they name
     # The live room's state ([progress]), written only while it is used.
     "extra": 0,
     "silent": False,

@@ -96,7 +96,7 @@ FRICTION_VIEW_COLUMNS = (
     Column("Pain weight", "Weight", numeric=True),
     Column("Departments", "Depts", numeric=True),
     Column("Handoffs", numeric=True),
-    Column("Most downstream reach"),
+    Column("Most downstream reach", "Reaches most"),
 )
 
 

@@ -38,6 +38,7 @@ from ..core.live import view_for
 from ..core.model import Record, Session, find, get, item_label
 from ..core.presence import BEAT_EVERY
 from ..core.settings import load_settings, save_setting
+from ..core.triage import add_resolving
 from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
 from .autosave import Autosave
@@ -344,7 +345,11 @@ class CjmApp(Notices):
 
     def add(self, table: str, fields: dict[str, Any]) -> Record | None:
         """Add an item; the screen that lists ``table`` highlights it."""
-        item = self.apply(f"add {SINGULAR[table]}", partial(add_item, actor=self.actor), table, fields, show=table)
+        said: list[str] = []
+        add = partial(add_resolving, actor=self.actor, said=said)
+        item = self.apply(f"add {SINGULAR[table]}", add, table, fields, show=table)
+        if said:  # signs typed before this item existed (">book") now name it
+            self.notify("\n".join(said))
         return item if isinstance(item, Record) else None
 
     def add_parked(self, text: str) -> Record | None:
@@ -392,6 +397,8 @@ class CjmApp(Notices):
         stage = item_id if table == "stages" else getattr(item, "stage", None)
         if stage:
             self.stage_id = stage
+        if table == "stages" and getattr(self.screen, "MODE", None) in ("pains", "processes"):
+            return  # a stage's pains or processes stay on screen: only the stage changes
         self.wanted = (table, item_id)  # its screen highlights it when it shows
         self.switch_mode(mode_of_table(table))
 
@@ -590,10 +597,11 @@ class CjmApp(Notices):
     def open_links(self, kind: str, item_id: str) -> None:
         """The link picker for one of :data:`cjmtui.core.links.LINKS` from item ``item_id``."""
         from ..core import links
-        from .screens.links import LinkPicker, link_label
+        from .screens.links import LinkPicker, link_label, link_search
 
         session = self.session
-        candidates = [(c.id, link_label(session, c)) for c in links.candidates(session, kind, item_id)]
+        found = links.candidates(session, kind, item_id)
+        candidates = [(c.id, link_label(session, c)) for c in found]
         if not candidates:
             self.notify("Nothing to link yet: add internal processes on screen 4.", severity="warning")
             return
@@ -603,7 +611,8 @@ class CjmApp(Notices):
             if result is not None and result != selected:
                 self.apply(links.LINKS[kind].undo, partial(links.set_links, actor=self.actor), kind, item_id, result)
 
-        self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected), done)
+        search = {c.id: link_search(session, c) for c in found}
+        self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected, search), done)
 
     # Export -----------------------------------------------------------------------------------
 

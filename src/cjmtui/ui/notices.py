@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from textual.app import App
 from textual.notifications import Notify
+from textual.widgets._toast import ToastRack  # the notices' container: its place is set by a class
 
 from ..core.safety import printable
 
@@ -45,3 +47,19 @@ class Notices(App[int]):
         while len(self._notifications) >= MAX_TOASTS:
             self._unnotify(next(iter(self._notifications)), refresh=False)
         super()._on_notify(event)
+
+    def _refresh_notifications(self) -> None:
+        """Textual's, with the notices placed first (also on a new screen, such as a form)."""
+        with contextlib.suppress(Exception):  # no screen yet: nothing to place
+            self.place_notices()
+        super()._refresh_notifications()
+
+    def place_notices(self) -> None:
+        """Notices never cover the line being typed: they show at the top right (the capture
+        entry is at the bottom), or at the bottom right while the focus is in the top half (a
+        form's first field)."""
+        screen = self.screen
+        focused = screen.focused
+        top = focused is not None and focused.region.y < max(1, screen.size.height // 2)
+        for rack in screen.query_children(ToastRack):
+            rack.set_class(top, "-below")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..core.model import find
 from ..core.viewstate import View, load_view, save_view
 from ..core.workspace import Workspace
-from .screens import SCREENS
+from .screens import SCREENS, mode_of_step
 
 if TYPE_CHECKING:
     from .app import CjmApp
@@ -18,6 +18,11 @@ def restore_view(app: CjmApp, workspace: Workspace) -> None:
     """Back where this user was in this session (screen, stage, highlighted item), if anywhere."""
     view = load_view(workspace.path)
     mode = "stages" if not app.session.stages else "pains"
+    session = app.session
+    if session.progress.step is not None or not (session.personas or session.stages or session.pains):
+        # The agenda started (or nothing is mapped yet): the screen of the step the top bar names,
+        # so a new session opens on "Who is the customer?" while the bar says "Persona".
+        mode = mode_of_step(app.room.step)
     if view is not None and view.mode in SCREENS:
         mode = view.mode
         if view.stage and find(app.session, "stages", view.stage):

@@ -124,6 +124,22 @@ class Room:
         self.app.switch_mode(mode_of_step(self.step))
         self.tick()
 
+    def run_step(self, index: int) -> None:
+        """Enter on an agenda step: its screen, its timer running. The step already current keeps
+        the time it has used (Enter takes the room back to it, never restarts its clock); another
+        step starts its own timebox. Said with what ``t`` does next, so the two always agree."""
+        if not self.facilitating():
+            return
+        if index != self.step_index:
+            self.go_to_step(index)
+        else:
+            if not self.timer.running:
+                self.timer.start()
+                self.record_progress()
+            self.app.switch_mode(mode_of_step(self.step))
+            self.tick()
+        self.app.notify(f"{STEP_TITLES[self.step]}: the timer runs. t pauses it, N goes to the next step.", timeout=3)
+
     def toggle_timer(self) -> None:
         if not self.facilitating():
             return

@@ -16,7 +16,7 @@ from ..model import Pain, Session
 from ..safety import md_cell
 from ..scoring import Ranking, Reached
 from ..views import FRICTION_NOTE, MOMENT_MARK, Names, TableView, friction_view, open_parking
-from ..vocab import emotion_value, fmt_number, signed
+from ..vocab import emotion_value, fmt_number, plural, signed
 from ..voting import pain_votes, solution_votes
 from .tabular import comparison_json_data, top_of
 
@@ -176,10 +176,10 @@ def _header(session: Session, ranking: Ranking, names: Names) -> list[str]:
     if info.date is not None:
         lines.append(f"- **Date:** {info.date.isoformat()}")
     lines.append(
-        f"- **Map:** {len(session.stages)} stages, "
-        f"{sum(p.kind == 'pain' for p in session.pains)} pains, "
-        f"{sum(p.kind == 'gain' for p in session.pains)} gains, "
-        f"{len(session.processes)} processes, {len(session.solutions)} solutions"
+        f"- **Map:** {plural(len(session.stages), 'stage')}, "
+        f"{plural(sum(p.kind == 'pain' for p in session.pains), 'pain')}, "
+        f"{plural(sum(p.kind == 'gain' for p in session.pains), 'gain')}, "
+        f"{plural(len(session.processes), 'process', 'processes')}, {plural(len(session.solutions), 'solution')}"
     )
     lines.append(
         f"- **Scoring:** hop decay {fmt_number(sc.hop_decay)}, stage bonus {fmt_number(sc.stage_bonus)}, "
@@ -190,7 +190,7 @@ def _header(session: Session, ranking: Ranking, names: Names) -> list[str]:
     )
     if session.participants:
         lines.append(
-            f"- **Dot voting:** {len(session.participants)} participants, "
+            f"- **Dot voting:** {plural(len(session.participants), 'participant')}, "
             f"{info.vote_budget} dots each on solutions and on pains"
         )
     persona = _persona_line(ranking, names)
@@ -302,9 +302,9 @@ def _stage(session: Session, index: int, names: Names, pain_dots: dict[str, int]
                 (
                     p.kind + (f" {MOMENT_MARK}" if p.moment or st.moment else ""),
                     md_cell(p.text),
-                    f"{p.severity} × {p.frequency} = {p.weight}",
+                    f"{p.severity} × {p.frequency} = {p.weight}" if p.kind == "pain" else "— (not scored)",
                     _evidence(p),
-                    _joined(names.persona(x) for x in p.personas),
+                    _joined(names.persona(x) for x in p.personas) or "everyone",
                     _joined(names.process(x) for x in p.caused_by),
                     pain_dots.get(p.id, 0),
                 )

@@ -78,7 +78,7 @@ class AgendaScreen(WorkshopScreen):
         step = self.table.current_id
         steps = [item.step for item in agenda_of(self.session)]
         if step in steps:
-            self.cjm.room.go_to_step(steps.index(step))
+            self.cjm.room.run_step(steps.index(step))
 
     def action_edit(self) -> None:
         from .dialogs import AskName

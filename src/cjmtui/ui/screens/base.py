@@ -124,12 +124,15 @@ class WorkshopScreen(Screen[None]):
         """The triage signs this screen's notes take (shown in the empty entry)."""
         return ""
 
-    def triaged(self, table: str, note: str) -> tuple[str, dict[str, Any]]:
-        """The note's text and what its trailing signs set (:mod:`cjmtui.core.triage`); a sign
-        that does not resolve keeps the note as typed and says why."""
-        result = triage(self.session, table, note)
+    def triaged(self, table: str, note: str, *, signs_only: bool = False) -> tuple[str, dict[str, Any]]:
+        """The note's text and what its trailing signs set (:mod:`cjmtui.core.triage`). A sign
+        that does not resolve is kept on the item as pending (never in its words), and said."""
+        result = triage(self.session, table, note, signs_only=signs_only)
+        said = [*result.notes]
         if result.problems:
-            self.notify("Kept as typed: " + "; ".join(result.problems), severity="warning")
+            said.append("Waiting on the item: " + "; ".join(result.problems))
+        if said:
+            self.notify("\n".join(said), severity="warning" if result.problems else "information")
         return result.text, result.fields
 
     def action_capture(self) -> None:
@@ -191,6 +194,15 @@ class WorkshopScreen(Screen[None]):
         if label is not None:
             self.query_one("#capture-label", Static).update(plain(label))
         self._remember_stage()
+
+    @on(QuickCapture.StepStage)
+    def _capture_step(self, event: QuickCapture.StepStage) -> None:
+        """ctrl+↓/↑ (or alt+↓/↑) in the entry: the next or previous stage, the entry kept open."""
+        event.stop()
+        self.cjm.step_stage(event.delta)
+        label = self.park_label() if self._capture_mode == "park" else self.capture_label()
+        if label is not None:
+            self.query_one("#capture-label", Static).update(plain(label))
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed in the same burst as ``a`` belong to the entry, not to the table.
@@ -309,18 +321,27 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         detail = self.query_one("#detail", Static)
         if item is None:
             detail.update(Text(self.empty_hint(), style="italic"))
-        elif self.FULL_TEXT_IN_DETAIL:
-            # The whole of the highlighted item's words, however narrow the table's column, and
-            # who wrote it (a participant who joined: created_by; nothing for the facilitator's).
-            label = plain(item_label(item), "bold")
-            if item.created_by:
-                label.append_text(plain(f"  — {item.created_by}", "italic"))
-            detail.update(Text("\n").join([label, self.detail(item, self.session)]))
         else:
-            text = self.detail(item, self.session)
-            if item.created_by:
-                text = Text("\n").join([text, plain(f"written by {item.created_by}", "italic")])
-            detail.update(text)
+            parts = [self.detail(item, self.session)]
+            if self.FULL_TEXT_IN_DETAIL:
+                # The whole of the highlighted item's words, however narrow the table's column, and
+                # who wrote it (a participant who joined: created_by; nothing for the facilitator's).
+                label = plain(item_label(item), "bold")
+                if item.created_by:
+                    label.append_text(plain(f"  — {item.created_by}", "italic"))
+                parts.insert(0, label)
+            elif item.created_by:
+                parts.append(plain(f"written by {item.created_by}", "italic"))
+            waiting = getattr(item, "pending", None)
+            if waiting:  # capture signs naming something not there yet: taken when it is
+                parts.append(
+                    Text.assemble(
+                        ("Waiting for: ", "bold"),
+                        plain(" ".join(waiting)),
+                        (" (taken when a match is added; e to edit)", "dim"),
+                    )
+                )
+            detail.update(Text("\n").join(parts))
 
     def capture_hint(self) -> str:
         return HINTS.get(self.TABLE, "")

@@ -13,23 +13,34 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 METHOD = """The method (Level 1 customer journey mapping):
- 1 Who is the customer? (personas, their variations)      — screen 1
- 2 What is the first step of their journey? The next?    — screen 2
- 3 What do they experience at each step, in their words? — screen 3
- 4 Which internal process runs in parallel, and why does
-   the customer feel that pain? (root causes upstream)   — screen 4
- 5 What changes to the internal processes would fix it?  — screen 5
- Then rank: upstream quick wins that remove pain in many downstream stages
- first — screen 7."""
+ 1 Who is the customer? (personas)                  — screen 1
+ 2 What is the first step of their journey? Next?   — screen 2
+ 3 What do they experience there, in their words?   — screen 3
+ 4 Which internal process runs alongside, and why
+   does the customer feel that pain? (root causes)  — screen 4
+ 5 What changes to those processes would fix it?    — screen 5
+ Then rank: upstream quick wins that remove pain
+ in many downstream stages first                    — screen 7"""
 
 
 TRIAGE = """Triage while capturing: after the note's words, before Enter:
- pain      !43 severity 4, frequency 3 · @f persona · #or its cause
+ pain      !43 severity 4, frequency 3 · @f persona
+           #or the process that causes it
+ gain      +Kind agent @f  (a leading + makes it a gain)
  process   @w owner · >fu the process it hands work to
- solution  #or the process it changes · !28 effort 2, confidence .8 · @m owner
+ solution  #or the process it changes · @m owner
+           !28 effort 2, confidence 0.8
  stage     /c phase · @sa owner
- A name matches by the start of any of its words; a sign that matches
- nothing keeps the note as typed. E.g. “The form forgot my address!43@f#or”."""
+           ~-10 the personas' emotions in their order: -1, 0
+           ~f-2s1 persona "f…" -2, persona "s…" +1
+           signs alone (~f-2) go on the highlighted stage
+ A sign matches the start of a word of a name, never of
+ "and", "the", "of", "to", "a"…; when several match, a message
+ says which one was taken. A sign that matches nothing yet
+ waits on the item and is taken when a match is added
+ (a hand-off to a process not captured yet).
+ ctrl+↓ ctrl+↑ (or alt+↓ alt+↑): next, previous stage while
+ capturing. E.g. “The form forgot my address!43@f#or”."""
 
 
 def binding_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
@@ -74,8 +85,8 @@ class HelpScreen(ModalScreen[None]):
             if self.room:
                 yield Static(Text("\n".join(self.room)), id="help-room")
             yield Static(Text(METHOD))
-            yield Static(Text(TRIAGE))
             yield Static(table)
+            yield Static(Text(TRIAGE))
             yield Static(
                 Text(
                     "ctrl+p opens the command palette: every action, screen and item by name "

@@ -22,6 +22,14 @@ def link_label(session: Session, item: Record) -> Text:
     return plain(f"{clip(item_label(item), 36)}  @ {clip(stage, 14)}")
 
 
+def link_search(session: Session, item: Record) -> str:
+    """What the picker's filter searches: the candidate's whole words (the list shows only their
+    first 36 characters) and its stage's whole name."""
+    stage_id = getattr(item, "stage", "")
+    stage = next((s.name for s in session.stages if s.id == stage_id), stage_id)
+    return f"{item_label(item)} @ {stage}".casefold()
+
+
 class LinkPicker(Dialog):
     """Returns the ticked ids, or None when cancelled. Type to filter; space ticks."""
 
@@ -29,10 +37,18 @@ class LinkPicker(Dialog):
         Binding("down", "to_list", "List", show=False),
     ]
 
-    def __init__(self, title: str, candidates: list[tuple[str, Text]], selected: set[str]) -> None:
+    def __init__(
+        self,
+        title: str,
+        candidates: list[tuple[str, Text]],
+        selected: set[str],
+        search: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.candidates = candidates
+        # The whole text each candidate is found by (its prompt may be cut short).
+        self.search = {item_id: (search or {}).get(item_id, prompt.plain.casefold()) for item_id, prompt in candidates}
         self.selected = set(selected)
 
     def compose(self) -> ComposeResult:
@@ -40,6 +56,7 @@ class LinkPicker(Dialog):
             yield Static(plain(self.title_text), classes="form-title")
             yield Input(placeholder="type to filter", id="links-filter", compact=True)
             yield TypeToFilterList(self.candidates, self.selected, id="links-list")
+            yield Static("", id="links-none", classes="field-error")
             yield Static(Text("type to filter · ↑↓ · space ticks · Enter or F2 applies · Esc cancels", style="dim"))
             with Horizontal(classes="form-buttons"):
                 yield Button("Apply (F2)", variant="primary", id="ok")
@@ -50,6 +67,7 @@ class LinkPicker(Dialog):
         return self.query_one("#links-list", CheckList)
 
     def on_mount(self) -> None:
+        self.query_one("#links-none", Static).display = False
         self.checklist.focus()
         self.checklist.set_class(self.app.size.height < 30, "-short")
 
@@ -58,10 +76,12 @@ class LinkPicker(Dialog):
 
     @on(Input.Changed, "#links-filter")
     def _filter(self, event: Input.Changed) -> None:
-        q = event.value.casefold().strip()
-        self.checklist.show_only(
-            item_id for item_id, prompt in self.candidates if not q or q in prompt.plain.casefold()
-        )
+        words = event.value.casefold().split()
+        shown = [item_id for item_id, text in self.search.items() if all(w in text for w in words)]
+        self.checklist.show_only(shown)
+        none = self.query_one("#links-none", Static)
+        none.update(plain(f"no match for “{event.value.strip()}”: Backspace to widen") if not shown else "")
+        none.display = not shown
 
     @on(Input.Submitted, "#links-filter")
     def _to_list(self, event: Input.Submitted) -> None:

@@ -28,6 +28,7 @@ from ...core.model import (
     item_label,
 )
 from ...core.scoring import moment_stages, pain_weight
+from ...core.triage import merge
 from ...core.validation import next_validation, validation_changes
 from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
@@ -224,7 +225,14 @@ class StagesScreen(ItemsScreen[Stage]):
         return "New stage:"
 
     def capture(self, text: str) -> None:
-        name, fields = self.triaged("stages", text)
+        name, fields = self.triaged("stages", text, signs_only=True)
+        if not name:  # only signs ("~t-1b2"): they go on the highlighted stage
+            stage = self.current_item()
+            if stage is None:
+                self.notify("Add a stage first: its name, then its signs.", severity="warning")
+            elif fields:
+                self.cjm.update("stages", stage.id, merge(stage, fields))
+            return
         item = self.cjm.add("stages", {**fields, "name": name})
         if isinstance(item, Stage) and self.cjm.stage_id is None:
             self.cjm.stage_id = item.id
@@ -388,8 +396,8 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
         return [
             mark,
             text,
-            str(item.severity),
-            str(item.frequency),
+            str(item.severity) if item.kind == "pain" else "—",  # a gain is not scored
+            str(item.frequency) if item.kind == "pain" else "—",
             EVIDENCE_SHOWN.get(item.validation, "{}").format(item.evidence),
             plain(names(session, "processes", item.caused_by, 200)),
             self.dots_cell(session, item.id),
@@ -410,7 +418,16 @@ class PainsScreen(VotingScreen[Pain], StagedScreen[Pain]):
                 *([Text(f"{MOMENT_MARK} At a moment of truth")] if at_moment else []),
                 *([_checked(item)] if item.validation else []),
                 _line("Affects", who),
-                _line("Why (caused by)", "; ".join(causes) or "— press l to link the internal process that causes it"),
+                *(
+                    [
+                        _line(
+                            "Why (caused by)",
+                            "; ".join(causes) or "— press l to link the internal process that causes it",
+                        )
+                    ]
+                    if item.kind == "pain" or causes
+                    else []
+                ),
                 Text(
                     f"weight {item.severity}×{item.frequency} = {item.weight}{_scored(item, session)}"
                     f"  ·  evidence: {item.evidence}"
@@ -519,7 +536,9 @@ class ProcessesScreen(StagedScreen[Process]):
 class SolutionsScreen(VotingScreen[Solution]):
     MODE = "solutions"
     TABLE = "solutions"
-    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4, 1), ("Status", 8), ("Votes", 5)]
+    # At 80 columns the status makes way (the detail panel says it): effort and confidence are
+    # what the room rates, and both stay in view.
+    COLUMNS = [("Solution", None), ("Changes process", 20), ("Eff", 3), ("Conf", 4), ("Status", 8, 1), ("Votes", 5)]
     BINDINGS = [
         Binding("l", "links", "Targets", id="solution.targets", tooltip="Pick the processes this solution changes"),
         *VotingScreen.VOTE_BINDINGS,

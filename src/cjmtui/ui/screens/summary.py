@@ -34,7 +34,8 @@ from .base import WorkshopScreen
 
 # The summary lists the top of the ranking; exports (x) and `cjmtui rank` have every row.
 RANK_ROWS = 300  # a screen of quick wins; exports and `cjmtui rank` have every row
-FRICTION_WIDTHS = {"#": 3, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}  # the others share the rest
+# The stage's name gives way at 80 columns so the last column ("Reaches most") stays readable.
+FRICTION_WIDTHS = {"#": 3, "Stage": 22, "Pains": 5, "Weight": 6, "Depts": 5, "Handoffs": 8}
 VIEWS = ("ranking", "matrix", "causes", "friction", "emotion", "compare", "validate", "review")
 HINT = "   v: next view · x: export · y: copy"
 HINTS = {"review": "   v: next view · e on screen 5: dates"}

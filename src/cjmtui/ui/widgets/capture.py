@@ -73,7 +73,15 @@ class QuickCapture(Horizontal):
     BINDINGS = [
         Binding("escape", "close", "Close entry", id="capture.close"),
         Binding("ctrl+g", "close", "Close entry", show=False, id="capture.close_alt"),
+        # The next or previous stage without leaving the entry (pains and processes are per stage).
+        Binding("ctrl+down,alt+down", "step(1)", "Next stage", show=False, id="capture.stage_next"),
+        Binding("ctrl+up,alt+up", "step(-1)", "Previous stage", show=False, id="capture.stage_prev"),
     ]
+
+    class StepStage(Message):
+        def __init__(self, delta: int) -> None:
+            self.delta = delta
+            super().__init__()
 
     class Captured(Message):
         def __init__(self, text: str) -> None:
@@ -121,6 +129,9 @@ class QuickCapture(Horizontal):
                 "limit of a note and not added: the first is in the entry, cut to fit; split it and press Enter."
             )
         self.notify(message, severity="warning" if too_long else "information")
+
+    def action_step(self, delta: int) -> None:
+        self.post_message(self.StepStage(delta))
 
     def action_close(self) -> None:
         self.display = False

@@ -2,29 +2,109 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
 from textual.widgets import Select
 
+PAUSE = 1.0  # seconds: keys typed within this of each other make one prefix
+FLASH = 0.4  # seconds the field shows "-no-match" after a key that matches nothing
+
+
+def select_options(select: Select[Any]) -> list[tuple[str, Any]]:
+    """The options of ``select`` as (label text, value), the blank left out.
+
+    The one place cjmtui reads a Textual internal (``Select._options``: Textual keeps the
+    options it was given there and has no public getter). tests/ui/test_choice.py fails if the
+    attribute goes away or changes shape."""
+    return [
+        (str(getattr(label, "plain", label)), value)
+        for label, value in select._options  # the Textual internal: see the docstring
+        if value is not Select.NULL
+    ]
+
+
+def _keys(label: str) -> list[str]:
+    """What a typed prefix may match in ``label``: the label, the label without a leading "+"
+    (so ``2`` finds ``+2 very positive``) and each of its words."""
+    text = label.strip().casefold()
+    return [text, text.lstrip("+"), *text.split()[1:]]
+
+
+def matches(label: str, typed: str) -> bool:
+    want = typed.casefold()
+    return any(key.startswith(want) for key in _keys(label))
+
 
 class TypeSelect(Select[Any]):
-    """A :class:`Select` that, while closed, picks the next option whose words start with the
-    typed letter or digit ("d" → decision, again → the next "d…"; "4" → 4 on a 1–5 rating), so
-    a form is filled without opening a single dropdown. Enter or Space still open it."""
+    """A :class:`Select` that, while closed, takes what is typed as a native dropdown does:
+    keys typed within :data:`PAUSE` of each other make one prefix, and the value becomes the
+    first option (from the current one on) whose label, or a word of it, starts with the whole
+    prefix (``-1`` → "-1 negative", ``+2``/``2`` → "+2 very positive", ``4`` → 4). The same key
+    again cycles through the options starting with it ("d", "d" → the next "d…"). A key that
+    makes a prefix nothing matches leaves the value as it was and flashes the field (the
+    ``-no-match`` class for a moment). Enter or Space still open it."""
+
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._typed = ""
+        self._typed_at = 0.0
+
+    def _reset_typing(self) -> None:
+        self._typed = ""
+
+    def on_focus(self) -> None:
+        self._reset_typing()  # a field reached again starts a new prefix
+
+    def on_blur(self) -> None:
+        self._reset_typing()
+
+    def type_ahead(self, char: str) -> bool:
+        """Take one typed character; True if the value now matches what was typed."""
+        now = self.clock()
+        if now - self._typed_at > PAUSE:
+            self._typed = ""
+        self._typed_at = now
+        options = select_options(self)
+        typed = self._typed + char
+        found = [value for label, value in options if matches(label, typed)]
+        if found:
+            values = [value for _label, value in options]
+            here = values.index(self.value) if self.value in values else -1
+            # A new prefix starts after the current option (so one key moves on); a longer one
+            # keeps the current option if it still matches.
+            start = here + 1 if len(typed) == 1 else max(here, 0)
+            ordered = values[start:] + values[:start]
+            self._typed = typed
+            self.value = next(v for v in ordered if v in found)
+            return True
+        if typed and len(set(typed.casefold())) == 1:
+            # The same key again, and no option spells it out: the next option starting with it.
+            self._typed = char
+            found = [value for label, value in options if matches(label, char)]
+            if found:
+                values = [value for _label, value in options]
+                here = values.index(self.value) if self.value in values else -1
+                ordered = values[here + 1 :] + values[: here + 1]
+                self.value = next(v for v in ordered if v in found)
+                return True
+        self.flash()
+        return False
+
+    def flash(self) -> None:
+        self.add_class("-no-match")
+        self.set_timer(FLASH, lambda: self.remove_class("-no-match"))
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
         if self.expanded or not char or not char.isprintable() or char.isspace():
-            return
-        want = char.casefold()
-        options = [(label, value) for label, value in self._options if value is not Select.NULL]
-        starts = [
-            value for label, value in options if str(getattr(label, "plain", label)).strip().casefold().startswith(want)
-        ]
-        if not starts:
+            if not self.expanded and event.key not in ("shift",):
+                self._reset_typing()
             return
         event.stop()
         event.prevent_default()
-        after = starts.index(self.value) + 1 if self.value in starts else 0
-        self.value = starts[after % len(starts)]
+        self.type_ahead(char)

@@ -25,11 +25,13 @@ def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int 
         x = round((sol.effort - 1) / 4 * (inner_w - 1))
         y = inner_h - 1 - round(sol.impact / top * (inner_h - 1))
         placed.setdefault((x, y), []).append(str(sol.rank))
-    for (x, y), ranks in placed.items():
+    taken: set[tuple[int, int]] = set()  # cells holding a label, and the gap after each
+    for (x, y), ranks in sorted(placed.items(), key=lambda kv: int(kv[1][0])):
         label = ",".join(ranks[:3]) + ("+" if len(ranks) > 3 else "")
-        start = max(0, min(x, inner_w - len(label)))
+        start, at_row = _free_spot(taken, x, y, len(label), inner_w, inner_h)
         for i, ch in enumerate(label):
-            grid[y][start + i] = ch
+            grid[at_row][start + i] = ch
+        taken.update((start + i, at_row) for i in range(-1, len(label) + 1))
     out = Text()
     corner = {0: QUICK_WIN.upper(), 1: MAJOR_PROJECT.upper()}
     out.append(f"impact ▲   {corner[0]:<{max(1, split_x - 3)}}  {corner[1]}\n", style="bold")
@@ -49,3 +51,19 @@ def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int 
         f"        {FILL_IN.upper()} below the line on the left, {THANKLESS.upper()} below on the right", style="italic"
     )
     return out
+
+
+def _free_spot(taken: set[tuple[int, int]], x: int, y: int, size: int, width: int, height: int) -> tuple[int, int]:
+    """Where a label of ``size`` cells goes: at ``(x, y)`` when free, else the nearest free place
+    on its row, then on the rows above and below, so no two labels ever overlap (they used to be
+    drawn on top of each other)."""
+    home = max(0, min(x, width - size))
+    for dy in (0, -1, 1, -2, 2, -3, 3):
+        row = y + dy
+        if not 0 <= row < height:
+            continue
+        for dx in sorted(range(-width, width + 1), key=abs):
+            start = home + dx
+            if 0 <= start <= width - size and not any((start + i, row) in taken for i in range(size)):
+                return start, row
+    return home, y
