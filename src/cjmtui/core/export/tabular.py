@@ -113,7 +113,9 @@ def dumps_json(data: Any, indent: int | None = None) -> str:
     Compact by default, which keeps Python's C encoder (``indent`` switches to the pure-Python
     one: about ten times slower on a big ranking). ``json`` already escapes C0 controls; DEL, C1
     controls, line/paragraph separators and bidi controls are escaped too (``\\u009b``), so the
-    text never acts in a terminal.
+    text never acts in a terminal. JSON is the one output that keeps the data exact: a bidi
+    override stays in the data (escaped, so a JSON reader gets it back), where every output for
+    people removes it (:func:`~cjmtui.core.safety.strip_bidi`).
     """
     try:
         text = json.dumps(

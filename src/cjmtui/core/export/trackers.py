@@ -23,7 +23,7 @@ from typing import Any
 
 from ..explain import explain_solution
 from ..model import Session
-from ..safety import csv_cell, md_text
+from ..safety import csv_cell, md_text, printable
 from ..scoring import MAJOR_PROJECT, QUICK_WIN, RankedSolution, Ranking
 from ..views import Names
 from .tabular import dumps_json
@@ -57,6 +57,13 @@ def _origin(session: Session, row: RankedSolution, total: int) -> str:
     return f"Rank {row.rank} of {total} in the customer journey mapping workshop “{info.title}”{when}."
 
 
+def _title(text: str) -> str:
+    """One line of the fix's words for an issue title: whitespace runs become one space, control
+    characters become visible (``␛``, ``␇``) and bidi overrides are removed, as in every output
+    (:func:`~cjmtui.core.safety.printable`); never a raw escape code for a terminal or ``gh``."""
+    return " ".join(printable(text).split())
+
+
 def export_jira_csv(session: Session, ranking: Ranking) -> str:
     """The chosen solutions as a CSV for Jira's importer (see the module's description)."""
     out = io.StringIO(newline="")
@@ -74,7 +81,7 @@ def export_jira_csv(session: Session, ranking: Ranking) -> str:
             *(f"- {text} ({stage})" for text, stage in _pains(names, row)),
         ]
         owner = owners.get(row.id)
-        summary = " ".join(row.text.split())
+        summary = _title(row.text)
         writer.writerow(
             [
                 csv_cell(summary[: SUMMARY_MAX - 1] + "…" if len(summary) > SUMMARY_MAX else summary),
@@ -111,7 +118,7 @@ def github_issues(session: Session, ranking: Ranking) -> list[dict[str, Any]]:
         ]
         issues.append(
             {
-                "title": " ".join(row.text.split())[:SUMMARY_MAX],
+                "title": _title(row.text)[:SUMMARY_MAX],
                 "body": "\n".join(body) + "\n",
                 "labels": ["cjmtui", _label(row.quadrant)],
             }
