@@ -16,6 +16,7 @@ from typing import TextIO
 
 from ..core import export, files, scoring, store
 from ..core.errors import CjmError, ExportError
+from ..core.export import tabular
 from ..core.model import Session
 from ..core.safety import printable
 from ..core.vocab import plural
@@ -141,7 +142,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     session = _load(args.file)
     persona = _persona(session, args.persona, args.file)
-    text = export.export_text(args.format, session, scoring.rank(session, persona))
+    dialect = getattr(args, "csv_dialect", None)
+    if dialect and args.format not in ("csv", "csv-map"):
+        raise ExportError(f"--csv-dialect is for --format csv or csv-map, not {args.format}")
+    ranking = scoring.rank(session, persona)
+    if dialect and args.format == "csv":
+        text: str | bytes = tabular.export_csv(session, ranking, tabular.csv_dialect(dialect))
+    elif dialect:
+        text = tabular.export_csv_map(session, tabular.csv_dialect(dialect))
+    else:
+        text = export.export_text(args.format, session, ranking)
     if args.format == "json" and args.indent and isinstance(text, str):
         text = export.dumps_json(json.loads(text), indent=args.indent)
     if args.output in (None, "-"):
