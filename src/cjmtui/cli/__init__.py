@@ -74,7 +74,7 @@ USAGE = """\
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
-       %(prog)s review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format {{table,md,json}}]
+       %(prog)s review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format {{table,md,json}}] [--record]
        %(prog)s rollup FILE [FILE ...] [--format {{table,md,csv,json,html}}] [--map MAPPING] [--top N] [-o OUT]
        %(prog)s schema [-o OUT]
        %(prog)s completion {{bash,zsh}}
@@ -296,6 +296,11 @@ def _room_commands(sub: Any) -> None:
         help="a later session of the same journey: says whether each pain is gone or still there",
     )
     p.add_argument("--format", choices=REVIEW_FORMATS, default="table", help="output format (default: table)")
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help="write the meeting's day as 'reviewed' on each solution due for review (they stop being due)",
+    )
 
     p = sub.add_parser(
         "rollup",

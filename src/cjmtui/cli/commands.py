@@ -239,9 +239,16 @@ def cmd_review(args: argparse.Namespace) -> int:
     since = parse_day(args.since, "--since") if args.since is not None else None
     if since is not None and since > as_of:
         raise CjmError(f"--since {since.isoformat()} is after the review's day ({as_of.isoformat()})")
-    session = _load(args.file)
+    loaded = store.load_session(Path(args.file))
+    session = loaded.session
     later = _load(args.future) if args.future is not None else None
     result = review(session, as_of, since, later)
+    if getattr(args, "record", False):
+        from ..core.review import record_review
+
+        if result.due_for_review:
+            store.save_session(loaded.path, record_review(session, result), loaded.fingerprint)
+        say(f"recorded: {plural(len(result.due_for_review), 'solution')} reviewed on {as_of.isoformat()}", sys.stderr)
     if args.format == "table":
         from .tables import print_review
 
