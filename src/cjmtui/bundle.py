@@ -15,8 +15,9 @@ The file is a zip application: an installer (``__main__.py``) and the wheels of 
 dependency for each target platform (pydantic-core, MarkupSafe and tomli are compiled, so one
 wheel per platform and Python version; the rest are pure Python) and of pip itself. The
 installer makes a virtual environment without ``ensurepip`` and installs from those wheels with
-the package index off. A platform not in the bundle gets pip's own message naming the wheel it
-could not find.
+the package index off. Run over an earlier install it upgrades (``pip install --upgrade``) and
+says from which version to which. A platform not in the bundle gets pip's own message naming
+the wheel it could not find; a Python without the ``venv`` module gets one line saying so.
 """
 
 from __future__ import annotations
@@ -33,39 +34,67 @@ PLATFORMS = ("manylinux2014_x86_64", "manylinux2014_aarch64")
 PYTHONS = ("3.11", "3.12", "3.13")
 
 INSTALLER = '''\
-"""Install cjmtui from the wheels in this file, with no package index (see cjmtui.bundle)."""
+"""Install or upgrade cjmtui from the wheels in this file, with no package index (see cjmtui.bundle)."""
 import os
 import subprocess
 import sys
 import tempfile
-import venv
 import zipfile
 from pathlib import Path
+
+VERSION_OF = "import importlib.metadata as m\\ntry: print(m.version('cjmtui'))\\nexcept m.PackageNotFoundError: pass"
+
+
+def _installed(python):
+    """The cjmtui version installed in the environment of ``python``, or None."""
+    if not python.exists():
+        return None
+    done = subprocess.run([str(python), "-c", VERSION_OF], capture_output=True, text=True)
+    return done.stdout.strip() or None
 
 
 def main() -> int:
     if sys.version_info < (3, 11):
         print("cjmtui needs Python 3.11 or newer; this is " + sys.version.split()[0], file=sys.stderr)
         return 1
+    try:
+        import venv
+    except ImportError:
+        print("this Python has no venv module: install it (Debian, Ubuntu: apt install python3-venv) "
+              "or run the bundle with another Python 3.11+", file=sys.stderr)
+        return 1
     default = Path.home() / ".local" / "share" / "cjmtui" / "venv"
     target = Path(sys.argv[1]).expanduser() if len(sys.argv) > 1 else default
+    bin_dir = target / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / ("python.exe" if os.name == "nt" else "python")
     with zipfile.ZipFile(os.path.dirname(os.path.abspath(__file__))) as bundle, tempfile.TemporaryDirectory() as tmp:
         for name in bundle.namelist():
             if name.startswith("wheels/") and name.endswith(".whl"):
                 (Path(tmp) / Path(name).name).write_bytes(bundle.read(name))
         pip = next(Path(tmp).glob("pip-*.whl"))
-        venv.create(target, with_pip=False, clear=False)  # no ensurepip needed
-        bin_dir = target / ("Scripts" if os.name == "nt" else "bin")
-        python = bin_dir / ("python.exe" if os.name == "nt" else "python")
+        ours = next(Path(tmp).glob("cjmtui-*.whl")).name.split("-")[1]
+        before = _installed(python)
+        try:
+            venv.create(target, with_pip=False, clear=False)  # no ensurepip needed
+        except (OSError, subprocess.CalledProcessError) as exc:
+            print("cannot make the environment " + str(target) + ": " + str(exc), file=sys.stderr)
+            return 1
         env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         done = subprocess.run(
-            [str(python), str(pip / "pip"), "install", "--no-index", "--find-links", tmp, "--quiet", "cjmtui[serve]"],
+            [str(python), str(pip / "pip"), "install", "--no-index", "--find-links", tmp, "--quiet",
+             "--upgrade", f"cjmtui[serve]=={ours}"],
             env=env,
         )
         if done.returncode != 0:
             print("cjmtui could not be installed from this bundle (see pip's message above)", file=sys.stderr)
             return done.returncode
-    print("cjmtui installed: " + str(bin_dir / "cjmtui"))
+    after = _installed(python) or ours
+    if before is None:
+        print("cjmtui " + after + " installed: " + str(bin_dir / "cjmtui"))
+    elif before == after:
+        print("cjmtui " + after + " was already installed: " + str(bin_dir / "cjmtui"))
+    else:
+        print("cjmtui upgraded from " + before + " to " + after + ": " + str(bin_dir / "cjmtui"))
     print("run it with that path, or add " + str(bin_dir) + " to your PATH")
     return 0
 
@@ -101,16 +130,22 @@ def build(out: Path, project: Path, *, here: bool = False) -> Path:
                         "download", "--quiet", "--only-binary=:all:", "--implementation", "cp",
                         "--python-version", python, "--platform", platform, "--dest", str(wheels), *wanted,
                     )  # fmt: skip
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".part")
-        with open(partial, "wb") as fh:
-            fh.write(b"#!/usr/bin/env python3\n")
-            with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as bundle:
-                bundle.writestr("__main__.py", INSTALLER)
-                for wheel in sorted(wheels.glob("*.whl")):
-                    bundle.write(wheel, f"wheels/{wheel.name}")
-        partial.chmod(0o755)
-        partial.replace(out)
+        return pack(out, wheels)
+
+
+def pack(out: Path, wheels: Path) -> Path:
+    """Write the bundle ``out`` from the installer and the ``*.whl`` files in ``wheels``
+    (cjmtui's, its dependencies' and pip's); returns ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".part")
+    with open(partial, "wb") as fh:
+        fh.write(b"#!/usr/bin/env python3\n")
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as bundle:
+            bundle.writestr("__main__.py", INSTALLER)
+            for wheel in sorted(wheels.glob("*.whl")):
+                bundle.write(wheel, f"wheels/{wheel.name}")
+    partial.chmod(0o755)
+    partial.replace(out)
     return out
 
 

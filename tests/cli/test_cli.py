@@ -291,7 +291,7 @@ def test_error_messages_are_printable(capsys: pytest.CaptureFixture[str], tmp_pa
     code, _, err = run_main(capsys, "validate", str(path))
     assert code == 1
     assert "\x1b" not in err and "\u202e" not in err
-    assert "evil␛[2J\\u202e.toml" in err
+    assert "evil␛[2J.toml" in err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,7 +661,7 @@ def test_export_on_a_terminal_is_printable(
     assert cli.main(["export", str(path), "--format", "csv"]) == 0
     shown = tty.getvalue()
     assert "\r" not in shown and "\u202e" not in shown
-    assert "one\ntwo\\u202e" in shown
+    assert "one\ntwo" in shown and "\\u202e" not in shown
 
 
 # ---------------------------------------------------------------------------------------------

@@ -112,3 +112,22 @@ def test_the_rooms_words_are_printed_never_obeyed(capsys, tmp_path: Path) -> Non
     code, out, _ = run_main(capsys, "review", str(path), "--as-of", "2025-04-15")
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     assert "␛[2J" in out and "[bold red]Fix[/] it" in out
+
+
+def test_record_marks_the_solutions_due_for_review_as_reviewed(capsys, tmp_path: Path) -> None:
+    """``--record`` writes the meeting's day as ``reviewed``; the next meeting no longer lists
+    them as due (issue 24, item 9)."""
+    path = tmp_path / "s.toml"
+    path.write_bytes(EXAMPLE.read_bytes())
+    code, out, err = run_main(capsys, "review", str(path), "--as-of", "2025-04-15", "--record")
+    assert code == 0 and "Due for review (2)" in out and "recorded: 2 solutions reviewed on 2025-04-15" in err
+    reviewed = {s.id: s.reviewed for s in load_session(path).session.solutions if s.reviewed}
+    assert set(reviewed.values()) == {dt.date(2025, 4, 15)} and len(reviewed) == 2
+    assert "reviewed = 2025-04-15" in path.read_text("utf-8")
+    code, out, _ = run_main(capsys, "review", str(path), "--as-of", "2025-05-01", "--format", "json")
+    assert code == 0 and json.loads(out)["due_for_review"] == []
+    # The PO-number fix: its own pain apart from the downstream ones the ranking reaches.
+    code, out, _ = run_main(capsys, "review", str(EXAMPLE), "--as-of", "2025-04-15", "--format", "json")
+    (done,) = json.loads(out)["done_since"]
+    direct = [p["id"] for p in done["pains"] if p["direct"]]
+    assert direct == ["invoice-no-po"] and len(done["pains"]) > len(direct)

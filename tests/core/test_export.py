@@ -210,7 +210,8 @@ def assert_safe_markdown(text: str) -> None:
         ("a\tb", "a b", "a b"),
         ("\x00\x08\x7f", "␀␈␡", "␀␈␡"),
         ("\x9b31m\x85", "\\x9b31m\\x85", "\\x9b31m\\x85"),
-        ("a\u202eb\u2066c\u2069", "a\\u202eb\\u2066c\\u2069", "a\\u202eb\\u2066c\\u2069"),
+        ("a\u202eb\u2066c\u2069", "ab\u2066c\u2069", "ab\u2066c\u2069"),  # a balanced isolate stays
+        ("\u202dx\u202c \u2067y \u2069\u2069z", "x \u2067y \u2069z", "x \u2067y \u2069z"),
         ("x\u2028y", "x⏎ y", "x\ny"),
         (
             "שלום مرحبا 日本語 😀 e\u0301 \u200f",
@@ -233,7 +234,8 @@ def test_printable_leaves_no_control_character() -> None:
         allowed = {"\n"} if not single else set()
         bad = [c for c in out if (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F) and c not in allowed]
         assert bad == []
-        assert not set(out) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+        assert not set(out) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067")
+        assert out.endswith("\u2068\u2069")  # the one balanced isolate stays
     assert printable(123) == "123"  # type: ignore[arg-type]
 
 

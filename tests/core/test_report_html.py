@@ -313,10 +313,11 @@ def test_hostile_text_is_text_never_markup() -> None:
     assert "&amp; &lt;b&gt; &#x3c;i>" in body  # entities typed by a user stay as typed
     assert "שלום עולם مرحبا" in body and "👩‍👩‍👧" in body and "🇫🇷" in body
     assert "javascript:alert(3)" in body and "x" * 300 in body
-    # Controls and bidi overrides become visible stand-ins; nothing invalid reaches the file.
+    # Controls become visible stand-ins, bidi overrides are removed (a balanced isolate stays, as
+    # in every output: issue 24, item 3); nothing invalid reaches the file.
     assert "ctrl␀␁␇␈" in body and "␛[31mred␡" in body and "\\x85" in body and "\\x9b" in body
-    assert "\\u202eevil override" in body
-    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\U0001fffe]", out)
+    assert "evil override \u2066iso\u2069" in body and "\\u202e" not in out
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\ufffe\uffff\U0001fffe]", out)
     assert "\ufffd" in body  # the noncharacters, replaced
 
     # The <title> of the document and the SVG titles carry the hostile title as text too.
@@ -432,7 +433,8 @@ def test_empty_session() -> None:
 
 def test_text_helper() -> None:
     assert text("<a href=\"x\">'&'</a>") == "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-    assert clean("a\x1bb\nc") == "a␛b⏎ c"
+    assert clean("a\x1bb\nc") == "a␛b / c"  # no ⏎ glyph in a report (issue 24, item 12)
+    assert clean("a \r\n\n b\u2028c") == "a / b / c"
     assert clean("a\nb", multiline=True) == "a\nb"
     assert clean("\ufdd0\U0010ffff") == "\ufffd\ufffd"
 
@@ -576,3 +578,18 @@ def test_cli_export_html_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture
     doc = parse(captured.out)
     assert not doc.all("script")
     assert "<script>alert(1)</script>" in doc.body_text
+
+
+def test_line_breaks_in_the_report_are_never_a_glyph() -> None:
+    """A multi-line note reads "first / second" in every single-line place of the report, and no
+    ``⏎`` (the terminal's stand-in) is printed anywhere (issue 24, item 12)."""
+    from cjmtui.core import edit
+
+    s = m.Session(session=m.SessionInfo(title="Two\nlines"))
+    s, stage = edit.add_item(s, "stages", {"name": "Order\nonline"})
+    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take\r\nthe order"})
+    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "first\nsecond", "caused_by": [process.id]})
+    s, _ = edit.add_item(s, "solutions", {"text": "fix\nit", "targets": [process.id]})
+    out = render(s)
+    assert "⏎" not in out
+    assert "Order / online" in out and "fix / it" in out

@@ -10,7 +10,16 @@ import pytest
 from cjmtui.core import edit
 from cjmtui.core.errors import CjmError, EditError
 from cjmtui.core.model import MAX_HISTORY, Solution, get
-from cjmtui.core.review import GONE, STILL_THERE, parse_day, review, review_markdown, review_views
+from cjmtui.core.review import (
+    GONE,
+    STILL_THERE,
+    parse_day,
+    record_review,
+    review,
+    review_json_data,
+    review_markdown,
+    review_views,
+)
 from cjmtui.core.store import dumps_session, parse_session
 from factories import workshop
 
@@ -180,6 +189,25 @@ def test_a_done_fix_lists_the_pains_it_was_meant_to_remove_downstream_too(monkey
     # The catalogue feeds order entry, which feeds call handling: three pains (not the gain).
     assert [p.id for p in row.pains] == ["cant-tell", "wrong-part", "on-hold"]
     assert all(p.state is None for p in row.pains)
+    # Its own links apart from what the ranking reaches downstream (issue 24, item 9).
+    assert [p.id for p in row.pains if p.direct] == ["cant-tell"]
+    cells = review_views(review(session, D(2026, 12, 1)))[2][1].rows[0]
+    assert "On hold" not in cells[3] and "On hold" in cells[4]
+
+
+def test_a_reviewed_fix_is_no_longer_due_for_review():
+    session = planned(**{"fix-catalogue": {"status": "done", "review": D(2026, 12, 1)}})
+    assert [r.id for r in review(session, D(2026, 12, 5)).due_for_review] == ["fix-catalogue"]
+    result = review(session, D(2026, 12, 5))
+    recorded = record_review(session, result)
+    solution = next(s for s in recorded.solutions if s.id == "fix-catalogue")
+    assert solution.reviewed == D(2026, 12, 5)
+    assert review(recorded, D(2026, 12, 20)).due_for_review == ()  # reviewed: not due forever
+    again, _ = edit.update_item(recorded, "solutions", "fix-catalogue", {"review": D(2027, 1, 10)})
+    assert [r.id for r in review(again, D(2027, 1, 10)).due_for_review] == ["fix-catalogue"]  # a new date
+    assert review_json_data(review(recorded, D(2026, 12, 20)))["due_for_review"] == []
+    reloaded = parse_session(dumps_session(recorded))
+    assert next(s for s in reloaded.solutions if s.id == "fix-catalogue").reviewed == D(2026, 12, 5)
 
 
 def test_a_later_session_says_which_pains_are_gone_and_which_are_still_there(monkeypatch):
@@ -191,8 +219,14 @@ def test_a_later_session_says_which_pains_are_gone_and_which_are_still_there(mon
     states = {p.id: p.state for p in result.done_since[0].pains}
     assert states == {"cant-tell": GONE, "wrong-part": GONE, "on-hold": STILL_THERE}
     view = review_views(result)[2][1]
-    assert view.marked == frozenset({0})  # a done fix whose pain is still there stands out
-    assert "On hold for 40 minutes (still there)" in view.rows[0][3]
+    # On hold is reached downstream, not one of the fix's own links: listed apart, and it does
+    # not make the fix stand out (issue 24, item 9).
+    assert view.marked == frozenset()
+    assert "On hold for 40 minutes (still there)" in view.rows[0][4]
+    assert "On hold" not in view.rows[0][3]
+    kept = edit.delete_item(session, "pains", "wrong-part")  # cant-tell, a direct link, still there
+    view = review_views(review(session, D(2026, 12, 1), later=kept))[2][1]
+    assert view.marked == frozenset({0})  # a done fix whose own pain is still there stands out
 
 
 def test_the_markdown_escapes_the_rooms_words():

@@ -8,6 +8,7 @@ import html
 import io
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import factories
+from cjmtui.core import edit, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core import rollup as ru
-from cjmtui.core import scoring, store
 from cjmtui.core.errors import SessionFileError
 from cjmtui.core.safety import data_text
 from core.test_export import assert_safe_markdown
@@ -434,7 +435,7 @@ def test_csv_has_one_table_and_no_formula() -> None:
     # The words arrive, behind the guard's quote, control characters made visible.
     names = {row[1] for row in rows[1:]}
     assert "'+" + data_text(HOSTILE) + "catalogue" in names
-    assert {row[6] for row in rows[1:]} == {"'-evil|<b>.toml", "'=b.toml"}
+    assert {row[rows[0].index("file")] for row in rows[1:]} == {"'-evil|<b>.toml", "'=b.toml"}
 
 
 def test_bundled_csv_rows_are_the_root_causes_in_each_workshop() -> None:
@@ -507,5 +508,46 @@ def test_the_readme_quotes_the_real_rollup() -> None:
     view = ru.root_causes_view(result, short=True)
     for row in view.rows[:4]:
         quoted = next(line for line in section.splitlines() if line.startswith(f"     {row[0]}  "))
-        for cell in (row[0], row[1].split()[0], row[3], row[4], row[5], row[6]):
+        for cell in (row[0], row[1].split()[0], row[3], row[4], row[5], row[6], row[7], row[8]):
             assert cell in quoted, (cell, quoted)
+
+
+def _workshop_of(size: int, process: str) -> m.Session:
+    """A workshop whose one process causes ``size`` severe pains, and a smaller one beside it."""
+    s = m.Session(session=m.SessionInfo(title=f"{process} workshop"))
+    s, stage = edit.add_item(s, "stages", {"name": "Order"})
+    s, top = edit.add_item(s, "processes", {"id": process, "stage": stage.id, "name": process})
+    s, other = edit.add_item(s, "processes", {"id": process + "-minor", "stage": stage.id, "name": process + " minor"})
+    for i in range(size):
+        s, _ = edit.add_item(
+            s, "pains", {"stage": stage.id, "text": f"pain {i}", "severity": 5, "frequency": 5, "caused_by": [top.id]}
+        )
+    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "small", "severity": 1, "caused_by": [other.id]})
+    return s
+
+
+def test_a_small_workshops_top_cause_leads_the_share_view_beside_the_raw_sum() -> None:
+    """Issue 24, item 10: raw sums favour the big workshop; the share view weighs each the same."""
+    big, small = _workshop_of(40, "big"), _workshop_of(1, "tiny")
+    big, _ = edit.add_item(big, "processes", {"id": "second", "stage": big.stages[0].id, "name": "second"})
+    for i in range(10):
+        big, _ = edit.add_item(
+            big,
+            "pains",
+            {"stage": big.stages[0].id, "text": f"more {i}", "severity": 5, "frequency": 5, "caused_by": ["second"]},
+        )
+    result = ru.rollup_sessions([("big.toml", big), ("small.toml", small)])
+    causes = {c.name: c for c in result.root_causes}
+    tiny, second = causes["tiny"], causes["second"]
+    assert tiny.rank > second.rank, "the raw sum should favour the big workshop"
+    assert tiny.share_rank < second.share_rank, "by share, the small workshop's top cause leads"
+    for number in (1, 2):
+        assert sum(a.share for c in result.root_causes for a in c.appearances if a.workshop == number) == pytest.approx(
+            1
+        )
+    assert tiny.share == pytest.approx(sum(a.share for a in tiny.appearances) / 2)
+    md = ru.rollup_text("md", result)
+    assert "Share" in md and "every workshop weighs the same" in md and "Score: how much fixing" in md
+    assert not re.search(r"\d\.\d{2,}", "\n".join(line for line in md.splitlines() if line.startswith("|")))
+    data = json.loads(ru.rollup_text("json", result))
+    assert {"share", "share_rank"} <= data["root_causes"][0].keys()

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from .. import __version__
 from ..core.errors import CjmError
 from ..core.export import FORMATS
+from ..core.export.tabular import CSV_DIALECTS
 from ..core.model import JOURNEYS
 from ..core.safety import printable
 from ..core.templates import TEMPLATES
@@ -71,17 +72,17 @@ USAGE = """\
        %(prog)s serve FILE [--port PORT] [--code WORDS] [--bind ADDR] [--authorized-keys FILE]
        %(prog)s validate FILE
        %(prog)s rank FILE [--format {{table,md,csv,json}}] [--top N] [--persona ID] [--why] [--indent N]
-       %(prog)s export FILE --format {formats} [-o OUT] [--persona ID] [--indent N]
+       %(prog)s export FILE --format {formats} [-o OUT] [--persona ID] [--indent N] [--csv-dialect D]
        %(prog)s future FILE [-o OUT]
        %(prog)s compare CURRENT FUTURE [--format {{table,md,json}}]
        %(prog)s friction FILE [--persona ID] [--format {{table,md,csv,json}}]
-       %(prog)s review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format {{table,md,json}}]
+       %(prog)s review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format {{table,md,json}}] [--record]
        %(prog)s rollup FILE [FILE ...] [--format {{table,md,csv,json,html}}] [--map MAPPING] [--top N] [-o OUT]
        %(prog)s schema [-o OUT]
        %(prog)s completion {{bash,zsh}}
        %(prog)s merge-driver ANCESTOR CURRENT OTHER [PATH]"""
 
-EPILOG = """\
+_EPILOG = """\
 commands:
   new        create a session file from a template in the sessions folder
   join       open a session as a participant: your notes carry your name, and you change
@@ -90,7 +91,7 @@ commands:
              ssh -p PORT NAME@HOST and the room code, with no account on this machine
   validate   check a session file; prints a summary, or what is wrong and where
   rank       rank the quick wins (and the root-cause processes) of a session
-  export     write the session and its ranking as Markdown, CSV, JSON or an HTML report
+  export     write the session and its ranking: {format_names}
   future     derive a future-state session from a current-state one (a new file)
   compare    compare a current state with its future state: pains removed and added,
              emotion changes, and what the done and under-way solutions were meant to remove
@@ -107,9 +108,23 @@ commands:
 
 Sessions folder: --dir, else $CJMTUI_SESSIONS, else ./sessions if it exists, else the user
 data folder. Exit codes: 0 ok, 1 bad input, 2 usage. `cjmtui COMMAND -h` for a command's help."""
+EPILOG = _EPILOG.replace("{format_names}", ", ".join(FORMATS))
 
 # ---------------------------------------------------------------------------------------------
 # Parsers
+
+
+def _export_description() -> str:
+    """The export command's help, one line per format, from the format registry."""
+    width = max(len(name) for name in FORMATS)
+    lines = [f"  {name:<{width}}  {fmt.summary}" for name, fmt in FORMATS.items()]
+    dialects = [f"  {name:<{width}}  {d.summary}" for name, d in CSV_DIALECTS.items()]
+    return (
+        "Export the session and its ranking in one of these formats:\n\n"
+        + "\n".join(lines)
+        + "\n\nWrites to stdout unless -o is given. For people, xlsx: CSV is for tools, and\n"
+        "--csv-dialect (csv and csv-map) writes one a spreadsheet in a locale opens:\n\n" + "\n".join(dialects)
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -233,16 +248,20 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
         "export",
         prog="cjmtui export",
         help="export a session and its ranking",
-        description="Export as Markdown (the workshop write-up), CSV (the ranking table), "
-        "csv-map (one row per pain or gain), JSON (ranking plus the whole session) or html "
-        "(the printable journey map report, one self-contained file). "
-        "Writes to stdout unless -o is given.",
+        description=_export_description(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", choices=tuple(FORMATS), required=True, help="export format")
     p.add_argument("-o", "--output", metavar="OUT", help="write to this file (atomically) instead of stdout")
     p.add_argument("--persona", metavar="ID", help="rank for this persona only (id or name)")
     p.add_argument("--indent", type=_positive_int, metavar="N", help="json: indent by N spaces (default: compact)")
+    p.add_argument(
+        "--csv-dialect",
+        choices=tuple(CSV_DIALECTS),
+        metavar="D",
+        help=f"csv, csv-map: {', '.join(CSV_DIALECTS)} (default: tools; see above)",
+    )
 
 
 def _room_commands(sub: Any) -> None:
@@ -303,6 +322,11 @@ def _room_commands(sub: Any) -> None:
         help="a later session of the same journey: says whether each pain is gone or still there",
     )
     p.add_argument("--format", choices=REVIEW_FORMATS, default="table", help="output format (default: table)")
+    p.add_argument(
+        "--record",
+        action="store_true",
+        help="write the meeting's day as 'reviewed' on each solution due for review (they stop being due)",
+    )
 
     p = sub.add_parser(
         "rollup",

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from ..core import export, files, scoring, store
 from ..core.errors import CjmError, ExportError
+from ..core.export import tabular
 from ..core.model import Session
 from ..core.safety import printable
 from ..core.vocab import plural
@@ -141,7 +142,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     session = _load(args.file)
     persona = _persona(session, args.persona, args.file)
-    text = export.export_text(args.format, session, scoring.rank(session, persona))
+    dialect = getattr(args, "csv_dialect", None)
+    if dialect and args.format not in ("csv", "csv-map"):
+        raise ExportError(f"--csv-dialect is for --format csv or csv-map, not {args.format}")
+    ranking = scoring.rank(session, persona)
+    if dialect and args.format == "csv":
+        text: str | bytes = tabular.export_csv(session, ranking, tabular.csv_dialect(dialect))
+    elif dialect:
+        text = tabular.export_csv_map(session, tabular.csv_dialect(dialect))
+    else:
+        text = export.export_text(args.format, session, ranking)
     if args.format == "json" and args.indent and isinstance(text, str):
         text = export.dumps_json(json.loads(text), indent=args.indent)
     if args.output in (None, "-"):
@@ -229,9 +239,16 @@ def cmd_review(args: argparse.Namespace) -> int:
     since = parse_day(args.since, "--since") if args.since is not None else None
     if since is not None and since > as_of:
         raise CjmError(f"--since {since.isoformat()} is after the review's day ({as_of.isoformat()})")
-    session = _load(args.file)
+    loaded = store.load_session(Path(args.file))
+    session = loaded.session
     later = _load(args.future) if args.future is not None else None
     result = review(session, as_of, since, later)
+    if getattr(args, "record", False):
+        from ..core.review import record_review
+
+        if result.due_for_review:
+            store.save_session(loaded.path, record_review(session, result), loaded.fingerprint)
+        say(f"recorded: {plural(len(result.due_for_review), 'solution')} reviewed on {as_of.isoformat()}", sys.stderr)
     if args.format == "table":
         from .tables import print_review
 

@@ -218,11 +218,17 @@ def _done_list(title: str, result: Review) -> Table | Text:
         done = f"done {r.done_on.isoformat()}" if r.done_on else "done (day not recorded)"
         owner = f" ({r.owner})" if r.owner else ""
         table.add_row(plain(r.text + owner, "bold"), Text(""), Text(done, style="bold"))
-        if not r.pains:
-            table.add_row(Text("  reaches no pain: no target process causes one", style="italic"), Text(""), Text(""))
+        if not any(p.direct for p in r.pains):
+            table.add_row(Text("  no pain linked to its target processes", style="italic"), Text(""), Text(""))
         for p in r.pains:
-            style = "bold" if p.state == STILL_THERE else ""
-            table.add_row(Text("  − ") + plain(p.text), plain(p.stage), Text(p.state or "", style=style))
+            if p.direct:
+                style = "bold" if p.state == STILL_THERE else ""
+                table.add_row(Text("  − ") + plain(p.text), plain(p.stage), Text(p.state or "", style=style))
+        downstream = [p for p in r.pains if not p.direct]
+        if downstream:  # what the ranking reaches through handoffs: not what the fix was aimed at
+            table.add_row(Text(f"  also reaches downstream ({len(downstream)}):", style="italic"), Text(""), Text(""))
+            for p in downstream:
+                table.add_row(Text("    · ") + plain(p.text, "dim"), plain(p.stage, "dim"), Text(p.state or ""))
     return table
 
 

@@ -276,6 +276,7 @@ class Solution(Record):
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
     due: PlanDate = None  # when the fix should be done (TOML date or "YYYY-MM-DD")
     review: PlanDate = None  # when to look at it again in a review meeting
+    reviewed: PlanDate = None  # the day a review meeting last looked at it (it is then no longer due)
     history: Annotated[list[StatusChange], Field(max_length=MAX_HISTORY)] = []  # oldest first
     pending: Lines = []  # capture signs not taken yet ("#book" before Book exists): docs/session-format.md
 

@@ -4,15 +4,19 @@ are the pains they were meant to remove gone?
 :func:`review` reads a session as of a day (``as_of``, usually today) and lists:
 
 - **overdue**: solutions with a ``due`` date before that day that are neither done nor dropped;
-- **due for review**: solutions whose ``review`` date is that day or earlier (any status);
+- **due for review**: solutions whose ``review`` date is that day or earlier (any status) and
+  that no review has looked at since (``reviewed`` before ``review``, or not set);
+  ``cjmtui review --record`` sets ``reviewed`` to the meeting's day for each of them, so a
+  fix reviewed once stops being due until someone gives it a later ``review`` date;
 - **done since the last review**: solutions marked done after ``since`` and up to that day,
   by the dates in their status history. ``since`` is the day of the last review meeting
   (``cjmtui review --since``); without one, the workshop's date (``[session] date``); without
   that either, every done solution counts (the first review meeting). A solution marked done
   with no recorded day (a file from before the history) is listed in the first review only;
-- for each of those done solutions, the pains it was meant to remove (every pain its target
-  processes cause, directly or downstream: the ranking's own reach, :mod:`cjmtui.core.scoring`)
-  and, given a later session of the same journey, whether each is gone from it or still there
+- for each of those done solutions, the pains it was meant to remove (the pains its target
+  processes cause directly: its own links), apart from the pains it also reaches downstream
+  (the ranking's reach through handoffs, :mod:`cjmtui.core.scoring`), and, given a later
+  session of the same journey, whether each is gone from it or still there
   (the current/future comparison of :mod:`cjmtui.core.future`: a pain is gone when the later
   session no longer has it as a pain, matched by id).
 
@@ -58,6 +62,7 @@ class PainCheck:
     text: str
     stage: str  # the stage's name
     state: str | None = None
+    direct: bool = True  # caused by a target process itself (False: reached downstream, through handoffs)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class ReviewRow:
     due: dt.date | None
     review: dt.date | None
     done_on: dt.date | None  # the day it was last marked done (None: not recorded)
+    reviewed: dt.date | None = None  # the day a review meeting last looked at it
     pains: tuple[PainCheck, ...] = ()  # for a done solution: the pains it was meant to remove
 
 
@@ -99,6 +105,7 @@ def _row(solution: Solution, names: Names, pains: tuple[PainCheck, ...] = ()) ->
         due=solution.due,
         review=solution.review,
         done_on=solution.done_on(),
+        reviewed=solution.reviewed,
         pains=pains,
     )
 
@@ -114,6 +121,20 @@ def _done_since(solution: Solution, since: dt.date | None, first: bool, as_of: d
     return (since is None or since < day) and day <= as_of
 
 
+def is_due_for_review(solution: Solution, as_of: dt.date) -> bool:
+    """Its review date has come (``as_of`` or earlier) and no review has looked at it since."""
+    if solution.review is None or solution.review > as_of:
+        return False
+    return solution.reviewed is None or solution.reviewed < solution.review
+
+
+def record_review(session: Session, result: Review) -> Session:
+    """``session`` with ``reviewed`` set to the meeting's day on every solution due for review."""
+    due = {r.id for r in result.due_for_review}
+    solutions = [s.model_copy(update={"reviewed": result.as_of}) if s.id in due else s for s in session.solutions]
+    return session.model_copy(update={"solutions": solutions})
+
+
 def review(session: Session, as_of: dt.date, since: dt.date | None = None, later: Session | None = None) -> Review:
     """What a review meeting on ``as_of`` goes through (see the module's text). ``since``: the
     last review's day (default: the workshop's date); ``later``: a later session to check the
@@ -126,10 +147,7 @@ def review(session: Session, as_of: dt.date, since: dt.date | None = None, later
         (s for s in session.solutions if s.due is not None and s.due < as_of and s.status not in CLOSED),
         key=lambda s: s.due or as_of,
     )
-    to_review = sorted(
-        (s for s in session.solutions if s.review is not None and s.review <= as_of),
-        key=lambda s: s.review or as_of,
-    )
+    to_review = sorted((s for s in session.solutions if is_due_for_review(s, as_of)), key=lambda s: s.review or as_of)
     first = since_from != "--since"
     done = [s for s in session.solutions if _done_since(s, since, first, as_of)]
     gone = set(changed_pains(session, later)[0]) if later is not None else set()
@@ -145,8 +163,9 @@ def review(session: Session, as_of: dt.date, since: dt.date | None = None, later
                     names.pain(r.pain),
                     names.stage(r.stage),
                     None if later is None else GONE if r.pain in gone else STILL_THERE,
+                    direct=r.hops == 0,
                 )
-                for r in graph.reach(sol.targets)[2]
+                for r in sorted(graph.reach(sol.targets)[2], key=lambda r: r.hops != 0)
             )
         done_rows.append(_row(sol, names, checked[key]))
     return Review(
@@ -172,10 +191,11 @@ def days_late(row: ReviewRow, as_of: dt.date) -> int:
     return (as_of - row.due).days if row.due is not None else 0
 
 
-def _pains_cell(row: ReviewRow) -> str:
-    if not row.pains:
-        return "reaches no pain (no target process causes one)"
-    return "; ".join(p.text + (f" ({p.state})" if p.state else "") for p in row.pains)
+def _pains_cell(row: ReviewRow, direct: bool = True) -> str:
+    pains = [p for p in row.pains if p.direct == direct]
+    if not pains:
+        return "none linked to its target processes" if direct else "—"
+    return "; ".join(p.text + (f" ({p.state})" if p.state else "") for p in pains)
 
 
 def review_views(result: Review) -> tuple[tuple[str, TableView], ...]:
@@ -197,13 +217,27 @@ def review_views(result: Review) -> tuple[tuple[str, TableView], ...]:
     )
     pains_title = "Pains it was meant to remove" + (" (in the later session)" if result.compared else "")
     done = TableView(
-        columns=(Column("Solution"), Column("Owner"), Column("Done on"), Column(pains_title, "Pains")),
+        columns=(
+            Column("Solution"),
+            Column("Owner"),
+            Column("Done on"),
+            Column(pains_title, "Pains"),
+            Column("Also reached downstream", "Downstream"),
+        ),
         rows=tuple(
-            (r.text, r.owner or "—", r.done_on.isoformat() if r.done_on else "not recorded", _pains_cell(r))
+            (
+                r.text,
+                r.owner or "—",
+                r.done_on.isoformat() if r.done_on else "not recorded",
+                _pains_cell(r),
+                _pains_cell(r, direct=False),
+            )
             for r in result.done_since
         ),
         keys=tuple(r.id for r in result.done_since),
-        marked=frozenset(i for i, r in enumerate(result.done_since) if any(p.state == STILL_THERE for p in r.pains)),
+        marked=frozenset(
+            i for i, r in enumerate(result.done_since) if any(p.state == STILL_THERE and p.direct for p in r.pains)
+        ),
         empty="Nothing done " + result.since_text + ".",
     )
     return (
@@ -235,13 +269,15 @@ def _row_json(row: ReviewRow) -> dict[str, Any]:
         "owner": row.owner or None,
         "due": row.due,
         "review": row.review,
+        "reviewed": row.reviewed,
         "done_on": row.done_on,
     }
 
 
 def review_json_data(result: Review) -> dict[str, Any]:
     """``{"as_of", "since", "overdue": [...], "due_for_review": [...], "done_since": [{...,
-    "pains": [{"id", "text", "stage", "state"}]}]}``; dates as ``"YYYY-MM-DD"`` (or null)."""
+    "pains": [{"id", "text", "stage", "state", "direct"}]}]}`` (``direct``: caused by a target
+    process itself; the others are reached downstream); dates as ``"YYYY-MM-DD"`` (or null)."""
     return {
         "as_of": result.as_of,
         "since": result.since,
@@ -250,7 +286,10 @@ def review_json_data(result: Review) -> dict[str, Any]:
         "done_since": [
             {
                 **_row_json(r),
-                "pains": [{"id": p.id, "text": p.text, "stage": p.stage, "state": p.state} for p in r.pains],
+                "pains": [
+                    {"id": p.id, "text": p.text, "stage": p.stage, "state": p.state, "direct": p.direct}
+                    for p in r.pains
+                ],
             }
             for r in result.done_since
         ],

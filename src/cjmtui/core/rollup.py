@@ -39,7 +39,7 @@ from .export.tabular import _csv, dumps_json
 from .model import Session
 from .safety import md_cell
 from .views import Column, TableView
-from .vocab import fmt_number, plural
+from .vocab import plural
 
 SAME_ID = "same id"
 SAME_NAME = "same department and name"
@@ -94,6 +94,7 @@ class Appearance:
     impact: float
     stages_reached: int
     pains_reached: int
+    share: float = 0.0  # of its workshop's total score (the sum over that workshop's root causes), 0-1
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class RootCause:
     pains_reached: int
     appearances: tuple[Appearance, ...]  # in workshop order
     members: tuple[Member, ...]
+    share: float = 0.0  # its shares of each workshop's total, averaged over all the workshops (0-1)
+    share_rank: int = 0  # its rank by share: every workshop weighs the same, whatever its size
 
     @property
     def workshops(self) -> int:
@@ -260,6 +263,7 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
             ),
         )
         rows.append((cause, first))
+    rows = _with_shares(rows, len(workshops))
     # Ties: more impact, then more workshops, then workshop and file order of the first process.
     rows.sort(key=lambda r: (-r[0].score, -r[0].impact, -r[0].workshops, r[1]))
     infos = tuple(_workshop(n, file, session) for n, (file, session) in enumerate(workshops, 1))
@@ -268,6 +272,25 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
         tuple(replace(cause, rank=rank) for rank, (cause, _first) in enumerate(rows, 1)),
         mapping.source if mapping else None,
     )
+
+
+def _with_shares(rows: list[tuple[RootCause, int]], count: int) -> list[tuple[RootCause, int]]:
+    """The root causes with their share of each workshop's total score, and their rank by the
+    mean share (a workshop where a cause does not appear counts 0 for it)."""
+    totals: dict[int, float] = {}
+    for cause, _first in rows:
+        for a in cause.appearances:
+            totals[a.workshop] = totals.get(a.workshop, 0.0) + a.score
+    shared = []
+    for cause, first in rows:
+        appearances = tuple(
+            replace(a, share=a.score / totals[a.workshop] if totals.get(a.workshop) else 0.0) for a in cause.appearances
+        )
+        share = sum(a.share for a in appearances) / count if count else 0.0
+        shared.append((replace(cause, appearances=appearances, share=share), first))
+    by_share = sorted(shared, key=lambda r: (-r[0].share, -r[0].score, r[1]))
+    ranks = {id(cause): rank for rank, (cause, _first) in enumerate(by_share, 1)}
+    return [(replace(cause, share_rank=ranks[id(cause)]), first) for cause, first in shared]
 
 
 def _workshop(number: int, file: str, session: Session) -> Workshop:
@@ -471,9 +494,13 @@ def note(result: Rollup) -> str:
     if result.mapping is not None:
         how += f", and by the mapping file {Path(result.mapping).name}"
     return (
-        f"Processes are matched across the workshops {how}. A root cause's score and impact are "
-        "the sums of its process ranking in each workshop it appears in (as cjmtui rank ranks "
-        "root-cause processes)."
+        f"Processes are matched across the workshops {how}. Score: how much fixing the process "
+        "would remove, as cjmtui rank ranks root-cause processes (the weight of the pains it "
+        "reaches downstream, more for more stages); a root cause's score and impact are the sums "
+        "over the workshops it appears in, so a big workshop weighs more than a small one. "
+        "Share: the root cause's part of each workshop's total score, averaged over all "
+        f"{plural(len(result.workshops), 'workshop')} (0% where it does not appear), so every "
+        "workshop weighs the same; By share ranks by it. Figures are rounded to one decimal."
     )
 
 
@@ -481,10 +508,24 @@ def _label(result: Rollup, number: int, short: bool) -> str:
     return f"W{number}" if short else result.workshop(number).name
 
 
+def rounded(value: float) -> str:
+    """A score or impact for people: one decimal at most (``191.8``, ``12``)."""
+    r = round(float(value), 1)
+    return str(int(r)) if r.is_integer() else f"{r:.1f}"
+
+
+def percent(share: float) -> str:
+    """A share for people: ``23%``; ``<1%`` for a small one that is not zero."""
+    if 0 < share < 0.005:
+        return "<1%"
+    return f"{share:.0%}"
+
+
 def in_each(cause: RootCause, result: Rollup, short: bool = False) -> str:
-    """Where a root cause appears and its impact there: ``file.toml 40.5; other.toml 12``
-    (``short``: ``W1 40.5; W3 12``, numbered as in :func:`workshops_view`)."""
-    return "; ".join(f"{_label(result, a.workshop, short)} {fmt_number(a.impact)}" for a in cause.appearances)
+    """Where a root cause appears and its share of that workshop's total score there:
+    ``file.toml 23%; other.toml 4%`` (``short``: ``W1 23%; W3 4%``, numbered as in
+    :func:`workshops_view`)."""
+    return "; ".join(f"{_label(result, a.workshop, short)} {percent(a.share)}" for a in cause.appearances)
 
 
 def workshops_view(result: Rollup, short: bool = False) -> TableView:
@@ -518,7 +559,9 @@ def root_causes_view(result: Rollup, short: bool = False) -> TableView:
             Column("Workshops", "Wks", numeric=True),
             Column("Score", numeric=True),
             Column("Impact", numeric=True),
-            Column("Impact in each workshop", "In each"),
+            Column("Share", numeric=True),
+            Column("By share", "#share", numeric=True),
+            Column("Share of each workshop", "In each"),
         ),
         rows=tuple(
             (
@@ -526,8 +569,10 @@ def root_causes_view(result: Rollup, short: bool = False) -> TableView:
                 c.name,
                 c.department or "–",
                 str(c.workshops),
-                fmt_number(c.score),
-                fmt_number(c.impact),
+                rounded(c.score),
+                rounded(c.impact),
+                percent(c.share),
+                str(c.share_rank),
                 in_each(c, result, short),
             )
             for c in result.root_causes
@@ -578,8 +623,8 @@ def rollup_json_data(result: Rollup) -> dict[str, Any]:
     """The rollup as plain data (floats rounded to 3 decimals).
 
     ``{"workshops": [{"number", "file", "title", "date", "processes", "pains"}], "mapping",
-    "root_causes": [{"rank", "name", "department", "score", "impact", "pains_reached",
-    "workshops": [{"workshop", "file", "processes", "score", "impact", "stages_reached",
+    "root_causes": [{"rank", "name", "department", "score", "impact", "share", "share_rank",
+    "pains_reached", "workshops": [{"workshop", "file", "processes", "score", "impact", "share", "stages_reached",
     "pains_reached"}], "processes": [{"workshop", "file", "id", "name", "department",
     "matched_by"}]}]}``.
     """
@@ -607,6 +652,8 @@ def rollup_json_data(result: Rollup) -> dict[str, Any]:
                 "department": c.department,
                 "score": r(c.score),
                 "impact": r(c.impact),
+                "share": r(c.share),
+                "share_rank": c.share_rank,
                 "pains_reached": c.pains_reached,
                 "workshops": [
                     {
@@ -615,6 +662,7 @@ def rollup_json_data(result: Rollup) -> dict[str, Any]:
                         "processes": list(a.processes),
                         "score": r(a.score),
                         "impact": r(a.impact),
+                        "share": r(a.share),
                         "stages_reached": a.stages_reached,
                         "pains_reached": a.pains_reached,
                     }
@@ -644,12 +692,15 @@ CSV_COLUMNS = (
     "workshops",
     "total_score",
     "total_impact",
+    "share",
+    "share_rank",
     "file",
     "workshop_title",
     "process_ids",
     "process_names",
     "score",
     "impact",
+    "workshop_share",
     "stages_reached",
     "pains_reached",
     "matched_by",
@@ -671,12 +722,15 @@ def rollup_csv_rows(result: Rollup) -> list[tuple[object, ...]]:
                     c.workshops,
                     round(c.score, 3),
                     round(c.impact, 3),
+                    round(c.share, 3),
+                    c.share_rank,
                     result.workshop(a.workshop).name,
                     result.workshop(a.workshop).title,
                     "; ".join(m.process for m in here),
                     "; ".join(m.name for m in here),
                     round(a.score, 3),
                     round(a.impact, 3),
+                    round(a.share, 3),
                     a.stages_reached,
                     a.pains_reached,
                     "; ".join(reasons),

@@ -3,10 +3,16 @@
 Workshop notes are typed by anyone in the room, or come from a session file someone sent you.
 Whatever they contain, they must show up as the literal text and never act:
 
+- :func:`strip_bidi`: for every output. Bidirectional embeddings and overrides (LRE, RLE, PDF,
+  LRO, RLO: U+202A–U+202E), which make text display in another order than it is stored, are
+  removed, and so are isolates (U+2066–U+2069) that are not balanced; right-to-left letters
+  (Hebrew, Arabic), the direction marks and balanced isolates stay. Every other function here
+  calls it, so every output (terminal, Markdown, HTML, SVG, CSV, xlsx, JSON, trackers) treats
+  them the same way.
 - :func:`printable`: for a terminal. Control characters (C0, DEL, C1: escape sequences, bells,
-  carriage returns that overwrite a line) and bidirectional overrides/isolates (which can make
-  text display in another order than it is stored) become visible stand-ins. Everything else,
-  wide characters and right-to-left letters included, is kept as it is.
+  carriage returns that overwrite a line) become visible stand-ins and bidi controls are
+  cleaned by :func:`strip_bidi`. Everything else, wide characters and right-to-left letters
+  included, is kept as it is.
 - :func:`csv_cell`: for a spreadsheet. A cell that a spreadsheet would run as a formula gets a
   leading ``'`` (the OWASP "CSV injection" guard); terminal-hostile control characters become
   visible, line breaks and tabs are kept (the csv module quotes them).
@@ -31,7 +37,12 @@ NEWLINE_MARK = "⏎ "  # what a line break looks like in single-line text
 DEL_MARK = "\u2421"  # ␡
 
 # Characters that change the order text is displayed in: embeddings, overrides, isolates.
-BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_EMBEDDINGS = "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO: always removed
+BIDI_ISOLATES = "\u2066\u2067\u2068"  # LRI RLI FSI, each closed by PDI (U+2069)
+BIDI_POP_ISOLATE = "\u2069"
+BIDI_CONTROLS = BIDI_EMBEDDINGS + BIDI_ISOLATES + BIDI_POP_ISOLATE
+BIDI_PATTERN = re.compile(f"[{BIDI_CONTROLS}]")
+_NO_EMBEDDINGS = {ord(ch): None for ch in BIDI_EMBEDDINGS}
 # Line breaks besides \n and \r that a terminal or widget may act on.
 LINE_SEPARATORS = "\u2028\u2029"
 
@@ -51,8 +62,6 @@ def _table(*, newline: str | None, keep: str = "") -> dict[int, str]:
             table[code] = _control_mark(code)
     if "\t" not in keep:
         table[ord("\t")] = " "
-    for ch in BIDI_CONTROLS:
-        table[ord(ch)] = f"\\u{ord(ch):04x}"
     if newline is not None:
         table[ord("\n")] = newline
         for ch in LINE_SEPARATORS:
@@ -76,13 +85,37 @@ def _no_surrogates(text: str) -> str:
     return text
 
 
+def strip_bidi(text: str) -> str:
+    """``text`` without the bidi controls that can reorder what is shown around them.
+
+    Embeddings and overrides (U+202A–U+202E) are removed; an isolate (U+2066–U+2068) is kept
+    only with the U+2069 that closes it in the same text (a balanced isolate cannot reach
+    outside itself), and an unmatched U+2069 is removed. Right-to-left letters, the marks
+    LRM/RLM/ALM and everything else stay as they are. Never any visible ``\\u202e`` text.
+    """
+    if not BIDI_PATTERN.search(text):
+        return text
+    text = text.translate(_NO_EMBEDDINGS)
+    keep: set[int] = set()
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in BIDI_ISOLATES:
+            opened.append(i)
+        elif ch == BIDI_POP_ISOLATE and opened:
+            keep.add(opened.pop())
+            keep.add(i)
+        elif ch in "\n\r\u2029":  # a paragraph ends every isolate still open
+            opened.clear()
+    return "".join(ch for i, ch in enumerate(text) if ch not in BIDI_ISOLATES + BIDI_POP_ISOLATE or i in keep)
+
+
 def printable(text: str, *, single_line: bool = True) -> str:
     """``text`` as it can be shown in a terminal: it displays, never acts.
 
     - ESC, BEL, backspace and the other C0 controls become their U+2400 picture (``␛``,
       ``␇``, ...), DEL becomes ``␡``, C1 controls become ``\\x9b``-style text;
-    - bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
-      become ``\\u202e``-style text;
+    - bidirectional embeddings and overrides (U+202A–U+202E) and unbalanced isolates
+      (U+2066–U+2069) are removed (:func:`strip_bidi`);
     - a tab becomes a space; a line break (``\\r\\n``, ``\\n``, ``\\r``, U+2028, U+2029)
       becomes ``"⏎ "`` when ``single_line`` (the default) and ``"\\n"`` otherwise;
     - everything else (wide characters, emoji, right-to-left letters, combining marks) stays.
@@ -93,7 +126,7 @@ def printable(text: str, *, single_line: bool = True) -> str:
         return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_SINGLE if single_line else _MULTI)
+    text = strip_bidi(text).translate(_SINGLE if single_line else _MULTI)
     return _no_surrogates(text)
 
 
@@ -101,7 +134,7 @@ def data_text(text: str) -> str:
     """Like :func:`printable`, but tabs and line breaks are kept (for data files like CSV)."""
     if text.isprintable():
         return text
-    return _no_surrogates(text.translate(_DATA))
+    return _no_surrogates(strip_bidi(text).translate(_DATA))
 
 
 # ---------------------------------------------------------------------------------------------

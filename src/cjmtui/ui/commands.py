@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.screen import Screen
 
+from ..core.export import FORMATS
 from ..core.model import TABLES, item_label
 from ..core.safety import printable
 from ..core.vocab import SINGULAR
@@ -81,7 +82,7 @@ class CjmCommands(Provider):
 # Actions without a key of their own: (title, what it does, the app's action).
 PALETTE_ONLY = (
     ("Save as…", "Save to a new file and continue there", "save_as"),
-    ("Export ranked quick wins…", "Write md, html (a one-file report), csv or json", "export"),
+    ("Export ranked quick wins…", "Write " + ", ".join(FORMATS), "export"),
     ("Copy ranked list as Markdown", "To the clipboard (OSC 52 works over SSH)", "copy_ranking"),
     ("Quick capture", "Add notes on this screen, one per Enter", "capture"),
     ("Dot voting", "On the solutions or pains screen: who votes, then + and -", "voting"),

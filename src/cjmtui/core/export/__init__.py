@@ -68,7 +68,7 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("md", ".md", "Markdown: the write-up (quick wins, why, the map)", export_markdown),
         Format("html", ".html", "HTML: the journey map report, one file that prints", _html),
-        Format("csv", ".csv", "CSV: the ranking table, for a spreadsheet", export_csv),
+        Format("csv", ".csv", "CSV: the ranking table, for tools", export_csv),
         Format("csv-map", ".csv", "CSV: the map, one row per pain or gain", lambda s, _r: export_csv_map(s)),
         Format("xlsx", ".xlsx", "Spreadsheet: quick wins and map, text kept exactly", export_xlsx),
         Format("json", ".json", "JSON: the ranking and the whole session, for tools", export_json),

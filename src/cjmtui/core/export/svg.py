@@ -38,14 +38,19 @@ _NONCHARACTERS = re.compile(
 )
 
 
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
+
+
 def clean(value: object, *, multiline: bool = False) -> str:
     """User text made safe to put in an HTML document (not yet escaped).
 
     Control characters and bidi overrides become visible stand-ins (:func:`printable`);
     noncharacters and lone surrogates become U+FFFD. Line breaks are kept when ``multiline``,
-    shown as ``⏎`` otherwise.
+    and become ``" / "`` otherwise (as in Markdown; never the terminal's ``⏎`` glyph).
     """
-    s = printable("" if value is None else str(value), single_line=not multiline)
+    s = printable("" if value is None else str(value), single_line=False)
+    if not multiline and "\n" in s:
+        s = _LINE_BREAK.sub(" / ", s.strip())
     return _NONCHARACTERS.sub("\ufffd", s)
 
 

@@ -18,7 +18,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import store
@@ -113,7 +113,9 @@ def dumps_json(data: Any, indent: int | None = None) -> str:
     Compact by default, which keeps Python's C encoder (``indent`` switches to the pure-Python
     one: about ten times slower on a big ranking). ``json`` already escapes C0 controls; DEL, C1
     controls, line/paragraph separators and bidi controls are escaped too (``\\u009b``), so the
-    text never acts in a terminal.
+    text never acts in a terminal. JSON is the one output that keeps the data exact: a bidi
+    override stays in the data (escaped, so a JSON reader gets it back), where every output for
+    people removes it (:func:`~cjmtui.core.safety.strip_bidi`).
     """
     try:
         text = json.dumps(
@@ -302,12 +304,71 @@ def comparison_json_data(current: Session, future: Session, result: Comparison) 
 # CSV
 
 
-def _csv(rows: Iterable[Sequence[object]]) -> str:
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV is written: for tools (RFC 4180) or for a spreadsheet in a locale."""
+
+    name: str
+    delimiter: str
+    decimal: str  # the decimal separator of numbers
+    bom: bool  # a UTF-8 byte order mark first, which spreadsheets read as "this is UTF-8"
+    quote_text: bool  # every text cell quoted, numbers not: "quoted field as text" keeps text text
+    summary: str
+
+
+CSV_DIALECTS: dict[str, CsvDialect] = {
+    d.name: d
+    for d in (
+        CsvDialect("tools", ",", ".", False, False, "RFC 4180 for tools: comma, decimal point, no BOM (the default)"),
+        CsvDialect(
+            "excel-en", ",", ".", True, True, "a spreadsheet in an English locale: UTF-8 BOM, comma, decimal point"
+        ),
+        CsvDialect(
+            "excel-de",
+            ";",
+            ",",
+            True,
+            True,
+            "a spreadsheet in a German (most European) locale: UTF-8 BOM, semicolon, decimal comma",
+        ),
+    )
+}
+TOOLS = CSV_DIALECTS["tools"]
+
+
+def csv_dialect(name: str | None) -> CsvDialect:
+    """The dialect called ``name`` (``None``: for tools); :class:`ExportError` for an unknown one."""
+    try:
+        return CSV_DIALECTS[name or "tools"]
+    except KeyError:
+        raise ExportError(f"unknown CSV dialect {name!r}; one of: {', '.join(CSV_DIALECTS)}") from None
+
+
+def _plain_number(value: float, decimal: str) -> str:
+    text = str(value)
+    if "e" in text or "E" in text:  # 1e-05: no spreadsheet in every locale reads that
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", decimal)
+
+
+def _spreadsheet_cell(value: object, dialect: CsvDialect) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _plain_number(value, dialect.decimal)
+    text = csv_cell(value)  # the formula guard and visible controls, as for tools
+    return '"' + text.replace('"', '""') + '"' if text else ""
+
+
+def _csv(rows: Iterable[Sequence[object]], dialect: CsvDialect = TOOLS) -> str:
+    if dialect.quote_text:
+        lines = (dialect.delimiter.join(_spreadsheet_cell(v, dialect) for v in row) for row in rows)
+        return ("\ufeff" if dialect.bom else "") + "".join(line + "\r\n" for line in lines)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=dialect.delimiter)
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue()
+    return ("\ufeff" if dialect.bom else "") + out.getvalue()
 
 
 def _reached_pains(reached: Iterable[Reached]) -> str:
@@ -338,20 +399,21 @@ def ranking_rows(ranking: Ranking) -> list[Sequence[object]]:
     return rows
 
 
-def export_csv(session: Session, ranking: Ranking) -> str:
+def export_csv(session: Session, ranking: Ranking, dialect: CsvDialect = TOOLS) -> str:
     """The ranking as one CSV table: a header, then one row per ranked solution.
 
     Columns: :data:`CSV_COLUMNS`. ``reached_pains`` lists ``pain-id@stage-id/hops`` joined by
     ``;``; ``unverified`` is the share (0–1) of the impact resting on anecdotes and assumptions
     not yet validated with customers. Every cell goes through :func:`~cjmtui.core.safety.csv_cell`. The map itself is
-    :func:`export_csv_map` (a second table would make this file invalid CSV).
+    :func:`export_csv_map` (a second table would make this file invalid CSV). ``dialect`` is
+    :data:`CSV_DIALECTS`' ``tools`` by default; ``excel-en``/``excel-de`` write for a spreadsheet.
     """
-    return _csv(ranking_rows(ranking))
+    return _csv(ranking_rows(ranking), dialect)
 
 
-def export_csv_map(session: Session) -> str:
-    """The map as one CSV table (:func:`map_rows`)."""
-    return _csv(map_rows(session))
+def export_csv_map(session: Session, dialect: CsvDialect = TOOLS) -> str:
+    """The map as one CSV table (:func:`map_rows`), in ``dialect`` (see :func:`export_csv`)."""
+    return _csv(map_rows(session), dialect)
 
 
 def map_rows(session: Session) -> list[Sequence[object]]:

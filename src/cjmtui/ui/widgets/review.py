@@ -48,17 +48,23 @@ def review_text(session: Session, as_of: dt.date) -> Text:
         out.append("  ✓ ", style="bold")
         out.append_text(plain(r.text + _owner(r)))
         done = f"done {r.done_on.isoformat()}" if r.done_on else "done (day not recorded)"
-        out.append(f"\n      {done} · the pains it was meant to remove:\n", style="dim")
-        if not r.pains:
-            out.append("      reaches no pain: no target process causes one\n", style="italic")
-        for p in r.pains[:PAINS]:
+        out.append(f"\n      {done} · the pains it was meant to remove (its own links):\n", style="dim")
+        direct = [p for p in r.pains if p.direct]
+        if not direct:
+            out.append("      no pain linked to its target processes\n", style="italic")
+        for p in direct[:PAINS]:
             out.append("      − ")
             out.append_text(plain(f"{p.text}  @ {p.stage}"))
             if p.state:
                 out.append(f"  {p.state}", style="bold" if p.state == STILL_THERE else "")
             out.append("\n")
-        if len(r.pains) > PAINS:
-            out.append(f"      … and {len(r.pains) - PAINS} more\n", style="dim")
+        if len(direct) > PAINS:
+            out.append(f"      … and {len(direct) - PAINS} more\n", style="dim")
+        downstream = len(r.pains) - len(direct)
+        if downstream:
+            out.append(
+                f"      also reaches {plural(downstream, 'pain')} downstream (cjmtui review lists them)\n", style="dim"
+            )
     out.append(
         "\nDue and review dates: e on a solution (screen 5). Every status change is dated in its history. "
         "cjmtui review FILE --future LATER.toml says which pains are gone.",
