@@ -117,6 +117,17 @@ def test_a_pasted_end_marker_never_turns_the_rest_of_the_paste_into_keys(pane: P
     assert [p.text for p in after.pains[len(before.pains) :]] == ["note"]
 
 
+def test_f10_with_a_half_typed_note_keeps_it_and_says_so(pane: Pane, example: Path) -> None:
+    """Issue 21 C8: F10 with a note typed in quick capture but not entered quit and dropped it."""
+    _open_on_pains(pane, example)
+    pane.type("typed but never entered")
+    pane.wait_for("typed but never entered")
+    pane.keys("F10")
+    assert pane.wait_exit() == 0
+    assert "half-typed note" in pane.screen()  # the exit message, on the terminal
+    assert "typed but never entered" in texts(example)
+
+
 def test_the_screen_comes_back_after_a_suspend(pane: Pane, example: Path) -> None:
     """Issue 11: after SIGTSTP and SIGCONT the screen stayed blank until a key was pressed (and
     that key then acted unseen)."""

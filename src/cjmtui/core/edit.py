@@ -520,7 +520,7 @@ def _fields_replayed(old: dict[str, Any], new: dict[str, Any], now: dict[str, An
     return out
 
 
-def _differing(old: list[Record], new: list[Record]) -> tuple[list[Record], list[Record]]:
+def differing(old: list[Record], new: list[Record]) -> tuple[list[Record], list[Record]]:
     """The parts of two versions of a table between their common beginning and end (items are
     shared between versions, so compared by identity): what a step changed, added or removed."""
     size = min(len(old), len(new))
@@ -572,7 +572,7 @@ def _replay_items(start: Session, current: Session, end: Session) -> Session | N
         old_items, new_items = start.table(table), end.table(table)
         if old_items is new_items:
             continue
-        old_part, new_part = _differing(old_items, new_items)
+        old_part, new_part = differing(old_items, new_items)
         if not old_part and not new_part:
             continue
         old_by = {item.id: item for item in old_part}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .edit import History
+from .edit import History, differing
 from .errors import CjmError, ConflictError, SaveError, SessionFileError
 from .files import user_data_dir
 from .lock import LockInfo, SaveLockError, SessionLock, exclusive_save
@@ -176,8 +176,9 @@ class Workspace:
             old_items, new_items = base.table(table), ours.table(table)
             if old_items is new_items:
                 continue
-            before = {item.id: item for item in old_items}
-            for item in new_items:
+            old_part, new_part = differing(old_items, new_items)
+            before = {item.id: item for item in old_part}
+            for item in new_part:
                 old = before.get(item.id)
                 if old is item:
                     continue
