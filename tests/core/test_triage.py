@@ -50,9 +50,13 @@ def test_a_waiting_sign_is_taken_when_the_item_it_names_is_added() -> None:
     stage = s.stages[0].id
     fields = parse(s, "processes", "Register the claim @ware>book").fields
     said: list[str] = []
-    s, first = add_resolving(s, "processes", {**fields, "stage": stage, "name": "Register the claim"}, said=said)
+    s, first = add_resolving(
+        s, "processes", {**fields, "stage": stage, "name": "Register the claim"}, actor=None, said=said
+    )
     assert first.pending == [">book"] and first.feeds == [] and not said
-    s, book = add_resolving(s, "processes", {"stage": stage, "name": "Book and brief the assessor"}, said=said)
+    s, book = add_resolving(
+        s, "processes", {"stage": stage, "name": "Book and brief the assessor"}, actor=None, said=said
+    )
     again = next(p for p in s.processes if p.id == first.id)
     assert again.feeds == [book.id] and again.pending == [] and again.owner == "warehouse"
     assert said and ">book" in said[0]

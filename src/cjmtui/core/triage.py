@@ -292,16 +292,17 @@ def resolve_pending(session: Session, table: str) -> tuple[list[tuple[str, str, 
 
 
 def add_resolving(
-    session: Session, table: str, fields: dict[str, Any], *, actor: str | None = None, said: list[str] | None = None
+    session: Session, table: str, fields: dict[str, Any], *, actor: str | None, said: list[str] | None = None
 ) -> tuple[Session, Record]:
     """:func:`cjmtui.core.edit.add_item`, then the pending signs the new item resolves taken
-    (one edit, one undo step); ``said`` gets a line per sign taken."""
+    (one edit, one undo step); ``said`` gets a line per sign taken. A sign is taken on behalf of
+    whoever typed it (it waited on their item): what it links was already their choice."""
     from .edit import add_item, update_item
 
     session, item = add_item(session, table, fields, actor=actor)
     updates, taken = resolve_pending(session, table)
     for kind, item_id, changes in updates:
-        session, _changed = update_item(session, kind, item_id, changes)
+        session, _changed = update_item(session, kind, item_id, changes, actor=None)
     if said is not None:
         said.extend(taken)
     return session, item
