@@ -240,15 +240,22 @@ async def test_a_change_on_disk_that_removes_pains_says_how_many_and_how_to_brin
     async with app.run_test(size=SIZE) as pilot:
         theirs = load_session(path).session
         for pain in theirs.pains[:6]:
-            theirs = delete_item(theirs, "pains", pain.id)
+            theirs = delete_item(theirs, "pains", pain.id, actor=None)
         path.write_text(dumps_session(theirs), "utf-8")
         await pilot.press("a")
         await type_text(pilot, "typed while an editor saved")
         await pilot.press("enter", "escape")
         await wait_saved(app, pilot)
-        assert any("removed 6 pains" in n and "u (undo) brings them back" in n for n in notifications(app)), (
-            notifications(app)
-        )
+        assert any("removed 6 pains" in n and "“Bring back”" in n for n in notifications(app)), notifications(app)
+        removed = [p.text for p in load_session(path).session.pains]
+        assert len(removed) == len(theirs.pains) + 1  # their deletions are in the file, with the note
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Bring back what another")
+        await pilot.press("enter")
+        await wait_saved(app, pilot)
+        back = [p.text for p in load_session(path).session.pains]
+        assert len(back) == len(theirs.pains) + 7, "the six pains their save removed are back"
+        assert "typed while an editor saved" in back
 
 
 async def test_an_empty_file_on_disk_shows_not_saved_and_never_wipes_the_session(example_copy, monkeypatch):

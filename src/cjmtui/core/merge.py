@@ -52,9 +52,11 @@ class MergeResult:
     theirs_first: Session  # the same merge with their values where both changed a field
     replaced: tuple[Replaced, ...]
     renamed: tuple[tuple[str, str, str], ...]  # (table, their id, its new id): both added that id
-    # (table, how many): items this side held that the other side's save removed (undo brings
-    # them back), so a change on disk that deletes never does so without a word
+    # (table, how many): items this side held that the other side's save removed, so a change
+    # on disk that deletes never does so without a word
     removed: tuple[tuple[str, int], ...] = ()
+    # (table, item, its position here): those items themselves, to bring back (bring_back)
+    removed_items: tuple[tuple[str, Record, int], ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -356,18 +358,30 @@ def merge(base: Session, ours: Session, theirs: Session) -> MergeResult:
         problems = reference_problems(candidate)
         if problems:
             raise EditError("cannot merge the changes on disk: " + "; ".join(problems[:3]))
-    return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed), _removed(ours, merged))
+    items = _removed(ours, merged)
+    counts = tuple((table, n) for table in TABLES if (n := sum(1 for t, _i, _p in items if t == table)))
+    return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed), counts, items)
 
 
-def _removed(ours: Session, merged: Session) -> tuple[tuple[str, int], ...]:
-    """How many items of each table ``ours`` held that ``merged`` no longer does."""
-    counts = []
+def _removed(ours: Session, merged: Session) -> tuple[tuple[str, Record, int], ...]:
+    """The items ``ours`` held that ``merged`` no longer does, with their places in ``ours``."""
+    out = []
     for table in TABLES:
         kept = {item.id for item in getattr(merged, table)}
-        gone = sum(1 for item in getattr(ours, table) if item.id not in kept)
-        if gone:
-            counts.append((table, gone))
-    return tuple(counts)
+        out += [(table, item, i) for i, item in enumerate(getattr(ours, table)) if item.id not in kept]
+    return tuple(out)
+
+
+def bring_back(session: Session, removed: tuple[tuple[str, Record, int], ...]) -> Session:
+    """``session`` with the items another save removed put back where they were (stages before
+    the pains and processes at them, as :data:`TABLES` orders them); an item that is there again
+    already is left as it is. What they pointed at that is gone for good is unlinked."""
+    from .edit import restore_item
+
+    for table, item, index in removed:
+        if all(existing.id != item.id for existing in session.table(table)):
+            session = restore_item(session, table, item, index)[0]
+    return session
 
 
 def _shown(value: Any, limit: int = 300) -> str:

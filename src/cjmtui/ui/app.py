@@ -35,6 +35,7 @@ from textual.widgets import Input
 from ..core.edit import add_item, settings_values, update_item, update_settings
 from ..core.errors import CjmError, EditError
 from ..core.live import view_for
+from ..core.merge import bring_back
 from ..core.model import Record, Session, find, get, item_label
 from ..core.presence import BEAT_EVERY
 from ..core.settings import load_settings, save_setting
@@ -77,6 +78,7 @@ def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
 RESTRICTED_ACTIONS = frozenset(
     {
         "save_as",
+        "bring_back",  # others' items: only the facilitator puts back what a save removed
         "export",
         "copy_ranking",
         "copy",
@@ -420,6 +422,17 @@ class CjmApp(Notices):
         if self.restricted:
             raise PermissionError("a participant's app writes no screenshot")
         return super().save_screenshot(*args, **kwargs)
+
+    def action_bring_back(self) -> None:
+        """The items someone else's save removed (the last merge said so), back where they were,
+        as this person's own edit (one undo step)."""
+        removed = self.autosave.removed
+        if not removed:
+            self.notify("No save by someone else has removed anything since this session was opened.")
+            return
+        if self.apply("bring back what another save removed", bring_back, removed) is not None:
+            self.autosave.removed = ()
+            self.notify(f"Brought back {len(removed)} item{'s' if len(removed) != 1 else ''}.")
 
     def action_undo(self) -> None:
         self._history_step("undo")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
@@ -53,6 +53,7 @@ class Autosave:
         self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
         self._last_error: str | None = None  # the failed save's message already shown
         self.told = ""  # the message handed to the terminal on exit (printed once)
+        self.removed: tuple[tuple[str, Any, int], ...] = ()  # what the last merge's other save removed
         self.tty_attrs: list[object] | None = None  # the terminal's modes before the app (ui.main.run)
         self.nowhere = False  # on exit, neither the file nor any rescue place took the notes
         self.kept: list[str] = []  # what the person had typed and the way out kept, in words
@@ -158,7 +159,8 @@ class Autosave:
                 plural(n, SINGULAR.get(table, table), "parked items" if table == "parking" else table)
                 for table, n in merged.removed
             )
-            lines.append(f"Their save removed {removed}; u (undo) brings them back.")
+            self.removed = merged.removed_items
+            lines.append(f"Their save removed {removed}; ctrl+p “Bring back” puts them back.")
         elif lines:
             lines.append("u (undo) shows their version.")
         self.app.notify(

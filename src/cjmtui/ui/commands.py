@@ -89,6 +89,7 @@ PALETTE_ONLY = (
     ("Derive future-state session", "A copy marked future state that remembers this one", "derive_future"),
     ("Open another session", "The session picker", "open_picker"),
     ("New session…", "Create a session from a template (this one is saved first)", "new_session"),
+    ("Bring back what another save removed", "The items the last merged save deleted, back in place", "bring_back"),
 )
 
 
