@@ -24,15 +24,19 @@ DANGEROUS = re.compile("[\u202a-\u202e]")
 
 def _session() -> m.Session:
     s = m.Session(session=m.SessionInfo(title=f"Bidi {HEBREW}"))
-    s, stage = edit.add_item(s, "stages", {"name": f"\u202eOrder {ARABIC}"})
-    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take \u2067the\u2069 order"})
+    s, stage = edit.add_item(s, "stages", {"name": f"\u202eOrder {ARABIC}"}, actor=None)
+    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take \u2067the\u2069 order"}, actor=None)
     s, _ = edit.add_item(
-        s, "pains", {"stage": stage.id, "text": f"{HEBREW} \u202efdp.exe\u202c \u2066left", "caused_by": [process.id]}
+        s,
+        "pains",
+        {"stage": stage.id, "text": f"{HEBREW} \u202efdp.exe\u202c \u2066left", "caused_by": [process.id]},
+        actor=None,
     )
     s, _ = edit.add_item(
         s,
         "solutions",
         {"text": f"\x1b[31mred\x07 {ARABIC} \u202eevil", "targets": [process.id], "status": "planned"},
+        actor=None,
     )
     return s
 

@@ -678,11 +678,11 @@ def test_the_write_up_reads_as_plain_text() -> None:
     """Issue 23: "Sales &amp; Underwriting", "1 gains", "1 participants", an empty Personas cell
     for a pain that affects everyone, and "3 × 3 = 9" on a gain."""
     s = m.Session(session=m.SessionInfo(title="Claims"))
-    s, dept = edit.add_item(s, "departments", {"name": "Sales & Underwriting"})
-    s, stage = edit.add_item(s, "stages", {"name": "Report the loss", "owners": [dept.id]})
-    s, _pain = edit.add_item(s, "pains", {"stage": stage.id, "text": "Nobody calls back", "severity": 4})
-    s, _gain = edit.add_item(s, "pains", {"stage": stage.id, "text": "Kind agent", "kind": "gain"})
-    s, _who = edit.add_item(s, "participants", {"name": "Ana"})
+    s, dept = edit.add_item(s, "departments", {"name": "Sales & Underwriting"}, actor=None)
+    s, stage = edit.add_item(s, "stages", {"name": "Report the loss", "owners": [dept.id]}, actor=None)
+    s, _pain = edit.add_item(s, "pains", {"stage": stage.id, "text": "Nobody calls back", "severity": 4}, actor=None)
+    s, _gain = edit.add_item(s, "pains", {"stage": stage.id, "text": "Kind agent", "kind": "gain"}, actor=None)
+    s, _who = edit.add_item(s, "participants", {"name": "Ana"}, actor=None)
     text = export_markdown(s, scoring.rank(s))
     assert "Sales & Underwriting" in text and "&amp;" not in text
     assert "1 gain," in text and "1 gains" not in text and "1 pain," in text and "1 stage," in text

@@ -295,14 +295,14 @@ def test_two_sides_that_each_add_ana_keep_one_ana_within_her_budget():
     base = workshop()
     base = base.model_copy(update={"session": base.session.model_copy(update={"vote_budget": 3})})
     for text in ("Call back within a day", "Show stock at order time"):
-        base = edit.add_item(base, "solutions", {"text": text})[0]
+        base = edit.add_item(base, "solutions", {"text": text}, actor=None)[0]
     solutions = [s.id for s in base.solutions]
 
-    ours, ana = ensure_participant(base, "Ana")
-    ours = cast_vote(ours, ana.id, "solutions", solutions[0], 2)
-    theirs, their_ana = ensure_participant(base, "ANA")
-    theirs = cast_vote(theirs, their_ana.id, "solutions", solutions[1], 2)
-    theirs = cast_vote(theirs, their_ana.id, "solutions", solutions[2], 1)
+    ours, ana = ensure_participant(base, "Ana", actor=None)
+    ours = cast_vote(ours, ana.id, "solutions", solutions[0], 2, actor=None)
+    theirs, their_ana = ensure_participant(base, "ANA", actor=None)
+    theirs = cast_vote(theirs, their_ana.id, "solutions", solutions[1], 2, actor=None)
+    theirs = cast_vote(theirs, their_ana.id, "solutions", solutions[2], 1, actor=None)
 
     result = merge(base, ours, theirs)
     anas = [p for p in result.session.participants if p.name.casefold() == "ana"]

@@ -51,7 +51,7 @@ def test_undo_never_takes_back_notes_someone_else_saved(tmp_path):
 
 def test_a_participants_undo_never_ends_silent_writing_for_the_room(tmp_path):
     path, facilitator, bo = _room(tmp_path)
-    facilitator.history.apply("start silent writing", start_silent_writing(facilitator.session))
+    facilitator.history.apply("start silent writing", start_silent_writing(facilitator.session, actor=None))
     _note(facilitator, "facilitator's note")
     assert facilitator.save().ok
     assert bo.save().ok  # Bo's instance takes in the facilitator's W and note
@@ -70,9 +70,9 @@ def test_undoing_a_step_made_before_a_merge_takes_back_only_that_step(tmp_path):
     """Undo re-applies the step's inverse on the session as it is now, by item and field."""
     _path, a, b = _room(tmp_path)
     pain = b.session.pains[0].id
-    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"severity": 1})[0])
+    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"severity": 1}, actor=None)[0])
     assert b.save().ok
-    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A rewrote it"})[0])
+    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A rewrote it"}, actor=None)[0])
     _note(a, "A's note")
     assert a.save().ok
     assert b.save().ok  # B takes A's edits in
@@ -86,9 +86,9 @@ def test_undoing_a_step_made_before_a_merge_takes_back_only_that_step(tmp_path):
 def test_edits_taken_in_keep_the_persons_redo():
     history = edit.History(workshop())
     s0 = history.session
-    history.apply("add", edit.add_item(s0, "pains", {"stage": s0.stages[0].id, "text": "mine"})[0])
+    history.apply("add", edit.add_item(s0, "pains", {"stage": s0.stages[0].id, "text": "mine"}, actor=None)[0])
     history.undo()
-    theirs = edit.add_item(history.session, "pains", {"stage": s0.stages[0].id, "text": "theirs"})[0]
+    theirs = edit.add_item(history.session, "pains", {"stage": s0.stages[0].id, "text": "theirs"}, actor=None)[0]
     history.absorb(theirs)
     assert history.redo() == "add"
     assert {"mine", "theirs"} <= _texts(history.session)
@@ -98,9 +98,9 @@ def test_the_person_whose_saved_words_a_later_save_replaced_is_told_too(tmp_path
     """C14: in a true conflict only the saver was told; the one whose text was replaced was not."""
     _path, a, b = _room(tmp_path)
     pain = a.session.pains[0].id
-    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A's words"})[0])
+    a.history.apply("edit", edit.update_item(a.session, "pains", pain, {"text": "A's words"}, actor=None)[0])
     assert a.save().ok
-    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"text": "B's words"})[0])
+    b.history.apply("edit", edit.update_item(b.session, "pains", pain, {"text": "B's words"}, actor=None)[0])
     assert [r.theirs for r in b.save().merged.replaced] == ["A's words"]  # B, the saver, is told
     result = a.save()  # A takes B's save in
     assert [(r.field, r.ours, r.theirs) for r in result.overwritten] == [("text", "A's words", "B's words")]
@@ -114,9 +114,9 @@ def test_undoing_a_delete_after_a_merge_brings_everything_back_in_place_and_keep
     s0 = workshop()
     history = edit.History(s0)
     gone = s0.stages[1].id
-    history.apply("delete stage", edit.delete_item(s0, "stages", gone))
+    history.apply("delete stage", edit.delete_item(s0, "stages", gone, actor=None))
     stage = s0.stages[0].id
-    history.absorb(edit.add_item(history.session, "pains", {"stage": stage, "text": "theirs"})[0])
+    history.absorb(edit.add_item(history.session, "pains", {"stage": stage, "text": "theirs"}, actor=None)[0])
     assert history.undo() == "delete stage"
     now = history.session
     assert [s.id for s in now.stages] == [s.id for s in s0.stages]

@@ -586,10 +586,12 @@ def test_line_breaks_in_the_report_are_never_a_glyph() -> None:
     from cjmtui.core import edit
 
     s = m.Session(session=m.SessionInfo(title="Two\nlines"))
-    s, stage = edit.add_item(s, "stages", {"name": "Order\nonline"})
-    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take\r\nthe order"})
-    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "first\nsecond", "caused_by": [process.id]})
-    s, _ = edit.add_item(s, "solutions", {"text": "fix\nit", "targets": [process.id]})
+    s, stage = edit.add_item(s, "stages", {"name": "Order\nonline"}, actor=None)
+    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take\r\nthe order"}, actor=None)
+    s, _ = edit.add_item(
+        s, "pains", {"stage": stage.id, "text": "first\nsecond", "caused_by": [process.id]}, actor=None
+    )
+    s, _ = edit.add_item(s, "solutions", {"text": "fix\nit", "targets": [process.id]}, actor=None)
     out = render(s)
     assert "⏎" not in out
     assert "Order / online" in out and "fix / it" in out

@@ -203,7 +203,7 @@ def test_a_reviewed_fix_is_no_longer_due_for_review():
     solution = next(s for s in recorded.solutions if s.id == "fix-catalogue")
     assert solution.reviewed == D(2026, 12, 5)
     assert review(recorded, D(2026, 12, 20)).due_for_review == ()  # reviewed: not due forever
-    again, _ = edit.update_item(recorded, "solutions", "fix-catalogue", {"review": D(2027, 1, 10)})
+    again, _ = edit.update_item(recorded, "solutions", "fix-catalogue", {"review": D(2027, 1, 10)}, actor=None)
     assert [r.id for r in review(again, D(2027, 1, 10)).due_for_review] == ["fix-catalogue"]  # a new date
     assert review_json_data(review(recorded, D(2026, 12, 20)))["due_for_review"] == []
     reloaded = parse_session(dumps_session(recorded))
@@ -224,7 +224,7 @@ def test_a_later_session_says_which_pains_are_gone_and_which_are_still_there(mon
     assert view.marked == frozenset()
     assert "On hold for 40 minutes (still there)" in view.rows[0][4]
     assert "On hold" not in view.rows[0][3]
-    kept = edit.delete_item(session, "pains", "wrong-part")  # cant-tell, a direct link, still there
+    kept = edit.delete_item(session, "pains", "wrong-part", actor=None)  # cant-tell, a direct link, still there
     view = review_views(review(session, D(2026, 12, 1), later=kept))[2][1]
     assert view.marked == frozenset({0})  # a done fix whose own pain is still there stands out
 

@@ -515,26 +515,34 @@ def test_the_readme_quotes_the_real_rollup() -> None:
 def _workshop_of(size: int, process: str) -> m.Session:
     """A workshop whose one process causes ``size`` severe pains, and a smaller one beside it."""
     s = m.Session(session=m.SessionInfo(title=f"{process} workshop"))
-    s, stage = edit.add_item(s, "stages", {"name": "Order"})
-    s, top = edit.add_item(s, "processes", {"id": process, "stage": stage.id, "name": process})
-    s, other = edit.add_item(s, "processes", {"id": process + "-minor", "stage": stage.id, "name": process + " minor"})
+    s, stage = edit.add_item(s, "stages", {"name": "Order"}, actor=None)
+    s, top = edit.add_item(s, "processes", {"id": process, "stage": stage.id, "name": process}, actor=None)
+    s, other = edit.add_item(
+        s, "processes", {"id": process + "-minor", "stage": stage.id, "name": process + " minor"}, actor=None
+    )
     for i in range(size):
         s, _ = edit.add_item(
-            s, "pains", {"stage": stage.id, "text": f"pain {i}", "severity": 5, "frequency": 5, "caused_by": [top.id]}
+            s,
+            "pains",
+            {"stage": stage.id, "text": f"pain {i}", "severity": 5, "frequency": 5, "caused_by": [top.id]},
+            actor=None,
         )
-    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "small", "severity": 1, "caused_by": [other.id]})
+    s, _ = edit.add_item(
+        s, "pains", {"stage": stage.id, "text": "small", "severity": 1, "caused_by": [other.id]}, actor=None
+    )
     return s
 
 
 def test_a_small_workshops_top_cause_leads_the_share_view_beside_the_raw_sum() -> None:
     """Issue 24, item 10: raw sums favour the big workshop; the share view weighs each the same."""
     big, small = _workshop_of(40, "big"), _workshop_of(1, "tiny")
-    big, _ = edit.add_item(big, "processes", {"id": "second", "stage": big.stages[0].id, "name": "second"})
+    big, _ = edit.add_item(big, "processes", {"id": "second", "stage": big.stages[0].id, "name": "second"}, actor=None)
     for i in range(10):
         big, _ = edit.add_item(
             big,
             "pains",
             {"stage": big.stages[0].id, "text": f"more {i}", "severity": 5, "frequency": 5, "caused_by": ["second"]},
+            actor=None,
         )
     result = ru.rollup_sessions([("big.toml", big), ("small.toml", small)])
     causes = {c.name: c for c in result.root_causes}

@@ -29,7 +29,7 @@ from factories import workshop
 
 def _add(ws: Workspace, text: str) -> None:
     stage = ws.session.stages[0].id
-    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text})[0])
+    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text}, actor=None)[0])
 
 
 def _texts(path: Path) -> set[str]:
@@ -249,7 +249,7 @@ def test_a_file_rewritten_by_another_program_before_the_rename_is_merged_again(t
     _wait_stopped(pid)
     other = load_session(path).session
     stage = other.stages[0].id
-    other = edit.add_item(other, "pains", {"stage": stage, "text": "from the editor"})[0]
+    other = edit.add_item(other, "pains", {"stage": stage, "text": "from the editor"}, actor=None)[0]
     path.write_bytes(store.session_bytes(other))  # in place, as an editor writes
     assert _finish(pid, report) == b"ok"
     assert {"from cjmtui", "from the editor"} <= _texts(path)
@@ -438,6 +438,6 @@ def test_a_merge_says_what_the_other_sides_save_removed():
     base = workshop()
     theirs = base
     for pain in base.pains[1:]:
-        theirs = edit.delete_item(theirs, "pains", pain.id)
+        theirs = edit.delete_item(theirs, "pains", pain.id, actor=None)
     result = merge(base, base, theirs)
     assert dict(result.removed) == {"pains": len(base.pains) - 1}

@@ -144,7 +144,9 @@ def test_jira_csv_follows_the_documented_column_rules() -> None:
 def test_jira_ids_are_stable_so_a_second_import_names_the_same_issues() -> None:
     session = load_session(EXAMPLE).session
     first = _rows(str(export_text("jira", session, scoring.rank(session))))
-    moved, _ = edit.update_item(session, "solutions", session.solutions[0].id, {"effort": 5})  # the ranking changes
+    moved, _ = edit.update_item(
+        session, "solutions", session.solutions[0].id, {"effort": 5}, actor=None
+    )  # the ranking changes
     second = _rows(str(export_text("jira", moved, scoring.rank(moved))))
     ids = {r["Summary"][0]: (r["Issue ID"][0], r["Labels"][-1]) for r in first}
     assert all(ids[r["Summary"][0]] == (r["Issue ID"][0], r["Labels"][-1]) for r in second if r["Summary"][0] in ids)
@@ -157,9 +159,13 @@ def test_jira_ids_are_stable_so_a_second_import_names_the_same_issues() -> None:
 def test_jira_descriptions_escape_wiki_markup_and_summaries_show_no_guard() -> None:
     session = load_session(EXAMPLE).session
     top = scoring.rank(session).solutions[0]
-    session, _ = edit.update_item(session, "solutions", top.id, {"text": "=SUM(A1) {code} [link|http://x] *b* _i_"})
+    session, _ = edit.update_item(
+        session, "solutions", top.id, {"text": "=SUM(A1) {code} [link|http://x] *b* _i_"}, actor=None
+    )
     pain = session.pains[0]
-    session, _ = edit.update_item(session, "pains", pain.id, {"text": "{color:red}x{color} [a|b] *bold* _it_ |t|"})
+    session, _ = edit.update_item(
+        session, "pains", pain.id, {"text": "{color:red}x{color} [a|b] *bold* _it_ |t|"}, actor=None
+    )
     rows = _rows(str(export_text("jira", session, scoring.rank(session))))
     fix = next(r for r in rows if "SUM" in r["Summary"][0])
     assert fix["Summary"][0] == "\u2060=SUM(A1) {code} [link|http://x] *b* _i_"  # invisible guard, no '

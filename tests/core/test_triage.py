@@ -66,8 +66,10 @@ def test_filler_words_never_match_and_an_ambiguous_sign_says_what_it_took() -> N
     from cjmtui.core.edit import add_item
 
     s = online()
-    s, _ = add_item(s, "processes", {"stage": s.stages[0].id, "name": "Record property and cover details at sale"})
-    s, _ = add_item(s, "processes", {"stage": s.stages[0].id, "name": "Assess the damage"})
+    s, _ = add_item(
+        s, "processes", {"stage": s.stages[0].id, "name": "Record property and cover details at sale"}, actor=None
+    )
+    s, _ = add_item(s, "processes", {"stage": s.stages[0].id, "name": "Assess the damage"}, actor=None)
     t = parse(s, "pains", "Nobody came #as")
     assert t.fields["caused_by"] == ["assess-the-damage"], "#as matched the filler word 'at'? " + str(t)
     t = parse(s, "pains", "Took long #a")

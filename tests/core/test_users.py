@@ -116,7 +116,7 @@ def as_user(room: Room, who: str, work: Callable[[], object], *, umask: int = 0o
 
 def _add(ws: Workspace, text: str) -> None:
     stage = ws.session.stages[0].id
-    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text})[0])
+    ws.history.apply("add", edit.add_item(ws.session, "pains", {"stage": stage, "text": text}, actor=None)[0])
 
 
 def _session_of_the_facilitator(room: Room) -> Path:

@@ -49,7 +49,7 @@ def test_a_spreadsheet_in_a_locale_reads_numbers_text_and_data_like_text_right(
     s = store.load_session(ROOT / "sessions" / "online-ordering.toml").session
     stage = s.stages[0].id
     for text in DATA_LIKE:
-        s, _ = edit.add_item(s, "pains", {"stage": stage, "text": text})
+        s, _ = edit.add_item(s, "pains", {"stage": stage, "text": text}, actor=None)
     session = tmp_path / "s.toml"
     store.save_session(session, s)
     for fmt in ("csv", "csv-map"):

@@ -42,13 +42,18 @@ def test_readmes_gh_loop_creates_labels_first_and_passes_clean_titles(tmp_path: 
             pytest.fail(f"CI is set but {missing} is not installed")
         pytest.skip(f"{missing} not installed")
     s = m.Session(session=m.SessionInfo(title="Loop"))
-    s, stage = edit.add_item(s, "stages", {"name": "Order"})
-    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take the order"})
-    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "slow", "caused_by": [process.id]})
+    s, stage = edit.add_item(s, "stages", {"name": "Order"}, actor=None)
+    s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take the order"}, actor=None)
+    s, _ = edit.add_item(s, "pains", {"stage": stage.id, "text": "slow", "caused_by": [process.id]}, actor=None)
     s, _ = edit.add_item(
-        s, "solutions", {"text": "\x1b[31mred\x07 \u202efix", "targets": [process.id], "effort": 1, "status": "planned"}
+        s,
+        "solutions",
+        {"text": "\x1b[31mred\x07 \u202efix", "targets": [process.id], "effort": 1, "status": "planned"},
+        actor=None,
     )
-    s, _ = edit.add_item(s, "solutions", {"text": "big one", "targets": [process.id], "effort": 5, "status": "doing"})
+    s, _ = edit.add_item(
+        s, "solutions", {"text": "big one", "targets": [process.id], "effort": 5, "status": "doing"}, actor=None
+    )
     (tmp_path / "fixes.json").write_text(str(export_text("github", s, scoring.rank(s))), "utf-8")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -39,18 +39,23 @@ def _programs() -> tuple[str, str]:
 
 def small_session() -> m.Session:
     s = m.Session(session=m.SessionInfo(title="Small workshop"))
-    s, persona = edit.add_item(s, "personas", {"name": "Buyer"})
-    s, dept = edit.add_item(s, "departments", {"name": "Sales"})
+    s, persona = edit.add_item(s, "personas", {"name": "Buyer"}, actor=None)
+    s, dept = edit.add_item(s, "departments", {"name": "Sales"}, actor=None)
     stages = []
     for name in ("Find", "Order", "Receive"):
-        s, stage = edit.add_item(s, "stages", {"name": name, "emotion": {persona.id: -1}})
+        s, stage = edit.add_item(s, "stages", {"name": name, "emotion": {persona.id: -1}}, actor=None)
         stages.append(stage)
-    s, proc = edit.add_item(s, "processes", {"stage": stages[0].id, "name": "Keep the catalogue", "owner": dept.id})
+    s, proc = edit.add_item(
+        s, "processes", {"stage": stages[0].id, "name": "Keep the catalogue", "owner": dept.id}, actor=None
+    )
     for i in range(4):
         s, _ = edit.add_item(
-            s, "pains", {"stage": stages[i % 3].id, "text": f"Pain number {i} is annoying", "caused_by": [proc.id]}
+            s,
+            "pains",
+            {"stage": stages[i % 3].id, "text": f"Pain number {i} is annoying", "caused_by": [proc.id]},
+            actor=None,
         )
-    s, _ = edit.add_item(s, "solutions", {"text": "Fix the catalogue", "targets": [proc.id]})
+    s, _ = edit.add_item(s, "solutions", {"text": "Fix the catalogue", "targets": [proc.id]}, actor=None)
     return s
 
 

@@ -133,7 +133,9 @@ async def test_a_stale_form_asks_theirs_or_yours_and_keeps_what_nobody_else_chan
             app,
             pilot,
             path,
-            lambda s: update_item(s, "pains", pain_id, {"text": "Their words", "validation_note": "They checked"})[0],
+            lambda s: update_item(
+                s, "pains", pain_id, {"text": "Their words", "validation_note": "They checked"}, actor=None
+            )[0],
         )
         await fill(pilot, form.query_one("#f-text", Input), "My words")
         await pilot.press("f2")
@@ -148,7 +150,9 @@ async def test_a_stale_form_asks_theirs_or_yours_and_keeps_what_nobody_else_chan
 
         await pilot.press("e")
         form = app.screen
-        await _someone_else_saves(app, pilot, path, lambda s: update_item(s, "pains", pain_id, {"text": "Theirs 2"})[0])
+        await _someone_else_saves(
+            app, pilot, path, lambda s: update_item(s, "pains", pain_id, {"text": "Theirs 2"}, actor=None)[0]
+        )
         await fill(pilot, form.query_one("#f-text", Input), "Mine 2")
         await pilot.press("f2")
         assert await wait_for(pilot, lambda: isinstance(app.screen, Choice))
@@ -169,7 +173,7 @@ async def test_submitting_a_form_for_an_item_deleted_meanwhile_brings_it_back_wi
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, ItemForm)
-        await _someone_else_saves(app, pilot, path, lambda s: delete_item(s, "pains", pain_id))
+        await _someone_else_saves(app, pilot, path, lambda s: delete_item(s, "pains", pain_id, actor=None))
         assert find(app.session, "pains", pain_id) is None
         await fill(pilot, form.query_one("#f-text", Input), "Edited while it was deleted")
         await pilot.press("f2")
@@ -190,7 +194,7 @@ async def test_a_note_captured_at_a_stage_deleted_meanwhile_keeps_its_stage_and_
         stage_id = app.stage_id
         stage_name = find(app.session, "stages", stage_id).name
         await type_text(pilot, "typed at a stage being deleted")
-        await _someone_else_saves(app, pilot, path, lambda s: delete_item(s, "stages", stage_id))
+        await _someone_else_saves(app, pilot, path, lambda s: delete_item(s, "stages", stage_id, actor=None))
         assert find(app.session, "stages", stage_id) is None
         await pilot.press("enter")
         await pilot.pause()
@@ -213,10 +217,10 @@ async def test_u_in_a_participants_app_never_deletes_the_facilitators_notes_or_e
         await pilot.press("3")
 
         def facilitator(session):
-            session = start_silent_writing(session)
+            session = start_silent_writing(session, actor=None)
             stage = session.stages[0].id
-            session = add_item(session, "pains", {"stage": stage, "text": "the facilitator's first"})[0]
-            return add_item(session, "pains", {"stage": stage, "text": "the facilitator's second"})[0]
+            session = add_item(session, "pains", {"stage": stage, "text": "the facilitator's first"}, actor=None)[0]
+            return add_item(session, "pains", {"stage": stage, "text": "the facilitator's second"}, actor=None)[0]
 
         await _someone_else_saves(app, pilot, path, facilitator)
         assert app.workspace.session.progress.silent
@@ -262,7 +266,7 @@ async def test_the_person_whose_words_a_later_save_replaced_is_told(example_copy
         b = Workspace.open(path)
         app.update("pains", pain_id, {"text": "A's words"})
         await wait_saved(app, pilot)
-        b.history.apply("B edits", update_item(b.session, "pains", pain_id, {"text": "B's words"})[0])
+        b.history.apply("B edits", update_item(b.session, "pains", pain_id, {"text": "B's words"}, actor=None)[0])
         assert b.save().ok
         app.autosave.check_disk()
         assert await wait_for(pilot, lambda: find(app.session, "pains", pain_id).text == "B's words")
