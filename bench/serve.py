@@ -1,7 +1,8 @@
 """cjmtui serve's figures: from ``ssh`` to a participant's first screen, and what idle
 participants cost.
 
-Run: ``python bench/serve.py [-n 20] [--samples 10]``
+Run: ``python bench/serve.py [-n 20] [--samples 10] [--fresh]`` (``--fresh``: each app a new
+interpreter, not a fork of the preloaded process)
 
 Starts the server of ``cjmtui serve`` (cjmtui.serve.server.RoomServer, with the real
 participant app) in a process of its own on 127.0.0.1, then connects ``-n`` participants with
@@ -42,7 +43,7 @@ CODE = "bench-room-code"
 ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78NOcM])")
 
 
-def serve_only(port: int, session: Path) -> None:
+def serve_only(port: int, session: Path, preload: bool = True) -> None:
     """The server alone, in this process, until SIGTERM."""
     sys.path.insert(0, str(ROOT / "src"))
     from cjmtui.core import files
@@ -50,7 +51,7 @@ def serve_only(port: int, session: Path) -> None:
     from cjmtui.serve.server import RoomServer
 
     key, _ = host_key(files.user_data_dir())
-    server = RoomServer(session, code=CODE, host_key=key, port=port, bind="127.0.0.1")
+    server = RoomServer(session, code=CODE, host_key=key, port=port, bind="127.0.0.1", preload=preload)
     server.start()
     print("listening", flush=True)
     stop = threading.Event()
@@ -172,10 +173,11 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=20, help="participants connected (default 20)")
     parser.add_argument("--samples", type=int, default=10, help="joins and anchors timed (default 10)")
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measured (default 20)")
+    parser.add_argument("--fresh", action="store_true", help="start each app afresh, not from the preloaded process")
     parser.add_argument("--serve-only", nargs=2, metavar=("PORT", "SESSION"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_only:
-        serve_only(int(args.serve_only[0]), Path(args.serve_only[1]))
+        serve_only(int(args.serve_only[0]), Path(args.serve_only[1]), preload=not args.fresh)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -196,7 +198,7 @@ def main() -> int:
         }
         server_env = {**base, "PYTHONPATH": str(ROOT / "src")}
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve-only", str(port), str(session)],
+            [sys.executable, __file__, "--serve-only", str(port), str(session), *(["--fresh"] if args.fresh else [])],
             env=server_env,
             stdout=subprocess.PIPE,
             text=True,

@@ -85,7 +85,7 @@ def serve(fd: int) -> int:
                 sock.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 signal.signal(signal.SIGHUP, signal.SIG_DFL)
-                gc.unfreeze()
+                gc.disable()  # as cjmtui/__main__.py starts: the app turns it on once drawn
                 code = _run_app(request, fds[0])
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
