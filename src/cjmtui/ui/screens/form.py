@@ -119,6 +119,13 @@ FORMS: dict[str, list[Field]] = {
     ],
 }
 
+PENDING = Field(
+    "pending",
+    "Signs waiting",
+    "lines",
+    help="capture signs that name nothing yet (separate with ;): taken when a match is added; clear to drop",
+)
+
 EMOTIONS = tuple((emotion_label(value), value) for value in sorted(EMOTION_WORDS))
 
 
@@ -144,6 +151,8 @@ class ItemForm(Dialog):
         self.form_title = title
         self.validate = validate
         self.fields = FORMS[table]
+        if values.get("pending"):  # capture signs waiting for their item: shown, and can be cleared
+            self.fields = [*self.fields, PENDING]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
