@@ -323,3 +323,21 @@ async def test_a_gain_by_sign_and_emotions_on_the_highlighted_stage(example_copy
         got = next(s for s in app.session.stages if s.id == stage).emotion
         assert got[personas[0]] == -1 and got[personas[1]] == 2, got
         assert [s.name for s in app.session.stages if s.name.startswith("~")] == [], "signs became a stage"
+
+
+async def test_a_waiting_sign_is_shown_in_the_form_and_can_be_dropped(example_copy):
+    from cjmtui.ui.screens.form import ItemForm
+    from helpers import fill
+
+    app = make_app(example_copy())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "a")
+        await type_text(pilot, "Register the claim >nowhere")
+        await pilot.press("enter", "escape", "e")
+        form = app.screen
+        assert isinstance(form, ItemForm)
+        field = form.query_one("#f-pending", Input)
+        assert field.value == ">nowhere"
+        await fill(pilot, field, "")
+        await pilot.press("f2")
+        assert app.session.processes[-1].pending == []

@@ -108,3 +108,17 @@ async def test_the_friction_view_keeps_its_last_column_at_80_by_24(example_copy)
         assert "Reaches most" in header, header
         rows = [line for line in screen_lines(app) if "Find the right part" in line]
         assert rows and "Maintain" in rows[0], rows
+
+
+async def test_the_summarys_why_rows_fit_one_line_each_at_80_by_24(example_copy):
+    """Issue 23: the summary's "why" rows wrapped mid-phrase at 80×24 and were cut."""
+    from helpers import screen_lines
+
+    app = make_app(example_copy())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        await pilot.pause()
+        rows = [line for line in screen_lines(app) if "×0.5^" in line]
+        assert rows, screen_lines(app)
+        for row in rows:
+            assert row.rstrip(" ▁▂▃▄▅▆▇█").endswith(("hop", "hops", "unchecked")), f"a why row wraps: {row!r}"

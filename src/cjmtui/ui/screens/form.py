@@ -119,6 +119,13 @@ FORMS: dict[str, list[Field]] = {
     ],
 }
 
+PENDING = Field(
+    "pending",
+    "Signs waiting",
+    "lines",
+    help="capture signs that name nothing yet (separate with ;): taken when a match is added; clear to drop",
+)
+
 EMOTIONS = tuple((emotion_label(value), value) for value in sorted(EMOTION_WORDS))
 
 
@@ -153,6 +160,9 @@ class ItemForm(Dialog):
         self.fields = FORMS[table]
         self.opened: dict[str, Any] | None = None  # the fields as the form first showed them
         self.keep: Callable[[dict[str, Any]], object] | None = None  # applies a result (on exit)
+
+        if values.get("pending"):  # capture signs waiting for their item: shown, and can be cleared
+            self.fields = [*self.fields, PENDING]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):

@@ -261,19 +261,27 @@ class SummaryScreen(WorkshopScreen):
             out.append("\nReaches no pain yet: link it to the processes it changes (screen 5, l).", style="italic")
             return out
         shown, rest = why_rows(reached)
+        width = (self.size.width or self.app.size.width) - 4  # the detail's padding and scrollbar
         for r in shown:
             out.append("\n")
-            out.append(f"{r.contribution:6.1f} ", style="bold")
-            out.append(f"= {fmt_number(r.weight)}×{session.scoring.hop_decay:g}^{r.hops} ", style="dim")
             pain = pains.get(r.pain)
-            if pain is not None and at_moment(pain, moments):
-                out.append(f"{MOMENT_MARK} ", style="bold")
-            out.append_text(plain(clip(pain.text if pain is not None else r.pain, 48)))
-            out.append("  @ ", style="dim")
-            out.append_text(plain(clip(stages.get(r.stage, r.stage), 20)))
-            out.append(f"  {r.hops} hop{'s' if r.hops != 1 else ''}", style="dim")
-            if pain is not None and pain.unverified:
-                out.append(f" · {pain.evidence}, unchecked", style="dim")
+            start = Text.assemble(
+                (f"{r.contribution:6.1f} ", "bold"),
+                (f"= {fmt_number(r.weight)}×{session.scoring.hop_decay:g}^{r.hops} ", "dim"),
+                (f"{MOMENT_MARK} " if pain is not None and at_moment(pain, moments) else "", "bold"),
+            )
+            end = Text.assemble(
+                ("  @ ", "dim"),
+                plain(clip(stages.get(r.stage, r.stage), 20)),
+                (f"  {r.hops} hop{'s' if r.hops != 1 else ''}", "dim"),
+                (f" · {pain.evidence}, unchecked" if pain is not None and pain.unverified else "", "dim"),
+            )
+            # Each row on one line: the pain's words give way at 80 columns (they used to wrap
+            # mid-phrase and push the rows below out of the panel).
+            room = max(12, min(48, width - start.cell_len - end.cell_len))
+            out.append_text(start)
+            out.append_text(plain(clip(pain.text if pain is not None else r.pain, room)))
+            out.append_text(end)
         if rest:
             out.append(f"\n{rest}: cjmtui rank --format json --why lists every one", style="italic")
         return out

@@ -45,7 +45,8 @@ class TypeSelect(Select[Any]):
     prefix (``-1`` → "-1 negative", ``+2``/``2`` → "+2 very positive", ``4`` → 4). The same key
     again cycles through the options starting with it ("d", "d" → the next "d…"). A key that
     makes a prefix nothing matches leaves the value as it was and flashes the field (the
-    ``-no-match`` class for a moment). Enter or Space still open it."""
+    ``-no-match`` class for a moment). Enter or Space still open it. A printable key never leaves
+    a closed dropdown: a stray "9" or "u" cannot switch the screen or undo behind the form."""
 
     clock: Callable[[], float] = staticmethod(time.monotonic)
 
