@@ -133,3 +133,39 @@ def test_a_workspace_in_a_read_only_place_saves_as_elsewhere(tmp_path):
     target = save_as_target(path.parent, str(tmp_path / "home" / "rescued"))
     assert ws.save_as(target).ok
     assert "typed in a read-only room" in {p.text for p in load_session(target).session.pains}
+
+
+def test_a_new_session_gets_a_gitignore_for_the_side_files_and_git_ignores_them(tmp_path):
+    """Issue 22: ``git add -A`` in a sessions folder never commits a ``.bak``, a lock, the save
+    lock or the presence folder; an existing .gitignore is left as it is. Checked with git."""
+    import shutil
+    import subprocess
+
+    from cjmtui.core.files import create_session_file
+    from cjmtui.core.workspace import Workspace
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    folder = tmp_path / "sessions"
+    path = create_session_file(folder, "Claims workshop")
+    ws = Workspace.open(path)
+    ws.acquire()
+    ws.history.apply("add", ws.session)  # a second save keeps a .bak
+    ws.save(force=True)
+    (folder / f".{path.name}.here").mkdir(exist_ok=True)
+    (folder / f".{path.name}.here" / "beat").write_text("facilitator")
+    present = {p.name for p in folder.iterdir()}
+    assert {f"{path.name}.bak", f".{path.name}.lock", f".{path.name}.savelock"} <= present, present
+    git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    staged = subprocess.run([*git, "diff", "--cached", "--name-only"], capture_output=True, text=True).stdout.split()
+    ws.release()
+    assert path.name in staged and ".gitignore" in staged
+    assert not [n for n in staged if n.endswith((".bak", ".lock", ".savelock", ".tmp")) or ".here" in n], staged
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / ".gitignore").write_text("my own rules\n")
+    create_session_file(mine, "Another")
+    assert (mine / ".gitignore").read_text() == "my own rules\n"

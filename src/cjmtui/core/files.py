@@ -46,6 +46,7 @@ def create_session_file(
     path = safe_output_path(folder, safe_filename(title, suffix=SUFFIX))
     save_session(path, session, directive=f"{DIRECTIVE}./{SCHEMA_FILE}\n")  # exclusive: never overwrites
     _schema_beside(folder)
+    _gitignore_beside(folder)
     return path
 
 
@@ -58,6 +59,27 @@ def _schema_beside(folder: Path) -> None:
             if read_regular(target).decode("utf-8") == text:  # a link or a FIFO: refused, left alone
                 return
         write_side_file(target, text.encode("utf-8"))  # never through a link
+
+
+# What cjmtui keeps beside a session that a repository of sessions should not hold: the previous
+# version, who has it open, the save lock, who is here, temp files of a save in progress.
+# (Rescue copies, NAME.rescue-….toml, are notes: they are not ignored.)
+GITIGNORE = """# Written by cjmtui: the files it keeps beside each session, not the sessions themselves.
+*.toml.bak
+.*.toml.lock
+.*.toml.savelock
+.*.toml.here/
+.*.tmp
+"""
+
+
+def _gitignore_beside(folder: Path) -> None:
+    """A ``.gitignore`` for cjmtui's side files in a sessions folder that has none (so
+    ``git add -A`` never commits a ``.bak``, a lock or the presence folder); one that exists is
+    never changed, and nothing is written through a link."""
+    with contextlib.suppress(OSError):
+        if not os.path.lexists(folder / ".gitignore"):
+            write_side_file(folder / ".gitignore", GITIGNORE.encode("utf-8"))
 
 
 def typed_target(folder: Path, typed: str, suffix: str = SUFFIX) -> Path:
