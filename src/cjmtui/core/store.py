@@ -131,18 +131,26 @@ def _short(value: Any) -> str:
 def _whole_numbers(data: Any) -> Any:
     """``data`` with every float that is a whole number (``severity = 3.0``) made an int: the
     schema (JSON Schema's "integer") and editors accept it, so the app does too; a float field
-    takes the int as the same number."""
-    if isinstance(data, float):
+    takes the int as the same number. Containers without such a float are returned as they are."""
+    kind = type(data)
+    if kind is float:
         return int(data) if data.is_integer() and abs(data) < 2**53 else data
-    if isinstance(data, dict):
-        changed = {
-            k: w for k, v in data.items() if isinstance(v, (float, dict, list)) and (w := _whole_numbers(v)) is not v
-        }
+    if kind is dict:
+        changed = None
+        for k, v in data.items():
+            if type(v) in _WALK and (w := _whole_numbers(v)) is not v:
+                changed = changed or {}
+                changed[k] = w
         return {**data, **changed} if changed else data
-    if isinstance(data, list):
-        items = [_whole_numbers(v) if isinstance(v, (float, dict, list)) else v for v in data]
+    if kind is list:
+        if not any(type(v) in _WALK for v in data):
+            return data
+        items = [_whole_numbers(v) for v in data]
         return data if all(a is b for a, b in zip(items, data, strict=True)) else items
     return data
+
+
+_WALK = frozenset({float, dict, list})
 
 
 def validation_problems(data: Any, error: ValidationError) -> list[str]:
