@@ -56,6 +56,6 @@ def test_tab_completes_the_review_command_and_its_options(capsys, tmp_path: Path
     _, script, _ = run_main(capsys, "completion", "bash")
     assert _complete(script, "cjmtui revi", tmp_path) == ["review"]
     assert _complete(script, "cjmtui review workshop.toml --", tmp_path) == sorted(
-        ["--as-of", "--format", "--future", "--help", "--since"]
+        ["--as-of", "--format", "--future", "--help", "--record", "--since"]
     )
     assert _complete(script, "cjmtui review workshop.toml --format ", tmp_path) == ["json", "md", "table"]

@@ -268,7 +268,7 @@ HOSTILE = {
     "unknown-key": (VALID_PAIN + 'colour = "red"\n', "pains[cant-find-part].colour: unknown field"),
     "note-1mb": (
         VALID_PAIN.replace('text = "t"', 'text = "' + "x" * 1_000_000 + '"'),
-        "pains[cant-find-part].text: String should have at most 2000",
+        "pains[cant-find-part].text: Value error, must be at most 2000 characters",
     ),
     "list-100k": (
         '[[stages]]\nid = "s"\nname = "S"\ntouchpoints = [' + '"a",' * 100_000 + "]\n",
@@ -278,7 +278,7 @@ HOSTILE = {
     "wrong-type": (VALID_PAIN + 'severity = "high"\n', "pains[cant-find-part].severity"),
     "number-as-text": (VALID_PAIN + 'severity = "3"\n', "pains[cant-find-part].severity"),
     "bool-as-number": (VALID_PAIN + "severity = true\n", "pains[cant-find-part].severity"),
-    "float-as-rating": (VALID_PAIN + "severity = 3.0\n", "pains[cant-find-part].severity"),
+    "float-as-rating": (VALID_PAIN + "severity = 3.5\n", "pains[cant-find-part].severity"),  # 3.0 is 3 (issue 24)
     "over-vote-budget": (
         '[session]\nvote_budget = 2\n[[solutions]]\nid = "x"\ntext = "t"\n'
         '[[participants]]\nid = "ann"\nname = "Ann"\nsolution_votes = { x = 3 }\n',

@@ -13,10 +13,11 @@ validated and by every edit function, so no code path builds a session with a da
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 SCHEMA_VERSION = 1
 
@@ -61,16 +62,54 @@ def _no_surrogates(value: str) -> str:
     return value
 
 
+def _text_of_date(value: object) -> object:
+    # An unquoted TOML date or time in a text field (name = 2025-01-01) is that text, as an
+    # editor's schema check (taplo) reads it: the file and the editor agree.
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _at_most(limit: int) -> Callable[[object], object]:
+    # Limits count the text as written, outer spaces included (as the schema's maxLength does).
+    def check(value: object) -> object:
+        if isinstance(value, str) and len(value) > limit:
+            raise ValueError(f"must be at most {limit} characters, spaces included (this one has {len(value)})")
+        return value
+
+    return check
+
+
+def _not_blank_pattern() -> str:
+    # "Not only spaces" for the schema, with exactly the characters str.strip() removes (a
+    # schema's \\s differs: it counts U+FEFF, and not U+001C-U+001F or U+0085).
+    spaces = [c for c in map(chr, range(0x3001)) if c.isspace()]
+    return "[^" + "".join(f"\\u{ord(c):04x}" for c in spaces) + "]"
+
+
+NOT_BLANK = _not_blank_pattern()  # the schema's way to say "not only spaces", as the app strips
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=ID_PATTERN)]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME), AfterValidator(_no_surrogates)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
+    BeforeValidator(_at_most(MAX_NAME)),
+    BeforeValidator(_text_of_date),
+    AfterValidator(_no_surrogates),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_NAME, "pattern": NOT_BLANK}),
 ]
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), AfterValidator(_no_surrogates)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    BeforeValidator(_at_most(MAX_TEXT)),
+    BeforeValidator(_text_of_date),
+    AfterValidator(_no_surrogates),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": NOT_BLANK}),
 ]
-OptText = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=MAX_TEXT)]
-LongText = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=MAX_LONG_TEXT)]
-Line = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=MAX_NAME)]
+OptText = Annotated[str, BeforeValidator(_text_of_date), AfterValidator(_no_surrogates), Field(max_length=MAX_TEXT)]
+LongText = Annotated[
+    str, BeforeValidator(_text_of_date), AfterValidator(_no_surrogates), Field(max_length=MAX_LONG_TEXT)
+]
+Line = Annotated[str, BeforeValidator(_text_of_date), AfterValidator(_no_surrogates), Field(max_length=MAX_NAME)]
 Lines = Annotated[list[Line], Field(max_length=MAX_LIST)]
 Ids = Annotated[list[Id], Field(max_length=MAX_LIST)]
 Rating = Annotated[int, Field(ge=1, le=5)]
@@ -83,26 +122,31 @@ LAST_YEAR = 2999  # a due, review or status-change date after this is a typo
 MAX_HISTORY = MAX_LIST  # status changes kept per solution (the oldest go first)
 
 
+DATE_RANGE = f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+
+
 def _date_or_iso(value: object) -> object:
-    # A TOML date, or "YYYY-MM-DD" (JSON exports); never a number read as a Unix timestamp.
+    # A TOML date, or "YYYY-MM-DD" (JSON exports); a local date-time at midnight is that date;
+    # never a number read as a Unix timestamp. Years FIRST_YEAR to LAST_YEAR (the schema agrees).
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
             pass
+    if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time(0, 0):
+        value = value.date()
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        if value is not None and value.year < FIRST_YEAR:
-            raise ValueError(f"must be a date from the year {FIRST_YEAR} on, like 2026-11-22")
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"must be a date {DATE_RANGE}, like 2026-11-22")
         return value
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date like 2026-11-22 (a date-time only at midnight, 2026-11-22T00:00:00)")
     raise ValueError("must be a date like 2026-11-22")
 
 
 def _plan_date(value: object) -> object:
-    # A date a fix is planned or tracked by: as _date_or_iso, and not after LAST_YEAR.
-    value = _date_or_iso(value)
-    if isinstance(value, dt.date) and value.year > LAST_YEAR:
-        raise ValueError(f"must be a date up to the year {LAST_YEAR}, like 2026-11-22")
-    return value
+    # A date a fix is planned or tracked by: as _date_or_iso.
+    return _date_or_iso(value)
 
 
 PlanDate = Annotated[dt.date | None, BeforeValidator(_plan_date)]
@@ -325,7 +369,7 @@ R = TypeVar("R", bound=Record)
 
 
 class Session(Item):
-    schema_version: int = Field(default=SCHEMA_VERSION, ge=1)
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     session: SessionInfo = SessionInfo()
     scoring: Scoring = Scoring()
     progress: Progress = Progress()

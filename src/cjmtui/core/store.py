@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import re
 import stat
@@ -123,11 +125,45 @@ def _where(data: Any, loc: tuple[Any, ...]) -> str:
 
 
 def _short(value: Any) -> str:
+    """``value`` as the file writes it (TOML), shortened: ``2025-01-01``, ``3.5``, ``"high"``,
+    ``true``; never a Python repr like ``datetime.date(2025, 1, 1)``."""
     try:
-        text = repr(value)
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (dt.date, dt.time)):
+            text = value.isoformat()
+        elif isinstance(value, str):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = repr(value)
     except ValueError:  # an integer too long to print (a hex literal of thousands of digits)
         return f"a {value.bit_length()}-bit number" if isinstance(value, int) else "a value too long to show"
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _whole_numbers(data: Any) -> Any:
+    """``data`` with every float that is a whole number (``severity = 3.0``) made an int: the
+    schema (JSON Schema's "integer") and editors accept it, so the app does too; a float field
+    takes the int as the same number. Containers without such a float are returned as they are."""
+    kind = type(data)
+    if kind is float:
+        return int(data) if data.is_integer() and abs(data) < 2**53 else data
+    if kind is dict:
+        changed = None
+        for k, v in data.items():
+            if type(v) in _WALK and (w := _whole_numbers(v)) is not v:
+                changed = changed or {}
+                changed[k] = w
+        return {**data, **changed} if changed else data
+    if kind is list:
+        if not any(type(v) in _WALK for v in data):
+            return data
+        items = [_whole_numbers(v) for v in data]
+        return data if all(a is b for a, b in zip(items, data, strict=True)) else items
+    return data
+
+
+_WALK = frozenset({float, dict, list})
 
 
 def validation_problems(data: Any, error: ValidationError) -> list[str]:
@@ -146,7 +182,7 @@ def validation_problems(data: Any, error: ValidationError) -> list[str]:
 def session_from_data(data: Any, source: str) -> Session:
     if not isinstance(data, dict):
         raise SessionFileError(source, "not a session (expected a TOML table at the top)")
-    data = migrate(data, source)
+    data = migrate(_whole_numbers(data), source)
     try:
         session = Session.model_validate(data)
     except ValidationError as exc:
