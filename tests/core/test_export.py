@@ -617,7 +617,9 @@ def test_write_export(tmp_path: Path) -> None:
     assert path.read_bytes() == "hello ✓\n".encode()
     write_export("again\n", path)
     assert path.read_text("utf-8") == "again\n"
-    assert sorted(os.listdir(tmp_path)) == ["out.md"]  # no temp file, no backup
+    # no temp file; the export it replaced is kept as out.md.bak (issue 21, item 13)
+    assert sorted(os.listdir(tmp_path)) == ["out.md", "out.md.bak"]
+    assert (tmp_path / "out.md.bak").read_bytes() == "hello ✓\n".encode()
 
 
 def test_write_export_failure_leaves_nothing(tmp_path: Path) -> None:

@@ -200,6 +200,7 @@ class WorkshopScreen(Screen[None]):
         """ctrl+↓/↑ (or alt+↓/↑) in the entry: the next or previous stage, the entry kept open."""
         event.stop()
         self.cjm.step_stage(event.delta)
+        self._remember_stage()  # the entry now names this stage: a note typed next stays here
         label = self.park_label() if self._capture_mode == "park" else self.capture_label()
         if label is not None:
             self.query_one("#capture-label", Static).update(plain(label))
