@@ -75,8 +75,9 @@ def test_a_name_with_spaces_is_one_word(shell: str, folder: Path, capsys: pytest
 @pytest.mark.parametrize("shell", SHELLS)
 def test_folders_are_offered_as_the_first_word(shell: str, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = _script(capsys)
-    assert _complete(shell, script, ["cjmtui", "se"], folder) == ["sessions"]
-    assert _complete(shell, script, ["cjmtui", "s"], folder) == ["schema", "sessions"]  # both: the user picks
+    assert _complete(shell, script, ["cjmtui", "ses"], folder) == ["sessions"]
+    assert _complete(shell, script, ["cjmtui", "se"], folder) == ["serve", "sessions"]  # both: the user picks
+    assert _complete(shell, script, ["cjmtui", "s"], folder) == ["schema", "serve", "sessions"]
     assert _complete(shell, script, ["cjmtui", "sessions/"], folder) == ["sessions/online-ordering.toml"]
 
 
