@@ -7,6 +7,7 @@ Building needs PyPI (pip download); it is skipped when pip cannot reach it, unle
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -50,7 +51,7 @@ def test_the_bundle_installs_and_runs_with_the_package_index_off(tmp_path: Path)
     installed = subprocess.run([python, str(bundle), str(target)], capture_output=True, text=True, timeout=600, env=env)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     cjmtui = target / "bin" / "cjmtui"
-    assert f"cjmtui installed: {cjmtui}" in installed.stdout
+    assert re.search(rf"cjmtui [\d.]+ installed: {re.escape(str(cjmtui))}", installed.stdout), installed.stdout
     version = subprocess.run([str(cjmtui), "--version"], capture_output=True, text=True, env=env, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("cjmtui "), version.stderr
     valid = subprocess.run(
