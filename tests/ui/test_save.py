@@ -247,8 +247,8 @@ async def test_a_change_on_disk_that_removes_pains_says_how_many_and_how_to_brin
         await pilot.press("enter", "escape")
         await wait_saved(app, pilot)
         assert any("removed 6 pains" in n and "“Bring back”" in n for n in notifications(app)), notifications(app)
-        removed = [p.text for p in load_session(path).session.pains]
-        assert len(removed) == len(theirs.pains) + 1  # their deletions are in the file, with the note
+        on_disk = [p.text for p in load_session(path).session.pains]
+        assert len(on_disk) == len(theirs.pains) + 1  # their deletions are in the file, with the note
         await pilot.press("ctrl+p")
         await type_text(pilot, "Bring back what another")
         await pilot.press("enter")
