@@ -9,7 +9,7 @@ import inspect
 
 import pytest
 
-from cjmtui.core import agenda, edit, links, live, voting
+from cjmtui.core import agenda, edit, links, live, merge, voting
 from cjmtui.core.edit import add_item
 from cjmtui.core.errors import EditError
 from factories import workshop
@@ -28,6 +28,8 @@ EDITS = [
     edit.update_scoring,
     edit.update_settings,
     edit.convert_parked,
+    edit.restore_item,
+    merge.bring_back,
     links.set_links,
     live.start_silent_writing,
     live.start_private_voting,
@@ -87,7 +89,22 @@ REFUSED = {
     "change the weights": lambda s, r: edit.update_scoring(s, {"vote_weight": 9.0}, actor="Ana"),
     "change details and weights": lambda s, r: edit.update_settings(s, {"title": "Mine"}, actor="Ana"),
     "convert a parked point": lambda s, r: edit.convert_parked(s, r[2].id, "pains", "find", actor="Ana"),
+    "bring back the facilitator's deleted pain": lambda s, r: edit.restore_item(
+        *_deleted(s, "pains", "cant-tell"), actor="Ana"
+    ),
+    "bring back a stage for no note of theirs": lambda s, r: edit.restore_item(
+        *_deleted(s, "stages", "support"), actor="Ana"
+    ),
+    "bring back what another save removed": lambda s, r: merge.bring_back(
+        _deleted(s, "pains", "cant-tell")[0], ((("pains", edit.find(s, "pains", "cant-tell"), 0)),), actor="Ana"
+    ),
 }
+
+
+def _deleted(s, table, item_id):
+    """``s`` without the item, and what restoring it takes: the session, table, item, index."""
+    item = edit.find(s, table, item_id)
+    return edit.delete_item(s, table, item_id, actor=None), table, item, 0
 
 
 @pytest.mark.parametrize("what", sorted(REFUSED))
@@ -106,3 +123,8 @@ def test_a_participant_still_links_and_moves_their_own_notes_and_the_facilitator
     assert edit.link_cause(s, "cant-tell", "order-entry", actor=None) != s
     assert voting.cast_vote(s, ben.id, "solutions", s.solutions[0].id, -1, actor=None) != s
     assert edit.convert_parked(s, parked.id, "pains", "find", actor=None)[1].text == "later"
+    # Ana's own deleted note comes back, and a stage comes back to keep the note she was typing there
+    gone = edit.delete_item(s, "pains", mine.id, actor="Ana")
+    assert edit.find(edit.restore_item(gone, "pains", mine, 0, actor="Ana")[0], "pains", mine.id) is not None
+    gone, *args = _deleted(s, "stages", "support")
+    assert edit.find(edit.restore_item(gone, *args, actor="Ana", for_note=True)[0], "stages", "support")

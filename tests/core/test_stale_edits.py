@@ -31,6 +31,6 @@ def test_a_deleted_stage_comes_back_under_its_id_with_its_gone_links_dropped():
     for owner in stage.owners:
         session = edit.delete_item(session, "departments", owner, actor=None)
     index = [s.id for s in s0.stages].index(stage.id)
-    back, item = restore_item(session, "stages", stage, index)
+    back, item = restore_item(session, "stages", stage, index, actor=None)
     assert [s.id for s in back.stages] == [s.id for s in s0.stages]
     assert item.owners == [] and find(back, "stages", stage.id).name == stage.name

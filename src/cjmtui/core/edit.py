@@ -277,10 +277,22 @@ def _unlinked(item: Record, gone: dict[str, set[str]]) -> dict[str, Any] | None:
     return changes or None
 
 
-def restore_item(session: Session, table: str, item: Record, index: int | None = None) -> tuple[Session, Record]:
+def restore_item(
+    session: Session,
+    table: str,
+    item: Record,
+    index: int | None = None,
+    *,
+    actor: str | None,
+    for_note: bool = False,
+) -> tuple[Session, Record]:
     """Bring back an item someone deleted, under its own id (a note captured at a stage that
-    was deleted meanwhile keeps its stage). What it pointed at that is gone too is unlinked."""
+    was deleted meanwhile keeps its stage). What it pointed at that is gone too is unlinked.
+    A participant (``actor``) brings back only their own items, and a stage only so that the
+    note they were typing at it keeps its place (``for_note``): the merge's own rule."""
     table = table_name(table)
+    if not (for_note and table == "stages"):
+        check_owner(item, actor, "bring back")
     items = list(getattr(session, table))
     if any(existing.id == item.id for existing in items):
         raise EditError(f"id {item.id!r} is already used", "id")

@@ -372,15 +372,18 @@ def _removed(ours: Session, merged: Session) -> tuple[tuple[str, Record, int], .
     return tuple(out)
 
 
-def bring_back(session: Session, removed: tuple[tuple[str, Record, int], ...]) -> Session:
+def bring_back(session: Session, removed: tuple[tuple[str, Record, int], ...], *, actor: str | None) -> Session:
     """``session`` with the items another save removed put back where they were (stages before
     the pains and processes at them, as :data:`TABLES` orders them); an item that is there again
-    already is left as it is. What they pointed at that is gone for good is unlinked."""
-    from .edit import restore_item
+    already is left as it is. What they pointed at that is gone for good is unlinked. Only the
+    facilitator (``actor`` None) does this: the items are anyone's."""
+    from .edit import require_facilitator, restore_item
+
+    require_facilitator(actor, "brings back what another save removed")
 
     for table, item, index in removed:
         if all(existing.id != item.id for existing in session.table(table)):
-            session = restore_item(session, table, item, index)[0]
+            session = restore_item(session, table, item, index, actor=None)[0]
     return session
 
 

@@ -430,7 +430,10 @@ class CjmApp(Notices):
         if not removed:
             self.notify("No save by someone else has removed anything since this session was opened.")
             return
-        if self.apply("bring back what another save removed", bring_back, removed) is not None:
+        if (
+            self.apply("bring back what another save removed", partial(bring_back, actor=self.actor), removed)
+            is not None
+        ):
             self.autosave.removed = ()
             self.notify(f"Brought back {len(removed)} item{'s' if len(removed) != 1 else ''}.")
 

@@ -160,7 +160,16 @@ class WorkshopScreen(Screen[None]):
         if find(self.cjm.workspace.session if self.cjm.workspace else self.session, "stages", stage.id) is None:
             from ...core.edit import restore_item
 
-            if self.cjm.apply("bring back stage", restore_item, "stages", stage, index) is None:
+            if (
+                self.cjm.apply(
+                    "bring back stage",
+                    partial(restore_item, actor=self.cjm.actor, for_note=True),
+                    "stages",
+                    stage,
+                    index,
+                )
+                is None
+            ):
                 return
             self.notify(
                 f"Stage “{clip(stage.name, 40)}” was deleted by someone else meanwhile: it is back, "
