@@ -14,6 +14,11 @@ With them connected it measures, ``--samples`` times each:
 - **first screen**: ``ssh -tt … NAME@host`` until the participant's top bar (``as NAME``) has
   arrived through the client's terminal.
 
+Then **a note to every screen**: all ``-n`` participants open the pains screen's capture entry
+and type ``--notes`` notes each, in bursts (a word at a time, a short pause between words, a
+longer one between notes, all at once): from each Enter to the moment that note has reached
+every other participant's terminal.
+
 Then, all ``-n`` idle for ``--idle`` seconds: CPU of the server (with the preloaded process the
 apps fork from) and of every participant's app (from /proc, as a share of one core) and memory
 per participant app (RSS and PSS from /proc/PID/smaps_rollup: PSS counts the memory the forks
@@ -61,14 +66,21 @@ def serve_only(port: int, session: Path, preload: bool = True) -> None:
 
 
 class Terminals:
-    """Every participant's ssh on a pseudo-terminal; one thread reads them all (as a terminal would)."""
+    """Every participant's ssh on a pseudo-terminal; one thread reads them all (as a terminal would),
+    and notes when each awaited text has first reached each terminal."""
 
     def __init__(self) -> None:
         self.selector = selectors.DefaultSelector()
         self.text: dict[int, str] = {}
         self.lock = threading.Lock()
         self.running = True
+        self.awaited: dict[str, set[int]] = {}  # a note's text -> the terminals it must reach
+        self.arrived: dict[str, float] = {}  # a note's text -> when it had reached all of them
         threading.Thread(target=self._read, daemon=True).start()
+
+    def await_text(self, text: str, fds: set[int]) -> None:
+        with self.lock:
+            self.awaited[text] = set(fds)
 
     def add(self, fd: int) -> None:
         with self.lock:
@@ -90,6 +102,18 @@ class Terminals:
                     continue
                 with self.lock:
                     self.text[key.fd] = (self.text[key.fd] + data.decode("utf-8", "replace"))[-20000:]
+                    if self.awaited:
+                        self._arrive(key.fd)
+
+    def _arrive(self, fd: int) -> None:
+        now = time.perf_counter()
+        screen = ESCAPES.sub("", self.text[fd][-6000:])
+        for text, waiting in list(self.awaited.items()):
+            if fd in waiting and text in screen:
+                waiting.discard(fd)
+                if not waiting:
+                    self.arrived[text] = now
+                    del self.awaited[text]
 
     def shows(self, fd: int, text: str) -> bool:
         with self.lock:
@@ -122,7 +146,7 @@ def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tup
     import struct
     import termios
 
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 90, 120, 0, 0))  # tall enough for every new note
     terminals.add(master)
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -134,6 +158,45 @@ def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tup
             raise SystemExit(f"{name} did not get a first screen: {terminals.text.get(master, '')[-500:]!r}")
         time.sleep(0.005)
     return proc, master, time.perf_counter() - start
+
+
+def type_notes(fds: dict[str, int], terminals: Terminals, notes: int) -> list[float]:
+    """Every participant types ``notes`` notes at once, in bursts; seconds from each Enter until
+    the note is on every other participant's terminal."""
+    import random
+
+    for fd in fds.values():
+        os.write(fd, b"3")
+    time.sleep(2)
+    for fd in fds.values():
+        os.write(fd, b"a")
+    time.sleep(2)
+    sent: dict[str, float] = {}
+
+    def typist(name: str, fd: int) -> None:
+        rng = random.Random(name)
+        for n in range(notes):
+            text = f"{name} note {n} slow checkout"
+            for word in text.split(" "):
+                os.write(fd, (word + " ").encode())
+                time.sleep(rng.uniform(0.15, 0.4))
+            terminals.await_text(text, {other for other in fds.values() if other != fd})
+            sent[text] = time.perf_counter()
+            os.write(fd, b"\r")
+            time.sleep(rng.uniform(1.0, 3.0))
+
+    threads = [threading.Thread(target=typist, args=item) for item in fds.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deadline = time.perf_counter() + 30
+    while terminals.awaited and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    missing = len(terminals.awaited)
+    if missing:
+        print(f"  {missing} notes had not reached every screen after 30 s")
+    return [terminals.arrived[text] - at for text, at in sent.items() if text in terminals.arrived]
 
 
 def anchor(port: int, env: dict[str, str]) -> float:
@@ -173,6 +236,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=20, help="participants connected (default 20)")
     parser.add_argument("--samples", type=int, default=10, help="joins and anchors timed (default 10)")
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measured (default 20)")
+    parser.add_argument("--notes", type=int, default=3, help="notes each participant types (default 3)")
     parser.add_argument("--fresh", action="store_true", help="start each app afresh, not from the preloaded process")
     parser.add_argument("--serve-only", nargs=2, metavar=("PORT", "SESSION"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -208,10 +272,12 @@ def main() -> int:
         env = {**base, "TERM": "xterm-256color", "SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force"}
         terminals = Terminals()
         clients: list[subprocess.Popen] = []
+        fds: dict[str, int] = {}
         try:
             for i in range(args.n):
-                proc, _fd, _seconds = join(port, f"P{i:02d}", env, terminals)
+                proc, fd, _seconds = join(port, f"P{i:02d}", env, terminals)
                 clients.append(proc)
+                fds[f"P{i:02d}"] = fd
             print(f"{args.n} participants connected")
             anchors, firsts = [], []
             for i in range(args.samples):
@@ -221,6 +287,14 @@ def main() -> int:
                 proc.terminate()
                 proc.wait()
                 time.sleep(0.5)  # its app saves and leaves before the next
+            time.sleep(3)
+            every = [server.pid, *children(server.pid)]
+            every += [app for pid in every[1:] for app in children(pid)]
+            cpu_before = {pid: cpu_seconds(pid) for pid in every}
+            typing_start = time.perf_counter()
+            reached = type_notes(fds, terminals, args.notes) if args.notes else []
+            typing_spent = time.perf_counter() - typing_start
+            typing_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in every if Path(f"/proc/{pid}").exists())
             time.sleep(3)
             # The apps fork from the preloaded process (a child of the server); without it they
             # are the server's own children.
@@ -244,6 +318,16 @@ def main() -> int:
                 f"  ssh to the first screen: median {statistics.median(firsts):.2f} s, "
                 f"p95 {percentile(firsts, 0.95):.2f} s (targets 1.0 s, 2 s)"
             )
+            if reached:
+                print(
+                    f"  Enter to every other screen, {len(reached)} notes by {len(fds)} typing at once: "
+                    f"median {statistics.median(reached):.2f} s, p95 {percentile(reached, 0.95):.2f} s (target p95 1 s)"
+                )
+                print(
+                    f"  while typing: {len(reached) / typing_spent:.1f} notes a second; server and apps used "
+                    f"{typing_cpu / typing_spent:.2f} cores, {typing_cpu / max(1, len(reached)) * 1000:.0f} ms "
+                    f"of CPU a note ({os.cpu_count()} cores here)"
+                )
             print(f"idle, {len(apps)} participant apps over {spent:.0f} s:")
             print(f"  CPU: server {server_cpu:.2f}% of a core, apps {apps_cpu:.2f}% in all (target <= 10%)")
             for helper in helpers:

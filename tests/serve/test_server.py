@@ -353,3 +353,78 @@ def test_a_port_already_taken_is_one_clear_error(room, tmp_path):
     with pytest.raises(CjmError, match=f"cannot serve on 127.0.0.1:{room.port}"):
         second.start()
     assert second.preloader is None  # the preloaded process it started is gone too
+
+
+async def test_a_change_to_the_session_file_pokes_every_participants_app_at_once(tmp_path, monkeypatch):
+    """Issue 22: a note on every screen within a second. The server looks at the file's stat
+    (one process, every 50 ms) and pokes each participant's app (SIGUSR1, which it listens for once
+    up), instead of each app finding out at its own next look, up to half a second later. An app
+    started afresh (not forked from the preloaded process, which ignores the signal until the
+    app listens) is never poked: the signal would end it."""
+    import asyncio
+    import signal as signals
+
+    from cjmtui.serve import server as server_module
+
+    session = tmp_path / "s.toml"
+    session.write_text("one")
+    key, _ = host_key(files.user_data_dir())
+    room = RoomServer(session, code=CODE, host_key=key, port=0, bind="127.0.0.1")
+    poked: list[tuple[str, int]] = []
+    for name, pokeable in (("Ana", True), ("Ben", True), ("Cleo", False)):
+        person = server_module.Participant(None, name)
+        person.pokeable = pokeable
+        person.signal = lambda signum, name=name: poked.append((name, signum))
+        room.participants[name.casefold()] = person
+    watch = asyncio.create_task(room._watch_file())
+    try:
+        await asyncio.sleep(0.2)
+        assert poked == []  # nothing changed yet
+        session.write_text("two, longer")
+        for _ in range(40):
+            if poked:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+        assert sorted(poked) == [("Ana", signals.SIGUSR1), ("Ben", signals.SIGUSR1)]
+    finally:
+        watch.cancel()
+
+
+def test_a_participants_app_takes_in_a_save_when_poked(tmp_path, monkeypatch):
+    """The other half: the restricted app listens for SIGUSR1 and looks at the file at once."""
+    import asyncio
+    import os
+    import signal as signals
+
+    from cjmtui.core.edit import add_item
+    from cjmtui.core.store import save_session
+    from cjmtui.core.workspace import Workspace
+    from cjmtui.ui import app as app_module
+    from factories import workshop
+
+    monkeypatch.setattr(app_module, "DISK_CHECK_INTERVAL", 600.0)  # only the poke can bring it
+    path = tmp_path / "room.toml"
+    save_session(path, workshop(), None)
+    other = Workspace.open(path)
+    app = app_module.CjmApp(Workspace.open(path), tmp_path, actor="Ana", restricted=True)
+    previous = signals.signal(signals.SIGUSR1, signals.SIG_IGN)  # as the preloaded process has it
+
+    async def run() -> list[str]:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            other.history.apply(
+                "note", add_item(other.session, "pains", {"stage": "find", "text": "Ben's"}, actor="Ben")[0]
+            )
+            assert other.save().ok
+            os.kill(os.getpid(), signals.SIGUSR1)
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if any(p.text == "Ben's" for p in app.session.pains):
+                    break
+            return [p.text for p in app.session.pains]
+
+    try:
+        assert "Ben's" in asyncio.run(run())
+    finally:
+        signals.signal(signals.SIGUSR1, previous)

@@ -67,6 +67,9 @@ def serve(fd: int) -> int:
     gc.freeze()
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # The server's "the file changed" poke (RoomServer._watch_file): ignored until the app is up
+    # and listens for it (CjmApp.on_mount), so a poke during a fork's start-up is harmless.
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
     sock = socket.socket(fileno=fd)
     while True:
         try:

@@ -348,6 +348,8 @@ def _agenda(base: Session, ours: Session, theirs: Session, theirs_win: bool, rep
 def merge(base: Session, ours: Session, theirs: Session) -> MergeResult:
     """Merge what this instance holds (``ours``) with what is on disk (``theirs``), both grown
     from ``base``. Raises :class:`EditError` only if no valid session can be made (never seen)."""
+    if ours is base:  # nothing changed here since: the merge is theirs as it is (a room's pulls)
+        return _theirs(ours, theirs)
     theirs, renamed = _separate(base, ours, theirs)
     try:
         merged, replaced = _one(base, ours, theirs, theirs_win=False)
@@ -361,6 +363,12 @@ def merge(base: Session, ours: Session, theirs: Session) -> MergeResult:
     items = _removed(ours, merged)
     counts = tuple((table, n) for table in TABLES if (n := sum(1 for t, _i, _p in items if t == table)))
     return MergeResult(merged, theirs_first, tuple(replaced), tuple(renamed), counts, items)
+
+
+def _theirs(ours: Session, theirs: Session) -> MergeResult:
+    items = _removed(ours, theirs)
+    counts = tuple((table, n) for table in TABLES if (n := sum(1 for t, _i, _p in items if t == table)))
+    return MergeResult(theirs, theirs, (), (), counts, items)
 
 
 def _removed(ours: Session, merged: Session) -> tuple[tuple[str, Record, int], ...]:

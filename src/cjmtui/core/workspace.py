@@ -103,11 +103,43 @@ class Workspace:
         save (``conflict``), and then nothing is written and every edit stays in memory.
         """
         with self._save_lock:
+            return self._save_under_lock(force)
+
+    def pull(self) -> SaveResult:
+        """Take in what someone else saved. With nothing unsaved here this reads without the
+        save lock: a save replaces the file by a rename, so a read always sees one whole version,
+        and twenty people taking in one note never queue one behind another's save (with the lock
+        each would wait for all the others: seconds, in a room of twenty typing). With unsaved
+        edits here it is a :meth:`save`, which merges under the lock."""
+        with self._save_lock:
+            if self.dirty:
+                return self._save_under_lock()
+            version, ours = self.history.snapshot()
             try:
-                with exclusive_save(self.path):
-                    return self._save_locked(force)
-            except SaveLockError as exc:  # never saved without the lock: every edit is kept
-                return SaveResult(False, self.history.version, str(exc))
+                theirs = self._changed_on_disk_settled()
+                if theirs is None:
+                    return SaveResult(True, version, "nothing to save")
+                overwritten = tuple(self._replaced_by(theirs.session))
+                merged = merge(self.base, ours, theirs.session)
+            except NotWhole as exc:
+                return SaveResult(False, version, str(exc))
+            except (CjmError, OSError) as exc:
+                return SaveResult(
+                    False, version, f"{self.path}: changed on disk and cannot be merged: {exc}", conflict=True
+                )
+            self._adopt(version, ours, merged)
+            self.base, self.fingerprint = theirs.session, theirs.fingerprint
+            version, ours = self.history.snapshot()
+            if ours == self.base:  # what is on disk now, exactly: nothing of ours to write
+                self.saved_version = version
+            return SaveResult(True, version, "saved", merged=merged, overwritten=overwritten)
+
+    def _save_under_lock(self, force: bool = False) -> SaveResult:
+        try:
+            with exclusive_save(self.path):
+                return self._save_locked(force)
+        except SaveLockError as exc:  # never saved without the lock: every edit is kept
+            return SaveResult(False, self.history.version, str(exc))
 
     def _save_locked(self, force: bool) -> SaveResult:
         version, ours = self.history.snapshot()

@@ -60,6 +60,7 @@ ENDED = "The workshop has ended; everything you wrote is saved."
 REPLACED = "You joined again from another connection: this one is closed; everything you wrote is saved."
 STALLED_BYTES = 64 * 1024  # output queued for a client that does not read: it is stalled
 CHILD_EXIT_WAIT = 10.0  # seconds an app has to save and exit after SIGHUP before SIGKILL
+WATCH_EVERY = 0.05  # seconds between looks at the session file's stat, to poke the apps
 
 # The facilitator's environment a participant's app keeps (never their terminal's or tmux's).
 KEPT_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "TZ", "VIRTUAL_ENV", "PYTHONPATH", "SYSTEMROOT")
@@ -159,6 +160,7 @@ class Participant:
         self.since = time.time()
         self.pid: int | None = None  # its app's process (a session leader: its group is its pid)
         self.alive = False
+        self.pokeable = False  # its app ignores SIGUSR1 until it listens for it (forked: preload.py)
         self.master = -1
         self.ending: str | None = None  # the words said on the connection when it is ended
         self.finished = asyncio.Event()
@@ -204,7 +206,7 @@ class Participant:
                 with contextlib.suppress(OSError, ValueError):
                     pid = await asyncio.to_thread(preloader.spawn, command[3:], env, cwd, slave)
             if pid is not None:
-                self.pid, self.alive = pid, True
+                self.pid, self.alive, self.pokeable = pid, True, True
                 pidfd = os.pidfd_open(pid)
 
                 def ended() -> None:
@@ -387,6 +389,7 @@ class RoomServer:
         self._thread: threading.Thread | None = None
         self._server: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._watcher: asyncio.Task[None] | None = None
 
     # From the facilitator's thread ----------------------------------------------------------
 
@@ -408,6 +411,9 @@ class RoomServer:
                 return
             started.set()
             loop.run_forever()
+            if self._watcher is not None:  # the file watch ends with the loop
+                self._watcher.cancel()
+                loop.run_until_complete(asyncio.gather(self._watcher, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
@@ -453,7 +459,27 @@ class RoomServer:
 
     # On the server's loop -------------------------------------------------------------------
 
+    async def _watch_file(self) -> None:
+        """Poke every participant's app (SIGUSR1) the moment the session file changes: one stat
+        here every :data:`WATCH_EVERY` seconds instead of each app finding out at its next look
+        (up to half a second later; twenty apps looking more often would cost twenty times)."""
+        last: tuple[int, ...] | None = None
+        while True:
+            await asyncio.sleep(WATCH_EVERY)
+            try:
+                st = os.stat(self.path)
+            except OSError:
+                continue
+            now = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            if last is not None and now != last:
+                with self._lock:
+                    people = [p for p in self.participants.values() if p.pokeable]
+                for person in people:
+                    person.signal(signal.SIGUSR1)
+            last = now
+
     async def _listen(self) -> Any:
+        self._watcher = asyncio.get_running_loop().create_task(self._watch_file())
         return await asyncssh.create_server(
             lambda: _Auth(self),
             self.bind,
@@ -525,6 +551,8 @@ class RoomServer:
     async def _end(self, message: str) -> None:
         with self._lock:
             people = list(self.participants.values())
+        if self._watcher is not None:
+            self._watcher.cancel()
         for person in people:
             person.hang_up(message)
         if self._server is not None:

@@ -183,6 +183,11 @@ class CjmApp(Notices):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(sig, self.autosave.on_signal, sig)
+            if self.restricted and self.watch_disk:
+                # cjmtui serve pokes a participant's app (SIGUSR1) the moment the session file
+                # changes, so a note reaches every screen without waiting for the next look.
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(signal.SIGUSR1, self.autosave.check_disk)
         if self.workspace is None:
             from .screens.picker import PickerScreen
 

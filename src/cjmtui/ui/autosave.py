@@ -105,7 +105,7 @@ class Autosave:
         app = self.app
 
         def work() -> None:
-            result = ws.save()
+            result = ws.pull() if pull else ws.save()
             if app.is_running:
                 with contextlib.suppress(RuntimeError):  # the app ended while this save ran
                     app.call_from_thread(self._after_save, result)

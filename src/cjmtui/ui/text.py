@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from ..core.safety import printable
+
+if TYPE_CHECKING:
+    from textual.widgets import Static
 
 
 def plain(value: object, style: str = "") -> Text:
@@ -15,3 +20,13 @@ def plain(value: object, style: str = "") -> Text:
 def clip(value: object, width: int) -> str:
     text = printable(str(value))
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def show(widget: Static, content: Text) -> None:
+    """``widget.update(content)``, skipped when it shows that already. Each update asks for a
+    layout of the whole screen, which redraws all of it: the detail panel and the stage bar are
+    shown again whenever someone else's note arrives, and mostly say the same."""
+    key = (content.plain, tuple(content.spans), str(content.style))
+    if getattr(widget, "_cjm_shown", None) != key:
+        widget._cjm_shown = key  # type: ignore[attr-defined]
+        widget.update(content)

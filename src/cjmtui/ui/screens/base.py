@@ -19,7 +19,7 @@ from ...core.model import Record, Session, Stage, find, get, item_label
 from ...core.triage import HINTS
 from ...core.triage import parse as triage
 from ...core.vocab import SINGULAR, plural
-from ..text import clip, plain
+from ..text import clip, plain, show
 from ..widgets.capture import CaptureInput, QuickCapture
 from ..widgets.itemtable import Cell, Column, ItemTable
 from ..widgets.keybar import KeyBar
@@ -330,7 +330,7 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
         item = self.current_item()
         detail = self.query_one("#detail", Static)
         if item is None:
-            detail.update(Text(self.empty_hint(), style="italic"))
+            show(detail, Text(self.empty_hint(), style="italic"))
         else:
             parts = [self.detail(item, self.session)]
             if self.FULL_TEXT_IN_DETAIL:
@@ -351,7 +351,7 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
                         (" (taken when a match is added; e to edit)", "dim"),
                     )
                 )
-            detail.update(Text("\n").join(parts))
+            show(detail, Text("\n").join(parts))
 
     def capture_hint(self) -> str:
         return HINTS.get(self.TABLE, "")

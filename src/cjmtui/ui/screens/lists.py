@@ -33,7 +33,7 @@ from ...core.validation import next_validation, validation_changes
 from ...core.views import MOMENT_MARK
 from ...core.vocab import EMOTION_FACES, SINGULAR, fmt_number, initials, plural, signed
 from ...core.voting import vote_totals, voter_dots
-from ..text import clip, plain
+from ..text import clip, plain, show
 from ..widgets.capture import QuickCapture
 from ..widgets.itemtable import Cell
 from .base import ItemsScreen
@@ -280,21 +280,22 @@ class StagedScreen(ItemsScreen[S]):
         stage = self.stage()
         bar = self.query_one("#stagebar", Static)
         if stage is None:
-            bar.update(Text("No stages yet: press 2 and add the first step of the journey.", style="italic"))
+            show(bar, Text("No stages yet: press 2 and add the first step of the journey.", style="italic"))
         else:
             index = stages.index(stage) + 1
             head = f"Stage {index}/{len(stages)}: "
             phase = f"  ({stage.phase})" if stage.phase else ""
             # The keys' brackets stay in view: a long stage name gives way (the list shows it whole).
             room = max(12, (self.size.width or self.app.size.width) - 2 - len(head) - len(phase) - 10)
-            bar.update(
+            show(
+                bar,
                 Text.assemble(
                     ("◀ [  ", "dim"),
                     (head, "bold"),
                     plain(clip(stage.name, room), "bold"),
                     (phase, "dim"),
                     ("  ] ▶", "dim"),
-                )
+                ),
             )
         super().refresh_view(select)
 
