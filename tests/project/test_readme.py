@@ -35,3 +35,16 @@ def test_ci_runs_the_readme_test_command():
     )
     assert first_match == run_tests
     assert "exit 1" in script and '"$rc" -eq 5' in script  # no tests collected is a failure
+
+
+def test_the_export_line_names_every_format_and_dialect():
+    """README's `cjmtui export` line is the one hand-written list of formats left: it must match
+    the registry (issue 25, item 6)."""
+    from cjmtui.core.export import FORMATS
+    from cjmtui.core.export.tabular import CSV_DIALECTS
+
+    readme = ROOT.joinpath("README.md").read_text("utf-8")
+    line = next(line for line in readme.splitlines() if line.strip().startswith("cjmtui export ") and "# md |" in line)
+    formats, dialects = line.split("#", 1)[1].split(", --csv-dialect")
+    assert {f.strip() for f in formats.split("|")} == set(FORMATS)
+    assert {d.strip() for d in dialects.split("|")} == set(CSV_DIALECTS)
