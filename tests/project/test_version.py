@@ -26,3 +26,8 @@ def test_the_one_version_is_a_plain_literal_and_installed_as_such() -> None:
     source = Path(cjmtui.__file__).read_text("utf-8")
     assert re.search(r'^__version__ = "\d+\.\d+\.\d+"$', source, re.MULTILINE)
     assert importlib.metadata.version("cjmtui") == cjmtui.__version__
+
+
+def test_the_changelog_starts_with_unreleased_then_this_version() -> None:
+    headings = re.findall(r"^## \[([^\]]+)\]", ROOT.joinpath("CHANGELOG.md").read_text("utf-8"), re.MULTILINE)
+    assert headings[:2] == ["Unreleased", cjmtui.__version__]
