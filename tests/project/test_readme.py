@@ -120,3 +120,10 @@ def test_every_key_is_in_the_keys_table():
         if f"`{shown}`" not in table:
             missing.append(f"{shown} ({binding.action}, {where})")
     assert missing == [], f"keys not in README's Keys table: {missing}"
+
+
+def test_every_test_file_the_docs_name_exists():
+    for doc in ("README.md", "docs/development.md", "docs/performance.md"):
+        text = ROOT.joinpath(doc).read_text("utf-8")
+        for path in re.findall(r"`(tests/[\w/]+\.py)", text):
+            assert ROOT.joinpath(path).is_file(), f"{doc} names {path}, which does not exist"
