@@ -1,6 +1,6 @@
-"""Every text that lists the export formats is made from the format registry (issue 24, item 12):
-the main help, the export command's help and the palette's export entry name each format, and
-the export help describes each CSV dialect."""
+"""Every text that lists the export formats is made from the format registry (issue 24, item 12;
+issue 25, item 6): the main help, the export command's help, the palette's export entry and the
+summary's export key name each format, and the export help describes each CSV dialect."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def test_the_palette_lists_every_format() -> None:
     title, help_text, _ = next(entry for entry in PALETTE_ONLY if entry[2] == "export")
     assert title.startswith("Export")
     assert help_text == "Write " + ", ".join(FORMATS)
+
+
+def test_the_summary_export_key_lists_every_format() -> None:
+    from cjmtui.ui.screens.summary import SummaryScreen
+
+    (binding,) = [b for b in SummaryScreen.BINDINGS if getattr(b, "action", None) == "export"]
+    assert binding.tooltip.endswith(": " + ", ".join(FORMATS))
 
 
 def test_a_csv_dialect_is_only_for_csv(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:

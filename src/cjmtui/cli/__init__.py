@@ -6,13 +6,14 @@ Usage::
     cjmtui new NAME [--template T] [--journey J] [--dir DIR] [--facilitator NAME]
     cjmtui validate FILE
     cjmtui rank FILE [--format table|md|csv|json] [--top N] [--persona ID] [--why] [--indent N]
-    cjmtui export FILE --format md|csv|csv-map|json|html [-o OUT] [--persona ID] [--indent N]
+    cjmtui export FILE --format FORMAT [-o OUT] [--persona ID] [--indent N]
     cjmtui future FILE [-o OUT]
     cjmtui compare CURRENT FUTURE [--format table|md|json]
     cjmtui friction FILE [--persona ID] [--format table|md|csv|json]
     cjmtui review FILE [--as-of DATE] [--since DATE] [--future LATER] [--format table|md|json]
     cjmtui rollup FILE FILE… [--format table|md|csv|json|html] [--map MAPPING] [--top N] [-o OUT]
 
+The export FORMATs are :data:`cjmtui.core.export.FORMATS` (``cjmtui export -h`` lists them).
 Exit codes: 0 ok, 1 bad input (a clear message on stderr, never a traceback), 2 usage.
 
 A subcommand is recognised only as the first argument, so a session file literally named

@@ -33,14 +33,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .model import PHASES, Record, Session
 
-SIGNS = "!@#>/~"
-# The run of signs at the end: each a sign followed by letters, digits, "-", "+" or "_".
-_TAIL = re.compile(r"(?:\s*[!@#>/~][\w\-+]+)+\s*$")
-_TOKEN = re.compile(r"([!@#>/~])([\w\-+]+)")
+SIGNS = "!@#>/~"  # every sign character: the patterns that find signs are made from it
+
+
+@cache
+def _patterns(signs: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For the sign characters ``signs``: the run of signs at the end of a note (each a sign
+    followed by letters, digits, "-", "+" or "_"), and one sign in that run."""
+    chars = "".join(re.escape(c) for c in signs)
+    return re.compile(rf"(?:\s*[{chars}][\w\-+]+)+\s*$"), re.compile(rf"([{chars}])([\w\-+]+)")
+
+
 _EMOTION = re.compile(r"([^\W\d_]+)([+-]?\d)")
 _IN_ORDER = re.compile(r"(?:[+-]?[0-2])+")
 _GAIN = re.compile(r"^\+\s*(?=[^\W\d_])")
@@ -223,7 +231,8 @@ def parse(session: Session, table: str, note: str, *, signs_only: bool = False) 
     if table == "pains" and _GAIN.match(note):
         note = _GAIN.sub("", note, count=1)
         fields["kind"] = "gain"
-    tail = _TAIL.search(note) if table in HINTS else None
+    tail_pattern, token_pattern = _patterns(SIGNS)
+    tail = tail_pattern.search(note) if table in HINTS else None
     if tail is None or not tail.group().strip():
         return Triage(note.strip(), fields)
     text = note[: tail.start()].strip()
@@ -232,7 +241,7 @@ def parse(session: Session, table: str, note: str, *, signs_only: bool = False) 
     problems: list[str] = []
     pending: list[str] = []
     notes: list[str] = []
-    for sign, value in _TOKEN.findall(tail.group()):
+    for sign, value in token_pattern.findall(tail.group()):
         try:
             _apply(session, table, sign, value, fields, notes)
         except ValueError as exc:

@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.explain import explain_process, explain_quadrant, explain_solution, why_rows
+from ...core.export import FORMATS
 from ...core.model import Session
 from ...core.scoring import QUICK_WIN, Ranking, Reached, at_moment, moment_stages
 from ...core.validation import ToValidate, stake_sentence, to_validate, top_stakes
@@ -62,7 +63,7 @@ class SummaryScreen(WorkshopScreen):
             "export",
             "Export",
             id="summary.export",
-            tooltip="Write the ranked list to a file (md, html, csv, json)",
+            tooltip=f"Write the ranked list and the map to a file: {', '.join(FORMATS)}",
         ),
         Binding("y", "copy", "Copy list", id="summary.copy", tooltip="Copy the ranked list as Markdown (OSC 52)"),
         Binding(
