@@ -122,6 +122,8 @@ class Autosave:
             self.remember_disk()
             if self.workspace is not None and self.workspace.dirty:
                 self._schedule(AUTOSAVE_DELAY)
+            elif self._disk_stat is None:
+                self.check_disk()  # saved again meanwhile: take it in now, not at the next look
         elif result.conflict:
             self.conflict(result.message)
         else:
@@ -204,9 +206,14 @@ class Autosave:
     # Someone else changed the file ------------------------------------------------------------
 
     def remember_disk(self) -> None:
+        """Remember the file's stat, as the file this instance last read or wrote: when someone
+        saved again meanwhile (while this save or pull ran), nothing is remembered, so the next
+        look takes their save in (remembering its stat hid their note until the file changed again)."""
         ws = self.workspace
         try:
             st = ws.path.stat() if ws is not None else None
+            if ws is not None and st is not None and current_fingerprint(ws.path) != ws.fingerprint:
+                st = None
         except OSError:
             st = None
         self._disk_stat = _stat_key(st) if st is not None else None
