@@ -160,7 +160,7 @@ def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tup
     return proc, master, time.perf_counter() - start
 
 
-def type_notes(fds: dict[str, int], terminals: Terminals, notes: int) -> list[float]:
+def type_notes(fds: dict[str, int], terminals: Terminals, notes: int, pause: tuple[float, float]) -> list[float]:
     """Every participant types ``notes`` notes at once, in bursts; seconds from each Enter until
     the note is on every other participant's terminal."""
     import random
@@ -183,7 +183,7 @@ def type_notes(fds: dict[str, int], terminals: Terminals, notes: int) -> list[fl
             terminals.await_text(text, {other for other in fds.values() if other != fd})
             sent[text] = time.perf_counter()
             os.write(fd, b"\r")
-            time.sleep(rng.uniform(1.0, 3.0))
+            time.sleep(rng.uniform(*pause))
 
     threads = [threading.Thread(target=typist, args=item) for item in fds.items()]
     for thread in threads:
@@ -237,6 +237,14 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=10, help="joins and anchors timed (default 10)")
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measured (default 20)")
     parser.add_argument("--notes", type=int, default=3, help="notes each participant types (default 3)")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        nargs=2,
+        default=(4.0, 12.0),
+        metavar=("LOW", "HIGH"),
+        help="seconds each participant waits between notes, at random in between (default 4 12)",
+    )
     parser.add_argument("--fresh", action="store_true", help="start each app afresh, not from the preloaded process")
     parser.add_argument("--serve-only", nargs=2, metavar=("PORT", "SESSION"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -292,7 +300,7 @@ def main() -> int:
             every += [app for pid in every[1:] for app in children(pid)]
             cpu_before = {pid: cpu_seconds(pid) for pid in every}
             typing_start = time.perf_counter()
-            reached = type_notes(fds, terminals, args.notes) if args.notes else []
+            reached = type_notes(fds, terminals, args.notes, tuple(args.pause)) if args.notes else []
             typing_spent = time.perf_counter() - typing_start
             typing_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in every if Path(f"/proc/{pid}").exists())
             time.sleep(3)
