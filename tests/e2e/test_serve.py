@@ -125,11 +125,27 @@ def room(tmp_path):
         r.close()
 
 
-def _participant_apps(name: str) -> list[int]:
-    """The pids of the participant apps running as ``name`` (``ps -o comm``: each names itself)."""
-    out = subprocess.run(["ps", "-A", "-o", "pid=,comm="], capture_output=True, text=True, check=True).stdout
+def _participant_apps(room: Room, name: str) -> list[int]:
+    """The pids of this room's participant apps running as ``name`` (``ps -o comm``: each names
+    itself), among the processes descended from the room's ``cjmtui serve`` (not another test's
+    room running beside this one)."""
+    out = subprocess.run(["ps", "-A", "-o", "pid=,ppid=,comm="], capture_output=True, text=True, check=True).stdout
+    parent: dict[int, int] = {}
+    comm: dict[int, str] = {}
+    for line in out.splitlines():
+        pid, ppid, *rest = line.split(None, 2)
+        parent[int(pid)], comm[int(pid)] = int(ppid), rest[0] if rest else ""
+    top = room.facilitator.pid()
+
+    def in_room(pid: int) -> bool:
+        while pid > 1:
+            if pid == top:
+                return True
+            pid = parent.get(pid, 0)
+        return False
+
     title = f"cjmtui:{name}"[:15]
-    return [int(pid) for pid, _sep, comm in (line.strip().partition(" ") for line in out.splitlines()) if comm == title]
+    return [pid for pid, c in comm.items() if c == title and in_room(pid)]
 
 
 def _listening(port: int) -> bool:
@@ -156,6 +172,30 @@ def _write(pane: Pane, *notes: str) -> None:
         pane.keys("Enter")
         pane.wait_for(CAPTURE_HINT, timeout=WAIT)
     pane.keys("Escape")
+
+
+def _write_at_once(notes: dict[Pane, list[str]]) -> None:
+    """Every pane captures its notes at the same time: each note typed in every pane, then Enter
+    in every pane at once (a room writing together, not one after another)."""
+    for pane in notes:
+        pane.keys("3")
+    for pane in notes:
+        pane.wait_for("3 Pain points", timeout=WAIT)
+        pane.keys("a")
+    for pane in notes:
+        pane.wait_for(CAPTURE_HINT, timeout=WAIT)
+    for i in range(max(len(n) for n in notes.values())):
+        typed = {pane: texts[i] for pane, texts in notes.items() if i < len(texts)}
+        for pane, text in typed.items():
+            pane.type(text)
+        for pane, text in typed.items():
+            pane.wait_for(text, timeout=WAIT)
+        for pane in typed:
+            pane.keys("Enter")
+        for pane in typed:
+            pane.wait_for(CAPTURE_HINT, timeout=WAIT)
+    for pane in notes:
+        pane.keys("Escape")
 
 
 def test_a_wrong_code_a_command_and_forwarding_are_refused(room):
@@ -199,11 +239,18 @@ def test_participants_write_notes_rejoin_drop_and_the_facilitator_ends_the_room(
     room.facilitator.wait_for("silent writing", timeout=WAIT)
     for name in names:
         panes[name].wait_for("silent writing", timeout=WAIT)
-        _write(panes[name], f"{name}: the first note", f"{name}: the second note")
+    # The facilitator and the five write at the same time.
+    _write_at_once(
+        {
+            room.facilitator: ["Fran: the facilitator's note"],
+            **{panes[name]: [f"{name}: the first note", f"{name}: the second note"] for name in names},
+        }
+    )
     for name in names:
-        panes[name].wait_for("silent writing (8 hid", timeout=WAIT)  # the bar may cut the rest
+        panes[name].wait_for("silent writing (9 hid", timeout=WAIT)  # the bar may cut the rest
         screen = panes[name].screen()
         assert not [n for n in names if n != name and f"{n}: the first note" in screen], screen
+        assert "Fran: the facilitator's note" not in screen
     # Private voting: each participant's own dots, unseen by the others until the reveal.
     room.facilitator.keys("V")
     for name in ("Ana", "Ben"):
@@ -229,12 +276,14 @@ def test_participants_write_notes_rejoin_drop_and_the_facilitator_ends_the_room(
     # A killed client: its app saves and ends.
     ssh_pid = panes["Cleo"].pid()
     _write(panes["Cleo"], "Cleo: just before the crash")
-    apps = _participant_apps("Cleo")
+    apps = _participant_apps(room, "Cleo")
     assert len(apps) == 1
     os.kill(ssh_pid, signal.SIGKILL)
-    _wait(lambda: not _participant_apps("Cleo"), what="Cleo's app ended after her ssh was killed")
+    _wait(lambda: not _participant_apps(room, "Cleo"), what="Cleo's app ended after her ssh was killed")
     room.facilitator.wait_for("here: 4", timeout=WAIT)
     # F10: every participant's app saves, they are told, their connection closes.
+    running = [pid for n in names for pid in _participant_apps(room, n)]
+    assert len(running) == 4, running
     room.facilitator.keys("F10")
     for name in ("Ana", "Ben", "Dan", "Eve"):
         panes[name].wait_for("The workshop has ended; everything you wrote is saved.", timeout=WAIT)
@@ -250,9 +299,11 @@ def test_participants_write_notes_rejoin_drop_and_the_facilitator_ends_the_room(
         found = [p for p in pains if p.text == text]
         assert len(found) == 1, (text, [p.text for p in pains if p.created_by])
         assert found[0].created_by == text.split(":")[0]
+    fran = [p for p in pains if p.text == "Fran: the facilitator's note"]
+    assert len(fran) == 1 and fran[0].created_by is None  # the facilitator's own: no participant's name
     voters = {p.name: sum(p.solution_votes.values()) for p in load_session(room.session).session.participants}
     assert voters.get("Ana") == 1 and voters.get("Ben") == 1, voters
-    assert not [n for n in names if _participant_apps(n)]
+    _wait(lambda: not [pid for pid in running if Path(f"/proc/{pid}").exists()], what="every app ended")
     assert not re.search(r"Traceback", room.facilitator.screen())
 
 
@@ -263,7 +314,7 @@ def test_a_frozen_client_is_noticed_by_keepalives_and_its_app_saves_and_ends(roo
     os.kill(ssh_pid, signal.SIGSTOP)  # the link stays up, nothing answers: only keepalives can tell
     try:
         # Keepalives every 5 s, 3 unanswered: the connection ends within about 15 s.
-        _wait(lambda: not _participant_apps("Dan"), timeout=60, what="Dan's app ended after his ssh froze")
+        _wait(lambda: not _participant_apps(room, "Dan"), timeout=60, what="Dan's app ended after his ssh froze")
         room.facilitator.wait_for("here: 0", timeout=WAIT)
     finally:
         os.kill(ssh_pid, signal.SIGCONT)
