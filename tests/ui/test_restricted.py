@@ -10,8 +10,8 @@ from pathlib import Path
 
 from textual.css.query import NoMatches
 
-from cjmtui.ui.app import RESTRICTED_ACTIONS, RESTRICTED_COMMANDS, RESTRICTED_SCREEN_ACTIONS
 from cjmtui.ui.commands import PALETTE_ONLY
+from cjmtui.ui.restricted import RESTRICTED_ACTIONS, RESTRICTED_COMMANDS, RESTRICTED_SCREEN_ACTIONS
 from cjmtui.ui.screens import SCREENS
 from helpers import make_app
 

@@ -187,7 +187,7 @@ def test_the_watchdog_puts_a_live_terminal_back_as_it_found_it():
     import termios
     import tty
 
-    from cjmtui.ui.main import restore_terminal, terminal_modes
+    from cjmtui.ui.terminal import restore_terminal, terminal_modes
 
     master, slave = pty.openpty()
     try:

@@ -4,8 +4,14 @@ State flows down: the app holds the open :class:`Workspace` and a few reactives 
 bumped by every edit; the current ``stage_id``; the ``persona_lens``; who is voting; the save
 state). Screens and widgets watch the reactives they show. Edits flow up through :meth:`apply`,
 the one path by which the session changes, so undo, autosave and every visible widget follow.
-Saving lives in :class:`~cjmtui.ui.autosave.Autosave`, running the room in
-:class:`~cjmtui.ui.room.Room`: controllers the app owns.
+
+The rest lives in controllers the app owns, each handed the app as a :class:`~cjmtui.ui.host.Host`
+(none imports this module; pyproject.toml's import contracts keep it so): saving in
+:class:`~cjmtui.ui.autosave.Autosave`, running the room in :class:`~cjmtui.ui.room.Room`, a big
+session's ranking in :class:`~cjmtui.ui.rankings.Rankings`, the full forms in
+:class:`~cjmtui.ui.forms.Forms`, exports in :class:`~cjmtui.ui.exports.Exports`. Quick capture's
+keys and what is kept of what was typed: :class:`~cjmtui.ui.typed.WhatIsTyped`. The screens see
+the app as a :class:`~cjmtui.ui.workshop.Workshop`. Only :mod:`cjmtui.ui.main` imports this module.
 """
 
 from __future__ import annotations
@@ -17,26 +23,22 @@ import gc
 import importlib
 import os
 import signal
-import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
-from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input
 
-from ..core.edit import add_item, settings_values, update_item, update_settings
-from ..core.errors import CjmError, EditError
+from ..core.edit import add_item, update_item
+from ..core.errors import EditError
 from ..core.live import view_for
 from ..core.merge import bring_back
-from ..core.model import Record, Session, find, get, item_label
+from ..core.model import Record, Session, find
 from ..core.presence import BEAT_EVERY
 from ..core.settings import load_settings, save_setting
 from ..core.triage import add_resolving
@@ -44,22 +46,26 @@ from ..core.vocab import SINGULAR
 from ..core.workspace import Workspace
 from .autosave import Autosave
 from .commands import CjmCommands, action_commands
+from .exports import Exports
+from .forms import Forms
 from .keys import APP_BINDINGS
-from .main import settle, terminal_lost
 from .notices import Notices
 from .place import restore_view
 from .rankings import Rankings
+from .restricted import RESTRICTED_ACTIONS, RESTRICTED_COMMANDS
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
+from .sessions import Sessions
 from .stylesheet import SharedParseStylesheet
+from .terminal import settle, terminal_lost
 from .themes import DEFAULT_THEME, load_themes
+from .typed import WhatIsTyped
 
 if TYPE_CHECKING:
-    from .screens.base import WorkshopScreen
+    from .workshop import Workshop
 
 # Screens and dialogs are imported when first shown: start-up only pays for the first screen.
 
-TYPED = ("enter", "backspace", "space")  # keys of a note besides printable ones (quick capture)
 DISK_CHECK_INTERVAL = 0.5  # what others save shows here within a second (one stat: no CPU when idle)
 
 
@@ -72,37 +78,7 @@ def _screen_factory(spec: ScreenSpec) -> Callable[[], Screen[Any]]:
     return make
 
 
-# A participant's app as ``cjmtui serve`` starts it (``join --restricted``): these actions are
-# gone from the keys, the key bar, the help and the palette. Nothing of theirs opens, creates,
-# derives or saves as another file, exports or copies, runs the room, or changes the settings.
-RESTRICTED_ACTIONS = frozenset(
-    {
-        "save_as",
-        "bring_back",  # others' items: only the facilitator puts back what a save removed
-        "export",
-        "copy_ranking",
-        "copy",
-        "derive_future",
-        "open_picker",
-        "new_session",
-        "settings",
-        "timer",
-        "extend",
-        "next_step",
-        "room",
-        "screenshot",
-        "change_theme",
-        "suspend_process",
-    }
-)
-# A screen's own actions a restricted app does not have: reordering a list (J/K; a map's arrow
-# keys, also "move", belong to its map widget and stay).
-RESTRICTED_SCREEN_ACTIONS = frozenset({"move"})
-# Textual's own palette commands that write a file (a screenshot; a theme saved in the settings).
-RESTRICTED_COMMANDS = frozenset({"Screenshot", "Theme"})
-
-
-class CjmApp(Notices):
+class CjmApp(Notices, WhatIsTyped):
     CSS_PATH = "app.tcss"
     TITLE = "cjmtui"
     MODES: ClassVar[dict[str, Any]] = {mode: _screen_factory(spec) for mode, spec in SCREENS.items()}
@@ -142,14 +118,17 @@ class CjmApp(Notices):
         # The facilitator's room served over SSH (cjmtui serve): the join line, the code, who is in.
         self.serving = serving
         self._view: tuple[Session | None, Session] = (None, Session())  # (whole session, as seen here)
-        self.now = dt.datetime.now  # the wall clock shown in "saved HH:MM:SS" (tests fix it)
+        self.now: Callable[[], dt.datetime] = dt.datetime.now  # shown in "saved HH:MM:SS" (tests fix it)
         self.workspace = workspace
         self.sessions_dir = Path(sessions_dir)
         self.watch_disk = watch_disk
         self.handle_signals = handle_signals
-        self.autosave = Autosave(self)
         self.room = Room(self, clock)
+        self.autosave = Autosave(self, self.room)
         self.rankings = Rankings(self)
+        self.forms = Forms(self)
+        self.exports = Exports(self, self.rankings)
+        self.sessions = Sessions(self)
         self.wanted: tuple[str, str] | None = None  # (table, id) the next screen to show it highlights
         themes, self.theme_errors = load_themes()
         for theme in themes:
@@ -211,45 +190,6 @@ class CjmApp(Notices):
     def on_unmount(self) -> None:
         self.room.leave()  # no longer "here" for the others (run() also does, after a crash)
 
-    async def on_event(self, event: events.Event) -> None:
-        """Quick capture takes what is typed in the order it was typed, wherever the focus is.
-
-        Textual hands each key to the widget focused when the key is read, through that
-        widget's own queue. When the focus left the entry and came back in the middle of a
-        note (a resize storm), the letters typed meanwhile travelled another way, the Enter
-        behind them overtook them, and a note was split in two ("resize n" + "ote 120…"). So,
-        here, in key order: ``a`` and ``p`` open the entry (as the screen's own keys would), and
-        while it is open every letter, space, Backspace and Enter goes into the entry's queue.
-        Priority keys (F10) still act as keys."""
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            found = self._capture()
-            if found is not None:
-                screen, entry = found
-                typed = event.is_printable or event.key in TYPED
-                if entry is not None and typed and self.focused is not entry:
-                    if not await self._check_bindings(event.key, priority=True):
-                        entry._forward_event(event)
-                    return
-                if entry is None and event.key in ("a", "p") and not isinstance(self.focused, Input):
-                    if not await self._check_bindings(event.key, priority=True):
-                        screen.action_capture() if event.key == "a" else screen.action_park()
-                    return
-        await super().on_event(event)
-
-    def _capture(self) -> tuple[WorkshopScreen, Input | None] | None:
-        """The current workshop screen and its quick-capture entry (None while it is closed)."""
-        from .screens.base import WorkshopScreen
-        from .widgets.capture import CaptureInput, QuickCapture
-
-        screen = self.screen
-        if not isinstance(screen, WorkshopScreen):
-            return None
-        try:
-            capture = screen.query_one(QuickCapture)
-            return screen, capture.query_one(CaptureInput) if capture.is_open else None
-        except NoMatches:
-            return None
-
     def _check_terminal(self) -> None:
         """A terminal that hung up without a SIGHUP (a process without a controlling terminal
         whose pane closed) is treated like one: save and leave, rather than spin on its EOF."""
@@ -285,7 +225,7 @@ class CjmApp(Notices):
             )
         self.room.resume()
         self.rankings.opened()
-        restore_view(self, workspace)
+        restore_view(self, self.room, workspace)
         if not self.is_headless:
             # The session and its first screen live as long as the app: once it is drawn, the
             # cyclic garbage collector stops walking them. Its full passes walked every item of a
@@ -502,237 +442,42 @@ class CjmApp(Notices):
         await settle(self)
         self.autosave.quit()
 
-    def action_derive_future(self) -> None:
-        from ..core.files import derive_future_file
-
-        ws = self.workspace
-        if ws is None:
-            return
-        if self.session.session.state == "future":
-            self.notify("This is already a future-state session.")
-            return
-        self.autosave.save_now()
-        try:
-            target = derive_future_file(ws.path, self.session)
-            new = Workspace.open(target)
-        except CjmError as exc:
-            self.notify(str(exc), title="Not derived", severity="error")
-            return
-        ws.release()
-        self.open_workspace(new)
-        self.notify(f"Now editing the future state {target.name}. Summary (7, v) compares it with the current state.")
-
-    # Forms and pickers ------------------------------------------------------------------------
+    # Forms, exports, sessions (ui/forms.py, ui/exports.py, ui/sessions.py): keys and screens call
+    # them here ---------------------------------------------------------------------------------
 
     def open_form(self, table: str, item_id: str | None, defaults: dict[str, Any] | None = None) -> None:
-        from .screens.form import ItemForm, form_title
-
-        item = find(self.session, table, item_id) if item_id else None
-        if item_id is not None and item is None:
-            return
-        values = item.model_dump() if item is not None else dict(defaults or {})
-
-        def validate(new: dict[str, Any]) -> None:
-            if item_id is None:
-                add_item(self.session, table, new, actor=self.actor)
-            elif find(self.session, table, item_id) is None:  # deleted meanwhile: it comes back
-                add_item(self.session, table, {**values, **new}, actor=self.actor)
-            else:
-                update_item(self.session, table, item_id, new, actor=self.actor)
-
-        def done(result: dict[str, Any] | None) -> None:
-            if result is None:
-                return
-            if item_id is None:
-                self.add(table, result)
-            elif find(self.session, table, item_id) is None:
-                self._bring_back(table, {**values, **result})
-            elif result:
-                self.update(table, item_id, result)
-
-        title = form_title(table, item_id, item_label(item) if item else "")
-
-        def current() -> Record | None:
-            return find(self.session, table, item_id) if item_id else None
-
-        form = ItemForm(table, values, self.session, title, validate, current=current if item_id else None)
-        form.keep = done
-        self.push_screen(form, done)
-
-    def _bring_back(self, table: str, fields: dict[str, Any]) -> None:
-        """An edit against an item someone else deleted meanwhile keeps the item (the merge's
-        rule, :mod:`cjmtui.core.merge`), and says so."""
-        item = self.apply(
-            f"bring back {SINGULAR[table]}", partial(add_item, actor=self.actor), table, fields, show=table
-        )
-        if isinstance(item, Record):
-            self.notify(
-                f"“{item_label(item)}” was deleted by someone else while you edited it: your edit brought it "
-                "back (u takes it away again).",
-                title="Brought back",
-                severity="warning",
-                timeout=10,
-            )
-
-    def collect_typed(self) -> list[str]:
-        """On every way out (F10, the palette's quit, SIGTERM, SIGHUP, a lost terminal): what the
-        person typed and did not enter yet goes into the session: a half-typed note becomes a
-        note, as Enter would make it; an open form's changes are applied. Returns what was kept
-        (or, for a form that cannot be applied, what was typed), in words, for the exit message."""
-        from .screens.base import WorkshopScreen
-        from .screens.form import ItemForm
-
-        said: list[str] = []
-        for screen in list(self.screen_stack):
-            try:
-                if isinstance(screen, WorkshopScreen):
-                    note = screen.flush_capture()
-                    if note:
-                        said.append(f"Your half-typed note “{note}” was added.")
-                elif isinstance(screen, ItemForm):
-                    kept = screen.keep_typed()
-                    if kept:
-                        said.append(kept)
-            except Exception as exc:  # one screen failing never stops the others
-                said.append(f"Something typed could not be kept: {exc}")
-        return said
-
-    def action_settings(self) -> None:
-        """The session's details (title, journey, date, vote budget) and the ranking's weights."""
-        from .screens.form import ItemForm
-
-        def done(result: dict[str, Any] | None) -> None:
-            if result is not None:
-                self.apply("edit session details", partial(update_settings, actor=self.actor), result)
-
-        form = ItemForm(
-            "settings",
-            settings_values(self.session),
-            self.session,
-            "Session details and ranking weights",
-            lambda new: update_settings(self.session, new, actor=self.actor),
-        )
-        form.keep = done  # on the way out, what was changed here is applied
-        self.push_screen(form, done)
+        self.forms.open_form(table, item_id, defaults)
 
     def open_links(self, kind: str, item_id: str) -> None:
-        """The link picker for one of :data:`cjmtui.core.links.LINKS` from item ``item_id``."""
-        from ..core import links
-        from .screens.links import LinkPicker, link_label, link_search
+        self.forms.open_links(kind, item_id)
 
-        session = self.session
-        found = links.candidates(session, kind, item_id)
-        candidates = [(c.id, link_label(session, c)) for c in found]
-        if not candidates:
-            self.notify("Nothing to link yet: add internal processes on screen 4.", severity="warning")
-            return
-        selected = links.linked(session, kind, item_id)
-
-        def done(result: set[str] | None) -> None:
-            if result is not None and result != selected:
-                self.apply(links.LINKS[kind].undo, partial(links.set_links, actor=self.actor), kind, item_id, result)
-
-        search = {c.id: link_search(session, c) for c in found}
-        self.push_screen(LinkPicker(links.question(session, kind, item_id), candidates, selected, search), done)
-
-    # Export -----------------------------------------------------------------------------------
+    def action_settings(self) -> None:
+        self.forms.settings()
 
     def action_export(self) -> None:
-        from ..core.export import export_text, write_export
-        from ..core.files import export_target
-        from ..core.model import Persona
-        from .screens.dialogs import ExportChoice, ExportDialog
-
-        ws = self.workspace
-        if ws is None:
-            return
-        persona = get(self.session, Persona, self.persona_lens)
-
-        def chosen(choice: ExportChoice | None) -> None:
-            if choice is None:
-                return
-            session, lens = self.session, self.persona_lens if choice.use_lens else None
-            self.notify(f"Writing {choice.path.name}…", title="Exporting", timeout=4)
-            threading.Thread(target=write, args=(choice, session, lens), name="cjmtui-export", daemon=True).start()
-
-        def write(choice: ExportChoice, session: Session, lens: str | None) -> None:
-            """In a thread: a big session's report takes seconds, and the screen, quitting and
-            the signals stay live meanwhile. The write is atomic: quitting before it ends
-            leaves no partial file."""
-            try:
-                text = export_text(choice.format, session, self.rankings.of(session, lens))
-                written = write_export(text, choice.path)
-            except (CjmError, OSError) as exc:
-                self._tell_from_thread(str(exc), title="Not exported", severity="error")
-            except Exception as exc:  # a bug: said once, never a traceback over the screen
-                self._tell_from_thread(f"{type(exc).__name__}: {exc}", title="Not exported", severity="error")
-            else:
-                self._tell_from_thread(f"Wrote {written}", title="Exported", timeout=10)
-
-        dialog = ExportDialog(
-            ws.path.parent,
-            f"{ws.path.stem}-quick-wins",
-            persona.name if persona else None,
-            lambda fmt, name: export_target(ws.path.parent, name, fmt),
-        )
-        self.push_screen(dialog, chosen)
-
-    def _tell_from_thread(self, message: str, **options: Any) -> None:
-        """A notification from a worker thread (nothing when the app has already gone)."""
-        with contextlib.suppress(RuntimeError):
-            self.call_from_thread(self.notify, message, **options)
+        self.exports.export()
 
     def action_copy_ranking(self) -> None:
-        from ..core.export import ranking_markdown
+        self.exports.copy_ranking()
 
-        ranking = self.rankings.of(self.session, self.persona_lens)
-        self.copy_to_clipboard(ranking_markdown(ranking, self.session))
-        self.notify(f"Copied the ranked list ({len(ranking.solutions)} solutions) as Markdown.")
+    def action_derive_future(self) -> None:
+        self.sessions.derive_future()
 
-    # Help, palette, picker -----------------------------------------------------------------------
+    def action_open_picker(self, new: bool = False) -> None:
+        self.sessions.open_picker(new)
+
+    def action_new_session(self) -> None:
+        self.sessions.open_picker(new=True)
+
+    # Help, palette ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen, binding_rows
+        from .screens.help import HelpScreen, binding_rows, serving_lines
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        self.push_screen(HelpScreen(binding_rows(self.screen), self.serving_lines()))
-
-    def serving_lines(self) -> list[str]:
-        """What F1 says about the room served over SSH (cjmtui serve): how to join, who is in."""
-        serving = self.serving
-        if serving is None:
-            return []
-        lines = [
-            f"Participants join with:  {serving.join_line}   (their own name for NAME)",
-            f"Room code (at the password prompt):  {serving.code}",
-            f"Host key fingerprint (ssh shows it the first time):  {serving.fingerprint}",
-        ]
-        people = serving.connected()
-        if people:
-            who = ", ".join(
-                f"{name} since {dt.datetime.fromtimestamp(since).strftime('%H:%M')}" + (" (stalled)" if stalled else "")
-                for name, since, stalled in people
-            )
-            lines.append(f"Connected ({len(people)}): {who}")
-        else:
-            lines.append("Connected: nobody yet")
-        lines.append("F10 ends the workshop for everyone: each participant's notes are saved, then they are told.")
-        return lines
-
-    def action_open_picker(self, new: bool = False) -> None:
-        """The session picker (this session saved first); ``new`` goes on to ask for a new one."""
-        from .screens.picker import PickerScreen
-
-        self.autosave.save_now()
-        picker = PickerScreen(self.sessions_dir)
-        self.push_screen(picker)
-        if new:
-            self.call_after_refresh(picker.action_new)
-
-    def action_new_session(self) -> None:
-        self.action_open_picker(new=True)
+        self.push_screen(HelpScreen(binding_rows(self.screen), serving_lines(self.serving)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette's actions: Textual's own, then every key here (:func:`action_commands`).
@@ -743,6 +488,12 @@ class CjmApp(Notices):
         for command in commands:
             if not (self.restricted and command.title in RESTRICTED_COMMANDS):
                 yield command
+
+
+if TYPE_CHECKING:  # mypy checks that the app is what the screens and the controllers take it for
+
+    def _seen_by_the_screens(app: CjmApp) -> Workshop:
+        return app
 
 
 __all__ = ["CjmApp"]

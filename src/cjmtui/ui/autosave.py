@@ -1,10 +1,16 @@
 """Never lose a note: autosave, changes on disk, save as, quitting, and signals.
 
 :class:`Autosave` is a controller the app owns. Every edit bumps ``app.version``; the app tells
-this controller (:meth:`changed`), which saves within a second in a thread, shows the result in
-the top bar (``app.save_state``/``app.save_ok``) and keeps every edit in memory while a save
-cannot be made. The rules about files (atomic writes, refusing to overwrite someone else's
-changes, rescue copies) live in :mod:`cjmtui.core.workspace`.
+this controller (:meth:`changed`), which saves within a second in a worker's thread
+(:mod:`cjmtui.ui.background`), shows the result in the top bar (``app.save_state``/``app.save_ok``)
+and keeps every edit in memory while a save cannot be made. The rules about files (atomic writes,
+refusing to overwrite someone else's changes, rescue copies) live in :mod:`cjmtui.core.workspace`.
+
+It sees the app as a :class:`~cjmtui.ui.host.Host` (it never imports the app). The ways out keep
+their own mechanisms, on purpose (docs/reliability.md): F10 and a signal save synchronously on the
+event loop (after :func:`~cjmtui.ui.terminal.settle`, and :meth:`~cjmtui.ui.host.Host.collect_typed`),
+and the watchdog is a ``threading.Timer``, not a worker: it must fire when the event loop itself is
+stuck on a dead terminal, which a worker (run by that loop) would not.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from ..core.files import save_as_target
 from ..core.store import current_fingerprint, warm
 from ..core.vocab import SINGULAR, plural
 from ..core.workspace import SaveResult, Workspace
-from .main import restore_terminal, settle
+from .background import run_in_thread
 from .place import remember_view
+from .terminal import restore_terminal, settle
 
 if TYPE_CHECKING:
-    from .app import CjmApp
+    from .host import Host
+    from .room import Room
 
 WARM_DELAY = 0.1  # seconds after the first screen is drawn
 AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
@@ -39,9 +47,12 @@ def _stat_key(st: os.stat_result) -> tuple[int, ...]:
 
 
 class Autosave:
-    def __init__(self, app: CjmApp) -> None:
+    """Saving for the app (``app``); ``room`` keeps the agenda's progress in the session first."""
+
+    def __init__(self, app: Host, room: Room) -> None:
         self.app = app
-        self.saving = False  # a save thread is running
+        self.room = room
+        self.saving = False  # a save (the autosave worker's thread) is running
         self.paused_reason: str | None = None  # autosave held back until the user decides
         self.exiting = False
         self._timer: Timer | None = None
@@ -75,7 +86,7 @@ class Autosave:
             self.app.call_after_refresh(
                 self.app.set_timer,
                 WARM_DELAY,
-                lambda: threading.Thread(target=warm, args=(session,), name="cjmtui-warm", daemon=True).start(),
+                lambda: run_in_thread(self.app, warm, session, name="cjmtui-warm", group="warm-save"),
             )
 
     def changed(self) -> None:
@@ -95,22 +106,21 @@ class Autosave:
             self._timer = self.app.set_timer(delay, self._autosave)
 
     def _autosave(self, *, pull: bool = False) -> None:
-        """Save in a thread; ``pull``: also when nothing changed here (someone else saved)."""
+        """Save in the ``autosave`` worker's thread; ``pull``: also when nothing changed here
+        (someone else saved). The save, not a timer's callback, is the worker: a test waits for
+        it with ``app.workers.wait_for_complete()``."""
         self._timer = None
         ws = self.workspace
         if ws is None or self.saving or self.paused_reason or not (ws.dirty or pull):
             return
         self.saving = True
         self._show("saving…", ok=self.app.save_ok)
-        app = self.app
 
-        def work() -> None:
-            result = ws.pull() if pull else ws.save()
-            if app.is_running:
-                with contextlib.suppress(RuntimeError):  # the app ended while this save ran
-                    app.call_from_thread(self._after_save, result)
+        def saved(result: SaveResult) -> None:
+            if self.app.is_running:  # (the app ended while this save ran: nothing to show)
+                self._after_save(result)
 
-        threading.Thread(target=work, name="cjmtui-save", daemon=True).start()
+        run_in_thread(self.app, ws.pull if pull else ws.save, name="cjmtui-save", group="autosave", then=saved)
 
     def _after_save(self, result: SaveResult) -> None:
         self.saving = False
@@ -326,7 +336,7 @@ class Autosave:
 
     def save_before_exit(self) -> tuple[bool, str]:
         """Save synchronously; on failure write a rescue copy. Returns (saved, message)."""
-        self.app.room.record_progress(leaving=True)
+        self.room.record_progress(leaving=True)
         ws = self.workspace
         if ws is None or (not ws.dirty and not self.paused_reason):
             return True, ""
@@ -351,7 +361,7 @@ class Autosave:
         from .screens.dialogs import Choice
 
         self.kept = [*self.kept, *self.app.collect_typed()]  # a half-typed note, an open form
-        self.app.room.record_progress(leaving=True)
+        self.room.record_progress(leaving=True)
         remember_view(self.app)
         ws = self.workspace
         if ws is not None and ws.dirty and not self.paused_reason:

@@ -1,7 +1,7 @@
 """Command palette: every screen, every persona lens and every item, found by name.
 
 The actions (every key of the current screen and of the app) come from
-:meth:`CjmApp.get_system_commands`, Textual's own system commands provider.
+:meth:`cjmtui.ui.app.CjmApp.get_system_commands`, Textual's own system commands provider.
 
 Hits are built from plain text (never markup), so an item called ``[bold]x[/]`` shows as typed.
 """
@@ -24,7 +24,7 @@ from ..core.vocab import SINGULAR
 from .screens import SCREENS
 
 if TYPE_CHECKING:
-    from .app import CjmApp
+    from .workshop import Workshop
 
 
 def _highlight(text: str, query: str, matcher: Matcher) -> Content:
@@ -40,7 +40,7 @@ class CjmCommands(Provider):
     """Screens, actions, persona lenses and items of the open session."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = cast("CjmApp", self.app)
+        app = cast("Workshop", self.app)
         out: list[tuple[str, Callable[[], object], str]] = []
         if app.workspace is None:
             return out
@@ -64,7 +64,7 @@ class CjmCommands(Provider):
         return out
 
     async def discover(self) -> Hits:
-        app = cast("CjmApp", self.app)
+        app = cast("Workshop", self.app)
         if app.workspace is None:
             return
         for mode, spec in SCREENS.items():
@@ -93,7 +93,7 @@ PALETTE_ONLY = (
 )
 
 
-def action_commands(app: CjmApp, screen: Screen[Any]) -> Iterable[SystemCommand]:
+def action_commands(app: Workshop, screen: Screen[Any]) -> Iterable[SystemCommand]:
     """Every key of ``screen`` and of the app as a palette command (its tooltip, else its
     description, as the title), then :data:`PALETTE_ONLY`. Screens come from :class:`CjmCommands`."""
     seen: set[str] = set()

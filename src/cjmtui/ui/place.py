@@ -3,7 +3,7 @@ file (:mod:`cjmtui.core.viewstate`) and restored when the session opens again.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..core.agenda import agenda_of
 from ..core.model import find
@@ -12,12 +12,23 @@ from ..core.workspace import Workspace
 from .screens import SCREENS, mode_of_step
 
 if TYPE_CHECKING:
-    from .app import CjmApp
+    from .host import Host
+    from .room import Room
 
 SCREENS_BY_STEP = {spec.step: spec.mode for spec in SCREENS.values() if spec.step}
 
 
-def restore_view(app: CjmApp, workspace: Workspace) -> None:
+@runtime_checkable
+class Highlighting(Protocol):
+    """A screen that lists items (:class:`cjmtui.ui.screens.base.ItemsScreen`): which one is
+    highlighted there. (A protocol, not that class: the screens import what imports this.)"""
+
+    def highlighted_item(self) -> tuple[str, str] | None:
+        """(table, item id) of the highlighted item, or None when nothing is."""
+        ...
+
+
+def restore_view(app: Host, room: Room, workspace: Workspace) -> None:
     """Back where this user was in this session (screen, stage, highlighted item), if anywhere."""
     view = load_view(workspace.path)
     mode = "stages" if not app.session.stages else "pains"
@@ -25,14 +36,14 @@ def restore_view(app: CjmApp, workspace: Workspace) -> None:
     if session.progress.step is not None or not (session.personas or session.stages or session.pains):
         # The agenda started (or nothing is mapped yet): the screen of the step the top bar names,
         # so a new session opens on "Who is the customer?" while the bar says "Persona".
-        mode = mode_of_step(app.room.step)
+        mode = mode_of_step(room.step)
     else:
         # Mapped already, the agenda not started (the bundled example): the pains, and the top
         # bar names that step too, so the screen and the bar agree (issue 23, item 11).
         steps = [item.step for item in agenda_of(session)]
         shown = [i for i, step in enumerate(steps) if SCREENS_BY_STEP.get(step) == mode]
         if shown:
-            app.room.load_step(shown[0])
+            room.load_step(shown[0])
     if view is not None and view.mode in SCREENS:
         mode = view.mode
         if view.stage and find(app.session, "stages", view.stage):
@@ -42,13 +53,11 @@ def restore_view(app: CjmApp, workspace: Workspace) -> None:
     app.switch_mode(mode)
 
 
-def remember_view(app: CjmApp) -> None:
+def remember_view(app: Host) -> None:
     """Keep where this user is, for the next time this session is opened (outside the file)."""
-    from .screens.base import ItemsScreen
-
     if app.workspace is None or app.current_mode not in SCREENS:
         return
-    screens = [s for s in app.screen_stack if isinstance(s, ItemsScreen)]
-    item = screens[-1].table.current_id if screens else None
-    table = screens[-1].TABLE if screens and item else None
+    screens = [s for s in app.screen_stack if isinstance(s, Highlighting)]
+    highlighted = screens[-1].highlighted_item() if screens else None
+    table, item = highlighted if highlighted is not None else (None, None)
     save_view(app.workspace.path, View(app.current_mode, app.stage_id, table, item))

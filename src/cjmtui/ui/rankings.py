@@ -7,7 +7,11 @@ the session has been quiet for :data:`WARM_AFTER` seconds after an edit or a cha
 the summary shows the ranking at once and the export and the copy reuse it. A small session
 ranks in a few milliseconds when asked, so it is never ranked ahead. Only the latest ranking is
 kept; it is a pure function of the session (immutable) and the lens, so it can never be stale
-for the session it is kept for.
+for the session it is kept for. It sees the app as a :class:`~cjmtui.ui.host.Host`.
+
+The ranking is a Textual worker (group ``warm-ranking``) in the event loop's executor, as it was
+before the other background work became workers in daemon threads (:mod:`cjmtui.ui.background`):
+pure computation that ends within a second even at 20,000 pains, so the exit's wait for it is short.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..core.model import Session
 from ..core.scoring import Graph, Ranking, rank
 
 if TYPE_CHECKING:
-    from .app import CjmApp
+    from .host import Host
 
 WARM_AFTER = 0.5  # seconds without a change (after an edit, a change of lens) before a big session is ranked
 WARM_OPENED = 0.1  # seconds after an opened session's first screen is drawn
@@ -34,7 +38,7 @@ def is_big(session: Session) -> bool:
 
 
 class Rankings:
-    def __init__(self, app: CjmApp) -> None:
+    def __init__(self, app: Host) -> None:
         self.app = app
         self._last: tuple[Session, str | None, Ranking] | None = None
         self._graphs: dict[str | None, tuple[Session, Graph]] = {}

@@ -2,7 +2,8 @@
 
 :class:`Room` is a controller the app owns: it keeps the agenda step, the timer and who is
 voting, and says what the top bar shows about them (``app.status_extra``). The screens and the
-app's actions call it; it changes the session only through ``app.apply`` (undo, autosave).
+app's actions call it; it changes the session only through ``app.apply`` (undo, autosave). It
+sees the app as a :class:`~cjmtui.ui.host.Host`.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ LIVE = {
 }
 
 if TYPE_CHECKING:
-    from .app import CjmApp
+    from .host import Host
 
 
 class Room:
-    def __init__(self, app: CjmApp, clock: Callable[[], float]) -> None:
+    def __init__(self, app: Host, clock: Callable[[], float]) -> None:
         self.app = app
         self.timer = Timer(0.0, clock=clock)
         self.wall: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # the deadline's clock

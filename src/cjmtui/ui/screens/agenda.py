@@ -40,7 +40,7 @@ class AgendaScreen(WorkshopScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.watch(self.cjm, "status_extra", self._clock_moved, init=False)
+        self.watch(self.app, "status_extra", self._clock_moved, init=False)
 
     def _clock_moved(self) -> None:
         if self.is_current:

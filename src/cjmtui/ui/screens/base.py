@@ -19,6 +19,7 @@ from ...core.model import Record, Session, Stage, find, get, item_label
 from ...core.triage import HINTS
 from ...core.triage import parse as triage
 from ...core.vocab import SINGULAR, plural
+from ..restricted import RESTRICTED_ACTIONS, RESTRICTED_SCREEN_ACTIONS
 from ..text import clip, plain, show
 from ..widgets.capture import CaptureInput, QuickCapture
 from ..widgets.itemtable import Cell, Column, ItemTable
@@ -27,7 +28,7 @@ from ..widgets.topbar import TopBar
 from . import SCREENS
 
 if TYPE_CHECKING:
-    from ..app import CjmApp
+    from ..workshop import Workshop
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 16
@@ -60,15 +61,14 @@ class WorkshopScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A restricted participant's app (``cjmtui serve``) has none of the app's restricted
-        actions here either (reordering, copying): :data:`cjmtui.ui.app.RESTRICTED_ACTIONS`."""
-        from ..app import RESTRICTED_ACTIONS, RESTRICTED_SCREEN_ACTIONS
-
+        actions here either (reordering, copying): :data:`cjmtui.ui.restricted.RESTRICTED_ACTIONS`."""
         restricted = RESTRICTED_ACTIONS | RESTRICTED_SCREEN_ACTIONS
         return not (getattr(self.app, "restricted", False) and action in restricted)
 
     @property
-    def cjm(self) -> CjmApp:
-        return cast("CjmApp", self.app)
+    def cjm(self) -> Workshop:
+        """The app, as the screens see it (:class:`~cjmtui.ui.workshop.Workshop`)."""
+        return cast("Workshop", self.app)
 
     @property
     def session(self) -> Session:
@@ -78,8 +78,8 @@ class WorkshopScreen(Screen[None]):
         self.query_one(QuickCapture).display = False
         self._shown_version: object = -1
         for state in ("version", "stage_id", "persona_lens", "voter"):
-            self.watch(self.cjm, state, self._version_changed, init=False)
-        self.watch(self.cjm, "voter", self.refresh_bindings, init=False)
+            self.watch(self.app, state, self._version_changed, init=False)
+        self.watch(self.app, "voter", self.refresh_bindings, init=False)
         self._capture_mode = "item"
 
     def on_screen_resume(self) -> None:
@@ -366,6 +366,11 @@ class ItemsScreen(WorkshopScreen, Generic[R]):
     @on(DataTable.RowSelected, "#items")
     def _selected(self) -> None:
         self.action_edit()
+
+    def highlighted_item(self) -> tuple[str, str] | None:
+        """(table, id) of the highlighted item: where this user was (:mod:`cjmtui.ui.place`)."""
+        item_id = self.table.current_id
+        return (self.TABLE, item_id) if item_id else None
 
     def current_item(self) -> R | None:
         item_id = self.table.current_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rich.table import Table
@@ -41,6 +42,29 @@ TRIAGE = """Triage while capturing: after the note's words, before Enter:
  (a hand-off to a process not captured yet).
  ctrl+↓ ctrl+↑ (or alt+↓ alt+↑): next, previous stage while
  capturing. E.g. “The form forgot my address!43@f#or”."""
+
+
+def serving_lines(serving: Any) -> list[str]:
+    """What F1 says about the room served over SSH (``cjmtui serve``; ``serving`` is the app's,
+    None when the room is not served): how to join, who is in."""
+    if serving is None:
+        return []
+    lines = [
+        f"Participants join with:  {serving.join_line}   (their own name for NAME)",
+        f"Room code (at the password prompt):  {serving.code}",
+        f"Host key fingerprint (ssh shows it the first time):  {serving.fingerprint}",
+    ]
+    people = serving.connected()
+    if people:
+        who = ", ".join(
+            f"{name} since {dt.datetime.fromtimestamp(since).strftime('%H:%M')}" + (" (stalled)" if stalled else "")
+            for name, since, stalled in people
+        )
+        lines.append(f"Connected ({len(people)}): {who}")
+    else:
+        lines.append("Connected: nobody yet")
+    lines.append("F10 ends the workshop for everyone: each participant's notes are saved, then they are told.")
+    return lines
 
 
 def binding_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:

@@ -24,7 +24,7 @@ from ..widgets.keybar import KeyBar
 from .dialogs import AskName, Choice
 
 if TYPE_CHECKING:
-    from ..app import CjmApp
+    from ..workshop import Workshop
 
 
 class PickerScreen(Screen[None]):
@@ -101,7 +101,7 @@ class PickerScreen(Screen[None]):
             except CjmError as exc:
                 self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
                 return
-            app = cast("CjmApp", self.app)
+            app = cast("Workshop", self.app)
             before, app.actor = app.actor, actor
             if not self.open_path(Path(path)):
                 app.actor = before
@@ -114,7 +114,7 @@ class PickerScreen(Screen[None]):
         except CjmError as exc:
             self.query_one("#picker-error", Static).update(plain(f"⚠ {exc}"))
             return False
-        app = cast("CjmApp", self.app)
+        app = cast("Workshop", self.app)
         if app.workspace is not None:
             app.workspace.release()
         self.dismiss()
