@@ -364,7 +364,7 @@ async def test_a_change_to_the_session_file_pokes_every_participants_app_at_once
     import asyncio
     import signal as signals
 
-    from cjmtui.serve import server as server_module
+    from cjmtui.serve import participant as server_module
 
     session = tmp_path / "s.toml"
     session.write_text("one")

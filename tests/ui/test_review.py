@@ -65,7 +65,7 @@ async def test_r_on_the_summary_shows_the_review_meeting_as_of_today(example_cop
 
 def test_a_long_review_shows_the_first_pains_and_says_how_many_more(monkeypatch):
     from cjmtui.core.store import load_session
-    from cjmtui.ui.widgets import review as view
+    from cjmtui.ui.widgets.summary import review as view
     from helpers import EXAMPLES
 
     session = load_session(EXAMPLES / "online-ordering.toml").session

@@ -14,14 +14,12 @@ from cjmtui.core.scoring import rank
 from cjmtui.ui.commands import CjmCommands
 from cjmtui.ui.screens.dialogs import ExportDialog
 from cjmtui.ui.screens.help import HelpScreen
-from cjmtui.ui.screens.lists import (
-    DepartmentsScreen,
-    PainsScreen,
-    PersonasScreen,
-    ProcessesScreen,
-    SolutionsScreen,
-    StagesScreen,
-)
+from cjmtui.ui.screens.lists.departments import DepartmentsScreen
+from cjmtui.ui.screens.lists.pains import PainsScreen
+from cjmtui.ui.screens.lists.personas import PersonasScreen
+from cjmtui.ui.screens.lists.processes import ProcessesScreen
+from cjmtui.ui.screens.lists.solutions import SolutionsScreen
+from cjmtui.ui.screens.lists.stages import StagesScreen
 from cjmtui.ui.screens.map import MapScreen
 from cjmtui.ui.screens.summary import VIEWS, SummaryScreen
 from cjmtui.ui.widgets.topbar import TopBar

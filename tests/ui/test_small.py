@@ -83,7 +83,7 @@ def test_matrix_labels_never_overlap():
     import re
     from types import SimpleNamespace
 
-    from cjmtui.ui.widgets.matrix import draw_matrix
+    from cjmtui.ui.widgets.summary.matrix import draw_matrix
 
     placed = [(1, 1), (5, 1), (6, 1), (7, 1), (2, 2), (3, 3), (4, 3)]
     solutions = [SimpleNamespace(rank=r, effort=e, impact=10.0) for r, e in placed]

@@ -173,7 +173,9 @@ def _command_parser(templates: Sequence[str]) -> argparse.ArgumentParser:
 
 
 def _session_commands(sub: Any, templates: Sequence[str]) -> None:
-    """new, validate, rank and export."""
+    """new, join, serve, validate, rank and export."""
+    # Long on purpose: declarations only, one add_parser per command in the order --help lists
+    # them, each read on its own; splitting it would only scatter the commands' help.
     p = sub.add_parser(
         "new",
         prog="cjmtui new",
@@ -266,7 +268,10 @@ def _session_commands(sub: Any, templates: Sequence[str]) -> None:
 
 
 def _room_commands(sub: Any) -> None:
-    """future, compare and friction: after the workshop."""
+    """future, compare, friction, review and rollup (after the workshop); schema, completion and
+    merge-driver."""
+    # Long on purpose: declarations only, one add_parser per command in the order --help lists
+    # them, each read on its own; splitting it would only scatter the commands' help.
     p = sub.add_parser(
         "future",
         prog="cjmtui future",

@@ -18,7 +18,7 @@ class ScreenSpec:
     label: str  # short, for the key bar
     title: str  # the top bar's, "3 Pain points"
     question: str  # the method's question asked on it
-    module: str  # cjmtui.ui.screens.<module>
+    module: str  # cjmtui.ui.screens.<module> (dotted for a package: "lists.pains")
     cls: str  # the Screen class in that module
     tables: tuple[str, ...] = ()  # the items shown here (go to item lands here)
     step: str | None = None  # the agenda step run on this screen
@@ -34,7 +34,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "Persona",
             "1 Persona",
             "Who is the customer? Name each customer variation, their goals, needs and frustrations.",
-            "lists",
+            "lists.personas",
             "PersonasScreen",
             ("personas",),
             step="persona",
@@ -45,7 +45,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "Stages",
             "2 Stages",
             "What is the first step of the customer journey? And the next?",
-            "lists",
+            "lists.stages",
             "StagesScreen",
             ("stages",),
             step="stages",
@@ -56,7 +56,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "Pains",
             "3 Pain points",
             "What is the customer experiencing in this step? Their pains (and gains), in their own words.",
-            "lists",
+            "lists.pains",
             "PainsScreen",
             ("pains",),
             step="pains",
@@ -69,7 +69,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "4 Internal processes",
             "What internal process runs in parallel to this step? "
             "Why is the customer feeling that pain: which process causes it?",
-            "lists",
+            "lists.processes",
             "ProcessesScreen",
             ("processes",),
             step="processes",
@@ -80,7 +80,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "Solutions",
             "5 Solutions",
             "What changes to the internal processes would improve the customer's experience?",
-            "lists",
+            "lists.solutions",
             "SolutionsScreen",
             ("solutions", "participants"),
             step="solutions",
@@ -111,7 +111,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "Departments",
             "8 Departments",
             "Which internal functions touch this journey, and what does each one do?",
-            "lists",
+            "lists.departments",
             "DepartmentsScreen",
             ("departments",),
         ),
@@ -131,7 +131,7 @@ SCREENS: dict[str, ScreenSpec] = {
             "0 Parking lot",
             "Off-topic points, parked so the room can move on: turn each into a pain, process or "
             "solution, or close it.",
-            "lists",
+            "lists.parking",
             "ParkingScreen",
             ("parking",),
         ),

@@ -188,6 +188,8 @@ class ItemForm(Dialog):
     def _widgets(self, field: Field) -> list[Widget]:
         value = self.values.get(field.name)
         wid = f"f-{field.name}"
+        if field.kind in ("bool", "choice", "ref"):
+            return [self._select(field, value, wid)]
         if field.kind in ("text", "date"):
             return [
                 LineInput(
@@ -201,16 +203,6 @@ class ItemForm(Dialog):
             return [
                 LineInput(value="" if value is None else str(value), id=wid, compact=True, placeholder="YYYY-MM-DD")
             ]
-        if field.kind == "bool":
-            return [
-                TypeSelect(
-                    [(Text("no"), False), (Text("yes"), True)],
-                    value=bool(value),
-                    allow_blank=False,
-                    id=wid,
-                    compact=True,
-                )
-            ]
         if field.kind == "long":
             area = TextArea(value or "", id=wid, soft_wrap=True, show_line_numbers=False, compact=True)
             return [area]
@@ -221,33 +213,6 @@ class ItemForm(Dialog):
         if field.kind in ("int", "float"):
             kind: Literal["number", "integer"] = "number" if field.kind == "float" else "integer"
             return [Input(value="" if value is None else str(value), id=wid, type=kind, compact=True)]
-        if field.kind == "choice":
-            options = [(Text(c), c) for c in field.choices]
-            current = "" if value is None else str(value)
-            return [
-                TypeSelect(
-                    options,
-                    value=current if current in field.choices else Select.NULL,
-                    allow_blank=field.optional,
-                    id=wid,
-                    prompt="—",
-                    compact=True,
-                )
-            ]
-        if field.kind == "ref":
-            items = getattr(self.session, field.table)
-            options = [(plain(clip(item_label(i), 60)), i.id) for i in items]
-            ids = {i.id for i in items}
-            return [
-                TypeSelect(
-                    options,
-                    value=value if value in ids else Select.NULL,
-                    allow_blank=True,
-                    id=wid,
-                    prompt="—",
-                    compact=True,
-                )
-            ]
         if field.kind == "refs":
             entries = [
                 (i.id, self._ref_prompt(field.table, i))
@@ -258,6 +223,39 @@ class ItemForm(Dialog):
         if field.kind == "emotion":
             return self._emotion_widgets(value or {})
         raise ValueError(field.kind)
+
+    def _select(self, field: Field, value: Any, wid: str) -> TypeSelect:
+        """A dropdown: no or yes, one of the field's choices, or one item of its table."""
+        if field.kind == "bool":
+            return TypeSelect(
+                [(Text("no"), False), (Text("yes"), True)],
+                value=bool(value),
+                allow_blank=False,
+                id=wid,
+                compact=True,
+            )
+        if field.kind == "choice":
+            options = [(Text(c), c) for c in field.choices]
+            current = "" if value is None else str(value)
+            return TypeSelect(
+                options,
+                value=current if current in field.choices else Select.NULL,
+                allow_blank=field.optional,
+                id=wid,
+                prompt="—",
+                compact=True,
+            )
+        items = getattr(self.session, field.table)
+        refs = [(plain(clip(item_label(i), 60)), i.id) for i in items]
+        ids = {i.id for i in items}
+        return TypeSelect(
+            refs,
+            value=value if value in ids else Select.NULL,
+            allow_blank=True,
+            id=wid,
+            prompt="—",
+            compact=True,
+        )
 
     def _emotion_widgets(self, emotion: dict[str, int]) -> list[Widget]:
         """One choice per persona: how they feel at this stage, from -2 to +2, or not set."""

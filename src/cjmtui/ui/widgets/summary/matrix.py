@@ -1,10 +1,17 @@
-"""The impact/effort matrix drawn with characters: each solution's rank placed in its quadrant."""
+"""The impact/effort matrix: each solution's rank placed in its quadrant, drawn with characters,
+and a legend saying why each is in its quadrant."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from ...core.scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, Ranking
+from ....core.explain import explain_quadrant
+from ....core.scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, Ranking
+from ...text import clip, plain
+from .view import RANK_ROWS, Shown, SummaryView
 
 
 def draw_matrix(ranking: Ranking, max_effort: int, width: int = 60, height: int = 14) -> Text:
@@ -67,3 +74,22 @@ def _free_spot(taken: set[tuple[int, int]], x: int, y: int, size: int, width: in
             if 0 <= start <= width - size and not any((start + i, row) in taken for i in range(size)):
                 return start, row
     return home, y
+
+
+class ImpactEffortMatrix(VerticalScroll, SummaryView):
+    def compose(self) -> ComposeResult:
+        yield Static("", id="matrix-chart")
+        yield Static("", id="matrix-legend")
+
+    def show(self, shown: Shown) -> None:
+        ranking, max_effort = shown.ranking, shown.session.scoring.quick_win_max_effort
+        width = max(40, self.screen.size.width - 4)
+        self.query_one("#matrix-chart", Static).update(
+            draw_matrix(ranking, max_effort, width=min(width, 100), height=16)
+        )
+        legend = Text()
+        for s in ranking.solutions[:RANK_ROWS]:
+            legend.append(f"{s.rank:>3} ", style="bold")
+            legend.append_text(plain(clip(s.text, width - 24)))
+            legend.append(f"\n    {explain_quadrant(s, ranking.median_impact, max_effort)}\n", style="dim")
+        self.query_one("#matrix-legend", Static).update(legend)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from ...core.model import Session
-from ...core.safety import printable
-from ...core.vocab import EMOTION_FACES, signed
+from ....core.model import Session
+from ....core.safety import printable
+from ....core.vocab import EMOTION_FACES, signed
+from .view import Shown, SummaryView
 
 ROWS = (2, 1, 0, -1, -2)
 ROW_LABEL = {v: f"{signed(v):>2} {face:<2}" for v, face in EMOTION_FACES.items()}
@@ -42,3 +46,13 @@ def draw_emotion(session: Session, persona: str | None = None, width: int = 80) 
             out.append("  not rated yet\n\n", style="italic")
     out.append("Stages: " + " · ".join(f"{i + 1} {printable(s.name)}" for i, s in enumerate(stages)), style="dim")
     return out
+
+
+class EmotionCurve(VerticalScroll, SummaryView):
+    def compose(self) -> ComposeResult:
+        yield Static("", id="emotion-chart")
+
+    def show(self, shown: Shown) -> None:
+        self.query_one("#emotion-chart", Static).update(
+            draw_emotion(shown.session, shown.lens, width=self.screen.size.width - 4)
+        )

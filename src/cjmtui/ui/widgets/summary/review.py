@@ -1,15 +1,20 @@
-"""The review meeting's lists (:func:`cjmtui.core.review.review`) as text for the summary screen."""
+"""The review meeting: the lists of :func:`cjmtui.core.review.review` (overdue, due for review,
+done since the workshop), as of today."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from ...core.model import Session
-from ...core.review import STILL_THERE, ReviewRow, days_late, review
-from ...core.vocab import plural
-from ..text import plain
+from ....core.model import Session
+from ....core.review import STILL_THERE, ReviewRow, days_late, review
+from ....core.vocab import plural
+from ...text import plain
+from .view import Shown, SummaryView
 
 ROWS = 200  # solutions shown per list (cjmtui review lists every one)
 PAINS = 8  # pains shown per done solution
@@ -71,3 +76,11 @@ def review_text(session: Session, as_of: dt.date) -> Text:
         style="dim",
     )
     return out
+
+
+class ReviewMeeting(VerticalScroll, SummaryView):
+    def compose(self) -> ComposeResult:
+        yield Static("", id="review-text")
+
+    def show(self, shown: Shown) -> None:
+        self.query_one("#review-text", Static).update(review_text(shown.session, shown.today))
