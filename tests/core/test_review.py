@@ -9,17 +9,9 @@ import pytest
 
 from cjmtui.core import edit
 from cjmtui.core.errors import CjmError, EditError
+from cjmtui.core.export.review import review_json_data, review_markdown, review_views
 from cjmtui.core.model import MAX_HISTORY, Solution, get
-from cjmtui.core.review import (
-    GONE,
-    STILL_THERE,
-    parse_day,
-    record_review,
-    review,
-    review_json_data,
-    review_markdown,
-    review_views,
-)
+from cjmtui.core.review import GONE, STILL_THERE, parse_day, record_review, review
 from cjmtui.core.store import dumps_session, parse_session
 from factories import workshop
 

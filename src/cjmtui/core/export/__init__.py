@@ -80,6 +80,11 @@ FORMATS: dict[str, Format] = {
 }
 
 
+# ``cjmtui rollup --format``: the root causes across workshops (:mod:`.rollup`), as text; the
+# command line adds "table", its own terminal tables.
+ROLLUP_FORMATS: tuple[str, ...] = ("md", "csv", "json", "html")
+
+
 def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
     """The session and its ranking in the format called ``fmt`` (a key of :data:`FORMATS`):
     text, or bytes for a binary format (xlsx)."""
@@ -115,6 +120,7 @@ __all__ = [
     "CSV_MAP_COLUMNS",
     "FORMATS",
     "FRICTION_COLUMNS",
+    "ROLLUP_FORMATS",
     "Format",
     "comparison_json_data",
     "comparison_markdown",
