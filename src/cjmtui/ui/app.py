@@ -32,7 +32,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
 
-from ..core.edit import add_item, settings_values, update_item, update_settings
+from ..core.details import settings_values, update_settings
+from ..core.edit import add_item, update_item
 from ..core.errors import CjmError, EditError
 from ..core.live import view_for
 from ..core.merge import bring_back
