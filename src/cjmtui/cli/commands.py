@@ -427,6 +427,7 @@ def open_tui(
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
     """git's merge driver: merge OTHER into CURRENT (written in place) from their ANCESTOR."""
+    from ..core.atomic import write_atomic
     from ..core.merge import merge_for_git
     from ..core.schema import directive_line
 
@@ -448,7 +449,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     merged, conflicts = merge_for_git(base, ours, theirs)
     keep = directive_line(ours_bytes[:1024]) or directive_line(theirs_bytes[:1024])
     try:
-        store.write_atomic(Path(args.current), keep.encode("utf-8") + store.session_bytes(merged), backup=False)
+        write_atomic(Path(args.current), keep.encode("utf-8") + store.session_bytes(merged), backup=False)
     except OSError as exc:
         raise CjmError(f"{name}: could not write the merge: {exc.strerror or exc}") from None
     for line in conflicts:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import clean_stale_temp_files
 from .errors import CjmError, ConflictError, SaveError, SessionFileError
 from .files import user_data_dir
 from .lock import LockInfo, SaveLockError, SessionLock, exclusive_save
@@ -25,7 +26,6 @@ from .model import TABLES, Record, Session, item_label
 from .store import (
     Fingerprint,
     Loaded,
-    clean_stale_temp_files,
     current_state,
     decode,
     dumps_session,

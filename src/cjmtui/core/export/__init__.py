@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import store
+from ..atomic import write_atomic
 from ..errors import ExportError
 from ..model import Session
 from ..scoring import Ranking
@@ -111,7 +112,7 @@ def write_export(text: str | bytes, path: Path) -> Path:
     # An existing file is replaced keeping the previous version as NAME.bak, as a save does.
     existing = os.path.isfile(path)
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    store.write_atomic(path, data, backup=existing, stream=True)
+    write_atomic(path, data, backup=existing, stream=True)
     return path
 
 
