@@ -31,8 +31,9 @@ from dataclasses import dataclass
 
 from .errors import CjmError
 from .future import changed_pains
-from .model import FIRST_YEAR, LAST_YEAR, Session, Solution
+from .model import Session, Solution
 from .scoring import Graph
+from .values import FIRST_YEAR, LAST_YEAR
 from .views import Names
 
 GONE = "gone"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import collector, tomlio
 from .atomic import real_path, write_atomic
@@ -36,6 +36,7 @@ from .model import (
     Progress,
     Record,
     Session,
+    quiet_fields,
     reference_problems,
 )
 from .schema import directive_line
@@ -283,13 +284,10 @@ def session_bytes(session: Session) -> bytes:
     """:func:`dumps_session`, encoded as the file holds it (UTF-8). What a save writes: each
     item's block is kept encoded, so a save joins bytes (a copy) rather than joining text of mixed
     widths and encoding all of it, which held the interpreter 20 ms at 20,000 pains."""
-    info = session.session.model_dump(exclude_none=True)
-    if not info.get("origin"):
-        info.pop("origin", None)  # only a future-state session has one
-    scoring = _set_only(session.scoring.model_dump())
-    tables = [("session", info), ("scoring", scoring)]
+    info = _set_only(session.session)  # only a future-state session has an origin
+    tables = [("session", info), ("scoring", _set_only(session.scoring, exclude_none=False))]
     if session.progress != Progress():  # a workshop not started yet has no [progress]
-        tables.append(("progress", _set_only(session.progress.model_dump(exclude_none=True))))
+        tables.append(("progress", _set_only(session.progress)))
     head = tomlio.dumps_document(
         {"schema_version": session.schema_version},
         tables,
@@ -304,30 +302,13 @@ def session_bytes(session: Session) -> bytes:
     return head.encode("utf-8") + b"".join(blocks)
 
 
-# Fields added after files were in use, written only when set (an older file saves unchanged).
-_QUIET_DEFAULTS: dict[str, object] = {
-    "moment": False,
-    "validation": "",
-    "validation_note": "",
-    "moment_weight": 1.0,
-    "severity_floor": False,
-    "history": [],  # a solution's status changes
-    "pending": [],  # capture signs waiting for the item they name
-    # The live room's state ([progress]), written only while it is used.
-    "extra": 0,
-    "silent": False,
-    "silent_round": 0,
-    "private_votes": False,
-}
-
-
-def _set_only(data: dict[str, Any]) -> dict[str, Any]:
-    """``data`` without the fields of :data:`_QUIET_DEFAULTS` left at their default."""
-    return {
-        k: v
-        for k, v in data.items()
-        if k not in _QUIET_DEFAULTS or v != _QUIET_DEFAULTS[k] or type(v) is not type(_QUIET_DEFAULTS[k])
-    }
+def _set_only(item: BaseModel, *, exclude_none: bool = True) -> dict[str, Any]:
+    """``item`` as plain data, without its fields marked quiet (:data:`~cjmtui.core.model.QUIET`:
+    fields added after files were in use) while they are at their default: an older file saves
+    unchanged."""
+    data = item.model_dump(exclude_none=exclude_none)
+    quiet = quiet_fields(type(item))
+    return {k: v for k, v in data.items() if k not in quiet or v != quiet[k] or type(v) is not type(quiet[k])}
 
 
 # Each item's TOML block, by the item itself. Items are frozen (an edit makes a new one), so a
@@ -341,7 +322,7 @@ def _item_block(table: str, item: Record) -> bytes:
     hit = _BLOCKS.get(id(item))
     if hit is not None and hit[0] is item:
         return hit[1]
-    data = tomlio.dumps_item(table, _set_only(item.model_dump(exclude_none=True))).encode("utf-8")
+    data = tomlio.dumps_item(table, _set_only(item)).encode("utf-8")
     with _BLOCKS_LOCK:  # a save thread and a warm-up may serialise at once
         _BLOCKS[id(item)] = (item, data)
     return data
