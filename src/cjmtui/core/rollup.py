@@ -171,16 +171,48 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
     Raises :class:`RollupError` when the mapping contradicts itself (two processes it keeps
     apart are still joined through others).
     """
-    # Every process of every workshop is a member, numbered in workshop order then file order.
-    keys: list[tuple[int, str]] = []
-    names: list[str] = []
-    departments: list[str] = []
-    for w, (_file, session) in enumerate(workshops):
-        dept_names = {d.id: d.name for d in session.departments}
-        for proc in session.processes:
-            keys.append((w, proc.id))
-            names.append(proc.name)
-            departments.append(dept_names.get(proc.owner or "", proc.owner or ""))
+    procs = _Processes(workshops)
+    groups = _match(procs, mapping)
+    members: dict[int, list[int]] = {}
+    for i in range(len(procs.keys)):
+        members.setdefault(groups.find(i), []).append(i)
+    if mapping is not None:
+        _check_apart(mapping, workshops, procs.keys, groups, members)
+
+    graphs = [scoring.Graph(session) for _file, session in workshops]
+    # each group's members are in member order already: its first is the cause's first process
+    rows = [(_root_cause(group, procs, groups, graphs), group[0]) for group in members.values()]
+    rows = _with_shares(rows, len(workshops))
+    # Ties: more impact, then more workshops, then workshop and file order of the first process.
+    rows.sort(key=lambda r: (-r[0].score, -r[0].impact, -r[0].workshops, r[1]))
+    infos = tuple(_workshop(n, file, session) for n, (file, session) in enumerate(workshops, 1))
+    return Rollup(
+        infos,
+        tuple(replace(cause, rank=rank) for rank, (cause, _first) in enumerate(rows, 1)),
+        mapping.source if mapping else None,
+    )
+
+
+class _Processes:
+    """Every process of every workshop (a *member*), numbered in workshop order then file order:
+    its ``(workshop index, id)``, its name and its owner department's name."""
+
+    def __init__(self, workshops: Sequence[tuple[str, Session]]) -> None:
+        self.keys: list[tuple[int, str]] = []
+        self.names: list[str] = []
+        self.departments: list[str] = []
+        for w, (_file, session) in enumerate(workshops):
+            dept_names = {d.id: d.name for d in session.departments}
+            for proc in session.processes:
+                self.keys.append((w, proc.id))
+                self.names.append(proc.name)
+                self.departments.append(dept_names.get(proc.owner or "", proc.owner or ""))
+
+
+def _match(procs: _Processes, mapping: Mapping | None) -> _Groups:
+    """The members joined by the same id, by the same department and name, and by the mapping
+    file's ``[[same]]``, never across a ``[[different]]``; each remembers why."""
+    keys = procs.keys
     index = {key: i for i, key in enumerate(keys)}
     groups = _Groups(len(keys))
 
@@ -195,7 +227,7 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
     by_name: dict[tuple[str, str], list[int]] = {}
     for i, (_w, proc_id) in enumerate(keys):
         by_id.setdefault(proc_id, []).append(i)
-        by_name.setdefault((normalised(departments[i]), normalised(names[i])), []).append(i)
+        by_name.setdefault((normalised(procs.departments[i]), normalised(procs.names[i])), []).append(i)
     for reason, buckets in ((SAME_ID, by_id.values()), (SAME_NAME, by_name.values())):
         for bucket in buckets:
             if len(bucket) < 2 or len({keys[i][0] for i in bucket}) < 2:
@@ -217,53 +249,39 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
         for i in listed:
             groups.union(listed[0], i)
             groups.reasons[i].add(MAPPING)
+    return groups
 
-    members: dict[int, list[int]] = {}
-    for i in range(len(keys)):
-        members.setdefault(groups.find(i), []).append(i)
 
-    if mapping is not None:
-        _check_apart(mapping, workshops, keys, groups, members)
-
-    graphs = [scoring.Graph(session) for _file, session in workshops]
-    rows = []
-    for group in members.values():  # each group's members are in member order already
-        appearances = []
-        by_workshop: dict[int, list[str]] = {}
-        for i in group:
-            by_workshop.setdefault(keys[i][0], []).append(keys[i][1])
-        for w, procs in by_workshop.items():
-            score, impact, stages, count = scoring.process_reach(graphs[w], procs)
-            appearances.append(Appearance(w + 1, tuple(procs), score, impact, stages, count))
-        first = group[0]
-        cause = RootCause(
-            rank=0,
-            name=names[first],
-            department=departments[first],
-            score=sum(a.score for a in appearances),
-            impact=sum(a.impact for a in appearances),
-            pains_reached=sum(a.pains_reached for a in appearances),
-            appearances=tuple(appearances),
-            members=tuple(
-                Member(
-                    keys[i][0] + 1,
-                    keys[i][1],
-                    names[i],
-                    departments[i],
-                    tuple(r for r in REASONS if r in groups.reasons[i]),
-                )
-                for i in group
-            ),
-        )
-        rows.append((cause, first))
-    rows = _with_shares(rows, len(workshops))
-    # Ties: more impact, then more workshops, then workshop and file order of the first process.
-    rows.sort(key=lambda r: (-r[0].score, -r[0].impact, -r[0].workshops, r[1]))
-    infos = tuple(_workshop(n, file, session) for n, (file, session) in enumerate(workshops, 1))
-    return Rollup(
-        infos,
-        tuple(replace(cause, rank=rank) for rank, (cause, _first) in enumerate(rows, 1)),
-        mapping.source if mapping else None,
+def _root_cause(group: list[int], procs: _Processes, groups: _Groups, graphs: list[scoring.Graph]) -> RootCause:
+    """The root cause of ``group`` (members, in member order), unranked: each workshop's process
+    ranking of its processes in it (:func:`cjmtui.core.scoring.process_reach`), summed."""
+    keys = procs.keys
+    appearances = []
+    by_workshop: dict[int, list[str]] = {}
+    for i in group:
+        by_workshop.setdefault(keys[i][0], []).append(keys[i][1])
+    for w, proc_ids in by_workshop.items():
+        score, impact, stages, count = scoring.process_reach(graphs[w], proc_ids)
+        appearances.append(Appearance(w + 1, tuple(proc_ids), score, impact, stages, count))
+    first = group[0]
+    return RootCause(
+        rank=0,
+        name=procs.names[first],
+        department=procs.departments[first],
+        score=sum(a.score for a in appearances),
+        impact=sum(a.impact for a in appearances),
+        pains_reached=sum(a.pains_reached for a in appearances),
+        appearances=tuple(appearances),
+        members=tuple(
+            Member(
+                keys[i][0] + 1,
+                keys[i][1],
+                procs.names[i],
+                procs.departments[i],
+                tuple(r for r in REASONS if r in groups.reasons[i]),
+            )
+            for i in group
+        ),
     )
 
 

@@ -96,19 +96,26 @@ def _with_added(items: list[Record], added: list[Record], placed: list[Record]) 
     return out
 
 
-def _replay_items(start: Session, current: Session, end: Session) -> Session | None:
-    """:func:`_replay` item by item; None when the full merge is needed."""
-    if start.agenda is not end.agenda and start.agenda != end.agenda:
-        return None
+def _parts_replayed(start: Session, current: Session, end: Session) -> dict[str, Any]:
+    """The session's details, weights and progress as the step from ``start`` to ``end`` left
+    them, made on ``current`` field by field (only the parts the step changed)."""
     updates: dict[str, Any] = {}
-    touched: list[tuple[str, Record]] = []  # items replaced or added here, to check
-    gone: dict[str, set[str]] = {}  # ids removed here, per table
     for part in ("session", "scoring", "progress"):
         before, after, now = getattr(start, part), getattr(end, part), getattr(current, part)
         if before is after or before == after:
             continue
         data = _fields_replayed(before.model_dump(), after.model_dump(), now.model_dump())
         updates[part] = type(now).model_validate(data)
+    return updates
+
+
+def _replay_items(start: Session, current: Session, end: Session) -> Session | None:
+    """:func:`_replay` item by item; None when the full merge is needed."""
+    if start.agenda is not end.agenda and start.agenda != end.agenda:
+        return None
+    updates = _parts_replayed(start, current, end)
+    touched: list[tuple[str, Record]] = []  # items replaced or added here, to check
+    gone: dict[str, set[str]] = {}  # ids removed here, per table
     for table in TABLES:
         old_items, new_items = start.table(table), end.table(table)
         if old_items is new_items:

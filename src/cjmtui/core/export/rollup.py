@@ -155,6 +155,10 @@ def matches_view(result: Rollup, short: bool = False) -> TableView:
 # Formats
 
 
+def _r(x: float) -> float:
+    return round(float(x), 3)
+
+
 def rollup_json_data(result: Rollup) -> dict[str, Any]:
     """The rollup as plain data (floats rounded to 3 decimals).
 
@@ -164,10 +168,6 @@ def rollup_json_data(result: Rollup) -> dict[str, Any]:
     "pains_reached"}], "processes": [{"workshop", "file", "id", "name", "department",
     "matched_by"}]}]}``.
     """
-
-    def r(x: float) -> float:
-        return round(float(x), 3)
-
     return {
         "workshops": [
             {
@@ -181,42 +181,44 @@ def rollup_json_data(result: Rollup) -> dict[str, Any]:
             for w in result.workshops
         ],
         "mapping": result.mapping,
-        "root_causes": [
+        "root_causes": [_cause_json(c, result) for c in result.root_causes],
+    }
+
+
+def _cause_json(c: RootCause, result: Rollup) -> dict[str, Any]:
+    """One root cause of :func:`rollup_json_data`."""
+    return {
+        "rank": c.rank,
+        "name": c.name,
+        "department": c.department,
+        "score": _r(c.score),
+        "impact": _r(c.impact),
+        "share": _r(c.share),
+        "share_rank": c.share_rank,
+        "pains_reached": c.pains_reached,
+        "workshops": [
             {
-                "rank": c.rank,
-                "name": c.name,
-                "department": c.department,
-                "score": r(c.score),
-                "impact": r(c.impact),
-                "share": r(c.share),
-                "share_rank": c.share_rank,
-                "pains_reached": c.pains_reached,
-                "workshops": [
-                    {
-                        "workshop": a.workshop,
-                        "file": result.workshop(a.workshop).file,
-                        "processes": list(a.processes),
-                        "score": r(a.score),
-                        "impact": r(a.impact),
-                        "share": r(a.share),
-                        "stages_reached": a.stages_reached,
-                        "pains_reached": a.pains_reached,
-                    }
-                    for a in c.appearances
-                ],
-                "processes": [
-                    {
-                        "workshop": m.workshop,
-                        "file": result.workshop(m.workshop).file,
-                        "id": m.process,
-                        "name": m.name,
-                        "department": m.department,
-                        "matched_by": list(m.reasons),
-                    }
-                    for m in c.members
-                ],
+                "workshop": a.workshop,
+                "file": result.workshop(a.workshop).file,
+                "processes": list(a.processes),
+                "score": _r(a.score),
+                "impact": _r(a.impact),
+                "share": _r(a.share),
+                "stages_reached": a.stages_reached,
+                "pains_reached": a.pains_reached,
             }
-            for c in result.root_causes
+            for a in c.appearances
+        ],
+        "processes": [
+            {
+                "workshop": m.workshop,
+                "file": result.workshop(m.workshop).file,
+                "id": m.process,
+                "name": m.name,
+                "department": m.department,
+                "matched_by": list(m.reasons),
+            }
+            for m in c.members
         ],
     }
 
