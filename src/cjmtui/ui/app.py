@@ -634,8 +634,7 @@ class CjmApp(Notices):
     # Export -----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from ..core.export import export_text, write_export
-        from ..core.files import export_target
+        from ..core.export import export_target, export_text, write_export
         from ..core.model import Persona
         from .screens.dialogs import ExportChoice, ExportDialog
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import store
 from ..atomic import write_atomic
 from ..errors import ExportError
+from ..files import typed_target
 from ..model import Session
 from ..scoring import Ranking
 from .markdown import comparison_markdown, export_markdown, friction_markdown, ranking_markdown, view_table
@@ -96,6 +97,12 @@ def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
     return format_.render(session, ranking)
 
 
+def export_target(folder: Path, typed: str, fmt: str) -> Path:
+    """Where an export typed as ``typed`` in ``folder`` goes: :func:`cjmtui.core.files.typed_target`
+    with the format's ending."""
+    return typed_target(folder, typed, FORMATS[fmt].suffix)
+
+
 def write_export(text: str | bytes, path: Path) -> Path:
     """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically. Returns ``path``.
 
@@ -131,6 +138,7 @@ __all__ = [
     "export_friction_csv",
     "export_json",
     "export_markdown",
+    "export_target",
     "export_text",
     "friction_json_data",
     "friction_markdown",
