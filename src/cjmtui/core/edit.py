@@ -251,8 +251,8 @@ def _without(values: Iterable[str], gone: set[str]) -> list[str]:
 
 
 def delete_item(session: Session, table: str, item_id: str, *, actor: str | None) -> Session:
-    """Delete an item and every reference to it (undo restores them all, see :class:`History`).
-    A participant (``actor``) deletes only their own items."""
+    """Delete an item and every reference to it (undo restores them all, see
+    :class:`cjmtui.core.undo.History`). A participant (``actor``) deletes only their own items."""
     table = table_name(table)
     item = find(session, table, item_id)
     if item is None:
