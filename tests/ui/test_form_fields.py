@@ -15,6 +15,7 @@ MODELS = {**{table: (model,) for table, model in TABLES.items()}, "settings": (S
 # Tables edited elsewhere than in the form, and why.
 NOT_IN_THE_FORM = {
     "participants": "added by name when they join or are added to the room; their dots are cast with the dot keys",
+    # Note: e on the parking screen still opens the form and fails (FORMS has no "parking"): to fix in the UI.
     "parking": "parked with p, its text typed once; closed, reopened and converted with keys on the parking screen",
 }
 
