@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen
-from cjmtui.core import model, scoring, store, tomlio
+from cjmtui.core import atomic, model, scoring, store, tomlio
 
 try:
     import tomli_w
@@ -164,7 +164,7 @@ def measure_save(session: model.Session, table: Table, repeat: int, folder: str 
                 "session_document": lambda: store.session_document(session),
                 "tomli_w": lambda: tomli_w.dumps(doc),
                 # Same bytes as save_session writes, so its fingerprint check still passes.
-                "write_atomic": lambda: store.write_atomic(target, raw),
+                "write_atomic": lambda: atomic.write_atomic(target, raw),
                 "plain_write": lambda: plain.write_bytes(raw),
             },
             repeat,

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from cjmtui.core import model as m
+from cjmtui.core import values
 
 # One profile for every property test of the core: moderate, so the whole core suite stays
 # well under a minute. ``CJMTUI_CORE_EXAMPLES=2000 pytest ...`` for a deep run.
@@ -147,8 +148,10 @@ EVIDENCE = st.sampled_from(m.EVIDENCE)
 STATUS = st.sampled_from(m.STATUSES)
 JOURNEY = st.sampled_from(m.JOURNEYS)
 STATE = st.sampled_from(m.STATES)
-DATE = st.none() | st.dates(dt.date(m.FIRST_YEAR, 1, 1), dt.date(m.LAST_YEAR, 12, 31))  # every date: 1900-2999
-PLAN_DATE = st.none() | st.dates(dt.date(1900, 1, 1), dt.date(m.LAST_YEAR, 12, 31))
+DATE = st.none() | st.dates(
+    dt.date(values.FIRST_YEAR, 1, 1), dt.date(values.LAST_YEAR, 12, 31)
+)  # every date: 1900-2999
+PLAN_DATE = st.none() | st.dates(dt.date(1900, 1, 1), dt.date(values.LAST_YEAR, 12, 31))
 HISTORY_DAYS = st.lists(st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), max_size=2)
 ID_LISTS = {n: st.lists(ids(), max_size=n, unique=True) for n in range(0, 9)}
 _NAME, _TEXT, _LINE, _OPT = stripped_text(m.MAX_NAME), stripped_text(m.MAX_TEXT), lines(), raw_text()

@@ -9,7 +9,7 @@ import inspect
 
 import pytest
 
-from cjmtui.core import agenda, edit, links, live, merge, voting
+from cjmtui.core import agenda, details, edit, links, live, merge, voting
 from cjmtui.core.edit import add_item
 from cjmtui.core.errors import EditError
 from factories import workshop
@@ -20,13 +20,13 @@ EDITS = [
     edit.delete_item,
     edit.move_item,
     edit.move_to,
-    edit.link_cause,
-    edit.link_feed,
-    edit.link_target,
+    links.link_cause,
+    links.link_feed,
+    links.link_target,
     edit.set_emotion,
-    edit.update_info,
-    edit.update_scoring,
-    edit.update_settings,
+    details.update_info,
+    details.update_scoring,
+    details.update_settings,
     edit.convert_parked,
     edit.restore_item,
     merge.bring_back,
@@ -60,12 +60,12 @@ def _room():
 
 
 REFUSED = {
-    "link a cause to the facilitator's pain": lambda s, r: edit.link_cause(s, "cant-tell", "order-entry", actor="Ana"),
-    "unlink a cause of the facilitator's pain": lambda s, r: edit.link_cause(
+    "link a cause to the facilitator's pain": lambda s, r: links.link_cause(s, "cant-tell", "order-entry", actor="Ana"),
+    "unlink a cause of the facilitator's pain": lambda s, r: links.link_cause(
         s, "cant-tell", "catalogue", False, actor="Ana"
     ),
-    "link the facilitator's process": lambda s, r: edit.link_feed(s, "catalogue", "call-handling", actor="Ana"),
-    "target with the facilitator's solution": lambda s, r: edit.link_target(
+    "link the facilitator's process": lambda s, r: links.link_feed(s, "catalogue", "call-handling", actor="Ana"),
+    "target with the facilitator's solution": lambda s, r: links.link_target(
         s, s.solutions[0].id, "catalogue", actor="Ana"
     ),
     "tick the pains a process causes": lambda s, r: links.set_links(s, "caused", "catalogue", set(), actor="Ana"),
@@ -85,9 +85,9 @@ REFUSED = {
     "reveal": lambda s, r: live.reveal(s, actor="Ana"),
     "move the agenda on or run the timer": lambda s, r: agenda.set_progress(s, "pains", 60, actor="Ana"),
     "set a timebox": lambda s, r: agenda.set_timebox(s, "pains", 5, actor="Ana"),
-    "change the details": lambda s, r: edit.update_info(s, {"title": "Mine now"}, actor="Ana"),
-    "change the weights": lambda s, r: edit.update_scoring(s, {"vote_weight": 9.0}, actor="Ana"),
-    "change details and weights": lambda s, r: edit.update_settings(s, {"title": "Mine"}, actor="Ana"),
+    "change the details": lambda s, r: details.update_info(s, {"title": "Mine now"}, actor="Ana"),
+    "change the weights": lambda s, r: details.update_scoring(s, {"vote_weight": 9.0}, actor="Ana"),
+    "change details and weights": lambda s, r: details.update_settings(s, {"title": "Mine"}, actor="Ana"),
     "convert a parked point": lambda s, r: edit.convert_parked(s, r[2].id, "pains", "find", actor="Ana"),
     "bring back the facilitator's deleted pain": lambda s, r: edit.restore_item(
         *_deleted(s, "pains", "cant-tell"), actor="Ana"
@@ -116,11 +116,11 @@ def test_a_participant_is_refused_each_facilitator_only_change(what) -> None:
 
 def test_a_participant_still_links_and_moves_their_own_notes_and_the_facilitator_does_anything() -> None:
     s, mine, ben, parked = _room()
-    s2 = edit.link_cause(s, mine.id, "catalogue", actor="Ana")
+    s2 = links.link_cause(s, mine.id, "catalogue", actor="Ana")
     assert "catalogue" in next(p for p in s2.pains if p.id == mine.id).caused_by
     assert edit.move_item(s2, "pains", mine.id, -1, actor="Ana") != s2
     assert edit.move_item(s, "stages", "order", -1, actor=None).stages[0].id == "order"
-    assert edit.link_cause(s, "cant-tell", "order-entry", actor=None) != s
+    assert links.link_cause(s, "cant-tell", "order-entry", actor=None) != s
     assert voting.cast_vote(s, ben.id, "solutions", s.solutions[0].id, -1, actor=None) != s
     assert edit.convert_parked(s, parked.id, "pains", "find", actor=None)[1].text == "later"
     # Ana's own deleted note comes back, and a stage comes back to keep the note she was typing there

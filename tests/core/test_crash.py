@@ -15,8 +15,9 @@ import time
 
 import pytest
 
+from cjmtui.core.atomic import clean_stale_temp_files
 from cjmtui.core.model import Session, SessionInfo
-from cjmtui.core.store import clean_stale_temp_files, load_session, save_session
+from cjmtui.core.store import load_session, save_session
 from cjmtui.core.workspace import Workspace
 
 KILLS = 1000

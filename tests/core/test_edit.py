@@ -7,24 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cjmtui.core import edit, voting
-from cjmtui.core.edit import (
-    History,
-    ItemError,
-    add_item,
-    delete_item,
-    link_cause,
-    link_feed,
-    link_target,
-    move_item,
-    set_emotion,
-    slugify,
-    update_info,
-    update_item,
-    update_scoring,
-)
+from cjmtui.core.details import update_info, update_scoring
+from cjmtui.core.edit import ItemError, add_item, delete_item, move_item, set_emotion, slugify, update_item
 from cjmtui.core.errors import EditError
+from cjmtui.core.links import link_cause, link_feed, link_target
 from cjmtui.core.model import MAX_ID, Session, find, reference_problems
 from cjmtui.core.store import dumps_session, parse_session
+from cjmtui.core.undo import History
 from factories import CORE, sessions, workshop
 
 

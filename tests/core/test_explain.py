@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjmtui.core.edit import update_scoring
+from cjmtui.core.details import update_scoring
 from cjmtui.core.explain import explain_process, explain_quadrant, explain_solution
 from cjmtui.core.scoring import MAJOR_PROJECT, QUICK_WIN, rank
 from cjmtui.core.store import load_session

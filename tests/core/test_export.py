@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from cjmtui.core import edit, scoring, store
+from cjmtui.core import edit, links, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.errors import ExportError, SaveError
 from cjmtui.core.explain import explain_solution
@@ -96,7 +96,7 @@ def hostile_session() -> m.Session:
             s, "processes", {"id": f"pr{i}", "stage": stage, "name": text, "owner": "d1", "systems": [text]}, actor=None
         )
     for i in range(len(HOSTILE) - 1):
-        s = edit.link_feed(s, f"pr{i}", f"pr{i + 1}", actor=None)
+        s = links.link_feed(s, f"pr{i}", f"pr{i + 1}", actor=None)
     for i, text in enumerate(HOSTILE):
         s, _ = edit.add_item(
             s,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from cjmtui.core import edit, voting
+from cjmtui.core import edit, links, undo, voting
 from cjmtui.core.errors import EditError
 from cjmtui.core.friction import stage_friction
 from cjmtui.core.model import TABLES, reference_problems
@@ -36,7 +36,7 @@ EDITABLE = {
 class EditMachine(RuleBasedStateMachine):
     @initialize(session=sessions())
     def start(self, session):
-        self.history = edit.History(session)
+        self.history = undo.History(session)
         self.snapshots = [session]
 
     @property
@@ -85,11 +85,11 @@ class EditMachine(RuleBasedStateMachine):
     def link(self, data, on):
         kind = data.draw(st.sampled_from(["cause", "feed", "target"]))
         if kind == "cause":
-            self._try("link", edit.link_cause, self._pick(data, "pains"), self._pick(data, "processes"), on)
+            self._try("link", links.link_cause, self._pick(data, "pains"), self._pick(data, "processes"), on)
         elif kind == "feed":
-            self._try("link", edit.link_feed, self._pick(data, "processes"), self._pick(data, "processes"), on)
+            self._try("link", links.link_feed, self._pick(data, "processes"), self._pick(data, "processes"), on)
         else:
-            self._try("link", edit.link_target, self._pick(data, "solutions"), self._pick(data, "processes"), on)
+            self._try("link", links.link_target, self._pick(data, "solutions"), self._pick(data, "processes"), on)
 
     @rule(data=st.data(), name=TEXT, delta=st.integers(-2, 2))
     def vote(self, data, name, delta):

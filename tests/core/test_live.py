@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 
 from cjmtui.core.agenda import set_progress, timer_state
-from cjmtui.core.edit import add_item, link_cause, update_item
+from cjmtui.core.edit import add_item, update_item
 from cjmtui.core.errors import EditError
+from cjmtui.core.links import link_cause
 from cjmtui.core.live import reveal, room_state, start_private_voting, start_silent_writing, view_for
 from cjmtui.core.merge import merge
 from cjmtui.core.store import dumps_session, parse_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjmtui.core import edit
+from cjmtui.core import details, edit, links
 from cjmtui.core.errors import EditError
 from cjmtui.core.merge import merge
 from cjmtui.core.model import TABLES, Session, reference_problems
@@ -41,7 +41,7 @@ def edited(draw, session: Session, steps: int = 6) -> Session:
                 session = edit.move_item(session, table, pick, draw(st.integers(-2, 2)), actor=None)
             elif session.pains and session.processes:
                 pain = draw(st.sampled_from(session.pains)).id
-                session = edit.link_cause(session, pain, draw(st.sampled_from(session.processes)).id, actor=None)
+                session = links.link_cause(session, pain, draw(st.sampled_from(session.processes)).id, actor=None)
         except EditError:
             continue
     return session
@@ -150,8 +150,8 @@ def test_links_added_on_both_sides_are_all_kept():
     pain = base.pains[0]
     procs = [p.id for p in base.processes if p.id not in pain.caused_by][:2]
     assert len(procs) == 2
-    ours = edit.link_cause(base, pain.id, procs[0], True, actor=None)
-    theirs = edit.link_cause(base, pain.id, procs[1], True, actor=None)
+    ours = links.link_cause(base, pain.id, procs[0], True, actor=None)
+    theirs = links.link_cause(base, pain.id, procs[1], True, actor=None)
     merged = next(p for p in merge(base, ours, theirs).session.pains if p.id == pain.id)
     assert set(procs) <= set(merged.caused_by)
 
@@ -265,7 +265,7 @@ def test_status_changes_made_on_both_sides_keep_both_history_entries(monkeypatch
     import datetime as dt
 
     base = workshop()
-    base = edit.update_info(base, {"facilitator": "Ana"}, actor=None)
+    base = details.update_info(base, {"facilitator": "Ana"}, actor=None)
     monkeypatch.setattr(edit, "today", lambda: dt.date(2026, 12, 1))
     ours = edit.update_item(base, "solutions", "fix-catalogue", {"status": "doing"}, actor=None)[0]
     monkeypatch.setattr(edit, "today", lambda: dt.date(2026, 11, 30))

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cjmtui.core.edit import update_item, update_scoring
+from cjmtui.core.details import update_scoring
+from cjmtui.core.edit import update_item
 from cjmtui.core.errors import EditError
 from cjmtui.core.export import export_text
 from cjmtui.core.model import Pain, Scoring, Session

@@ -4,7 +4,7 @@ writing the facilitator started; undoing a step made before a merge takes back o
 
 from __future__ import annotations
 
-from cjmtui.core import edit
+from cjmtui.core import edit, undo
 from cjmtui.core.live import start_silent_writing
 from cjmtui.core.model import find
 from cjmtui.core.store import load_session, save_session
@@ -84,7 +84,7 @@ def test_undoing_a_step_made_before_a_merge_takes_back_only_that_step(tmp_path):
 
 
 def test_edits_taken_in_keep_the_persons_redo():
-    history = edit.History(workshop())
+    history = undo.History(workshop())
     s0 = history.session
     history.apply("add", edit.add_item(s0, "pains", {"stage": s0.stages[0].id, "text": "mine"}, actor=None)[0])
     history.undo()
@@ -112,7 +112,7 @@ def test_undoing_a_delete_after_a_merge_brings_everything_back_in_place_and_keep
     """Undo of a stage deletion made before someone else's note was taken in: the stage, its
     pains and processes come back where they were, and their note stays."""
     s0 = workshop()
-    history = edit.History(s0)
+    history = undo.History(s0)
     gone = s0.stages[1].id
     history.apply("delete stage", edit.delete_item(s0, "stages", gone, actor=None))
     stage = s0.stages[0].id

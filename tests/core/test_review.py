@@ -7,19 +7,11 @@ import datetime as dt
 
 import pytest
 
-from cjmtui.core import edit
+from cjmtui.core import details, edit
 from cjmtui.core.errors import CjmError, EditError
+from cjmtui.core.export.review import review_json_data, review_markdown, review_views
 from cjmtui.core.model import MAX_HISTORY, Solution, get
-from cjmtui.core.review import (
-    GONE,
-    STILL_THERE,
-    parse_day,
-    record_review,
-    review,
-    review_json_data,
-    review_markdown,
-    review_views,
-)
+from cjmtui.core.review import GONE, STILL_THERE, parse_day, record_review, review
 from cjmtui.core.store import dumps_session, parse_session
 from factories import workshop
 
@@ -32,7 +24,7 @@ def on(monkeypatch, day: str) -> None:
 
 def planned(**solutions: dict) -> object:
     """The factory workshop (facilitator Ana, held 2026-11-02) with these fields on its solutions."""
-    session = edit.update_info(workshop(), {"facilitator": "Ana", "date": D(2026, 11, 2)}, actor=None)
+    session = details.update_info(workshop(), {"facilitator": "Ana", "date": D(2026, 11, 2)}, actor=None)
     for sol_id, fields in solutions.items():
         session = session.model_copy(
             update={"solutions": [s.model_copy(update=fields) if s.id == sol_id else s for s in session.solutions]}
@@ -243,7 +235,7 @@ def test_a_bad_day_on_the_command_line_is_one_clear_error(text):
 
 
 def test_without_a_workshop_date_or_since_every_done_solution_is_listed(monkeypatch):
-    session = edit.update_info(
+    session = details.update_info(
         _done_on(monkeypatch, planned(), "fix-catalogue", "2026-11-20"), {"date": None}, actor=None
     )
     session = edit.update_item(session, "solutions", "hire-csrs", {"status": "idea"}, actor=None)[0]

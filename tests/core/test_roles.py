@@ -52,7 +52,7 @@ def test_the_facilitator_may_change_anything_but_not_who_added_it() -> None:
 
 def test_the_agenda_timer_and_weights_are_the_facilitators() -> None:
     from cjmtui.core.agenda import set_progress, set_timebox
-    from cjmtui.core.edit import update_settings
+    from cjmtui.core.details import update_settings
 
     s = workshop()
     for edit in (

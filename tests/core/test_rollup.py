@@ -20,6 +20,7 @@ from cjmtui.core import edit, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core import rollup as ru
 from cjmtui.core.errors import SessionFileError
+from cjmtui.core.export import rollup as rx
 from cjmtui.core.safety import data_text
 from core.test_export import assert_safe_markdown
 
@@ -110,7 +111,7 @@ def test_bundled_matches_say_why() -> None:
     # A process found in one workshop only was matched by nothing.
     assert member(result, "online-ordering.toml", "catalogue").reasons == ()
     assert by_member(result)[("online-ordering.toml", "catalogue")].workshops == 1
-    shown = {(row[1], row[2]) for row in ru.matches_view(result).rows}
+    shown = {(row[1], row[2]) for row in rx.matches_view(result).rows}
     assert ("trade-account-billing.toml", "account-discovery") in shown
     assert ("online-ordering.toml", "catalogue") not in shown
 
@@ -320,7 +321,7 @@ def test_missing_broken_and_repeated_files(tmp_path: Path) -> None:
 def test_order_of_the_files_does_not_matter() -> None:
     results = [ru.rollup_files(list(order)) for order in itertools.permutations(BUNDLED)]
     assert all(r == results[0] for r in results)
-    texts = {ru.rollup_text(fmt, r) for r in results for fmt in ("md",)}
+    texts = {rx.rollup_text(fmt, r) for r in results for fmt in ("md",)}
     assert len(texts) == 1
 
 
@@ -415,16 +416,16 @@ def hostile_pair() -> list[tuple[str, m.Session]]:
 
 def test_markdown_keeps_hostile_text_as_text() -> None:
     result = ru.rollup_sessions(hostile_pair())
-    text = ru.rollup_text("md", result)
+    text = rx.rollup_text("md", result)
     assert_safe_markdown(text)
     assert "<script>" not in text
 
 
 def test_csv_has_one_table_and_no_formula() -> None:
     result = ru.rollup_sessions(hostile_pair())
-    rows = list(csv.reader(io.StringIO(ru.rollup_text("csv", result), newline="")))
-    assert rows[0] == list(ru.CSV_COLUMNS)
-    assert all(len(r) == len(ru.CSV_COLUMNS) for r in rows)
+    rows = list(csv.reader(io.StringIO(rx.rollup_text("csv", result), newline="")))
+    assert rows[0] == list(rx.CSV_COLUMNS)
+    assert all(len(r) == len(rx.CSV_COLUMNS) for r in rows)
     assert len(rows) == 1 + sum(c.workshops for c in result.root_causes)
     for row in rows[1:]:
         for cell in row:
@@ -440,7 +441,7 @@ def test_csv_has_one_table_and_no_formula() -> None:
 
 def test_bundled_csv_rows_are_the_root_causes_in_each_workshop() -> None:
     result = ru.rollup_files(BUNDLED)
-    rows = list(csv.DictReader(io.StringIO(ru.rollup_text("csv", result), newline="")))
+    rows = list(csv.DictReader(io.StringIO(rx.rollup_text("csv", result), newline="")))
     top = [r for r in rows if r["rank"] == "1"]
     assert {r["file"] for r in top} == {"professional-services-onboarding.toml", "trade-account-billing.toml"}
     assert sum(float(r["impact"]) for r in top) == pytest.approx(float(top[0]["total_impact"]), abs=0.01)
@@ -448,7 +449,7 @@ def test_bundled_csv_rows_are_the_root_causes_in_each_workshop() -> None:
 
 def test_html_page_escapes_everything_and_runs_nothing() -> None:
     result = ru.rollup_sessions(hostile_pair())
-    page = ru.rollup_text("html", result)
+    page = rx.rollup_text("html", result)
     assert page.startswith("<!DOCTYPE html>")
     assert "<script" not in page and "<b>" not in page and "\x1b" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -459,14 +460,14 @@ def test_html_page_escapes_everything_and_runs_nothing() -> None:
 
 def test_bundled_html_marks_the_recurring_root_causes() -> None:
     result = ru.rollup_files(BUNDLED)
-    page = ru.rollup_text("html", result)
+    page = rx.rollup_text("html", result)
     recurring = sum(c.workshops > 1 for c in result.root_causes)
     assert recurring >= 2 and page.count('<tr class="recurring">') == recurring
 
 
 def test_json_data() -> None:
     result = ru.rollup_files(BUNDLED)
-    data = json.loads(ru.rollup_text("json", result))
+    data = json.loads(rx.rollup_text("json", result))
     assert [w["file"] for w in data["workshops"]] == BUNDLED
     top = data["root_causes"][0]
     assert top["name"] == "Qualify the deal & discover requirements"
@@ -481,9 +482,9 @@ def test_json_data() -> None:
 def test_top_and_unknown_format() -> None:
     result = ru.top_of(ru.rollup_files(BUNDLED), 2)
     assert [c.rank for c in result.root_causes] == [1, 2]
-    assert {row[0] for row in ru.matches_view(result).rows} <= {"1", "2"}
-    with pytest.raises(ru.ExportError):
-        ru.rollup_text("pdf", result)
+    assert {row[0] for row in rx.matches_view(result).rows} <= {"1", "2"}
+    with pytest.raises(rx.ExportError):
+        rx.rollup_text("pdf", result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,7 +506,7 @@ def test_the_readme_quotes_the_real_rollup() -> None:
     readme = (SESSIONS.parent / "README.md").read_text("utf-8")
     section = readme[readme.index("## Root causes across workshops") : readme.index("## Session files")]
     result = ru.rollup_files(BUNDLED)
-    view = ru.root_causes_view(result, short=True)
+    view = rx.root_causes_view(result, short=True)
     for row in view.rows[:4]:
         quoted = next(line for line in section.splitlines() if line.startswith(f"     {row[0]}  "))
         for cell in (row[0], row[1].split()[0], row[3], row[4], row[5], row[6], row[7], row[8]):
@@ -554,8 +555,8 @@ def test_a_small_workshops_top_cause_leads_the_share_view_beside_the_raw_sum() -
             1
         )
     assert tiny.share == pytest.approx(sum(a.share for a in tiny.appearances) / 2)
-    md = ru.rollup_text("md", result)
+    md = rx.rollup_text("md", result)
     assert "Share" in md and "every workshop weighs the same" in md and "Score: how much fixing" in md
     assert not re.search(r"\d\.\d{2,}", "\n".join(line for line in md.splitlines() if line.startswith("|")))
-    data = json.loads(ru.rollup_text("json", result))
+    data = json.loads(rx.rollup_text("json", result))
     assert {"share", "share_rank"} <= data["root_causes"][0].keys()

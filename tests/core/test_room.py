@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjmtui.core import edit, export, scoring, store, vocab, voting
+from cjmtui.core import details, edit, export, scoring, store, undo, vocab, voting
 from cjmtui.core import model as m
 from cjmtui.core.agenda import DEFAULT_AGENDA, Timer, agenda_of, format_clock, set_timebox
 from cjmtui.core.errors import EditError, SessionFileError
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("cli_env")
 
 def voting_session(budget: int = 3) -> tuple[m.Session, str]:
     """The worked workshop with one participant, Ana, and a vote budget."""
-    s = edit.update_info(workshop(), {"vote_budget": budget}, actor=None)
+    s = details.update_info(workshop(), {"vote_budget": budget}, actor=None)
     s, ana = voting.ensure_participant(s, "Ana", actor=None)
     return s, ana.id
 
@@ -152,7 +152,7 @@ def test_deleting_a_voted_item_removes_its_votes_and_undo_restores_them() -> Non
     s = voting.cast_vote(s, ana, "solutions", "fix-catalogue", 2, actor=None)
     s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 1, actor=None)
     s = voting.cast_vote(s, ana, "pains", "on-hold", 2, actor=None)
-    history = edit.History(s)
+    history = undo.History(s)
     history.apply("delete solution", edit.delete_item(history.session, "solutions", "fix-catalogue", actor=None))
     assert participant(history.session, ana).solution_votes == {"hire-csrs": 1}
     assert voting.votes_left(history.session, ana, "solutions") == 2  # the dots are given back
@@ -202,7 +202,7 @@ def test_a_hand_edited_file_over_budget_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_budget_is_per_kind_and_follows_vote_budget(tmp_path: Path) -> None:
-    text = store.dumps_session(edit.update_info(workshop(), {"vote_budget": 4}, actor=None))
+    text = store.dumps_session(details.update_info(workshop(), {"vote_budget": 4}, actor=None))
     ok = _with_participant(
         text,
         '[[participants]]\nid = "ana"\nname = "Ana"\n'
@@ -296,7 +296,7 @@ def test_vote_weight_lifts_voted_solutions() -> None:
     assert [r.id for r in scoring.rank(s).solutions] == ["fix-catalogue", "hire-csrs"]
     s = voting.cast_vote(s, ana, "solutions", "hire-csrs", 3, actor=None)
     s = edit.update_item(s, "solutions", "hire-csrs", {"votes": 17}, actor=None)[0]  # 20 votes in all
-    s = edit.update_scoring(s, {"vote_weight": 0.5}, actor=None)
+    s = details.update_scoring(s, {"vote_weight": 0.5}, actor=None)
     ranking = scoring.rank(s)
     by_id = {r.id: r for r in ranking.solutions}
     assert by_id["hire-csrs"].votes == 20
@@ -311,14 +311,14 @@ def test_vote_weight_lifts_voted_solutions() -> None:
 def test_vote_weight_does_not_lift_a_solution_that_reaches_nothing() -> None:
     s, _ana = voting_session()
     s, _ = edit.add_item(s, "solutions", {"id": "pizza", "text": "Pizza for the team", "votes": 99}, actor=None)
-    s = edit.update_scoring(s, {"vote_weight": 10.0}, actor=None)
+    s = details.update_scoring(s, {"vote_weight": 10.0}, actor=None)
     assert {r.id: r.score for r in scoring.rank(s).solutions}["pizza"] == 0.0
 
 
 @pytest.mark.parametrize("weight", [-0.1, 10.5])
 def test_vote_weight_bounds(weight: float) -> None:
     with pytest.raises(edit.ItemError):
-        edit.update_scoring(workshop(), {"vote_weight": weight}, actor=None)
+        details.update_scoring(workshop(), {"vote_weight": weight}, actor=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def test_deleting_a_stage_keeps_its_parked_points() -> None:
         ("Loyalty scheme?", None),
     ]
     assert m.reference_problems(s2) == []
-    history = edit.History(s)
+    history = undo.History(s)
     history.apply("delete stage", s2)
     history.undo()
     assert history.session.parking[0].stage == "order"
@@ -711,7 +711,7 @@ def test_json_export_has_votes_friction_and_parking() -> None:
 
 
 def test_markdown_export_has_votes_friction_and_parking() -> None:
-    s = edit.update_scoring(room_session(), {"vote_weight": 0.1}, actor=None)
+    s = details.update_scoring(room_session(), {"vote_weight": 0.1}, actor=None)
     ranking = scoring.rank(s)
     text = export.export_markdown(s, ranking)
     ranked = text[text.index("## Quick wins, ranked") : text.index("### Why this rank")]

@@ -7,7 +7,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cjmtui.core import scoring
-from cjmtui.core.edit import add_item, link_cause, link_feed, update_item, update_scoring
+from cjmtui.core.details import update_scoring
+from cjmtui.core.edit import add_item, update_item
+from cjmtui.core.links import link_cause, link_feed
 from cjmtui.core.model import Pain, Session, Solution, Stage
 from cjmtui.core.scoring import FILL_IN, MAJOR_PROJECT, QUICK_WIN, THANKLESS, Graph, quadrant, rank
 from factories import CORE, sessions, workshop

@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cjmtui.core import files, store
+from cjmtui.core import atomic, files, store
 from cjmtui.core.edit import update_item
 from cjmtui.core.errors import ConflictError, SaveError, SessionFileError
 from cjmtui.core.lock import SessionLock, lock_path, read_lock
 from cjmtui.core.model import Pain, Session
+from cjmtui.core.sidefiles import UMASK
 from cjmtui.core.store import Fingerprint, dumps_session, load_session, parse_session, save_session
 from factories import CORE, sessions, workshop
 
@@ -214,7 +215,7 @@ def test_new_file_on_a_filesystem_without_hard_links(tmp_path, monkeypatch):
     path = tmp_path / "usb.toml"
     fp = save_session(path, workshop())
     assert load_session(path).session == workshop() and load_session(path).fingerprint == fp
-    assert path.stat().st_mode & 0o777 == 0o666 & ~store._UMASK
+    assert path.stat().st_mode & 0o777 == 0o666 & ~UMASK
     with pytest.raises(ConflictError):
         save_session(path, workshop())  # still exclusive
     fp = save_session(path, workshop(hop_decay=0.1), fp)  # saving over it works (no .bak link)
@@ -238,7 +239,7 @@ def test_stale_temp_files_of_dead_saves_are_cleaned_others_kept(tmp_path):
     }
     for name in names:
         (tmp_path / name).write_text("partial")
-    removed = store.clean_stale_temp_files(path)
+    removed = atomic.clean_stale_temp_files(path)
     assert sorted(p.name for p in removed) == sorted(n for n, keep in names.items() if not keep)
     assert listing(tmp_path) == {"a.toml"} | {n for n, keep in names.items() if keep}
 

@@ -89,7 +89,8 @@ def _outputs(tmp_path: Path) -> dict[str, str]:
 def _review(s: m.Session, later: m.Session) -> str:
     import datetime as dt
 
-    from cjmtui.core.review import review, review_markdown
+    from cjmtui.core.export.review import review_markdown
+    from cjmtui.core.review import review
 
     for i, text in enumerate(HOSTILE[:3]):  # overdue and due for review, besides the done fixes
         fields = {"id": f"late{i}", "text": text, "due": "2026-01-01", "review": "2026-01-01"}

@@ -503,6 +503,7 @@ def test_rollup_page_in_chromium(browser: CDP, tmp_path: Path) -> None:
     """``cjmtui rollup --format html`` of the bundled workshops: loads with no error, no request, no
     script; the recurring root causes are marked; a hostile process name shows as typed."""
     from cjmtui.core import rollup
+    from cjmtui.core.export.rollup import rollup_text
 
     result = rollup.rollup_files([str(p) for p in EXAMPLES])
     hostile = store.load_session(EXAMPLES[0]).session
@@ -510,8 +511,8 @@ def test_rollup_page_in_chromium(browser: CDP, tmp_path: Path) -> None:
         update={"processes": [p.model_copy(update={"name": "<script>alert(1)</script>"}) for p in hostile.processes]}
     )
     pages = {
-        "bundled": rollup.rollup_text("html", result),
-        "hostile": rollup.rollup_text("html", rollup.rollup_sessions([("evil.toml", hostile)])),
+        "bundled": rollup_text("html", result),
+        "hostile": rollup_text("html", rollup.rollup_sessions([("evil.toml", hostile)])),
     }
     for name, text in pages.items():
         _no_external_references(text)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cjmtui.core.edit import add_item, update_info
+from cjmtui.core.details import update_info
+from cjmtui.core.edit import add_item
 from cjmtui.core.store import load_session, save_session
 from cjmtui.ui.screens.form import ItemForm
 from cjmtui.ui.widgets.topbar import TopBar

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cjmtui.core import workspace as workspace_module
-from cjmtui.core.edit import update_info
+from cjmtui.core.details import update_info
 from cjmtui.core.errors import SaveError
 from cjmtui.core.model import find
 from cjmtui.core.store import dumps_session, load_session

@@ -235,7 +235,7 @@ async def test_palette_goes_to_a_stage(example_copy, monkeypatch):
 
 async def test_summary_why_shows_every_factor_of_the_score(example_copy):
     """Issue 9: with vote_weight = 1 the why line said "= 575.4" while its factors made 191.8."""
-    from cjmtui.core.edit import update_scoring
+    from cjmtui.core.details import update_scoring
     from cjmtui.core.vocab import fmt_number
 
     path = example_copy()

@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from .. import __version__
 from ..core.errors import CjmError
 from ..core.export import FORMATS
+from ..core.export import ROLLUP_FORMATS as ROLLUP_TEXT_FORMATS
 from ..core.export.tabular import CSV_DIALECTS
 from ..core.model import JOURNEYS
 from ..core.safety import printable
@@ -64,7 +65,7 @@ RANK_FORMATS = ("table", "md", "csv", "json")
 COMPARE_FORMATS = ("table", "md", "json")
 FRICTION_FORMATS = ("table", "md", "csv", "json")
 REVIEW_FORMATS = ("table", "md", "json")
-ROLLUP_FORMATS = ("table", "md", "csv", "json", "html")
+ROLLUP_FORMATS = ("table", *ROLLUP_TEXT_FORMATS)  # the terminal's table, then the rollup's text formats
 
 USAGE = """\
 %(prog)s [-h] [--version] [--dir DIR] [FILE]
@@ -349,7 +350,9 @@ def _room_commands(sub: Any) -> None:
     p.add_argument(
         "--format",
         choices=ROLLUP_FORMATS,
-        help="output format (default: table, or with -o the output file's ending: .md .csv .json .html)",
+        help="output format (default: table, or with -o the output file's ending: "
+        + " ".join("." + name for name in ROLLUP_TEXT_FORMATS)
+        + ")",
     )
     p.add_argument("--map", metavar="MAPPING", help="a mapping file (TOML) joining or splitting matches")
     p.add_argument("--top", type=_positive_int, metavar="N", help="only the first N root causes")

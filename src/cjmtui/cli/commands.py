@@ -233,7 +233,8 @@ def cmd_friction(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     from ..core.edit import today
-    from ..core.review import parse_day, review, review_json_data, review_markdown
+    from ..core.export.review import review_json_data, review_markdown
+    from ..core.review import parse_day, review
 
     as_of = parse_day(args.as_of, "--as-of") if args.as_of is not None else today()
     since = parse_day(args.since, "--since") if args.since is not None else None
@@ -260,8 +261,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _or(names: tuple[str, ...]) -> str:
+    """``("md", "csv", "json")`` → ``"md, csv or json"``."""
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def cmd_rollup(args: argparse.Namespace) -> int:
     from ..core import rollup
+    from ..core.export.rollup import rollup_text
 
     to_file = args.output not in (None, "-")
     for given in (*args.files, args.map) if to_file else ():
@@ -273,17 +280,18 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     elif fmt is None:  # from the output file's ending
         suffix = Path(args.output).suffix.lstrip(".").lower()
         fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
-        if fmt not in rollup.FORMATS or fmt == "table":
-            raise ExportError(f"{args.output}: say which format to write: --format md, csv, json or html")
+        if fmt not in export.ROLLUP_FORMATS:
+            raise ExportError(f"{args.output}: say which format to write: --format {_or(export.ROLLUP_FORMATS)}")
     elif fmt == "table" and to_file:
-        raise ExportError("-o writes md, csv, json or html: use --format md (or csv, json, html)")
+        first, *others = export.ROLLUP_FORMATS
+        raise ExportError(f"-o writes {_or(export.ROLLUP_FORMATS)}: use --format {first} (or {', '.join(others)})")
     result = rollup.top_of(rollup.rollup_files(args.files, args.map), args.top)
     if fmt == "table":
         from .tables import print_rollup
 
         print_rollup(result)
         return 0
-    text = rollup.rollup_text(fmt, result)
+    text = rollup_text(fmt, result)
     if not to_file:
         emit(text)
     else:
@@ -419,6 +427,7 @@ def open_tui(
 
 def cmd_merge_driver(args: argparse.Namespace) -> int:
     """git's merge driver: merge OTHER into CURRENT (written in place) from their ANCESTOR."""
+    from ..core.atomic import write_atomic
     from ..core.merge import merge_for_git
     from ..core.schema import directive_line
 
@@ -440,7 +449,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
     merged, conflicts = merge_for_git(base, ours, theirs)
     keep = directive_line(ours_bytes[:1024]) or directive_line(theirs_bytes[:1024])
     try:
-        store.write_atomic(Path(args.current), keep.encode("utf-8") + store.session_bytes(merged), backup=False)
+        write_atomic(Path(args.current), keep.encode("utf-8") + store.session_bytes(merged), backup=False)
     except OSError as exc:
         raise CjmError(f"{name}: could not write the merge: {exc.strerror or exc}") from None
     for line in conflicts:

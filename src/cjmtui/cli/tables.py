@@ -233,8 +233,8 @@ def _done_list(title: str, result: Review) -> Table | Text:
 
 
 def print_review(session: Session, result: Review) -> None:
-    """The review meeting's three lists (the same as :func:`cjmtui.core.review.review_views`)."""
-    from ..core.review import review_heading, review_views
+    """The review meeting's three lists (the same as :func:`cjmtui.core.export.review.review_views`)."""
+    from ..core.export.review import review_heading, review_views
 
     console = _console()
     console.print(plain(review_heading(session, result), "bold"))
@@ -250,8 +250,8 @@ def print_review(session: Session, result: Review) -> None:
 def print_rollup(result: Rollup) -> None:
     """Root causes across workshops: the workshops, the ranked root causes (those found in two
     workshops or more in bold), and which process matched which and why."""
-    from ..core.rollup import matches_view, note, root_causes_view, workshops_view
-    from ..core.rollup import title as rollup_title
+    from ..core.export.rollup import matches_view, note, root_causes_view, workshops_view
+    from ..core.export.rollup import title as rollup_title
 
     console = _console()
     console.print(plain(rollup_title(result), "bold"))

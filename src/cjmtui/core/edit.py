@@ -1,18 +1,21 @@
-"""Editing a session: the one set of functions the TUI, the CLI and scripts all use.
+"""Editing a session's items: the one set of functions the TUI, the CLI and scripts all use.
 
 Every function takes a :class:`Session` and returns a new one; nothing is mutated, so the
-previous session object *is* the undo step (:class:`History`). Unchanged items are shared
-between the old and new session, so an edit costs a list copy, not a deep copy.
+previous session object *is* the undo step (:class:`cjmtui.core.undo.History`). Unchanged items
+are shared between the old and new session, so an edit costs a list copy, not a deep copy.
 
 Every function validates what it changes and checks references, raising :class:`EditError`
 (with the offending field where there is one) instead of producing an invalid session.
+
+Beside this module: the links between items (:mod:`cjmtui.core.links`), the session's details
+and weights (:mod:`cjmtui.core.details`), undo and redo (:mod:`cjmtui.core.undo`), dots
+(:mod:`cjmtui.core.voting`) and the live room (:mod:`cjmtui.core.live`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,9 +34,7 @@ from .model import (
     TABLES,
     ParkingItem,
     Record,
-    Scoring,
     Session,
-    SessionInfo,
     Solution,
     Stage,
     StatusChange,
@@ -41,7 +42,6 @@ from .model import (
     get,
     item_label,
     item_reference_problems,
-    item_reference_problems_in,
     reference_problems,
 )
 from .vocab import SINGULAR, TABLE_OF
@@ -109,10 +109,11 @@ def validate_item(table: str, data: dict[str, Any]) -> Record:
         raise ItemError(field_errors(exc)) from None
 
 
-def _checked(session: Session, table: str | None = None, item: Record | None = None) -> Session:
-    """``session`` when nothing in it points at a missing item, else :class:`EditError`. Given
-    the one ``item`` of ``table`` an edit added or changed (the rest being as valid as before),
-    only that item is checked: adding a note to a 20,000-pain session is not a full check."""
+def checked(session: Session, table: str | None = None, item: Record | None = None) -> Session:
+    """Every edit's last step: ``session`` when nothing in it points at a missing item, else
+    :class:`EditError`. Given the one ``item`` of ``table`` an edit added or changed (the rest
+    being as valid as before), only that item is checked: adding a note to a 20,000-pain
+    session is not a full check."""
     problems = (
         item_reference_problems(session, table, item)
         if table is not None and item is not None
@@ -161,7 +162,7 @@ def add_item(
     if len(items) >= MAX_ITEMS:  # the loader refuses more, so a save would not load back
         raise EditError(f"a session holds at most {MAX_ITEMS} {table}")
     items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
-    return _checked(_replace(session, **{table: items}), table, item), item
+    return checked(_replace(session, **{table: items}), table, item), item
 
 
 def check_owner(item: Record, actor: str | None, doing: str) -> None:
@@ -226,7 +227,7 @@ def update_item(
         others = _replace(session, **{table: [x for x in items if x.id != old.id]})
         item = item.model_copy(update={"id": new_id(others, table, item_label(item))})
     items[index] = item
-    return _checked(_replace(session, **{table: items}), table, item), item
+    return checked(_replace(session, **{table: items}), table, item), item
 
 
 def _linked_to(session: Session, table: str, item_id: str) -> bool:
@@ -250,8 +251,8 @@ def _without(values: Iterable[str], gone: set[str]) -> list[str]:
 
 
 def delete_item(session: Session, table: str, item_id: str, *, actor: str | None) -> Session:
-    """Delete an item and every reference to it (undo restores them all, see :class:`History`).
-    A participant (``actor``) deletes only their own items."""
+    """Delete an item and every reference to it (undo restores them all, see
+    :class:`cjmtui.core.undo.History`). A participant (``actor``) deletes only their own items."""
     table = table_name(table)
     item = find(session, table, item_id)
     if item is None:
@@ -306,7 +307,7 @@ def restore_item(
     if changes:
         item = item.model_copy(update=changes)
     items.insert(len(items) if index is None else max(0, min(index, len(items))), item)
-    return _checked(_replace(session, **{table: items}), table, item), item
+    return checked(_replace(session, **{table: items}), table, item), item
 
 
 def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
@@ -320,7 +321,7 @@ def _delete_many(session: Session, gone: dict[str, set[str]]) -> Session:
         ids = gone.get(table, set())
         kept = [item for item in session.table(table) if item.id not in ids]
         update[table] = _map_items(kept, lambda item: _unlinked(item, gone))
-    return _checked(_replace(session, **update))
+    return checked(_replace(session, **update))
 
 
 def move_item(session: Session, table: str, item_id: str, delta: int, *, actor: str | None) -> Session:
@@ -339,47 +340,6 @@ def move_item(session: Session, table: str, item_id: str, delta: int, *, actor: 
     return _replace(session, **{table: items})
 
 
-def _toggle(
-    session: Session, table: str, item_id: str, field: str, value: str, on: bool | None, actor: str | None
-) -> Session:
-    item = find(session, table, item_id)
-    if item is None:
-        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
-    values = list(getattr(item, field))
-    present = value in values
-    if on is None:
-        on = not present
-    if on == present:
-        return session
-    values = [*values, value] if on else [v for v in values if v != value]
-    return update_item(session, table, item_id, {field: values}, actor=actor)[0]
-
-
-def link_cause(
-    session: Session, pain_id: str, process_id: str, on: bool | None = None, *, actor: str | None
-) -> Session:
-    """Say (or unsay) that ``process_id`` causes ``pain_id``. ``on=None`` toggles. A participant
-    links causes to their own pains only."""
-    return _toggle(session, "pains", pain_id, "caused_by", process_id, on, actor)
-
-
-def link_feed(
-    session: Session, process_id: str, downstream_id: str, on: bool | None = None, *, actor: str | None
-) -> Session:
-    """Say (or unsay) that ``process_id`` hands work to ``downstream_id`` (a participant: from
-    their own processes only)."""
-    if process_id == downstream_id:
-        raise EditError("a process cannot feed itself", "feeds")
-    return _toggle(session, "processes", process_id, "feeds", downstream_id, on, actor)
-
-
-def link_target(
-    session: Session, solution_id: str, process_id: str, on: bool | None = None, *, actor: str | None
-) -> Session:
-    """Say (or unsay) that ``solution_id`` changes ``process_id`` (a participant: their own solutions)."""
-    return _toggle(session, "solutions", solution_id, "targets", process_id, on, actor)
-
-
 def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | None, *, actor: str | None) -> Session:
     stage = get(session, Stage, stage_id)
     if stage is None:
@@ -392,65 +352,11 @@ def set_emotion(session: Session, stage_id: str, persona_id: str, value: int | N
     return update_item(session, "stages", stage_id, {"emotion": emotion}, actor=actor)[0]
 
 
-def update_info(session: Session, changes: dict[str, Any], *, actor: str | None) -> Session:
-    """Change the session's details. The facilitator's only."""
-    require_facilitator(actor, "changes the session's details")
-    data = session.session.model_dump()
-    data.update(changes)
-    try:
-        info = SessionInfo.model_validate(data)
-    except ValidationError as exc:
-        raise ItemError(field_errors(exc)) from None
-    # e.g. a vote budget below the dots already cast would save a file that does not load
-    return _checked(session.model_copy(update={"session": info}))
-
-
-def update_scoring(session: Session, changes: dict[str, Any], *, actor: str | None) -> Session:
-    """Change the ranking's weights. The facilitator's only."""
-    require_facilitator(actor, "changes the ranking's weights")
-    data = session.scoring.model_dump()
-    data.update(changes)
-    try:
-        scoring = Scoring.model_validate(data)
-    except ValidationError as exc:
-        raise ItemError(field_errors(exc)) from None
-    return session.model_copy(update={"scoring": scoring})
-
-
-# The session's own details (not ``origin``: that is set by deriving a future state) and the
-# ranking's weights, edited together as one form.
-SETTINGS_INFO = tuple(f for f in SessionInfo.model_fields if f != "origin")
-SETTINGS_WEIGHTS = tuple(Scoring.model_fields)
-
-
-def settings_values(session: Session) -> dict[str, Any]:
-    """The details and weights as a form shows them (no date: ``""``)."""
-    values = {**session.session.model_dump(), **session.scoring.model_dump()}
-    values.pop("origin", None)
-    if values.get("date") is None:
-        values["date"] = ""
-    return values
-
-
 def require_facilitator(actor: str | None, what: str) -> None:
     """The facilitator (``actor`` None) runs the room: the agenda, its timer, the session's
     details and weights. A participant asking gets :class:`EditError` saying so."""
     if actor is not None:
         raise EditError(f"only the facilitator {what} (you joined as {actor})")
-
-
-def update_settings(session: Session, values: dict[str, Any], *, actor: str | None) -> Session:
-    """Change details and weights in one edit (one undo step); ``date = ""`` clears the date.
-    The facilitator's only."""
-    require_facilitator(actor, "changes the session's details and weights")
-    if values.get("date") == "":
-        values = {**values, "date": None}
-    info = {k: v for k, v in values.items() if k in SETTINGS_INFO}
-    weights = {k: v for k, v in values.items() if k in SETTINGS_WEIGHTS}
-    unknown = set(values) - set(info) - set(weights)
-    if unknown:
-        raise EditError(f"not a detail or weight of a session: {', '.join(sorted(unknown))}")
-    return update_scoring(update_info(session, info, actor=actor), weights, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -488,263 +394,6 @@ def rebase_edit(
         else:
             clashes.append(FieldClash(name, now, value))
     return changes, clashes
-
-
-@dataclass(frozen=True)
-class Step:
-    """One of this person's own edits: ``label``, and the session just before and just after it."""
-
-    label: str
-    before: Session
-    after: Session
-
-
-def _replay(start: Session, current: Session, end: Session) -> Session:
-    """The change from ``start`` to ``end``, made on ``current`` (which may hold changes others
-    made since, merged in): by the identity of items and fields, not by restoring a whole old
-    session. Where a later change from someone else touched the same field, theirs stays.
-
-    Unchanged items are shared between versions, so only the items the step replaced are read
-    (undo stays quick at 20,000 pains); a step that reordered items, changed the agenda or
-    would leave a dangling reference goes through the full three-way merge instead."""
-    if current is start:
-        return end
-    if start is end:
-        return current
-    try:
-        replayed = _replay_items(start, current, end)
-    except (EditError, ValidationError):
-        replayed = None
-    if replayed is not None:
-        return replayed
-    from .merge import merge  # merge imports this module
-
-    return merge(start, current, end).session
-
-
-def _fields_replayed(old: dict[str, Any], new: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
-    """``now`` with each field that went from ``old`` to ``new`` set to ``new``, unless someone
-    else changed that field meanwhile (theirs stays)."""
-    out = dict(now)
-    for name, value in new.items():
-        if old.get(name) != value and now.get(name) == old.get(name):
-            out[name] = value
-    return out
-
-
-def differing(old: list[Record], new: list[Record]) -> tuple[list[Record], list[Record]]:
-    """The parts of two versions of a table between their common beginning and end (items are
-    shared between versions, so compared by identity): what a step changed, added or removed."""
-    size = min(len(old), len(new))
-    head = 0
-    while head < size and old[head] is new[head]:
-        head += 1
-    tail = 0
-    while tail < size - head and old[len(old) - 1 - tail] is new[len(new) - 1 - tail]:
-        tail += 1
-    return old[head : len(old) - tail], new[head : len(new) - tail]
-
-
-def _with_added(items: list[Record], added: list[Record], placed: list[Record]) -> list[Record]:
-    """``items`` with each of ``added`` where ``placed`` has it: after the item before it there
-    (the first that ``items`` or ``added`` holds), else first."""
-    position = {item.id: n for n, item in enumerate(placed)}
-    present = {item.id for item in items} | {item.id for item in added}
-    after: dict[str | None, list[Record]] = {}
-    for item in added:
-        anchor = None
-        for prev in reversed(placed[: position[item.id]]):
-            if prev.id in present:
-                anchor = prev.id
-                break
-        after.setdefault(anchor, []).append(item)
-    out: list[Record] = []
-    stack = list(reversed([*after.get(None, []), *items]))
-    while stack:
-        item = stack.pop()
-        out.append(item)
-        stack.extend(reversed(after.get(item.id, [])))
-    return out
-
-
-def _replay_items(start: Session, current: Session, end: Session) -> Session | None:
-    """:func:`_replay` item by item; None when the full merge is needed."""
-    if start.agenda is not end.agenda and start.agenda != end.agenda:
-        return None
-    updates: dict[str, Any] = {}
-    touched: list[tuple[str, Record]] = []  # items replaced or added here, to check
-    gone: dict[str, set[str]] = {}  # ids removed here, per table
-    for part in ("session", "scoring", "progress"):
-        before, after, now = getattr(start, part), getattr(end, part), getattr(current, part)
-        if before is after or before == after:
-            continue
-        data = _fields_replayed(before.model_dump(), after.model_dump(), now.model_dump())
-        updates[part] = type(now).model_validate(data)
-    for table in TABLES:
-        old_items, new_items = start.table(table), end.table(table)
-        if old_items is new_items:
-            continue
-        old_part, new_part = differing(old_items, new_items)
-        if not old_part and not new_part:
-            continue
-        old_by = {item.id: item for item in old_part}
-        new_by = {item.id: item for item in new_part}
-        if [i.id for i in old_part if i.id in new_by] != [i.id for i in new_part if i.id in old_by]:
-            return None  # the step moved items: the full merge places them
-        changed = [item for item in new_part if old_by.get(item.id) is not item]
-        removed = {item.id: item for item in old_part if item.id not in new_by}
-        if not changed and not removed:
-            continue
-        now_items = current.table(table)
-        at = {item.id: n for n, item in enumerate(now_items)}
-        if len(at) != len(now_items):
-            return None
-        items: list[Record] = list(now_items)
-        added: list[Record] = []
-        for item in changed:
-            old = old_by.get(item.id)
-            if old is None:
-                if item.id in at:
-                    return None  # the same id added meanwhile: the full merge renames
-                added.append(item)
-                continue
-            n = at.get(item.id)
-            if n is None:
-                continue  # deleted by someone else since: it stays deleted
-            if items[n] is old:
-                items[n] = item
-            else:
-                data = _fields_replayed(old.model_dump(), item.model_dump(), items[n].model_dump())
-                items[n] = TABLES[table].model_validate(data)
-            touched.append((table, items[n]))
-        if removed:
-            drop = {
-                x.id for x in (items[at[i]] for i in removed if i in at) if x is removed[x.id] or x == removed[x.id]
-            }
-            gone[table] = drop
-            items = [x for x in items if x.id not in drop]
-        updates[table] = _with_added(items, added, new_items) if added else items
-        touched += [(table, x) for x in added]
-    result = current.model_copy(update=updates)
-    if "session" in updates:  # the vote budget may have changed: every vote is checked
-        return _checked(result)
-    return result if _still_linked(result, touched, gone) else None
-
-
-def _still_linked(session: Session, touched: list[tuple[str, Record]], gone: dict[str, set[str]]) -> bool:
-    """Whether the items a replay changed or added point only at items there, and nothing
-    points at the items it removed (read without walking every item of a big session)."""
-    if not touched and not any(gone.values()):
-        return True
-    targets = {ref.target for table, _item in touched for ref in REFERENCES if ref.table == table}
-    ids = {t: {x.id for x in session.table(t)} for t in targets}
-    seen: dict[str, set[str]] = {}
-    for table, item in touched:
-        if item.id in seen.setdefault(table, set()):
-            return False
-        seen[table].add(item.id)
-        if item_reference_problems_in(session, table, item, ids):
-            return False
-    for ref in REFERENCES:
-        lost = gone.get(ref.target)
-        if lost and any(x in lost for other in session.table(ref.table) for x in ref.ids(other)):
-            return False
-    return True
-
-
-class History:
-    """The current session plus this person's undo and redo steps.
-
-    Undo and redo are about what *this person* did. Edits saved by someone else and merged in
-    (:meth:`absorb`) are not steps: undo never takes back another person's note, nor ends the
-    silent writing the facilitator started. Undoing a step made before such a merge undoes only
-    that step's own change, on top of the session as it is now (:func:`_replay`)."""
-
-    def __init__(self, session: Session, limit: int = 100) -> None:
-        self.lock = threading.RLock()  # the UI edits while a save thread merges in others' edits
-        self._session = session
-        self._undo: list[Step] = []
-        self._redo: list[Step] = []
-        self.limit = limit
-        self.version = 0  # goes up on every change, undo and redo (autosave watches it)
-
-    @property
-    def session(self) -> Session:
-        return self._session
-
-    def snapshot(self) -> tuple[int, Session]:
-        """The version and the session, read together."""
-        with self.lock:
-            return self.version, self._session
-
-    def apply(self, label: str, session: Session) -> Session:
-        with self.lock:
-            if session is self._session or session == self._session:
-                return self._session  # nothing changed: no undo step that would seem to do nothing
-            self._undo.append(Step(label, self._session, session))
-            del self._undo[: -self.limit]
-            self._redo.clear()
-            self._session = session
-            self.version += 1
-            return session
-
-    def absorb(self, session: Session) -> None:
-        """Take in what someone else saved (a merge): saved like any change, but not a step of
-        this person's undo or redo; their own steps stay, and undo later on top of it."""
-        with self.lock:
-            if session is not self._session and session != self._session:
-                self._session = session
-                self.version += 1
-
-    def amend(self, session: Session) -> None:
-        """Change the current session without an undo step (where the workshop is, not what it
-        found): saved like any change, but undo does not walk through it."""
-        with self.lock:
-            if session != self._session:
-                self._session = session
-                self.version += 1
-
-    def reset(self, session: Session) -> None:
-        """Replace everything (after a reload from disk): no undo across that."""
-        with self.lock:
-            self._session = session
-            self._undo.clear()
-            self._redo.clear()
-            self.version += 1
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    def undo(self) -> str | None:
-        """Take back this person's last step; returns what was undone, or None when there is
-        nothing. Raises :class:`EditError` (nothing changed) when it cannot be taken back."""
-        with self.lock:
-            if not self._undo:
-                return None
-            step = self._undo[-1]
-            undone = _replay(step.after, self._session, step.before)
-            self._undo.pop()
-            self._redo.append(Step(step.label, undone, self._session))  # redo: undone → as it was
-            self._session = undone
-            self.version += 1
-            return step.label
-
-    def redo(self) -> str | None:
-        with self.lock:
-            if not self._redo:
-                return None
-            step = self._redo[-1]
-            redone = _replay(step.before, self._session, step.after)
-            self._redo.pop()
-            self._undo.append(Step(step.label, self._session, redone))
-            self._session = redone
-            self.version += 1
-            return step.label
 
 
 def move_to(session: Session, table: str, item_id: str, other_id: str, *, actor: str | None) -> Session:

@@ -110,13 +110,6 @@ def save_as_target(folder: Path, typed: str) -> Path:
     return typed_target(folder, typed)
 
 
-def export_target(folder: Path, typed: str, fmt: str) -> Path:
-    """Where an export goes: :func:`typed_target` with the format's ending."""
-    from .export import FORMATS  # the formats import the exporters; only an export needs them
-
-    return typed_target(folder, typed, FORMATS[fmt].suffix)
-
-
 def future_path(source: Path) -> Path:
     """The first free name among ``STEM-future.toml``, ``STEM-future-2.toml``, … beside ``source``."""
     source = Path(source)

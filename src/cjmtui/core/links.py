@@ -3,14 +3,15 @@
 A pain is *caused by* processes; a process *causes* pains (the same link, seen from the
 process); a process *hands work to* other processes; a solution *changes* processes. The TUI's
 link picker and scripts read :data:`LINKS` and call :func:`set_links`, so no screen decides
-which field links to which table.
+which field links to which table. :func:`link_cause`, :func:`link_feed` and :func:`link_target`
+tick or untick one link (an edit of the item that holds it, :func:`cjmtui.core.edit.update_item`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .edit import link_cause, update_item
+from .edit import update_item
 from .errors import EditError
 from .model import REFERENCES, Record, Session, find, item_label
 from .vocab import SINGULAR
@@ -45,6 +46,48 @@ LINKS: dict[str, LinkKind] = {
     ),
     "targets": LinkKind("solutions", "processes", "targets", "Which processes does “{label}” change?", "link targets"),
 }
+
+
+def _toggle(
+    session: Session, table: str, item_id: str, field: str, value: str, on: bool | None, actor: str | None
+) -> Session:
+    item = find(session, table, item_id)
+    if item is None:
+        raise EditError(f"no {SINGULAR[table]} with id {item_id!r}")
+    values = list(getattr(item, field))
+    present = value in values
+    if on is None:
+        on = not present
+    if on == present:
+        return session
+    values = [*values, value] if on else [v for v in values if v != value]
+    return update_item(session, table, item_id, {field: values}, actor=actor)[0]
+
+
+def link_cause(
+    session: Session, pain_id: str, process_id: str, on: bool | None = None, *, actor: str | None
+) -> Session:
+    """Say (or unsay) that ``process_id`` causes ``pain_id``. ``on=None`` toggles. A participant
+    links causes to their own pains only."""
+    return _toggle(session, "pains", pain_id, "caused_by", process_id, on, actor)
+
+
+def link_feed(
+    session: Session, process_id: str, downstream_id: str, on: bool | None = None, *, actor: str | None
+) -> Session:
+    """Say (or unsay) that ``process_id`` hands work to ``downstream_id`` (a participant: from
+    their own processes only)."""
+    if process_id == downstream_id:
+        raise EditError("a process cannot feed itself", "feeds")
+    return _toggle(session, "processes", process_id, "feeds", downstream_id, on, actor)
+
+
+def link_target(
+    session: Session, solution_id: str, process_id: str, on: bool | None = None, *, actor: str | None
+) -> Session:
+    """Say (or unsay) that ``solution_id`` changes ``process_id`` (a participant: their own solutions)."""
+    return _toggle(session, "solutions", solution_id, "targets", process_id, on, actor)
+
 
 # The link kind edited with ``l`` on each screen's items.
 LINK_OF_TABLE = {"pains": "causes", "processes": "caused", "solutions": "targets"}

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import pid_alive
 from .errors import SaveError
 from .sidefiles import NotRegularFile, kind, open_lockable, read_regular, side_mode, write_side_file
-from .store import pid_alive
 
 
 @dataclass(frozen=True)

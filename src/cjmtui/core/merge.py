@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .edit import add_item, require_facilitator, restore_item
 from .errors import EditError
 from .model import MAX_HISTORY, REFERENCES, TABLES, Item, Record, Session, item_label, reference_problems
 
@@ -385,8 +386,6 @@ def bring_back(session: Session, removed: tuple[tuple[str, Record, int], ...], *
     the pains and processes at them, as :data:`TABLES` orders them); an item that is there again
     already is left as it is. What they pointed at that is gone for good is unlinked. Only the
     facilitator (``actor`` None) does this: the items are anyone's."""
-    from .edit import require_facilitator, restore_item
-
     require_facilitator(actor, "brings back what another save removed")
 
     for table, item, index in removed:
@@ -407,8 +406,6 @@ def merge_for_git(base: Session, ours: Session, theirs: Session) -> tuple[Sessio
     line per true conflict (the same field changed on both sides): ours is kept, and theirs is
     written into the session's parking lot, so nothing is lost and the file stays valid.
     Raises :class:`EditError` only when no valid session can be made."""
-    from .edit import add_item
-
     result = merge(base, ours, theirs)
     session = result.session
     lines = [

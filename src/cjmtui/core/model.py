@@ -13,11 +13,13 @@ validated and by every edit function, so no code path builds a session with a da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+from .values import NOT_BLANK, at_most, date_or_iso, no_surrogates, plan_date, text_of_date, utc_time_or_iso
 
 SCHEMA_VERSION = 1
 
@@ -53,63 +55,26 @@ VALIDATIONS: tuple[str, ...] = ("", "validated", "refuted")
 UNVERIFIED_EVIDENCE: tuple[str, ...] = ("anecdote", "assumption")  # what needs checking with customers
 
 
-def _no_surrogates(value: str) -> str:
-    # A lone surrogate cannot be written as UTF-8: refuse it at the door, not at save time.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("contains a character that cannot be stored (lone surrogate)") from None
-    return value
-
-
-def _text_of_date(value: object) -> object:
-    # An unquoted TOML date or time in a text field (name = 2025-01-01) is that text, as an
-    # editor's schema check (taplo) reads it: the file and the editor agree.
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return value
-
-
-def _at_most(limit: int) -> Callable[[object], object]:
-    # Limits count the text as written, outer spaces included (as the schema's maxLength does).
-    def check(value: object) -> object:
-        if isinstance(value, str) and len(value) > limit:
-            raise ValueError(f"must be at most {limit} characters, spaces included (this one has {len(value)})")
-        return value
-
-    return check
-
-
-def _not_blank_pattern() -> str:
-    # "Not only spaces" for the schema, with exactly the characters str.strip() removes (a
-    # schema's \\s differs: it counts U+FEFF, and not U+001C-U+001F or U+0085).
-    spaces = [c for c in map(chr, range(0x3001)) if c.isspace()]
-    return "[^" + "".join(f"\\u{ord(c):04x}" for c in spaces) + "]"
-
-
-NOT_BLANK = _not_blank_pattern()  # the schema's way to say "not only spaces", as the app strips
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=ID_PATTERN)]
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
-    BeforeValidator(_at_most(MAX_NAME)),
-    BeforeValidator(_text_of_date),
-    AfterValidator(_no_surrogates),
+    BeforeValidator(at_most(MAX_NAME)),
+    BeforeValidator(text_of_date),
+    AfterValidator(no_surrogates),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_NAME, "pattern": NOT_BLANK}),
 ]
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
-    BeforeValidator(_at_most(MAX_TEXT)),
-    BeforeValidator(_text_of_date),
-    AfterValidator(_no_surrogates),
+    BeforeValidator(at_most(MAX_TEXT)),
+    BeforeValidator(text_of_date),
+    AfterValidator(no_surrogates),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": NOT_BLANK}),
 ]
-OptText = Annotated[str, BeforeValidator(_text_of_date), AfterValidator(_no_surrogates), Field(max_length=MAX_TEXT)]
-LongText = Annotated[
-    str, BeforeValidator(_text_of_date), AfterValidator(_no_surrogates), Field(max_length=MAX_LONG_TEXT)
-]
-Line = Annotated[str, BeforeValidator(_text_of_date), AfterValidator(_no_surrogates), Field(max_length=MAX_NAME)]
+OptText = Annotated[str, BeforeValidator(text_of_date), AfterValidator(no_surrogates), Field(max_length=MAX_TEXT)]
+LongText = Annotated[str, BeforeValidator(text_of_date), AfterValidator(no_surrogates), Field(max_length=MAX_LONG_TEXT)]
+Line = Annotated[str, BeforeValidator(text_of_date), AfterValidator(no_surrogates), Field(max_length=MAX_NAME)]
 Lines = Annotated[list[Line], Field(max_length=MAX_LIST)]
 Ids = Annotated[list[Id], Field(max_length=MAX_LIST)]
 Rating = Annotated[int, Field(ge=1, le=5)]
@@ -117,39 +82,28 @@ Emotion = Annotated[int, Field(ge=-2, le=2)]
 Round = Annotated[int, Field(ge=1, le=100_000)]  # a silent-writing round
 
 
-FIRST_YEAR = 1900  # a workshop date before this is a typo (and editors' TOML parsers refuse years < 1000)
-LAST_YEAR = 2999  # a due, review or status-change date after this is a typo
 MAX_HISTORY = MAX_LIST  # status changes kept per solution (the oldest go first)
 
 
-DATE_RANGE = f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
+class Quiet:
+    """The mark of a field written to the file only when set: left out while at its default, so a
+    file from before the field existed saves byte for byte as it was. Declared on the field
+    itself, ``moment: Annotated[bool, QUIET] = False``; the store reads it (:func:`quiet_fields`)."""
+
+    def __repr__(self) -> str:
+        return "QUIET"
 
 
-def _date_or_iso(value: object) -> object:
-    # A TOML date, or "YYYY-MM-DD" (JSON exports); a local date-time at midnight is that date;
-    # never a number read as a Unix timestamp. Years FIRST_YEAR to LAST_YEAR (the schema agrees).
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time(0, 0):
-        value = value.date()
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValueError(f"must be a date {DATE_RANGE}, like 2026-11-22")
-        return value
-    if isinstance(value, dt.datetime):
-        raise ValueError("must be a date like 2026-11-22 (a date-time only at midnight, 2026-11-22T00:00:00)")
-    raise ValueError("must be a date like 2026-11-22")
+QUIET = Quiet()
 
 
-def _plan_date(value: object) -> object:
-    # A date a fix is planned or tracked by: as _date_or_iso.
-    return _date_or_iso(value)
+@cache
+def quiet_fields(model: type[BaseModel]) -> dict[str, object]:
+    """The fields of ``model`` marked :data:`QUIET`, with their defaults (what the file leaves out)."""
+    return {name: f.default for name, f in model.model_fields.items() if any(m is QUIET for m in f.metadata)}
 
 
-PlanDate = Annotated[dt.date | None, BeforeValidator(_plan_date)]
+PlanDate = Annotated[dt.date | None, BeforeValidator(plan_date)]
 
 
 class Item(BaseModel):
@@ -170,9 +124,9 @@ class SessionInfo(Item):
     journey: Journey = "other"
     state: State = "current"
     facilitator: Line = ""
-    date: Annotated[dt.date | None, BeforeValidator(_date_or_iso)] = None  # TOML date or "YYYY-MM-DD"
+    date: Annotated[dt.date | None, BeforeValidator(date_or_iso)] = None  # TOML date or "YYYY-MM-DD"
     vote_budget: int = Field(default=3, ge=1, le=99)  # dots per participant, per kind (pains, solutions)
-    origin: Line = ""  # a future-state session: the file name of the current state it came from
+    origin: Annotated[Line, QUIET] = ""  # a future-state session: the file name of the current state it came from
 
 
 class Scoring(Item):
@@ -183,26 +137,12 @@ class Scoring(Item):
     quick_win_max_effort: int = Field(default=2, ge=1, le=5)
     max_hops: int = Field(default=4, ge=0, le=50)
     vote_weight: float = Field(default=0.0, ge=0.0, le=10.0)  # score × (1 + vote_weight × votes)
-    moment_weight: float = Field(default=1.0, ge=0.1, le=10.0)  # × a pain's weight at a moment of truth
-    severity_floor: bool = False  # severity 5 never outweighed by severity ≤ 2 (4 by 1): see severity_floor()
-
-
-def _utc_time_or_iso(value: object) -> object:
-    # A TOML offset date-time, or an ISO string with an offset (JSON); always an aware time.
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError("must be a time with its offset, like 2026-11-29T09:30:00Z")
-        if value.year < FIRST_YEAR:
-            raise ValueError(f"must be a time from the year {FIRST_YEAR} on")
-        return value.astimezone(dt.UTC)
-    if value is None:
-        return value
-    raise ValueError("must be a time like 2026-11-29T09:30:00Z")
+    moment_weight: Annotated[float, QUIET] = Field(
+        default=1.0, ge=0.1, le=10.0
+    )  # × a pain's weight at a moment of truth
+    severity_floor: Annotated[bool, QUIET] = (
+        False  # severity 5 never outweighed by severity ≤ 2 (4 by 1): see severity_floor()
+    )
 
 
 class Progress(Item):
@@ -214,11 +154,11 @@ class Progress(Item):
     spent: int = Field(default=0, ge=0, le=7 * 24 * 3600)  # seconds of the step's timebox used
     # The timer runs since this moment (UTC), counting on from ``spent``: every screen reads the
     # same deadline from the file, so clocks agree. None: paused.
-    running_since: Annotated[dt.datetime | None, BeforeValidator(_utc_time_or_iso)] = None
-    extra: int = Field(default=0, ge=0, le=24 * 3600)  # seconds added to the step's timebox (T)
-    silent: bool = False  # silent writing: each participant sees only their own new notes
-    silent_round: int = Field(default=0, ge=0, le=100_000)  # the current (or last) round's number
-    private_votes: bool = False  # each participant sees only their own dots until the reveal
+    running_since: Annotated[dt.datetime | None, BeforeValidator(utc_time_or_iso)] = None
+    extra: Annotated[int, QUIET] = Field(default=0, ge=0, le=24 * 3600)  # seconds added to the step's timebox (T)
+    silent: Annotated[bool, QUIET] = False  # silent writing: each participant sees only their own new notes
+    silent_round: Annotated[int, QUIET] = Field(default=0, ge=0, le=100_000)  # the current (or last) round's number
+    private_votes: Annotated[bool, QUIET] = False  # each participant sees only their own dots until the reveal
 
 
 class AgendaItem(Item):
@@ -253,8 +193,10 @@ class Stage(Record):
     channels: Lines = []
     owners: Ids = []
     emotion: Annotated[dict[Id, Emotion], Field(max_length=MAX_LIST)] = {}
-    moment: bool = False  # a moment of truth: every pain here counts as at one
-    pending: Lines = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
+    moment: Annotated[bool, QUIET] = False  # a moment of truth: every pain here counts as at one
+    pending: Annotated[
+        Lines, QUIET
+    ] = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
 
 
 class Pain(Record):
@@ -267,12 +209,16 @@ class Pain(Record):
     evidence: Evidence = "anecdote"
     personas: Ids = []
     caused_by: Ids = []
-    moment: bool = False  # at a moment of truth (also when its stage is one)
-    validation: Validation = ""  # checked with customers: "validated", "refuted" (not scored) or not yet
-    validated_on: Annotated[dt.date | None, BeforeValidator(_date_or_iso)] = None
-    validation_note: OptText = ""
+    moment: Annotated[bool, QUIET] = False  # at a moment of truth (also when its stage is one)
+    validation: Annotated[Validation, QUIET] = (
+        ""  # checked with customers: "validated", "refuted" (not scored) or not yet
+    )
+    validated_on: Annotated[dt.date | None, BeforeValidator(date_or_iso)] = None
+    validation_note: Annotated[OptText, QUIET] = ""
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
-    pending: Lines = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
+    pending: Annotated[
+        Lines, QUIET
+    ] = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
 
     @property
     def weight(self) -> int:
@@ -296,7 +242,9 @@ class Process(Record):
     systems: Lines = []
     feeds: Ids = []
     silent_round: Round | None = None  # written in that silent-writing round (hidden from others until the reveal)
-    pending: Lines = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
+    pending: Annotated[
+        Lines, QUIET
+    ] = []  # capture signs not taken yet (">book" before Book exists): docs/session-format.md
 
 
 class StatusChange(Item):
@@ -304,7 +252,7 @@ class StatusChange(Item):
     or the participant's who changed it; empty when the facilitator has not given a name)."""
 
     status: Status
-    on: Annotated[dt.date, BeforeValidator(_plan_date)]
+    on: Annotated[dt.date, BeforeValidator(plan_date)]
     by: Line = ""
 
 
@@ -321,8 +269,10 @@ class Solution(Record):
     due: PlanDate = None  # when the fix should be done (TOML date or "YYYY-MM-DD")
     review: PlanDate = None  # when to look at it again in a review meeting
     reviewed: PlanDate = None  # the day a review meeting last looked at it (it is then no longer due)
-    history: Annotated[list[StatusChange], Field(max_length=MAX_HISTORY)] = []  # oldest first
-    pending: Lines = []  # capture signs not taken yet ("#book" before Book exists): docs/session-format.md
+    history: Annotated[list[StatusChange], Field(max_length=MAX_HISTORY), QUIET] = []  # oldest first
+    pending: Annotated[
+        Lines, QUIET
+    ] = []  # capture signs not taken yet ("#book" before Book exists): docs/session-format.md
 
     def done_on(self) -> dt.date | None:
         """The day it was last marked done (from its history), or None when no one recorded it."""

@@ -20,8 +20,8 @@ workshop counts its matched processes together with the session's own process ra
 impact are the sums over the workshops it appears in. No second scoring model.
 
 The result does not depend on the order the files are given in: workshops are numbered by
-file name. :func:`rollup_text` renders it as Markdown, CSV, JSON or HTML; the command line
-prints :func:`workshops_view`, :func:`root_causes_view` and :func:`matches_view` as tables.
+file name. This module computes; :mod:`cjmtui.core.export.rollup` renders the result (the
+command line's tables, and Markdown, CSV, JSON or HTML).
 """
 
 from __future__ import annotations
@@ -30,23 +30,16 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from . import scoring, sidefiles, store, tomlio
-from .errors import CjmError, ExportError
-from .export.markdown import view_table
-from .export.tabular import _csv, dumps_json
+from .errors import CjmError
 from .model import Session
-from .safety import md_cell
-from .views import Column, TableView
-from .vocab import plural
 
 SAME_ID = "same id"
 SAME_NAME = "same department and name"
 MAPPING = "mapping file"
 KEPT_APART = "kept apart by the mapping file"
 REASONS = (SAME_ID, SAME_NAME, MAPPING, KEPT_APART)  # the order reasons are listed in
-FORMATS = ("table", "md", "csv", "json", "html")
 MAX_MAPPING_BYTES = 1024 * 1024
 
 
@@ -178,16 +171,48 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
     Raises :class:`RollupError` when the mapping contradicts itself (two processes it keeps
     apart are still joined through others).
     """
-    # Every process of every workshop is a member, numbered in workshop order then file order.
-    keys: list[tuple[int, str]] = []
-    names: list[str] = []
-    departments: list[str] = []
-    for w, (_file, session) in enumerate(workshops):
-        dept_names = {d.id: d.name for d in session.departments}
-        for proc in session.processes:
-            keys.append((w, proc.id))
-            names.append(proc.name)
-            departments.append(dept_names.get(proc.owner or "", proc.owner or ""))
+    procs = _Processes(workshops)
+    groups = _match(procs, mapping)
+    members: dict[int, list[int]] = {}
+    for i in range(len(procs.keys)):
+        members.setdefault(groups.find(i), []).append(i)
+    if mapping is not None:
+        _check_apart(mapping, workshops, procs.keys, groups, members)
+
+    graphs = [scoring.Graph(session) for _file, session in workshops]
+    # each group's members are in member order already: its first is the cause's first process
+    rows = [(_root_cause(group, procs, groups, graphs), group[0]) for group in members.values()]
+    rows = _with_shares(rows, len(workshops))
+    # Ties: more impact, then more workshops, then workshop and file order of the first process.
+    rows.sort(key=lambda r: (-r[0].score, -r[0].impact, -r[0].workshops, r[1]))
+    infos = tuple(_workshop(n, file, session) for n, (file, session) in enumerate(workshops, 1))
+    return Rollup(
+        infos,
+        tuple(replace(cause, rank=rank) for rank, (cause, _first) in enumerate(rows, 1)),
+        mapping.source if mapping else None,
+    )
+
+
+class _Processes:
+    """Every process of every workshop (a *member*), numbered in workshop order then file order:
+    its ``(workshop index, id)``, its name and its owner department's name."""
+
+    def __init__(self, workshops: Sequence[tuple[str, Session]]) -> None:
+        self.keys: list[tuple[int, str]] = []
+        self.names: list[str] = []
+        self.departments: list[str] = []
+        for w, (_file, session) in enumerate(workshops):
+            dept_names = {d.id: d.name for d in session.departments}
+            for proc in session.processes:
+                self.keys.append((w, proc.id))
+                self.names.append(proc.name)
+                self.departments.append(dept_names.get(proc.owner or "", proc.owner or ""))
+
+
+def _match(procs: _Processes, mapping: Mapping | None) -> _Groups:
+    """The members joined by the same id, by the same department and name, and by the mapping
+    file's ``[[same]]``, never across a ``[[different]]``; each remembers why."""
+    keys = procs.keys
     index = {key: i for i, key in enumerate(keys)}
     groups = _Groups(len(keys))
 
@@ -202,7 +227,7 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
     by_name: dict[tuple[str, str], list[int]] = {}
     for i, (_w, proc_id) in enumerate(keys):
         by_id.setdefault(proc_id, []).append(i)
-        by_name.setdefault((normalised(departments[i]), normalised(names[i])), []).append(i)
+        by_name.setdefault((normalised(procs.departments[i]), normalised(procs.names[i])), []).append(i)
     for reason, buckets in ((SAME_ID, by_id.values()), (SAME_NAME, by_name.values())):
         for bucket in buckets:
             if len(bucket) < 2 or len({keys[i][0] for i in bucket}) < 2:
@@ -224,53 +249,39 @@ def rollup(workshops: Sequence[tuple[str, Session]], mapping: Mapping | None = N
         for i in listed:
             groups.union(listed[0], i)
             groups.reasons[i].add(MAPPING)
+    return groups
 
-    members: dict[int, list[int]] = {}
-    for i in range(len(keys)):
-        members.setdefault(groups.find(i), []).append(i)
 
-    if mapping is not None:
-        _check_apart(mapping, workshops, keys, groups, members)
-
-    graphs = [scoring.Graph(session) for _file, session in workshops]
-    rows = []
-    for group in members.values():  # each group's members are in member order already
-        appearances = []
-        by_workshop: dict[int, list[str]] = {}
-        for i in group:
-            by_workshop.setdefault(keys[i][0], []).append(keys[i][1])
-        for w, procs in by_workshop.items():
-            score, impact, stages, count = scoring.process_reach(graphs[w], procs)
-            appearances.append(Appearance(w + 1, tuple(procs), score, impact, stages, count))
-        first = group[0]
-        cause = RootCause(
-            rank=0,
-            name=names[first],
-            department=departments[first],
-            score=sum(a.score for a in appearances),
-            impact=sum(a.impact for a in appearances),
-            pains_reached=sum(a.pains_reached for a in appearances),
-            appearances=tuple(appearances),
-            members=tuple(
-                Member(
-                    keys[i][0] + 1,
-                    keys[i][1],
-                    names[i],
-                    departments[i],
-                    tuple(r for r in REASONS if r in groups.reasons[i]),
-                )
-                for i in group
-            ),
-        )
-        rows.append((cause, first))
-    rows = _with_shares(rows, len(workshops))
-    # Ties: more impact, then more workshops, then workshop and file order of the first process.
-    rows.sort(key=lambda r: (-r[0].score, -r[0].impact, -r[0].workshops, r[1]))
-    infos = tuple(_workshop(n, file, session) for n, (file, session) in enumerate(workshops, 1))
-    return Rollup(
-        infos,
-        tuple(replace(cause, rank=rank) for rank, (cause, _first) in enumerate(rows, 1)),
-        mapping.source if mapping else None,
+def _root_cause(group: list[int], procs: _Processes, groups: _Groups, graphs: list[scoring.Graph]) -> RootCause:
+    """The root cause of ``group`` (members, in member order), unranked: each workshop's process
+    ranking of its processes in it (:func:`cjmtui.core.scoring.process_reach`), summed."""
+    keys = procs.keys
+    appearances = []
+    by_workshop: dict[int, list[str]] = {}
+    for i in group:
+        by_workshop.setdefault(keys[i][0], []).append(keys[i][1])
+    for w, proc_ids in by_workshop.items():
+        score, impact, stages, count = scoring.process_reach(graphs[w], proc_ids)
+        appearances.append(Appearance(w + 1, tuple(proc_ids), score, impact, stages, count))
+    first = group[0]
+    return RootCause(
+        rank=0,
+        name=procs.names[first],
+        department=procs.departments[first],
+        score=sum(a.score for a in appearances),
+        impact=sum(a.impact for a in appearances),
+        pains_reached=sum(a.pains_reached for a in appearances),
+        appearances=tuple(appearances),
+        members=tuple(
+            Member(
+                keys[i][0] + 1,
+                keys[i][1],
+                procs.names[i],
+                procs.departments[i],
+                tuple(r for r in REASONS if r in groups.reasons[i]),
+            )
+            for i in group
+        ),
     )
 
 
@@ -479,284 +490,3 @@ def rollup_sessions(workshops: Iterable[tuple[str, Session]], mapping_text: str 
 def top_of(result: Rollup, top: int | None) -> Rollup:
     """The first ``top`` root causes (all of them when ``top`` is None)."""
     return result if top is None else replace(result, root_causes=result.root_causes[:top])
-
-
-# ---------------------------------------------------------------------------------------------
-# What the outputs say
-
-
-def title(result: Rollup) -> str:
-    return f"Root causes across {plural(len(result.workshops), 'workshop')}"
-
-
-def note(result: Rollup) -> str:
-    how = "by the same id, or by the same department and process name (case and spacing ignored)"
-    if result.mapping is not None:
-        how += f", and by the mapping file {Path(result.mapping).name}"
-    return (
-        f"Processes are matched across the workshops {how}. Score: how much fixing the process "
-        "would remove, as cjmtui rank ranks root-cause processes (the weight of the pains it "
-        "reaches downstream, more for more stages); a root cause's score and impact are the sums "
-        "over the workshops it appears in, so a big workshop weighs more than a small one. "
-        "Share: the root cause's part of each workshop's total score, averaged over all "
-        f"{plural(len(result.workshops), 'workshop')} (0% where it does not appear), so every "
-        "workshop weighs the same; By share ranks by it. Figures are rounded to one decimal."
-    )
-
-
-def _label(result: Rollup, number: int, short: bool) -> str:
-    return f"W{number}" if short else result.workshop(number).name
-
-
-def rounded(value: float) -> str:
-    """A score or impact for people: one decimal at most (``191.8``, ``12``)."""
-    r = round(float(value), 1)
-    return str(int(r)) if r.is_integer() else f"{r:.1f}"
-
-
-def percent(share: float) -> str:
-    """A share for people: ``23%``; ``<1%`` for a small one that is not zero."""
-    if 0 < share < 0.005:
-        return "<1%"
-    return f"{share:.0%}"
-
-
-def in_each(cause: RootCause, result: Rollup, short: bool = False) -> str:
-    """Where a root cause appears and its share of that workshop's total score there:
-    ``file.toml 23%; other.toml 4%`` (``short``: ``W1 23%; W3 4%``, numbered as in
-    :func:`workshops_view`)."""
-    return "; ".join(f"{_label(result, a.workshop, short)} {percent(a.share)}" for a in cause.appearances)
-
-
-def workshops_view(result: Rollup, short: bool = False) -> TableView:
-    """The workshops in their order; ``short`` numbers them ``W1``, ``W2``… for the other
-    views' ``short`` form (a terminal)."""
-    return TableView(
-        columns=(
-            Column("Workshop" if short else "#", "W" if short else "", numeric=True),
-            Column("File"),
-            Column("Title"),
-            Column("Date"),
-            Column("Processes", "Procs", numeric=True),
-            Column("Pains", numeric=True),
-        ),
-        rows=tuple(
-            (f"W{w.number}" if short else str(w.number), w.name, w.title, w.date or "–", str(w.processes), str(w.pains))
-            for w in result.workshops
-        ),
-        keys=tuple(w.file for w in result.workshops),
-        empty="No workshops.",
-    )
-
-
-def root_causes_view(result: Rollup, short: bool = False) -> TableView:
-    """One row per root cause; those that appear in two workshops or more are marked."""
-    return TableView(
-        columns=(
-            Column("#", numeric=True),
-            Column("Process"),
-            Column("Department", "Dept."),
-            Column("Workshops", "Wks", numeric=True),
-            Column("Score", numeric=True),
-            Column("Impact", numeric=True),
-            Column("Share", numeric=True),
-            Column("By share", "#share", numeric=True),
-            Column("Share of each workshop", "In each"),
-        ),
-        rows=tuple(
-            (
-                str(c.rank),
-                c.name,
-                c.department or "–",
-                str(c.workshops),
-                rounded(c.score),
-                rounded(c.impact),
-                percent(c.share),
-                str(c.share_rank),
-                in_each(c, result, short),
-            )
-            for c in result.root_causes
-        ),
-        keys=tuple(str(c.rank) for c in result.root_causes),
-        marked=frozenset(i for i, c in enumerate(result.root_causes) if c.workshops > 1),
-        empty="No processes in these workshops.",
-    )
-
-
-def matched(result: Rollup) -> list[tuple[RootCause, Member]]:
-    """The processes matched to another workshop's (or kept apart by the mapping file), by rank."""
-    return [(c, m) for c in result.root_causes for m in c.members if len(c.members) > 1 or KEPT_APART in m.reasons]
-
-
-def matches_view(result: Rollup, short: bool = False) -> TableView:
-    rows = matched(result)
-    return TableView(
-        columns=(
-            Column("Root cause", "#", numeric=True),
-            Column("Workshop", "W", numeric=short),  # short: W1, W2… (no need to wrap)
-            Column("Process id", "Id"),
-            Column("Process"),
-            Column("Department", "Dept."),
-            Column("Matched by", "Why"),
-        ),
-        rows=tuple(
-            (
-                str(c.rank),
-                _label(result, m.workshop, short),
-                m.process,
-                m.name,
-                m.department or "–",
-                ", ".join(m.reasons) or "–",
-            )
-            for c, m in rows
-        ),
-        keys=tuple(f"{m.workshop}:{m.process}" for _c, m in rows),
-        empty="No process matched a process of another workshop.",
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Formats
-
-
-def rollup_json_data(result: Rollup) -> dict[str, Any]:
-    """The rollup as plain data (floats rounded to 3 decimals).
-
-    ``{"workshops": [{"number", "file", "title", "date", "processes", "pains"}], "mapping",
-    "root_causes": [{"rank", "name", "department", "score", "impact", "share", "share_rank",
-    "pains_reached", "workshops": [{"workshop", "file", "processes", "score", "impact", "share", "stages_reached",
-    "pains_reached"}], "processes": [{"workshop", "file", "id", "name", "department",
-    "matched_by"}]}]}``.
-    """
-
-    def r(x: float) -> float:
-        return round(float(x), 3)
-
-    return {
-        "workshops": [
-            {
-                "number": w.number,
-                "file": w.file,
-                "title": w.title,
-                "date": w.date,
-                "processes": w.processes,
-                "pains": w.pains,
-            }
-            for w in result.workshops
-        ],
-        "mapping": result.mapping,
-        "root_causes": [
-            {
-                "rank": c.rank,
-                "name": c.name,
-                "department": c.department,
-                "score": r(c.score),
-                "impact": r(c.impact),
-                "share": r(c.share),
-                "share_rank": c.share_rank,
-                "pains_reached": c.pains_reached,
-                "workshops": [
-                    {
-                        "workshop": a.workshop,
-                        "file": result.workshop(a.workshop).file,
-                        "processes": list(a.processes),
-                        "score": r(a.score),
-                        "impact": r(a.impact),
-                        "share": r(a.share),
-                        "stages_reached": a.stages_reached,
-                        "pains_reached": a.pains_reached,
-                    }
-                    for a in c.appearances
-                ],
-                "processes": [
-                    {
-                        "workshop": m.workshop,
-                        "file": result.workshop(m.workshop).file,
-                        "id": m.process,
-                        "name": m.name,
-                        "department": m.department,
-                        "matched_by": list(m.reasons),
-                    }
-                    for m in c.members
-                ],
-            }
-            for c in result.root_causes
-        ],
-    }
-
-
-CSV_COLUMNS = (
-    "rank",
-    "root_cause",
-    "department",
-    "workshops",
-    "total_score",
-    "total_impact",
-    "share",
-    "share_rank",
-    "file",
-    "workshop_title",
-    "process_ids",
-    "process_names",
-    "score",
-    "impact",
-    "workshop_share",
-    "stages_reached",
-    "pains_reached",
-    "matched_by",
-)
-
-
-def rollup_csv_rows(result: Rollup) -> list[tuple[object, ...]]:
-    """One row per root cause and workshop it appears in (header first: :data:`CSV_COLUMNS`)."""
-    rows: list[tuple[object, ...]] = [CSV_COLUMNS]
-    for c in result.root_causes:
-        for a in c.appearances:
-            here = [m for m in c.members if m.workshop == a.workshop]
-            reasons = [r for r in REASONS if any(r in m.reasons for m in here)]
-            rows.append(
-                (
-                    c.rank,
-                    c.name,
-                    c.department,
-                    c.workshops,
-                    round(c.score, 3),
-                    round(c.impact, 3),
-                    round(c.share, 3),
-                    c.share_rank,
-                    result.workshop(a.workshop).name,
-                    result.workshop(a.workshop).title,
-                    "; ".join(m.process for m in here),
-                    "; ".join(m.name for m in here),
-                    round(a.score, 3),
-                    round(a.impact, 3),
-                    round(a.share, 3),
-                    a.stages_reached,
-                    a.pains_reached,
-                    "; ".join(reasons),
-                )
-            )
-    return rows
-
-
-def rollup_markdown(result: Rollup) -> str:
-    lines = [f"# {title(result)}", "", md_cell(note(result)), ""]
-    lines += ["## Workshops", "", *view_table(workshops_view(result)), ""]
-    lines += ["## Root causes", "", *view_table(root_causes_view(result)), ""]
-    lines += ["## Matches", "", *view_table(matches_view(result)), ""]
-    return "\n".join(lines)
-
-
-def rollup_text(fmt: str, result: Rollup) -> str:
-    """The rollup as ``md``, ``csv``, ``json`` or ``html`` text (user text escaped for each)."""
-    if fmt == "md":
-        return rollup_markdown(result)
-    if fmt == "csv":
-        return _csv(rollup_csv_rows(result))
-    if fmt == "json":
-        return dumps_json(rollup_json_data(result))
-    if fmt == "html":
-        from .export.rollup_html import rollup_html  # Jinja2 only when a page is written
-
-        return rollup_html(result)
-    raise ExportError(f"unknown rollup format {fmt!r}; one of: {', '.join(f for f in FORMATS if f != 'table')}")

@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import FIRST_YEAR, LAST_YEAR, Session
+from .model import Session
+from .values import FIRST_YEAR, LAST_YEAR
 
 SCHEMA_FILE = "session.schema.json"
 DIRECTIVE = "#:schema "

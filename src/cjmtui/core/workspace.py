@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .edit import History, differing
+from .atomic import clean_stale_temp_files
 from .errors import CjmError, ConflictError, SaveError, SessionFileError
 from .files import user_data_dir
 from .lock import LockInfo, SaveLockError, SessionLock, exclusive_save
@@ -26,7 +26,6 @@ from .model import TABLES, Record, Session, item_label
 from .store import (
     Fingerprint,
     Loaded,
-    clean_stale_temp_files,
     current_state,
     decode,
     dumps_session,
@@ -34,6 +33,7 @@ from .store import (
     parse_session,
     save_session,
 )
+from .undo import History, differing
 
 MERGE_ATTEMPTS = 3
 REWRITE_WAIT = 1.0  # seconds a save waits for a file another program is rewriting in place

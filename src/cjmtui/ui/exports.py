@@ -30,7 +30,7 @@ class Exports:
 
     def export(self) -> None:
         """Ask for a format and a name (the dialog), then write the file in a worker's thread."""
-        from ..core.files import export_target
+        from ..core.export import export_target
         from .screens.dialogs import ExportDialog
 
         app = self.app

@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..core.edit import add_item, settings_values, update_item, update_settings
+from ..core.details import settings_values, update_settings
+from ..core.edit import add_item, update_item
 from ..core.model import Record, find, item_label
 from ..core.vocab import SINGULAR
 

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import store
+from ..atomic import write_atomic
 from ..errors import ExportError
+from ..files import typed_target
 from ..model import Session
 from ..scoring import Ranking
 from .markdown import comparison_markdown, export_markdown, friction_markdown, ranking_markdown, view_table
@@ -80,6 +82,11 @@ FORMATS: dict[str, Format] = {
 }
 
 
+# ``cjmtui rollup --format``: the root causes across workshops (:mod:`.rollup`), as text; the
+# command line adds "table", its own terminal tables.
+ROLLUP_FORMATS: tuple[str, ...] = ("md", "csv", "json", "html")
+
+
 def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
     """The session and its ranking in the format called ``fmt`` (a key of :data:`FORMATS`):
     text, or bytes for a binary format (xlsx)."""
@@ -88,6 +95,12 @@ def export_text(fmt: str, session: Session, ranking: Ranking) -> str | bytes:
     except KeyError:
         raise ExportError(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}") from None
     return format_.render(session, ranking)
+
+
+def export_target(folder: Path, typed: str, fmt: str) -> Path:
+    """Where an export typed as ``typed`` in ``folder`` goes: :func:`cjmtui.core.files.typed_target`
+    with the format's ending."""
+    return typed_target(folder, typed, FORMATS[fmt].suffix)
 
 
 def write_export(text: str | bytes, path: Path) -> Path:
@@ -106,7 +119,7 @@ def write_export(text: str | bytes, path: Path) -> Path:
     # An existing file is replaced keeping the previous version as NAME.bak, as a save does.
     existing = os.path.isfile(path)
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    store.write_atomic(path, data, backup=existing, stream=True)
+    write_atomic(path, data, backup=existing, stream=True)
     return path
 
 
@@ -115,6 +128,7 @@ __all__ = [
     "CSV_MAP_COLUMNS",
     "FORMATS",
     "FRICTION_COLUMNS",
+    "ROLLUP_FORMATS",
     "Format",
     "comparison_json_data",
     "comparison_markdown",
@@ -124,6 +138,7 @@ __all__ = [
     "export_friction_csv",
     "export_json",
     "export_markdown",
+    "export_target",
     "export_text",
     "friction_json_data",
     "friction_markdown",

@@ -25,7 +25,7 @@ from .. import store
 from ..errors import ExportError
 from ..friction import StageFriction, stage_friction
 from ..future import Comparison
-from ..model import Session
+from ..model import ParkingItem, Session
 from ..safety import csv_cell
 from ..scoring import RankedProcess, RankedSolution, Ranking, Reached, at_moment, moment_stages
 from ..views import Names, open_parking, pains_in_stage_order
@@ -458,29 +458,30 @@ def map_rows(session: Session) -> list[Sequence[object]]:
                 pain.validation_note,
             )
         )
-    for parked in open_parking(session):
-        at = friction.get(parked.stage or "")
-        rows.append(
-            (
-                parked.id,
-                names.stage(parked.stage) if parked.stage else "",
-                "parked",
-                parked.text,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                *((at.pains, at.pain_weight, at.departments, at.handoffs) if at else (None, None, None, None)),
-                None,
-                None,
-                None,
-                None,
-            )
-        )
+    rows += [_parked_row(parked, names, friction.get(parked.stage or "")) for parked in open_parking(session)]
     return rows
+
+
+def _parked_row(parked: ParkingItem, names: Names, at: StageFriction | None) -> tuple[object, ...]:
+    """An open parked item's row of the map (:func:`map_rows`): its words, its stage's friction."""
+    return (
+        parked.id,
+        names.stage(parked.stage) if parked.stage else "",
+        "parked",
+        parked.text,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        *((at.pains, at.pain_weight, at.departments, at.handoffs) if at else (None, None, None, None)),
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def export_friction_csv(session: Session, persona: str | None = None) -> str:

@@ -114,6 +114,31 @@ def _summary(text: str) -> str:
     return summary
 
 
+def _jira_epic(session: Session, epic: str, chosen: list[RankedSolution], total: int) -> list[str]:
+    """The epic's row of the Jira CSV: the workshop, with the chosen fixes under it."""
+    info = session.session
+    when = f" ({info.date.isoformat()})" if info.date else ""
+    return [
+        epic,
+        "",
+        "Epic",
+        _summary(f"Journey workshop: {info.title}{when}"),
+        "Medium",
+        "Done" if chosen and all(r.status in ("done", "dropped") for r in chosen) else "To Do",
+        "",
+        "\n".join(
+            [
+                jira_wiki(f"The fixes chosen in the customer journey mapping workshop “{info.title}”{when}."),
+                jira_wiki(f"{len(chosen)} of {total} ranked solutions, in rank order, under this epic."),
+            ]
+        ),
+        "cjmtui",
+        f"cjmtui-{epic}",
+        "",
+        "",
+    ]
+
+
 def export_jira_csv(session: Session, ranking: Ranking) -> str:
     """The chosen solutions as a CSV for Jira's importer (see the module's description)."""
     out = io.StringIO(newline="")
@@ -123,30 +148,8 @@ def export_jira_csv(session: Session, ranking: Ranking) -> str:
     total = len(ranking.solutions)
     solutions = {s.id: s for s in session.solutions}
     chosen = chosen_solutions(ranking)
-    info = session.session
     epic = jira_id(session, "epic")
-    when = f" ({info.date.isoformat()})" if info.date else ""
-    writer.writerow(
-        [
-            epic,
-            "",
-            "Epic",
-            _summary(f"Journey workshop: {info.title}{when}"),
-            "Medium",
-            "Done" if chosen and all(r.status in ("done", "dropped") for r in chosen) else "To Do",
-            "",
-            "\n".join(
-                [
-                    jira_wiki(f"The fixes chosen in the customer journey mapping workshop “{info.title}”{when}."),
-                    jira_wiki(f"{len(chosen)} of {total} ranked solutions, in rank order, under this epic."),
-                ]
-            ),
-            "cjmtui",
-            f"cjmtui-{epic}",
-            "",
-            "",
-        ]
-    )
+    writer.writerow(_jira_epic(session, epic, chosen, total))
     for row in chosen:
         sol = solutions.get(row.id)
         owner = sol.owner if sol else None
