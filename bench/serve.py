@@ -45,6 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = "bench-room-code"
+ROWS = 60  # each participant's terminal: tall enough for every note typed (-n 20, --notes 2)
 ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78NOcM])")
 
 
@@ -101,13 +102,14 @@ class Terminals:
                     self.selector.unregister(key.fd)
                     continue
                 with self.lock:
-                    self.text[key.fd] = (self.text[key.fd] + data.decode("utf-8", "replace"))[-20000:]
-                    if self.awaited:
-                        self._arrive(key.fd)
+                    chunk = data.decode("utf-8", "replace")
+                    self.text[key.fd] = (self.text[key.fd] + chunk)[-20000:]
+                    if self.awaited:  # what arrived, with a little before it (a text split across reads)
+                        self._arrive(key.fd, self.text[key.fd][-(len(chunk) + 400) :])
 
-    def _arrive(self, fd: int) -> None:
+    def _arrive(self, fd: int, recent: str) -> None:
         now = time.perf_counter()
-        screen = ESCAPES.sub("", self.text[fd][-6000:])
+        screen = ESCAPES.sub("", recent)
         for text, waiting in list(self.awaited.items()):
             if fd in waiting and text in screen:
                 waiting.discard(fd)
@@ -146,7 +148,7 @@ def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tup
     import struct
     import termios
 
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 90, 120, 0, 0))  # tall enough for every new note
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, 120, 0, 0))
     terminals.add(master)
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -160,7 +162,9 @@ def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tup
     return proc, master, time.perf_counter() - start
 
 
-def type_notes(fds: dict[str, int], terminals: Terminals, notes: int, pause: tuple[float, float]) -> list[float]:
+def type_notes(
+    fds: dict[str, int], terminals: Terminals, notes: int, pause: tuple[float, float], typists: int
+) -> list[float]:
     """Every participant types ``notes`` notes at once, in bursts; seconds from each Enter until
     the note is on every other participant's terminal."""
     import random
@@ -185,7 +189,7 @@ def type_notes(fds: dict[str, int], terminals: Terminals, notes: int, pause: tup
             os.write(fd, b"\r")
             time.sleep(rng.uniform(*pause))
 
-    threads = [threading.Thread(target=typist, args=item) for item in fds.items()]
+    threads = [threading.Thread(target=typist, args=item) for item in list(fds.items())[:typists]]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -203,6 +207,13 @@ def anchor(port: int, env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(ssh_argv(port, "Anchor", "true"), env=env, stdin=subprocess.DEVNULL, capture_output=True)
     return time.perf_counter() - start
+
+
+def machine_busy() -> float:
+    """Seconds of CPU the whole machine has spent busy (every process, /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -236,7 +247,8 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=20, help="participants connected (default 20)")
     parser.add_argument("--samples", type=int, default=10, help="joins and anchors timed (default 10)")
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measured (default 20)")
-    parser.add_argument("--notes", type=int, default=3, help="notes each participant types (default 3)")
+    parser.add_argument("--notes", type=int, default=2, help="notes each participant types (default 2)")
+    parser.add_argument("--typists", type=int, default=0, help="how many of them type (default: all)")
     parser.add_argument(
         "--pause",
         type=float,
@@ -299,9 +311,12 @@ def main() -> int:
             every = [server.pid, *children(server.pid)]
             every += [app for pid in every[1:] for app in children(pid)]
             cpu_before = {pid: cpu_seconds(pid) for pid in every}
-            typing_start = time.perf_counter()
-            reached = type_notes(fds, terminals, args.notes, tuple(args.pause)) if args.notes else []
+            typing_start, busy_before = time.perf_counter(), machine_busy()
+            reached = (
+                type_notes(fds, terminals, args.notes, tuple(args.pause), args.typists or args.n) if args.notes else []
+            )
             typing_spent = time.perf_counter() - typing_start
+            machine = (machine_busy() - busy_before) / typing_spent
             typing_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in every if Path(f"/proc/{pid}").exists())
             time.sleep(3)
             # The apps fork from the preloaded process (a child of the server); without it they
@@ -334,7 +349,8 @@ def main() -> int:
                 print(
                     f"  while typing: {len(reached) / typing_spent:.1f} notes a second; server and apps used "
                     f"{typing_cpu / typing_spent:.2f} cores, {typing_cpu / max(1, len(reached)) * 1000:.0f} ms "
-                    f"of CPU a note ({os.cpu_count()} cores here)"
+                    f"of CPU a note; the whole machine {machine:.2f} of its {os.cpu_count()} cores (the ssh "
+                    "clients and this script's terminals too)"
                 )
             print(f"idle, {len(apps)} participant apps over {spent:.0f} s:")
             print(f"  CPU: server {server_cpu:.2f}% of a core, apps {apps_cpu:.2f}% in all (target <= 10%)")

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 WARM_DELAY = 0.1  # seconds after the first screen is drawn
 AUTOSAVE_DELAY = 0.3  # seconds after the last change; well within the one-second promise
+# A participant's edits are notes and dots, one at a time, and the room waits to see them: saved
+# at once (each save is also what every other screen then takes in, so no sooner than needed).
+PARTICIPANT_SAVE_DELAY = 0.05
 RETRY_DELAY = 3.0  # after a failed save (a full disk, a read-only folder may recover)
 HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
 SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
@@ -99,7 +102,7 @@ class Autosave:
         if self.app.save_ok:
             self._show("unsaved…", ok=True)
         # After a failed save the warning stays until a save succeeds: typing goes on meanwhile.
-        self._schedule(AUTOSAVE_DELAY)
+        self._schedule(PARTICIPANT_SAVE_DELAY if self.app.actor is not None else AUTOSAVE_DELAY)
 
     def _schedule(self, delay: float) -> None:
         if self._timer is None:
