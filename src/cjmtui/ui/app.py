@@ -51,7 +51,7 @@ from .place import restore_view
 from .rankings import Rankings
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
-from .stylesheet import SharedParseStylesheet
+from .textual_fixes.stylesheet import SharedParseStylesheet
 from .themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:

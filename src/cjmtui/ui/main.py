@@ -15,7 +15,7 @@ from textual.app import App
 
 from ..core.safety import printable
 from ..core.workspace import Workspace
-from . import paste
+from . import textual_fixes
 
 if TYPE_CHECKING:
     from .app import CjmApp
@@ -90,7 +90,7 @@ def run(
     (``bench/signals.py``), and nothing is left to do by then (exports run in daemon threads
     and write atomically)."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
-    paste.install()  # pasted text stays text (see ui/paste.py)
+    textual_fixes.install()  # pasted text stays text (see ui/textual_fixes/paste_parser.py)
     # A thread (a save, ranking a big session) gives the interpreter back within 1 ms, not 5:
     # the event loop takes it back after each write to the terminal, so keys show sooner.
     sys.setswitchinterval(0.001)
