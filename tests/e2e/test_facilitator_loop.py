@@ -13,8 +13,8 @@ import pytest
 from cjmtui.core.edit import add_item
 from cjmtui.core.store import load_session, save_session
 from cjmtui.core.templates import new_session
-
-from .test_tmux import EXAMPLE, TITLES, Pane, cjmtui_command, require_tmux
+from support.needs import need
+from support.tmux import EXAMPLE, TITLES, Pane, cjmtui_command
 
 LONG_PAIN = (
     "I had to read out my whole order to someone on the phone because the web form lost it twice, "
@@ -26,7 +26,7 @@ LONG_PAIN = (
 @pytest.fixture
 def small(tmp_path: Path) -> Iterator[Pane]:
     """A pane the size most SSH sessions have: 80×24."""
-    require_tmux()
+    need("tmux")
     pane = Pane(tmp_path, width=80, height=24)
     try:
         yield pane

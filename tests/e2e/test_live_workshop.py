@@ -28,10 +28,10 @@ import pytest
 
 from cjmtui.core.model import Session
 from cjmtui.core.store import load_session, save_session
+from support.needs import need, needs
+from support.tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command
 
-from .test_tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command, require_tmux
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, needs("tmux")]
 
 PEOPLE = ("facilitator", "Ana", "Bo", "Cy", "Di")
 SILENT_SECONDS = 25.0
@@ -84,7 +84,7 @@ def cpu_seconds(pid: int) -> float:
 
 @pytest.fixture
 def panes(tmp_path: Path):
-    require_tmux()
+    need("tmux")
     made = {}
     try:
         for person in PEOPLE:
