@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import pytest_textual_snapshot
+
 from support.snapshots import svg_text, text_diff, twin_of
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__"
