@@ -11,6 +11,7 @@ import pytest
 from cjmtui.core.store import load_session
 from support.files import texts
 from support.needs import need, needs
+from support.soak import soak
 from support.tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command
 
 pytestmark = [pytest.mark.e2e, needs("tmux")]
@@ -35,9 +36,10 @@ def test_two_instances_typing_in_turn_keep_every_note(pane: Pane, second_pane: P
     _open_on_pains(pane, example)
     _open_on_pains(second_pane, example)
     written = []
-    deadline = time.monotonic() + 60  # a minute of typing in turn (bounded in rounds too)
+    # Typing in turn for a while (a minute in a full soak: tests/support/soak.py), bounded in rounds too.
+    deadline = time.monotonic() + soak(10, 60)
     round_no = 0
-    while round_no < 4 or (round_no < 150 and time.monotonic() < deadline):
+    while round_no < 4 or (round_no < soak(20, 150) and time.monotonic() < deadline):
         round_no += 1
         for name, p in (("A", pane), ("B", second_pane)):
             note = f"note {round_no} typed in {name}"
