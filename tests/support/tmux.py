@@ -217,7 +217,12 @@ class Pane:
 
     @property
     def home(self) -> Path:
+        """The HOME of the programs this pane's server starts (their folder unless told)."""
         return self.server.home
+
+    @home.setter
+    def home(self, folder: Path) -> None:
+        self.server.home = folder
 
     @property
     def env(self) -> dict[str, str]:
