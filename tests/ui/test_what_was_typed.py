@@ -25,7 +25,7 @@ from helpers import SIZE, fill, make_app, notifications, on_disk, screen_text, t
 def _no_watchdog(monkeypatch) -> None:
     """A signal starts a watchdog that ends the process (os._exit) if leaving hangs: not the
     test runner's process."""
-    monkeypatch.setattr(saving_module.Autosave, "_hard_exit", lambda self: None)
+    monkeypatch.setattr(saving_module.Autosave, "_hard_exit", lambda self, signum: None)
 
 
 async def test_with_nowhere_to_save_or_rescue_the_notes_are_printed_and_the_exit_fails(
