@@ -8,8 +8,7 @@ import pytest
 
 from cjmtui.core.export import FORMATS
 from cjmtui.core.export.tabular import CSV_DIALECTS
-
-from .test_cli import run_main
+from factories import run_main
 
 
 def test_the_helps_list_every_format_and_dialect(capsys: pytest.CaptureFixture[str]) -> None:
