@@ -30,9 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # support.tmux: the one tmux driver
 
-from _tmux import Pane, Tmux, TmuxError
+from support.tmux import Pane, Tmux, TmuxError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "sessions" / "online-ordering.toml"
@@ -54,7 +54,7 @@ def wait_gone(pane: Pane, since: float, timeout: float = 30.0) -> float:
 
 def cjmtui_pid(pane: Pane) -> int:
     """The cjmtui process itself (the pane runs it through ``env``, which execs)."""
-    return pane.pid
+    return pane.shell_pid
 
 
 def one(tmux: Tmux, path: Path, screen: str | None, note: bool) -> float:
@@ -91,7 +91,7 @@ def main() -> int:
             [sys.executable, str(ROOT / "bench" / "gen.py"), "--scale", str(args.scale), "-o", str(big)], check=True
         )
         try:
-            tmux = Tmux(scratch)
+            tmux = Tmux(scratch, control=True)
         except TmuxError as exc:
             print(exc, file=sys.stderr)
             return 1

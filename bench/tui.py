@@ -42,13 +42,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))  # support.tmux: the one tmux driver, shared with the tests
 
 import gen  # noqa: E402
-from _tmux import Tmux, TmuxError, key_latencies, time_to_first_screen  # noqa: E402
 from cjmtui.core.model import Session  # noqa: E402
 from cjmtui.core.safety import printable  # noqa: E402
 from cjmtui.core.store import dumps_session, load_session  # noqa: E402
 from cjmtui.ui.widgets.capture import PLACEHOLDER as CAPTURE_HINT  # noqa: E402
+from support.tmux import Tmux, TmuxError, key_latencies, time_to_first_screen  # noqa: E402
 
 EXAMPLE = ROOT / "sessions" / "online-ordering.toml"
 BARE_APP = HERE / "bare_app.py"
@@ -238,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         big_markers = first_screen_markers(big_session)
 
         try:
-            tmux = Tmux(scratch)
+            tmux = Tmux(scratch, control=True)
         except (TmuxError, subprocess.CalledProcessError) as exc:
             say(f"cannot run: {exc}")
             return 1
@@ -407,7 +408,7 @@ def autosave_stall_ms(
     0.3 s later), letters typed one at a time for ``seconds``. Returns the longest any key took
     to show among the keys typed in the first 0.25 s (the screen still drawing the new row) and
     among the later ones (the autosave runs among them)."""
-    from _tmux import letters
+    from support.tmux import letters
 
     pane = tmux.start(argv, **start)  # type: ignore[arg-type]
     try:

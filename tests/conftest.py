@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from support.needs import check_marks
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "sessions"
 
@@ -42,3 +44,9 @@ def cli_env(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CJMTUI_SESSIONS", raising=False)
     monkeypatch.setenv("COLUMNS", "250")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``needs("tmux")`` marks (tests/support/needs.py): skip, or fail under CI, when missing."""
+    check_marks(item)

@@ -6,13 +6,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from cjmtui.cli import main
 from factories import run_main
+from support.needs import needs
 
 BASH = shutil.which("bash")
-pytestmark = pytest.mark.skipif(BASH is None, reason="bash is not installed")
+pytestmark = needs("bash")
 
 
 def _complete(script: str, line: str, cwd: Path) -> list[str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from cjmtui.cli import main
+from support.needs import need
 
 SHELLS = ["bash", "zsh"]
 
@@ -26,12 +26,7 @@ def _script(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def _shell(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {name} is not installed")
-        pytest.skip(f"{name} is not installed")
-    return path
+    return need(name)
 
 
 def _complete(shell: str, script: str, words: list[str], cwd: Path) -> list[str]:

@@ -124,10 +124,10 @@ def test_real_entry_point_never_shows_a_traceback(tmp_path: Path) -> None:
 
 
 def test_tab_completes_rollup_and_its_options(capsys, tmp_path: Path) -> None:
-    from cli.test_completion import BASH, _complete
+    from cli.test_completion import _complete
+    from support.needs import need
 
-    if BASH is None:
-        pytest.skip("bash is not installed")
+    need("bash")
     _, script, _ = run_main(capsys, "completion", "bash")
     assert _complete(script, "cjmtui rol", tmp_path) == ["rollup"]
     assert _complete(script, "cjmtui rollup a.toml b.toml --", tmp_path) == sorted(

@@ -19,8 +19,9 @@ from cjmtui.core.atomic import clean_stale_temp_files
 from cjmtui.core.model import Session, SessionInfo
 from cjmtui.core.store import load_session, save_session
 from cjmtui.core.workspace import Workspace
+from support.soak import soak
 
-KILLS = 1000
+KILLS = soak(100, 1000)  # tests/support/soak.py: CJMTUI_SOAK=full for the full length
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -96,8 +97,8 @@ def test_opening_a_session_removes_temp_files_of_dead_processes_only(tmp_path):
     assert alive.exists()
 
 
-TWO_WRITER_ROUNDS = 200
-PARTICIPANT_KILLS = 100
+TWO_WRITER_ROUNDS = soak(20, 200)
+PARTICIPANT_KILLS = soak(15, 100)
 
 
 def _writer(path, name: str, start: int, write_fd: int, actor: str | None = None) -> None:  # pragma: no cover
@@ -137,8 +138,8 @@ def _first_acknowledged(read_fd: int, longest: float = 60.0) -> list[str]:
 
 def test_two_writers_killed_at_random_keep_every_acknowledged_note(tmp_path):
     """Two processes add notes to one file and save through the merge (under the save lock); both
-    are SIGKILLed at random moments, 200 times. After every round the file loads and holds every
-    note a writer was told was saved."""
+    are SIGKILLed at random moments, TWO_WRITER_ROUNDS times (200 in a full soak). After every
+    round the file loads and holds every note a writer was told was saved."""
     path = tmp_path / "two.toml"
     save_session(path, Session.model_validate({"stages": [{"id": "s", "name": "Stage"}]}))
     rng = random.Random(4321)
@@ -177,7 +178,8 @@ def test_two_writers_killed_at_random_keep_every_acknowledged_note(tmp_path):
 
 def test_a_participant_killed_at_random_costs_the_others_nothing(tmp_path):
     """Issue 12: three people save notes to one file at once; 100 times one of them, at random,
-    is SIGKILLed mid-work (a dropped link, an OOM kill) and comes back. After every kill the file
+    is SIGKILLed mid-work (a dropped link, an OOM kill) and comes back (PARTICIPANT_KILLS times, 100
+    in a full soak). After every kill the file
     validates; at the end every note anyone was told was saved is on disk exactly once, with
     its writer's name."""
     path = tmp_path / "live.toml"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+import factories
 from cjmtui.core import edit, links, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.errors import ExportError, SaveError
@@ -532,7 +533,7 @@ def test_markdown_hostile(hostile: tuple[m.Session, scoring.Ranking]) -> None:
 
 
 def test_markdown_why_this_rank_matches_ranking() -> None:
-    session = pytest.importorskip("factories").workshop()
+    session = factories.workshop()
     ranking = scoring.rank(session)
     text = export_markdown(session, ranking)
     assert_safe_markdown(text)
@@ -577,7 +578,6 @@ def test_examples_export(path: Path) -> None:
 
 
 def test_exports_of_random_sessions() -> None:
-    factories = pytest.importorskip("factories")
     from hypothesis import given
 
     @factories.CORE

@@ -39,10 +39,14 @@ from factories import workshop
 # children need later is loaded now.
 codecs.lookup("utf-8-sig")
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("useradd") is None or shutil.which("groupadd") is None,
-    reason="needs root with useradd/groupadd to make real separate Unix users (.ci/run runs it as root)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        os.geteuid() != 0 or shutil.which("useradd") is None or shutil.which("groupadd") is None,
+        reason="needs root with useradd/groupadd to make real separate Unix users (.ci/run runs it as root)",
+    ),
+    # useradd and groupadd lock /etc/passwd and /etc/group: one test at a time (pytest-xdist).
+    pytest.mark.xdist_group("unix-users"),
+]
 
 
 @dataclass(frozen=True)

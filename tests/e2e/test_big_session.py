@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from .test_tmux import CAPTURE_HINT, ROOT, TITLES, Pane, cjmtui_command, leftovers, pane, require_tmux, texts
+from support.files import leftovers, texts
+from support.needs import need, needs
+from support.tmux import CAPTURE_HINT, ROOT, TITLES, Pane, cjmtui_command
 
-__all__ = ["pane"]  # fixture used here
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, needs("tmux")]
 
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``bench/gen.py --scale 10``: 200 stages, 20,000 pains, 5,000 processes, 10,000 solutions."""
-    require_tmux()
+    need("tmux")
     path = tmp_path_factory.mktemp("big") / "big.toml"
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "gen.py"), "--scale", "10", "-o", str(path)],

@@ -11,7 +11,6 @@ is built and installed by ``test_offline_bundle.py``.
 from __future__ import annotations
 
 import ensurepip
-import os
 import subprocess
 import sys
 import zipfile
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from cjmtui.bundle import pack
+from support.needs import unavailable
 
 pytestmark = pytest.mark.e2e
 PYTHON = getattr(sys, "_base_executable", sys.executable)
@@ -28,9 +28,7 @@ PYTHON = getattr(sys, "_base_executable", sys.executable)
 def _pip_wheel() -> Path:
     wheels = sorted((Path(ensurepip.__file__).parent / "_bundled").glob("pip-*.whl"))
     if not wheels:
-        if os.environ.get("CI"):
-            pytest.fail("this Python ships no pip wheel in ensurepip/_bundled")
-        pytest.skip("this Python ships no pip wheel in ensurepip/_bundled (a distribution's python3 without ensurepip)")
+        unavailable("a pip wheel in ensurepip/_bundled", "a distribution's python3 without ensurepip: use python.org's")
     return wheels[-1]
 
 

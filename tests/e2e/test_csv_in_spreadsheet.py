@@ -12,8 +12,6 @@ is missing, unless ``CI`` is set.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -22,30 +20,21 @@ import pytest
 
 from cjmtui.cli import main
 from cjmtui.core import edit, store
+from support.needs import need, needs
+from support.xlsx import cells as _cells
 
-from .test_spreadsheet import _cells
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, needs("soffice")]
 ROOT = Path(__file__).resolve().parents[2]
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 DATA_LIKE = ["007", "2024-01-02", "1e5", "TRUE", "50%", "1/2", "Müller & Söhne – naïve 日本語 שלום"]
 # (dialect, field separator as a character code, LibreOffice language id)
 LOCALES = [("excel-de", 59, 1031), ("excel-en", 44, 1033)]
-
-
-def _soffice() -> str:
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return SOFFICE
 
 
 @pytest.mark.parametrize(("dialect", "separator", "language"), LOCALES)
 def test_a_spreadsheet_in_a_locale_reads_numbers_text_and_data_like_text_right(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], dialect: str, separator: int, language: int
 ) -> None:
-    soffice = _soffice()
+    soffice = need("soffice")
     s = store.load_session(ROOT / "sessions" / "online-ordering.toml").session
     stage = s.stages[0].id
     for text in DATA_LIKE:

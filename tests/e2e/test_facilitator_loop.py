@@ -13,8 +13,8 @@ import pytest
 from cjmtui.core.edit import add_item
 from cjmtui.core.store import load_session, save_session
 from cjmtui.core.templates import new_session
-
-from .test_tmux import EXAMPLE, TITLES, Pane, cjmtui_command, require_tmux
+from support.needs import need
+from support.tmux import EXAMPLE, TITLES, Pane, cjmtui_command
 
 LONG_PAIN = (
     "I had to read out my whole order to someone on the phone because the web form lost it twice, "
@@ -26,7 +26,7 @@ LONG_PAIN = (
 @pytest.fixture
 def small(tmp_path: Path) -> Iterator[Pane]:
     """A pane the size most SSH sessions have: 80×24."""
-    require_tmux()
+    need("tmux")
     pane = Pane(tmp_path, width=80, height=24)
     try:
         yield pane
@@ -89,7 +89,7 @@ def test_reopening_returns_to_the_screen_the_stage_and_the_agenda_step(small: Pa
     small.close()
     again = Pane(tmp_path / "again", width=80, height=24)
     again.home = small.home  # the same user: the same remembered place
-    again.env.update({k: v for k, v in small.env.items() if k in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")})
+    again.env.update({k: v for k, v in small.env.items() if k == "HOME" or k.startswith("XDG_")})
     try:
         again.start([*cjmtui_command(), str(path)])
         text = again.wait_for(TITLES["6"], f"Stages {remaining} (paused)")

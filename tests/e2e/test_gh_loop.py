@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 from cjmtui.core import edit, scoring
 from cjmtui.core import model as m
 from cjmtui.core.export import export_text
+from support.needs import need
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,11 +36,7 @@ def _loop() -> str:
 
 
 def test_readmes_gh_loop_creates_labels_first_and_passes_clean_titles(tmp_path: Path) -> None:
-    missing = [p for p in ("bash", "jq") if shutil.which(p) is None]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {missing} is not installed")
-        pytest.skip(f"{missing} not installed")
+    need("bash"), need("jq")
     s = m.Session(session=m.SessionInfo(title="Loop"))
     s, stage = edit.add_item(s, "stages", {"name": "Order"}, actor=None)
     s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take the order"}, actor=None)

@@ -7,7 +7,6 @@ merge (git then reports a conflict) without writing anything."""
 from __future__ import annotations
 
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,10 +15,10 @@ import pytest
 from cjmtui.core.edit import add_item, update_item
 from cjmtui.core.store import dumps_session, load_session, parse_session
 from factories import workshop
+from support.needs import needs
+from support.tmux import cjmtui_command
 
-from .test_tmux import cjmtui_command
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = needs("git")
 
 FILE = "workshop.toml"
 

@@ -10,13 +10,10 @@ from pathlib import Path
 import pytest
 
 from cjmtui.core.store import load_session
+from support.needs import needs
+from support.tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command
 
-from .test_never_lose_a_note import second_pane
-from .test_tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command, example, pane
-
-__all__ = ["example", "pane", "second_pane"]  # fixtures used here
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, needs("tmux")]
 
 
 def test_a_participants_note_reaches_the_facilitator_and_others_notes_stay(

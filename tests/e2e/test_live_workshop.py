@@ -28,14 +28,15 @@ import pytest
 
 from cjmtui.core.model import Session
 from cjmtui.core.store import load_session, save_session
+from support.needs import need, needs
+from support.soak import soak
+from support.tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command
 
-from .test_tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command, require_tmux
-
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, needs("tmux")]
 
 PEOPLE = ("facilitator", "Ana", "Bo", "Cy", "Di")
-SILENT_SECONDS = 25.0
-OPEN_SECONDS = 30.0
+SILENT_SECONDS = soak(8.0, 25.0)  # tests/support/soak.py
+OPEN_SECONDS = soak(10.0, 30.0)
 HEIGHT = 48
 
 
@@ -84,7 +85,7 @@ def cpu_seconds(pid: int) -> float:
 
 @pytest.fixture
 def panes(tmp_path: Path):
-    require_tmux()
+    need("tmux")
     made = {}
     try:
         for person in PEOPLE:

@@ -7,9 +7,7 @@ Skipped when ``cmark-gfm`` is missing, unless ``CI`` is set (``.ci/run`` install
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,13 +18,9 @@ from cjmtui.core import edit, export, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.export.trackers import github_issues
 from cjmtui.core.future import compare, derive_future
+from support.needs import need, needs
 
-CMARK = shutil.which("cmark-gfm")
-CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(CMARK is None and not CI, reason="cmark-gfm is not installed (apt-get install cmark-gfm)"),
-]
+pytestmark = [pytest.mark.e2e, needs("cmark-gfm")]
 
 HOSTILE = [
     "see http://evil.example/x now",
@@ -123,11 +117,10 @@ class _Html(HTMLParser):
 
 
 def test_every_markdown_output_renders_user_text_as_text_on_github(tmp_path: Path) -> None:
-    if CMARK is None:
-        pytest.fail("CI is set but cmark-gfm is not installed (apt-get install cmark-gfm)")
+    cmark = need("cmark-gfm")
     for name, markdown in _outputs(tmp_path).items():
         rendered = subprocess.run(
-            [CMARK, "-e", "table", "-e", "autolink", "-e", "strikethrough", "-e", "tagfilter"],
+            [cmark, "-e", "table", "-e", "autolink", "-e", "strikethrough", "-e", "tagfilter"],
             input=markdown,
             capture_output=True,
             text=True,

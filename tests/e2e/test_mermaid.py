@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,8 +20,7 @@ from cjmtui.core import edit, scoring
 from cjmtui.core import model as m
 from cjmtui.core.export import export_text
 from cjmtui.core.export.mermaid import mermaid_text
-
-from .npm import find_npm_tool
+from support.needs import need
 
 HOSTILE = [
     "Order: placed; paid #1",
@@ -36,16 +34,8 @@ HOSTILE = [
 pytestmark = pytest.mark.e2e
 
 
-def find_mmdc() -> str | None:
-    return find_npm_tool("CJMTUI_MMDC", ".bin/mmdc", "mmdc")
-
-
 def test_a_hostile_journey_renders_with_every_stage_and_no_markup(tmp_path: Path) -> None:
-    mmdc, chromium = find_mmdc(), shutil.which("chromium") or shutil.which("chromium-browser")
-    if mmdc is None or chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but mermaid-cli or chromium is missing (see .ci/run)")
-        pytest.skip("mermaid-cli (npm @mermaid-js/mermaid-cli) or chromium not found")
+    mmdc, chromium = need("mmdc"), need("chromium")
     s = m.Session(session=m.SessionInfo(title=HOSTILE[0]))
     s, persona = edit.add_item(s, "personas", {"name": HOSTILE[2]}, actor=None)
     for i, text in enumerate(HOSTILE):  # every other stage, and the pains of the others, moments of truth

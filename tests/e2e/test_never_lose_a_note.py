@@ -4,30 +4,17 @@ in turn, and a hostile bracketed paste through tmux (``paste-buffer -p``)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cjmtui.core.store import load_session
+from support.files import texts
+from support.needs import need, needs
+from support.soak import soak
+from support.tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command
 
-from .test_tmux import CAPTURE_HINT, TITLES, Pane, cjmtui_command, example, pane, require_tmux, texts
-
-__all__ = ["example", "pane"]  # fixtures used here
-
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def second_pane(tmp_path: Path) -> Iterator[Pane]:
-    require_tmux()
-    other = tmp_path / "second"
-    other.mkdir()
-    p = Pane(other)
-    try:
-        yield p
-    finally:
-        p.close()
+pytestmark = [pytest.mark.e2e, needs("tmux")]
 
 
 def _open_on_pains(p: Pane, path: Path) -> None:
@@ -49,9 +36,10 @@ def test_two_instances_typing_in_turn_keep_every_note(pane: Pane, second_pane: P
     _open_on_pains(pane, example)
     _open_on_pains(second_pane, example)
     written = []
-    deadline = time.monotonic() + 60  # a minute of typing in turn (bounded in rounds too)
+    # Typing in turn for a while (a minute in a full soak: tests/support/soak.py), bounded in rounds too.
+    deadline = time.monotonic() + soak(10, 60)
     round_no = 0
-    while round_no < 4 or (round_no < 150 and time.monotonic() < deadline):
+    while round_no < 4 or (round_no < soak(20, 150) and time.monotonic() < deadline):
         round_no += 1
         for name, p in (("A", pane), ("B", second_pane)):
             note = f"note {round_no} typed in {name}"
@@ -152,12 +140,9 @@ def test_a_process_without_a_controlling_terminal_saves_and_leaves_when_its_pane
 ) -> None:
     """Issue 11: started with ``setsid`` (no SIGHUP reaches it), cjmtui spun at 100% CPU after its
     pane closed, holding the lock. Now it notices the hung-up terminal, saves and exits."""
-    import shutil
     import subprocess
 
-    setsid = shutil.which("setsid")
-    if setsid is None:
-        pytest.skip("needs setsid (util-linux)")
+    setsid = need("setsid")
     pane.start([setsid, "--wait", *cjmtui_command(), str(example)], wrap=False)
     pane.wait_for(TITLES["3"])
     pane.keys("3", "a")

@@ -30,24 +30,11 @@ import pytest
 from cjmtui.core import model as m
 from cjmtui.core import scoring, store
 from cjmtui.core.export.html import export_html
-
-from .npm import find_npm_tool
+from support.needs import need
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "sessions").glob("*.toml"))
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome", "headless_shell")
 TIMEOUT = 30.0
-
-
-def find_browser() -> str | None:
-    explicit = os.environ.get("CJMTUI_CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).exists() else shutil.which(explicit)
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def _above_9(fd: int) -> int:
@@ -184,15 +171,7 @@ class CDP:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):
-    exe = find_browser()
-    if exe is None:
-        reason = (
-            "no Chromium found: install Debian's `chromium` package (or set CJMTUI_CHROMIUM to a "
-            "Chrome/Chromium binary) to check the HTML report in a real browser"
-        )
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but " + reason)
-        pytest.skip(reason)
+    exe = need("chromium")
     cdp = CDP(exe, tmp_path_factory.mktemp("chromium-profile"))
     try:
         cdp.send("Browser.getVersion")
@@ -400,12 +379,6 @@ def test_the_checks_see_errors_and_requests(browser: CDP, tmp_path: Path) -> Non
 # Accessibility: axe-core, the engine browsers' own accessibility checkers use
 
 
-def find_axe() -> Path | None:
-    """``axe.min.js`` from npm's ``axe-core`` (``$CJMTUI_AXE`` to point at another)."""
-    found = find_npm_tool("CJMTUI_AXE", "axe-core/axe.min.js")
-    return Path(found) if found else None
-
-
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_report_has_no_serious_accessibility_violation(browser: CDP, tmp_path: Path, example: Path) -> None:
     """Issue 14: axe reported ``scrollable-region-focusable`` (serious) on the map's scrolling
@@ -413,11 +386,7 @@ def test_example_report_has_no_serious_accessibility_violation(browser: CDP, tmp
     scripts, so axe is injected through the DevTools protocol; screen and print styles both;
     every HTML text's contrast decided (a window wide enough that the map clips nothing) and
     every SVG text's measured against what is drawn under it."""
-    axe = find_axe()
-    if axe is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but axe-core is not installed (npm install axe-core, see .ci/run)")
-        pytest.skip("axe-core not found: npm install axe-core (or set CJMTUI_AXE to axe.min.js)")
+    axe = Path(need("axe-core"))  # axe.min.js
     session = store.load_session(example).session
     report = _render(tmp_path, session, example.stem)
     page = Page(browser)

@@ -8,9 +8,7 @@ Skipped when Chromium or pdftotext (poppler-utils) is missing, unless ``CI`` is 
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,22 +17,14 @@ import pytest
 from cjmtui.core import edit, scoring, store
 from cjmtui.core import model as m
 from cjmtui.core.export import export_text
-
-from .test_report_browser import find_browser
+from support.needs import need
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _programs() -> tuple[str, str]:
-    browser, pdftotext = find_browser(), shutil.which("pdftotext")
-    missing = [name for name, path in (("chromium", browser), ("pdftotext (poppler-utils)", pdftotext)) if not path]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {', '.join(missing)} is not installed")
-        pytest.skip(f"{', '.join(missing)} not installed")
-    assert browser and pdftotext
-    return browser, pdftotext
+    return need("chromium"), need("pdftotext")
 
 
 def small_session() -> m.Session:

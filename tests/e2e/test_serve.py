@@ -19,24 +19,16 @@ from pathlib import Path
 import pytest
 
 from cjmtui.core.store import load_session
-
-from .test_tmux import CAPTURE_HINT, Pane, cjmtui_command
+from support.needs import need, needs
+from support.tmux import CAPTURE_HINT, Pane, cjmtui_command
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sessions" / "online-ordering.toml"
 SSH = shutil.which("ssh")
-TMUX = shutil.which("tmux")
-CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 CODE = "otter-maple-quill"
 WAIT = 40.0  # two shared cores, several apps starting at once
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not (SSH and TMUX) and not CI,
-        reason="needs openssh-client and tmux (apt-get install openssh-client tmux)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs("ssh", "tmux")]
 
 
 def _free_port() -> int:
@@ -49,8 +41,6 @@ class Room:
     """A ``cjmtui serve`` in a pane, and the way in for participants."""
 
     def __init__(self, tmp: Path) -> None:
-        if not (SSH and TMUX):
-            pytest.fail("CI is set but ssh or tmux is missing: apt-get install openssh-client tmux")
         self.tmp = tmp
         self.session = tmp / "online-ordering.toml"
         shutil.copyfile(EXAMPLE, self.session)
@@ -322,17 +312,11 @@ def test_a_frozen_client_is_noticed_by_keepalives_and_its_app_saves_and_ends(roo
     assert len(pains) == 1 and pains[0].created_by == "Dan"
 
 
-SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
-KEYGEN = shutil.which("ssh-keygen")
-
-
+@needs("sshd", "ssh-keygen")
 def test_the_readmes_forcecommand_recipe_locks_an_account_to_the_app(tmp_path):
     """README's shared-host recipe, in the test's own sshd on 127.0.0.1: whatever command the
     client asks for, the account gets the restricted app under its own name."""
-    if not (SSHD and KEYGEN and SSH and TMUX):
-        if CI:
-            pytest.fail("CI is set but sshd, ssh-keygen, ssh or tmux is missing")
-        pytest.skip("needs openssh-server, openssh-client and tmux")
+    sshd_exe, keygen = need("sshd"), need("ssh-keygen")
     import getpass
     import shlex
 
@@ -340,7 +324,7 @@ def test_the_readmes_forcecommand_recipe_locks_an_account_to_the_app(tmp_path):
     folder = tmp_path / "ssh"
     folder.mkdir(mode=0o700)
     for name in ("host_key", "client_key"):
-        subprocess.run([KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
+        subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
     shutil.copyfile(folder / "client_key.pub", folder / "authorized_keys")
     session = tmp_path / "online-ordering.toml"
     shutil.copyfile(EXAMPLE, session)
@@ -373,9 +357,8 @@ def test_the_readmes_forcecommand_recipe_locks_an_account_to_the_app(tmp_path):
             ]
         )
     )
-    Path("/run/sshd").mkdir(exist_ok=True)
     log = open(folder / "sshd.log", "w")  # noqa: SIM115 - closed below
-    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
+    sshd = subprocess.Popen([sshd_exe, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
     pane = Pane(tmp_path / "pane")
     try:
         _wait(lambda: _listening(port), what="sshd listening")

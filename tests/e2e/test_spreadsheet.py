@@ -10,9 +10,7 @@ their types. Skipped when ``soffice`` is missing, unless ``CI`` is set (``.ci/ru
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -24,9 +22,10 @@ from cjmtui.core import edit, scoring
 from cjmtui.core import model as m
 from cjmtui.core.export import export_text
 from cjmtui.core.safety import data_text
+from support.needs import need, needs
+from support.xlsx import NS
+from support.xlsx import cells as _cells
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 TRICKY = [
     "007",
     "1/2",
@@ -48,44 +47,11 @@ TRICKY = [
     "\u202eevil override \u05e9\u05dc\u05d5\u05dd",
 ]
 
-pytestmark = pytest.mark.e2e
-
-
-def _unescape(text: str) -> str:
-    """Office Open XML's ``_xHHHH_`` escapes decoded, as Excel and openpyxl read them."""
-    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
-
-
-def _cells(book: zipfile.ZipFile, sheet: int) -> list[list[tuple[str, str]]]:
-    """Each row's cells as (type, text): type "s" string, "n" number, "b" boolean, "str" formula."""
-    shared = []
-    if "xl/sharedStrings.xml" in book.namelist():
-        for si in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).findall("x:si", NS):
-            shared.append(_unescape("".join(t.text or "" for t in si.iter(f"{{{NS['x']}}}t"))))
-    root = ElementTree.fromstring(book.read(f"xl/worksheets/sheet{sheet}.xml"))
-    rows = []
-    for row in root.iter(f"{{{NS['x']}}}row"):
-        cells = []
-        for c in row.findall("x:c", NS):
-            kind = c.get("t", "n")
-            if c.find("x:f", NS) is not None:
-                kind = "formula"
-            value = c.find("x:v", NS)
-            text = value.text if value is not None and value.text else ""
-            if kind == "s":
-                text = shared[int(text)]
-            elif kind == "inlineStr":
-                kind, text = "s", _unescape("".join(t.text or "" for t in c.iter(f"{{{NS['x']}}}t")))
-            cells.append((kind, text))
-        rows.append(cells)
-    return rows
+pytestmark = [pytest.mark.e2e, needs("soffice")]
 
 
 def test_libreoffice_keeps_every_text_exactly_and_every_number_a_number(tmp_path: Path) -> None:
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = need("soffice")
     s = m.Session(session=m.SessionInfo(title="Spreadsheet check"))
     s, stage = edit.add_item(s, "stages", {"name": "Order"}, actor=None)
     s, process = edit.add_item(s, "processes", {"stage": stage.id, "name": "Take the order"}, actor=None)
@@ -97,7 +63,7 @@ def test_libreoffice_keeps_every_text_exactly_and_every_number_a_number(tmp_path
 
     profile = (tmp_path / "profile").as_uri()
     saved = subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile}", "--convert-to",
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}", "--convert-to",
          "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "back"), str(ours)],
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
@@ -147,10 +113,7 @@ def test_the_workbook_is_for_people(tmp_path: Path) -> None:
     """Bold wrapped header in words, columns as wide as their contents, wrapped text, real date
     cells, owner/status/due/review and the "why" on the quick-wins sheet, no empty text cell
     (issue 24, items 2 and 12), as LibreOffice reads and saves it."""
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = need("soffice")
     from cjmtui.core.store import load_session
 
     s = load_session(Path(__file__).resolve().parents[2] / "sessions" / "online-ordering.toml").session
@@ -162,7 +125,7 @@ def test_the_workbook_is_for_people(tmp_path: Path) -> None:
         assert '<t xml:space="preserve"></t>' not in "".join(book.read(n).decode() for n in book.namelist())
 
     saved = subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
          "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "back"), str(ours)],
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip

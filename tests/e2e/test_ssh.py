@@ -18,28 +18,19 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from cjmtui.core.store import load_session
+from support.needs import need, needs
+from support.tmux import Pane
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sessions" / "online-ordering.toml"
-SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
-SSH = shutil.which("ssh")
-KEYGEN = shutil.which("ssh-keygen")
-TMUX = shutil.which("tmux")
-CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+WAIT = 25.0  # seconds for a screen to show through ssh
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not (SSHD and SSH and KEYGEN and TMUX) and not CI,
-        reason="needs openssh-server, openssh-client and tmux (apt-get install openssh-server tmux)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs("sshd", "ssh", "ssh-keygen", "tmux")]
 
 TITLES = ["1 Persona", "2 Stages", "3 Pain points", "4 Internal processes", "5 Solutions", "6 Map", "7 Summary"]
 
@@ -58,11 +49,12 @@ def _cjmtui() -> str:
 @pytest.fixture
 def sshd(tmp_path):
     """An sshd on 127.0.0.1 that lets this user in with a key made for the test."""
+    sshd_exe, keygen = need("sshd"), need("ssh-keygen")
     folder = tmp_path / "ssh"
     folder.mkdir()
     os.chmod(folder, 0o700)
-    subprocess.run([KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "host_key")], check=True)
-    subprocess.run([KEYGEN, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "client_key")], check=True)
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "host_key")], check=True)
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "client_key")], check=True)
     shutil.copyfile(folder / "client_key.pub", folder / "authorized_keys")
     os.chmod(folder / "authorized_keys", 0o600)
     port = _free_port()
@@ -89,9 +81,8 @@ def sshd(tmp_path):
             ]
         )
     )
-    Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation folder sshd insists on
     log = open(folder / "sshd.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
+    proc = subprocess.Popen([sshd_exe, "-D", "-e", "-f", str(config)], stdout=log, stderr=log)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -106,55 +97,11 @@ def sshd(tmp_path):
     log.close()
 
 
-class Pane:
-    def __init__(self, command: str, env: dict[str, str], size=(100, 30)) -> None:
-        self.socket = f"cjmssh-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        args = [
-            "tmux",
-            "-L",
-            self.socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            str(size[0]),
-            "-y",
-            str(size[1]),
-            command,
-        ]
-        subprocess.run(args, check=True, env=env)
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env).stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, text: str, timeout: float = 25) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.05)
-        raise AssertionError(f"{text!r} did not show within {timeout}s; the screen was:\n{screen}")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "t", *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "t", "-l", text)
-
-    def pane_pid(self) -> int:
-        return int(self.tmux("display", "-p", "-t", "t", "#{pane_pid}").strip())
-
-    def close(self) -> None:
-        self.tmux("kill-server")
+def _pane(tmp_path: Path, command: str, term: str) -> Pane:
+    """A tmux pane (tests/support/tmux.py) running the shell command ``command``: the ssh client."""
+    pane = Pane(tmp_path / "pane")
+    pane.start(["sh", "-c", command], term=term, wrap=False)
+    return pane
 
 
 def _ssh_command(sshd, remote: str, term: str) -> str:
@@ -176,7 +123,9 @@ def _ssh_command(sshd, remote: str, term: str) -> str:
         "ServerAliveInterval=1",
     ]
     user = getpass.getuser()
-    return " ".join([f"env TERM={term}", SSH, *map(shlex.quote, options), f"{user}@127.0.0.1", shlex.quote(remote)])
+    return " ".join(
+        [f"env TERM={term}", need("ssh"), *map(shlex.quote, options), f"{user}@127.0.0.1", shlex.quote(remote)]
+    )
 
 
 def _remote(tmp_path: Path, session: Path, term: str, extra_env: str = "") -> str:
@@ -222,22 +171,23 @@ def _wait_gone(pid: int, timeout: float = 10) -> bool:
 def test_notes_survive_when_the_ssh_link_drops(sshd, tmp_path):
     session = tmp_path / "workshop.toml"
     shutil.copyfile(EXAMPLE, session)
-    env = {**os.environ, "TERM": "xterm-256color"}
-    pane = Pane(_ssh_command(sshd, _remote(tmp_path, session, "xterm-256color"), "xterm-256color"), env)
+    pane = _pane(
+        tmp_path, _ssh_command(sshd, _remote(tmp_path, session, "xterm-256color"), "xterm-256color"), "xterm-256color"
+    )
     try:
-        pane.wait_for("3 Pain points")
+        pane.wait_for("3 Pain points", timeout=WAIT)
         remote = _remote_pid(session)
         pane.keys("a")
-        pane.wait_for("type, Enter; Esc closes")
+        pane.wait_for("type, Enter; Esc closes", timeout=WAIT)
         notes = ["Nobody told me the part was discontinued", "I had to call three times", "The chat bot looped"]
         for note in notes:
             pane.type(note)
             pane.keys("Enter")
-        pane.wait_for(notes[-1][:20])
+        pane.wait_for(notes[-1][:20], timeout=WAIT)
         # The facilitator sees the notes (and perhaps an autosave) before the link drops; whether or
         # not the autosave has run, cjmtui must save on the hang-up.
         # The link drops: kill the ssh client abruptly; sshd hangs up on the remote side.
-        client = pane.pane_pid()
+        client = pane.shell_pid
         os.kill(client, signal.SIGKILL)
         assert _wait_gone(remote), "the remote cjmtui exits within seconds after the link drops"
         texts = {p.text for p in load_session(session).session.pains}
@@ -256,16 +206,15 @@ def test_notes_survive_when_the_ssh_link_drops(sshd, tmp_path):
 def test_every_screen_is_readable_over_ssh(sshd, tmp_path, term, extra_env):
     session = tmp_path / "workshop.toml"
     shutil.copyfile(EXAMPLE, session)
-    env = {k: v for k, v in os.environ.items() if k != "COLORTERM"}
-    pane = Pane(_ssh_command(sshd, _remote(tmp_path, session, term, extra_env), term), {**env, "TERM": term})
+    pane = _pane(tmp_path, _ssh_command(sshd, _remote(tmp_path, session, term, extra_env), term), term)
     try:
-        pane.wait_for("3 Pain points")
+        pane.wait_for("3 Pain points", timeout=WAIT)
         remote = _remote_pid(session)
         for key, title in zip("1234567", TITLES, strict=True):
             pane.keys(key)
-            screen = pane.wait_for(title)
+            screen = pane.wait_for(title, timeout=WAIT)
             assert "cjmtui" in screen
-        screen = pane.wait_for("Fix the online catalogue")  # item text on the summary
+        screen = pane.wait_for("Fix the online catalogue", timeout=WAIT)  # item text on the summary
         pane.keys("F10")
         assert _wait_gone(remote), "F10 quits"
     finally:

@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 from cjmtui.core.schema import SCHEMA_FILE
 from cjmtui.core.store import dumps_session
 from factories import sessions
-
-from .npm import find_npm_tool
+from support.needs import need
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / SCHEMA_FILE
@@ -33,18 +32,9 @@ EXAMPLES = sorted((ROOT / "sessions").glob("*.toml"))
 pytestmark = pytest.mark.e2e
 
 
-def find_taplo() -> str | None:
-    return find_npm_tool("CJMTUI_TAPLO", ".bin/taplo", "taplo")
-
-
 @pytest.fixture(scope="module")
 def taplo() -> str:
-    found = find_taplo()
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but taplo is not installed (npm install @taplo/cli, see .ci/run)")
-        pytest.skip("taplo not found: npm install @taplo/cli (or set CJMTUI_TAPLO)")
-    return found
+    return need("taplo")
 
 
 def lint(taplo: str, *files: Path, schema: bool = True) -> subprocess.CompletedProcess[str]:

@@ -2,8 +2,9 @@
 
 Each test gets its own tmux server (``tmux -L <unique socket>``, no user config), a fixed
 100x30 pane, ``TERM=xterm-256color`` unless the test says otherwise, and HOME / XDG folders
-in its tmp dir. Keys go in with ``send-keys`` (``-l`` for literal text); the tests then poll
-``capture-pane`` until what a person would see shows up (bounded waits, never fixed sleeps).
+in its tmp dir (the ``pane`` fixture, tests/e2e/conftest.py; the driver is
+tests/support/tmux.py). Keys go in with ``send-keys`` (``-l`` for literal text); the tests then
+poll ``capture-pane`` until what a person would see shows up (bounded waits, never fixed sleeps).
 
 Skipped when ``tmux`` is missing, unless ``CI`` is set: then a missing tmux is a failure.
 """
@@ -13,269 +14,21 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import signal
 import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from cjmtui.core.edit import add_item
-from cjmtui.core.lock import lock_path
 from cjmtui.core.store import load_session, save_session
 from cjmtui.core.templates import new_session
+from support.files import leftovers, texts
+from support.needs import need, needs
+from support.tmux import TITLES, Pane, cjmtui_command
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "sessions" / "online-ordering.toml"
-
-TMUX = shutil.which("tmux")
-CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        TMUX is None and not CI,
-        reason="tmux is not installed (apt-get install tmux); these tests drive cjmtui in a real "
-        "tmux pane. With CI set they run and a missing tmux fails instead of skipping.",
-    ),
-]
-
-WIDTH, HEIGHT = 100, 30
-WAIT = 20.0  # the longest any single expected screen may take to show up
-POLL = 0.02
-
-TITLES = {
-    "1": "1 Persona",
-    "2": "2 Stages",
-    "3": "3 Pain points",
-    "4": "4 Internal processes",
-    "5": "5 Solutions",
-    "6": "6 Map",
-    "7": "7 Summary",
-    "8": "8 Departments",
-}
-CAPTURE_HINT = "type, Enter; Esc closes"  # the quick-capture entry's placeholder (the entry is empty)
-
-
-def cjmtui_command() -> list[str]:
-    """The installed console script beside this Python, else ``python -m cjmtui``."""
-    script = Path(sys.executable).parent / "cjmtui"
-    if script.is_file() and os.access(script, os.X_OK):
-        return [str(script)]
-    return [sys.executable, "-m", "cjmtui"]
-
-
-def children_of(pid: int) -> list[int]:
-    """Child processes of ``pid`` (from ``ps``, which every Unix has; pgrep may be missing)."""
-    out = subprocess.run(["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
-    pairs = (line.split() for line in out.splitlines())
-    return [int(child) for child, parent in pairs if int(parent) == pid]
-
-
-class Pane:
-    """One tmux server with one detached session, driven like a person at a terminal."""
-
-    def __init__(self, tmp: Path, *, width: int = WIDTH, height: int = HEIGHT) -> None:
-        self.socket = f"cjme2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.width, self.height = width, height
-        self.home = tmp / "home"
-        for sub in ("", "config", "data"):
-            (self.home / sub).mkdir(parents=True, exist_ok=True)
-        self.conf = tmp / "tmux.conf"
-        # Keep a pane whose program exited (and its last screen); no status line: all 30 rows are
-        # the program's.
-        self.conf.write_text("set -g remain-on-exit on\nset -g status off\nset -g history-limit 2000\n")
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.home),
-            "XDG_CONFIG_HOME": str(self.home / "config"),
-            "XDG_DATA_HOME": str(self.home / "data"),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-        }
-        if "TMUX_TMPDIR" in os.environ:
-            self.env["TMUX_TMPDIR"] = os.environ["TMUX_TMPDIR"]
-        self.started = False
-        self.wrapped = True
-
-    # tmux --------------------------------------------------------------------------------------
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        assert TMUX is not None
-        return subprocess.run(
-            [TMUX, "-L", self.socket, "-f", str(self.conf), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=check,
-            timeout=10,
-        )
-
-    def start(
-        self,
-        argv: Sequence[str],
-        *,
-        term: str = "xterm-256color",
-        extra_env: dict[str, str] | None = None,
-        cwd: Path | None = None,
-        wrap: bool = True,
-    ) -> None:
-        """Run ``argv`` in the pane with a clean, explicit environment.
-
-        With ``wrap`` (the default) a small ``sh`` runs it, waits for it and prints
-        ``EXITED-<status>``: tmux itself sometimes never reaps a pane's process that exits
-        right after its pty closes (seen with tmux 3.3a), so the exit status comes from sh.
-        """
-        env = {"TERM": term, **(extra_env or {})}
-        # `env -u` drops what the tmux server would otherwise pass on from our own environment.
-        command = ["env", "-u", "COLORTERM", "-u", "NO_COLOR", "-u", "CJMTUI_SESSIONS", "-u", "TMUX"]
-        command += [f"{k}={v}" for k, v in env.items()]
-        command += list(argv)
-        if wrap:
-            command = ["sh", "-c", '"$@"; echo "EXITED-$?"; exec sleep 600', "sh", *command]
-        self.wrapped = wrap
-        self.tmux(
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            str(self.width),
-            "-y",
-            str(self.height),
-            "-c",
-            str(cwd or self.home),
-            "--",
-            *command,
-        )
-        self.started = True
-
-    def close(self) -> None:
-        if self.started:
-            self.started = False
-            socket = self.info("#{socket_path}")
-            self.tmux("kill-server", check=False)
-            if socket:  # tmux 3.3 leaves the socket file behind
-                Path(socket).unlink(missing_ok=True)
-
-    # Looking ------------------------------------------------------------------------------------
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "e2e").stdout
-
-    def info(self, fmt: str) -> str:
-        return self.tmux("display-message", "-p", "-t", "e2e", fmt).stdout.strip()
-
-    def wait_for(self, *wanted: str, timeout: float = WAIT, regex: bool = False) -> str:
-        """Poll the screen until every one of ``wanted`` shows; returns that screen."""
-        deadline = time.monotonic() + timeout
-        while True:
-            text = self.screen()
-            if all((re.search(w, text) if regex else w in text) for w in wanted):
-                return text
-            if self.wrapped and re.search(r"EXITED-\d+", text):
-                pytest.fail(f"cjmtui exited while waiting for {wanted!r}; last screen:\n{text}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{wanted!r} never showed within {timeout:.0f}s; last screen:\n{text}")
-            time.sleep(POLL)
-
-    def dead(self) -> bool:
-        if self.wrapped:
-            return re.search(r"EXITED-\d+", self.screen()) is not None
-        return self.info("#{pane_dead}") == "1"
-
-    def wait_exit(self, timeout: float = WAIT) -> int:
-        """Wait until the program has exited; returns its exit status (as sh reports it)."""
-        assert self.wrapped, "only a wrapped program reports its exit status"
-        deadline = time.monotonic() + timeout
-        while True:
-            found = re.search(r"EXITED-(\d+)", self.screen())
-            if found:
-                return int(found.group(1))
-            if time.monotonic() > deadline:
-                pytest.fail(f"cjmtui still running {timeout:.1f}s later; screen:\n{self.screen()}")
-            time.sleep(POLL)
-
-    def pid(self) -> int:
-        """The pid of the program itself (the child of the wrapping sh)."""
-        shell = self.info("#{pane_pid}")
-        if not self.wrapped:
-            return int(shell)
-        deadline = time.monotonic() + WAIT
-        while True:
-            children = children_of(int(shell))
-            if len(children) == 1:
-                return int(children[0])
-            if time.monotonic() > deadline:
-                pytest.fail(f"no single child of the pane's shell {shell}: {children}")
-            time.sleep(POLL)
-
-    # Typing -------------------------------------------------------------------------------------
-
-    def keys(self, *keys: str) -> None:
-        """tmux key names: ``Enter``, ``Escape``, ``F10``, ``3``, ``a``..."""
-        self.tmux("send-keys", "-t", "e2e", *keys)
-
-    def type(self, text: str) -> None:
-        """Literal text, exactly as typed (no key-name lookup)."""
-        self.tmux("send-keys", "-t", "e2e", "-l", text)
-
-    def screen_to(self, key: str) -> str:
-        """Press a screen key (1-8) and wait for that screen's title."""
-        self.keys(key)
-        return self.wait_for(TITLES[key])
-
-    def open_capture(self) -> None:
-        self.keys("a")
-        self.wait_for(CAPTURE_HINT)
-
-    def capture_note(self, text: str) -> None:
-        """Type a note into the open quick-capture entry, press Enter, wait until it is listed."""
-        self.type(text)
-        self.wait_for(text[-40:])
-        self.keys("Enter")
-        # The entry clears (its placeholder is back) and the note is now a row of the list.
-        self.wait_for(CAPTURE_HINT, text[:40])
-
-
-def require_tmux() -> None:
-    if TMUX is None:  # only reached with CI set: the skipif mark covers the rest
-        pytest.fail("CI is set but tmux is not installed: the e2e tests must run in CI (apt-get install tmux)")
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    require_tmux()
-    p = Pane(tmp_path)
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    target = tmp_path / "work" / "online-ordering.toml"
-    target.parent.mkdir()
-    shutil.copyfile(EXAMPLE, target)
-    return target
-
-
-def leftovers(path: Path) -> list[str]:
-    """Temp files (``.NAME.toml.*.tmp`` from atomic saves, or any other ``*.tmp``) and the lock
-    file ``.NAME.toml.lock``: all must be gone once cjmtui has exited."""
-    names = [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
-    if lock_path(path).exists():
-        names.append(lock_path(path).name)
-    return sorted(names)
-
-
-def texts(path: Path, kind: str = "pain") -> list[str]:
-    return [p.text for p in load_session(path).session.pains if p.kind == kind]
+pytestmark = [pytest.mark.e2e, needs("tmux")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,7 +101,7 @@ def _two_stages_then_a_pain(pane: Pane, path: Path) -> str:
 @pytest.fixture(scope="module")
 def new_session_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The new-session scenario, run once for the two tests below: (session file, stage bar name)."""
-    require_tmux()
+    need("tmux")
     tmp = tmp_path_factory.mktemp("new-session")
     pane = Pane(tmp)
     try:

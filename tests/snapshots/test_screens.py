@@ -1,7 +1,8 @@
 """Snapshots of every screen on a bundled example, at 80×24 and at 120×40.
 
 Regenerate after an intended change with ``pytest tests/snapshots --snapshot-update`` and look at
-the report (``snapshot_report.html``) before committing the new SVGs.
+the report (``snapshot_report.html``) before committing the new SVGs. Beside each SVG is its text
+twin (``NAME.txt``, tests/snapshots/conftest.py): the diff of a changed screen, readable.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def _pausing_clock(monkeypatch) -> list[float]:
 
 
 async def test_select_options_hook_reads_textual_internal():
-    """cjmtui reads Textual's ``Select._options`` in one place (choice.select_options): this
+    """cjmtui reads Textual's ``Select._options`` in one place (textual_fixes.select.select_options): this
     fails when Textual renames or reshapes it."""
 
     class One(App[None]):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual import events
 
-from cjmtui.ui.paste import PasteSafeParser, clean_paste
+from cjmtui.ui.paste import clean_paste
+from cjmtui.ui.textual_fixes.paste_parser import PasteSafeParser
 
 
 def _feed(*chunks: str) -> list[object]:

@@ -56,8 +56,8 @@ from .restricted import RESTRICTED_ACTIONS, RESTRICTED_COMMANDS
 from .room import Room
 from .screens import SCREENS, ScreenSpec, mode_of_table
 from .sessions import Sessions
-from .stylesheet import SharedParseStylesheet
 from .terminal import settle, terminal_lost
+from .textual_fixes.stylesheet import SharedParseStylesheet
 from .themes import DEFAULT_THEME, load_themes
 from .typed import WhatIsTyped
 

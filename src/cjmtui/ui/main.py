@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.safety import printable
 from ..core.workspace import Workspace
-from . import paste
+from . import textual_fixes
 from .terminal import terminal_modes
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def run(
     (``bench/signals.py``), and nothing is left to do by then (exports run in daemon threads
     and write atomically)."""
     workspace = Workspace.open(session) if isinstance(session, Path) else session
-    paste.install()  # pasted text stays text (see ui/paste.py)
+    textual_fixes.install()  # pasted text stays text (see ui/textual_fixes/paste_parser.py)
     # A thread (a save, ranking a big session) gives the interpreter back within 1 ms, not 5:
     # the event loop takes it back after each write to the terminal, so keys show sooner.
     sys.setswitchinterval(0.001)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from textual.app import App
-from textual.notifications import Notify
-from textual.widgets._toast import ToastRack  # the notices' container: its place is set by a class
+from textual.notifications import Notification
 
 from ..core.safety import printable
+from .textual_fixes.toasts import NotifyHooks, toast_racks
 
 MAX_TOASTS = 3
 
 
-class Notices(App[int]):
+class Notices(NotifyHooks[int]):
     """The app's notifications: literal text (paths and notes may hold markup or escapes),
     a notice of the same kind replacing the one shown, at most :data:`MAX_TOASTS` at once."""
 
@@ -36,23 +35,20 @@ class Notices(App[int]):
             markup=False,
         )
 
-    def _on_notify(self, event: Notify) -> None:
+    def before_notify(self, notification: Notification) -> None:
         """Rapid deletes must not stack toasts over the room's notes: a notice of the same kind
         (severity and first word, "Deleted …") replaces the one shown, and at most three show."""
-        new = event.notification
-        kind = (new.severity, new.message.split(" ", 1)[0])
-        for old in list(self._notifications):
+        kind = (notification.severity, notification.message.split(" ", 1)[0])
+        for old in self.current_notifications():
             if (old.severity, old.message.split(" ", 1)[0]) == kind:
-                self._unnotify(old, refresh=False)
-        while len(self._notifications) >= MAX_TOASTS:
-            self._unnotify(next(iter(self._notifications)), refresh=False)
-        super()._on_notify(event)
+                self.withdraw_notification(old)
+        while len(current := self.current_notifications()) >= MAX_TOASTS:
+            self.withdraw_notification(current[0])
 
-    def _refresh_notifications(self) -> None:
-        """Textual's, with the notices placed first (also on a new screen, such as a form)."""
+    def before_toasts_refresh(self) -> None:
+        """The notices placed first (also on a new screen, such as a form)."""
         with contextlib.suppress(Exception):  # no screen yet: nothing to place
             self.place_notices()
-        super()._refresh_notifications()
 
     def place_notices(self) -> None:
         """Notices never cover the line being typed: they show at the top right (the capture
@@ -61,5 +57,5 @@ class Notices(App[int]):
         screen = self.screen
         focused = screen.focused
         top = focused is not None and focused.region.y < max(1, screen.size.height // 2)
-        for rack in screen.query_children(ToastRack):
+        for rack in toast_racks(screen):
             rack.set_class(top, "-below")

@@ -14,6 +14,8 @@ from textual.app import App
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
+from .textual_fixes.key_order import forward_key, priority_binding_ran
+
 if TYPE_CHECKING:
     from .screens.base import WorkshopScreen
 
@@ -40,11 +42,11 @@ class WhatIsTyped(App[int]):
                 screen, entry = found
                 typed = event.is_printable or event.key in TYPED
                 if entry is not None and typed and self.focused is not entry:
-                    if not await self._check_bindings(event.key, priority=True):
-                        entry._forward_event(event)
+                    if not await priority_binding_ran(self, event.key):
+                        forward_key(entry, event)
                     return
                 if entry is None and event.key in ("a", "p") and not isinstance(self.focused, Input):
-                    if not await self._check_bindings(event.key, priority=True):
+                    if not await priority_binding_ran(self, event.key):
                         screen.action_capture() if event.key == "a" else screen.action_park()
                     return
         await super().on_event(event)

@@ -9,21 +9,10 @@ from typing import Any
 from textual import events
 from textual.widgets import Select
 
+from ..textual_fixes.select import select_options
+
 PAUSE = 1.0  # seconds: keys typed within this of each other make one prefix
 FLASH = 0.4  # seconds the field shows "-no-match" after a key that matches nothing
-
-
-def select_options(select: Select[Any]) -> list[tuple[str, Any]]:
-    """The options of ``select`` as (label text, value), the blank left out.
-
-    The one place cjmtui reads a Textual internal (``Select._options``: Textual keeps the
-    options it was given there and has no public getter). tests/ui/test_choice.py fails if the
-    attribute goes away or changes shape."""
-    return [
-        (str(getattr(label, "plain", label)), value)
-        for label, value in select._options  # the Textual internal: see the docstring
-        if value is not Select.NULL
-    ]
 
 
 def _keys(label: str) -> list[str]:

@@ -1,4 +1,8 @@
-"""A table of workshop items (one row per item, keyed by its id), markup-safe."""
+"""A table of workshop items (one row per item, keyed by its id), markup-safe.
+
+Its columns have fixed widths and its rows one line, so it is a
+:class:`~cjmtui.ui.textual_fixes.datatable.FixedRowsDataTable` (no measuring of each new cell).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.geometry import Size
-from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist, RowKey
+from textual.widgets.data_table import RowDoesNotExist
+
+from ..textual_fixes.datatable import FixedRowsDataTable
 
 Cell = Text | str | int | float
 Column = tuple[str, int | None] | tuple[str, int | None, int]
@@ -24,7 +28,7 @@ def _one_line(cell: Cell) -> Text:
     return Text(str(cell), no_wrap=True, overflow="ellipsis")
 
 
-class ItemTable(DataTable[Cell]):
+class ItemTable(FixedRowsDataTable[Cell]):
     DEFAULT_CSS = ""
     # A list's Home and End go to its first and last item (DataTable scrolls sideways instead,
     # leaving the highlight where it was: "End, then d" deleted the first row).
@@ -129,25 +133,11 @@ class ItemTable(DataTable[Cell]):
         self.move_cursor(row=max(0, min(target, self.row_count - 1)), animate=False)
 
     def _append_lines(self, keep: str | None, old_row: int, start: int) -> None:
-        """Add the lines from ``start`` on at the end. DataTable keys its render caches by a
-        counter that every ``add_row`` bumps, so each note captured drew every visible cell
-        again (~85 ms for a 120×40 list, felt as the first key after Enter). Rows added at the
-        end change no cell above them: the counter is put back, and only what depends on the
-        number of lines (the line offsets, the assembled lines) is forgotten."""
-        count = self._update_count
-        self._add_lines(keep, old_row, start=start)
-        self._update_count = count
-        self._offset_cache.clear()
-        self._line_cache.clear()
-        self.refresh()
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """The scrollable size, without measuring the cells: every column here has its width and
-        every row one line, so DataTable's measuring of each new cell (about 0.2 ms a cell, two
-        seconds for a list of 10,000) would change nothing."""
-        width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
+        """Add the lines from ``start`` on at the end, keeping the rendering of the rows already
+        drawn (each captured note used to draw every visible cell again: see
+        :meth:`~cjmtui.ui.textual_fixes.datatable.FixedRowsDataTable.appending`)."""
+        with self.appending():
+            self._add_lines(keep, old_row, start=start)
 
     @property
     def current_id(self) -> str | None:

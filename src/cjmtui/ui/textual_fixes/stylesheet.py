@@ -1,14 +1,29 @@
 """Textual's stylesheet, with its parsed CSS kept across re-parses.
 
-Textual re-parses every CSS source whenever a screen is shown for the first time (and when the
-theme changes): ``Stylesheet.reparse`` parses into a fresh ``Stylesheet`` whose parse cache
-starts empty. cjmtui shows each of its ten screens for the first time as the facilitator moves
-through the method, so each first visit parsed app.tcss and every widget's default CSS again,
-two or three times (about 40 ms of a first visit, measured with ``bench/tui.py --screens``).
+Why: Textual re-parses every CSS source whenever a screen is shown for the first time (and when
+the theme changes): ``Stylesheet.reparse`` parses into a fresh ``Stylesheet`` whose parse cache
+starts empty, and ``Stylesheet.set_variables`` empties the cache (the app sets the same
+variables again on every CSS refresh). cjmtui shows each of its ten screens for the first time
+as the facilitator moves through the method, so each first visit parsed app.tcss and every
+widget's default CSS again, two or three times (about 40 ms of a first visit, measured with
+``bench/tui.py --screens``).
 
-The same source parsed with the same variables gives the same rules (Textual's own ``parse``
-reuses them from its cache), so :class:`SharedParseStylesheet` keeps one parse cache per set of
-CSS variables (one per theme) and hands it to each re-parse. Everything else is Textual's.
+The upstream behaviour: Textual's parse cache (https://github.com/Textualize/textual/pull/3575)
+lives on one ``Stylesheet`` and "is cleared if variables are updated"; ``reparse`` makes a new
+``Stylesheet`` without it. No upstream issue asks to keep it across re-parses.
+
+How: the same source parsed with the same variables gives the same rules (Textual's own
+``parse`` reuses them from its cache), so :class:`SharedParseStylesheet` keeps one parse cache
+per set of CSS variables (one per theme) and hands it to each re-parse. ``reparse`` is Textual's
+own, copied, with that one line added. Everything else is Textual's.
+
+Hooks (tests/project/test_textual_hooks.py): the private attributes ``reparse`` touches
+(``_parse_cache``, ``_variables``, ``_invalid_css``, ``_rules``, ``_rules_map``,
+``_require_parse``) and ``add_source``'s arguments; and that Textual's own ``reparse`` still
+does only what the copy here does.
+
+Delete when: Textual keeps its parse cache across ``reparse`` and ``set_variables`` with the
+same variables (measure a first visit with ``bench/tui.py --screens`` before and after).
 """
 
 from __future__ import annotations

@@ -1,0 +1,60 @@
+"""DataTable for lists of one-line rows in fixed-width columns: no measuring, cheap appends.
+
+Why, twice:
+
+1. ``DataTable._update_dimensions`` (called after rows are added) measures every new cell with
+   Rich to widen auto-width columns and size auto-height rows: about 0.2 ms a cell, two seconds
+   for a list of 10,000 notes. cjmtui's tables give every column its width and every row one
+   line, so the measuring changes nothing. :meth:`FixedRowsDataTable._update_dimensions`
+   computes the scrollable size from the columns' widths and the row count alone.
+2. DataTable keys its render caches by a counter (``_update_count``) that every ``add_row``
+   bumps, so each note captured drew every visible cell again (~85 ms for a 120×40 list, felt as
+   the first key after Enter). Rows added at the end change no cell above them:
+   :meth:`FixedRowsDataTable.appending` puts the counter back, and forgets only what depends on
+   the number of rows (the row offsets, the assembled lines: ``_offset_cache``, ``_line_cache``).
+
+The upstream behaviour: DataTable's speed with many rows or cells has been worked on upstream
+(https://github.com/Textualize/textual/issues/4737, https://github.com/Textualize/textual/pull/5959
+cached row renderables) but every ``add_row`` still measures its cells and invalidates every
+cached line. No upstream option turns either off.
+
+Hooks (tests/project/test_textual_hooks.py): ``DataTable._update_dimensions(self, new_rows)``
+is still defined and called by DataTable; ``_row_label_column_width``, ``_total_row_height``,
+``_update_count``, ``_offset_cache`` and ``_line_cache`` still exist.
+
+Delete when: DataTable skips measuring columns of fixed width (rows of fixed height) and keeps
+its cached lines when rows are only appended. Measure with ``bench/tui.py`` (big list, capture)
+before deleting either half.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from textual.geometry import Size
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+CellType = TypeVar("CellType")
+
+
+class FixedRowsDataTable(DataTable[CellType]):
+    """A DataTable whose columns all have a width and whose rows are all one line high."""
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """The scrollable size, without measuring the cells (see the module's docstring)."""
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
+
+    @contextmanager
+    def appending(self) -> Iterator[None]:
+        """Rows added at the end inside this block keep the rendering of the rows above them."""
+        count = self._update_count
+        yield
+        self._update_count = count
+        self._offset_cache.clear()
+        self._line_cache.clear()
+        self.refresh()
