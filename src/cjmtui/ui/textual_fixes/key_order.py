@@ -20,9 +20,9 @@ Delete when: Textual keeps key order across focus changes, or offers public forw
 
 from __future__ import annotations
 
-from textual import events
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.widget import Widget
 
