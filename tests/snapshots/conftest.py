@@ -1,4 +1,4 @@
-"""Every screen snapshot has a text twin: ``NAME.txt`` beside ``NAME.svg`` (tests/support/snapshots.py).
+"""Every screen snapshot has a text twin (``__text__/FILE/NAME.txt`` for ``__snapshots__/FILE/NAME.svg``)
 
 ``snap_compare`` here wraps pytest-textual-snapshot's: the SVG is compared as before, and the
 screen's text too. ``--snapshot-update`` writes both; a failing test shows what changed as a

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.snapshots import svg_text, twin_of
+from support.snapshots import svg_of, svg_text, twin_of
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__"
+TEXTS = Path(__file__).parent / "__text__"
 SVGS = sorted(SNAPSHOTS.rglob("*.svg"))
 
 
@@ -20,5 +21,5 @@ def test_every_svg_has_a_text_twin_with_its_screen():
 
 
 def test_every_text_twin_has_its_svg():
-    orphans = [txt.name for txt in SNAPSHOTS.rglob("*.txt") if not txt.with_suffix(".svg").exists()]
+    orphans = [txt.name for txt in TEXTS.rglob("*.txt") if not svg_of(txt).exists()]
     assert not orphans, f"text twins whose snapshot is gone: {orphans}"

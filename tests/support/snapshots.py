@@ -49,8 +49,15 @@ def svg_text(svg: str) -> str:
 
 
 def twin_of(svg: Path) -> Path:
-    """Where the text twin of ``svg`` is kept: beside it, ``.txt`` for ``.svg``."""
-    return svg.with_suffix(".txt")
+    """Where the text twin of ``svg`` is kept: ``__text__/FILE/NAME.txt`` beside syrupy's
+    ``__snapshots__/FILE/NAME.svg`` (not in syrupy's folder: its ``--snapshot-update`` deletes
+    every file there that it did not write)."""
+    return svg.parents[2] / "__text__" / svg.parent.name / f"{svg.stem}.txt"
+
+
+def svg_of(twin: Path) -> Path:
+    """The snapshot whose text ``twin`` is (the inverse of :func:`twin_of`)."""
+    return twin.parents[2] / "__snapshots__" / twin.parent.name / f"{twin.stem}.svg"
 
 
 def text_diff(expected: str, actual: str, name: str) -> str:
