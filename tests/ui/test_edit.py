@@ -281,3 +281,20 @@ async def test_a_participant_adds_their_own_notes_and_cannot_delete_the_facilita
         await pilot.pause()
         assert (app.room.step, app.current_mode, app.room.timer.running) == (step, mode, False)
         assert any("Only the facilitator runs the agenda" in n.message for n in app._notifications)
+
+
+async def test_e_on_the_parking_screen_edits_the_parked_point(example_copy):
+    """e on the parking screen crashed the app (KeyError: FORMS had no parking form)."""
+    app = make_app(example_copy())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3", "p")
+        await pilot.press(*"Ask finance abot invoices", "enter", "escape")
+        await pilot.press("0")
+        await pilot.pause()
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, ItemForm), "e did not open the edit form"
+        await fill(pilot, form.query_one("#f-text", Input), "Ask finance about invoices")
+        await pilot.press("f2")
+        assert not isinstance(app.screen, ItemForm)
+        assert [p.text for p in app.session.parking] == ["Ask finance about invoices"]

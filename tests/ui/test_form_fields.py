@@ -15,8 +15,6 @@ MODELS = {**{table: (model,) for table, model in TABLES.items()}, "settings": (S
 # Tables edited elsewhere than in the form, and why.
 NOT_IN_THE_FORM = {
     "participants": "added by name when they join or are added to the room; their dots are cast with the dot keys",
-    # Note: e on the parking screen still opens the form and fails (FORMS has no "parking"): to fix in the UI.
-    "parking": "parked with p, its text typed once; closed, reopened and converted with keys on the parking screen",
 }
 
 # Fields of every table the form never shows, and why.
@@ -30,6 +28,7 @@ LEFT_OUT = {
     ("pains", "silent_round"): "set when the note is written in a silent-writing round",
     ("processes", "silent_round"): "set when the note is written in a silent-writing round",
     ("solutions", "silent_round"): "set when the note is written in a silent-writing round",
+    ("parking", "silent_round"): "set when the point is parked in a silent-writing round",
     ("solutions", "history"): "a status change is recorded with its day and who made it (edit.update_item)",
     ("solutions", "reviewed"): "set by a review meeting (cjmtui review --record)",
     ("settings", "origin"): "set when a future state is derived from its current state",

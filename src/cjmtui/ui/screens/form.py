@@ -90,6 +90,11 @@ FORMS: dict[str, list[Field]] = {
         Field("systems", "Systems", "lines", help="separate with ;"),
         Field("feeds", "Hands work to (downstream)", "refs", table="processes"),
     ],
+    "parking": [
+        Field("text", "Parked point", "text"),
+        Field("stage", "Came up at stage", "ref", table="stages", optional=True),
+        Field("status", "Status", "choice", ("open", "closed", "converted"), help="c converts it, x closes it"),
+    ],
     # Not a table: the session's own details and the ranking's weights (one form).
     "settings": [
         Field("title", "Title", "text"),
