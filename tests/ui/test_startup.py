@@ -67,13 +67,3 @@ async def test_a_new_session_opens_on_the_screen_of_the_agenda_step_the_top_bar_
         assert "Persona" in app.status_extra
         assert type(app.screen).__name__ == "PersonasScreen"
 
-
-async def test_a_mapped_session_before_the_agenda_starts_opens_where_the_top_bar_says(example_copy):
-    """Issue 23, item 11: the bundled example (mapped, no [progress]) opened on Pain points while
-    the top bar said the step was "Persona". Now the bar names the step of the screen shown."""
-    app = make_app(example_copy())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert type(app.screen).__name__ == "PainsScreen"
-        assert app.room.step == "pains"
-        assert "Persona" not in app.status_extra

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ..core.agenda import agenda_of
 from ..core.model import find
 from ..core.viewstate import View, load_view, save_view
 from ..core.workspace import Workspace
@@ -14,8 +13,6 @@ from .screens import SCREENS, mode_of_step
 if TYPE_CHECKING:
     from .host import Host
     from .room import Room
-
-SCREENS_BY_STEP = {spec.step: spec.mode for spec in SCREENS.values() if spec.step}
 
 
 @runtime_checkable
@@ -37,13 +34,6 @@ def restore_view(app: Host, room: Room, workspace: Workspace) -> None:
         # The agenda started (or nothing is mapped yet): the screen of the step the top bar names,
         # so a new session opens on "Who is the customer?" while the bar says "Persona".
         mode = mode_of_step(room.step)
-    else:
-        # Mapped already, the agenda not started (the bundled example): the pains, and the top
-        # bar names that step too, so the screen and the bar agree (issue 23, item 11).
-        steps = [item.step for item in agenda_of(session)]
-        shown = [i for i, step in enumerate(steps) if SCREENS_BY_STEP.get(step) == mode]
-        if shown:
-            room.load_step(shown[0])
     if view is not None and view.mode in SCREENS:
         mode = view.mode
         if view.stage and find(app.session, "stages", view.stage):
