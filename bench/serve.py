@@ -163,8 +163,13 @@ def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tup
 
 
 def type_notes(
-    fds: dict[str, int], terminals: Terminals, notes: int, pause: tuple[float, float], typists: int
-) -> list[float]:
+    fds: dict[str, int],
+    terminals: Terminals,
+    notes: int,
+    pause: tuple[float, float],
+    typists: int,
+    session: Path,
+) -> tuple[list[float], list[float]]:
     """Every participant types ``notes`` notes at once, in bursts; seconds from each Enter until
     the note is on every other participant's terminal."""
     import random
@@ -189,6 +194,19 @@ def type_notes(
             os.write(fd, b"\r")
             time.sleep(rng.uniform(*pause))
 
+    on_disk: dict[str, float] = {}
+    watching = True
+
+    def watch() -> None:  # when each note is in the session file: the writer's save, apart
+        while watching:
+            data = session.read_text(encoding="utf-8", errors="replace")
+            now = time.perf_counter()
+            for text in list(sent):
+                if text not in on_disk and text in data:
+                    on_disk[text] = now
+            time.sleep(0.01)
+
+    threading.Thread(target=watch, daemon=True).start()
     threads = [threading.Thread(target=typist, args=item) for item in list(fds.items())[:typists]]
     for thread in threads:
         thread.start()
@@ -200,7 +218,9 @@ def type_notes(
     missing = len(terminals.awaited)
     if missing:
         print(f"  {missing} notes had not reached every screen after 30 s")
-    return [terminals.arrived[text] - at for text, at in sent.items() if text in terminals.arrived]
+    watching = False
+    saved = [on_disk[text] - at for text, at in sent.items() if text in on_disk]
+    return [terminals.arrived[text] - at for text, at in sent.items() if text in terminals.arrived], saved
 
 
 def anchor(port: int, env: dict[str, str]) -> float:
@@ -312,12 +332,15 @@ def main() -> int:
             every += [app for pid in every[1:] for app in children(pid)]
             cpu_before = {pid: cpu_seconds(pid) for pid in every}
             typing_start, busy_before = time.perf_counter(), machine_busy()
-            reached = (
-                type_notes(fds, terminals, args.notes, tuple(args.pause), args.typists or args.n) if args.notes else []
+            reached, saved = (
+                type_notes(fds, terminals, args.notes, tuple(args.pause), args.typists or args.n, session)
+                if args.notes
+                else ([], [])
             )
             typing_spent = time.perf_counter() - typing_start
             machine = (machine_busy() - busy_before) / typing_spent
             typing_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in every if Path(f"/proc/{pid}").exists())
+            server_typing = (cpu_seconds(server.pid) - cpu_before[server.pid]) / typing_spent
             time.sleep(3)
             # The apps fork from the preloaded process (a child of the server); without it they
             # are the server's own children.
@@ -346,10 +369,16 @@ def main() -> int:
                     f"  Enter to every other screen, {len(reached)} notes by {len(fds)} typing at once: "
                     f"median {statistics.median(reached):.2f} s, p95 {percentile(reached, 0.95):.2f} s (target p95 1 s)"
                 )
+                if saved:
+                    print(
+                        f"  of which Enter to the note in the file (the writer's save): "
+                        f"median {statistics.median(saved):.2f} s, p95 {percentile(saved, 0.95):.2f} s"
+                    )
                 print(
                     f"  while typing: {len(reached) / typing_spent:.1f} notes a second; server and apps used "
                     f"{typing_cpu / typing_spent:.2f} cores, {typing_cpu / max(1, len(reached)) * 1000:.0f} ms "
-                    f"of CPU a note; the whole machine {machine:.2f} of its {os.cpu_count()} cores (the ssh "
+                    f"of CPU a note (the server {server_typing:.2f} of a core); "
+                    f"the whole machine {machine:.2f} of its {os.cpu_count()} cores (the ssh "
                     "clients and this script's terminals too)"
                 )
             print(f"idle, {len(apps)} participant apps over {spent:.0f} s:")

@@ -24,6 +24,12 @@ class CaptureInput(Input):
     note would run into this one. Here Enter takes the text at once, in order.
     """
 
+    def on_mount(self) -> None:
+        # A participant's app over ssh (cjmtui serve) keeps its cursor still: each blink is a
+        # redraw sent over the network, twice a second, times everyone in the room.
+        if getattr(self.app, "restricted", False):
+            self.cursor_blink = False
+
     class Entered(Message):
         def __init__(self, text: str) -> None:
             self.text = text
