@@ -184,6 +184,7 @@ def type_notes(
 
     def typist(name: str, fd: int) -> None:
         rng = random.Random(name)
+        time.sleep(rng.uniform(0, pause[1]))  # people start writing at their own moment
         for n in range(notes):
             text = f"{name} note {n} slow checkout"
             for word in text.split(" "):
