@@ -367,7 +367,7 @@ def main() -> int:
             )
             if reached:
                 print(
-                    f"  Enter to every other screen, {len(reached)} notes by {len(fds)} typing at once: "
+                    f"  Enter to every other screen, {len(reached)} notes by {args.typists or args.n} typing at once: "
                     f"median {statistics.median(reached):.2f} s, p95 {percentile(reached, 0.95):.2f} s (target p95 1 s)"
                 )
                 if saved:
