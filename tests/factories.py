@@ -491,3 +491,21 @@ def run_main(capsys: Any, *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def two_instances(tmp_path: Path) -> tuple[Path, Any, Any]:
+    """The workshop saved at ``tmp_path/room.toml`` and two instances (Workspaces) of it, as two
+    people's apps hold it."""
+    from cjmtui.core.store import save_session
+    from cjmtui.core.workspace import Workspace
+
+    path = tmp_path / "room.toml"
+    save_session(path, workshop(), None)
+    return path, Workspace.open(path), Workspace.open(path)
+
+
+def write_note(ws: Any, text: str, actor: str) -> None:
+    """``actor`` writes a pain at the first stage of :func:`workshop` in ``ws`` (unsaved)."""
+    from cjmtui.core.edit import add_item
+
+    ws.history.apply("note", add_item(ws.session, "pains", {"stage": "find", "text": text}, actor=actor)[0])

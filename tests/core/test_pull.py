@@ -6,21 +6,8 @@ from __future__ import annotations
 
 import threading
 
-from cjmtui.core.edit import add_item
 from cjmtui.core.lock import exclusive_save
-from cjmtui.core.store import save_session
-from cjmtui.core.workspace import Workspace
-from factories import workshop
-
-
-def _two(tmp_path):
-    path = tmp_path / "room.toml"
-    save_session(path, workshop(), None)
-    return path, Workspace.open(path), Workspace.open(path)
-
-
-def _note(ws: Workspace, text: str, actor: str) -> None:
-    ws.history.apply("note", add_item(ws.session, "pains", {"stage": "find", "text": text}, actor=actor)[0])
+from factories import two_instances, write_note
 
 
 def _held(path):
@@ -39,8 +26,8 @@ def _held(path):
 
 
 def test_a_pull_with_nothing_unsaved_does_not_wait_for_anothers_save(tmp_path):
-    path, ana, ben = _two(tmp_path)
-    _note(ana, "Ana's note", "Ana")
+    path, ana, ben = two_instances(tmp_path)
+    write_note(ana, "Ana's note", "Ana")
     assert ana.save().ok
     release, thread = _held(path)
     try:
@@ -54,10 +41,10 @@ def test_a_pull_with_nothing_unsaved_does_not_wait_for_anothers_save(tmp_path):
 
 
 def test_a_pull_with_unsaved_edits_saves_them_under_the_lock(tmp_path):
-    path, ana, ben = _two(tmp_path)
-    _note(ana, "Ana's note", "Ana")
+    path, ana, ben = two_instances(tmp_path)
+    write_note(ana, "Ana's note", "Ana")
     assert ana.save().ok
-    _note(ben, "Ben's note", "Ben")
+    write_note(ben, "Ben's note", "Ben")
     release, thread = _held(path)
     try:
         held = ben.pull()
@@ -73,7 +60,7 @@ def test_a_pull_with_unsaved_edits_saves_them_under_the_lock(tmp_path):
 
 
 def test_a_pull_reports_what_anothers_save_removed(tmp_path):
-    _path, ana, ben = _two(tmp_path)
+    _path, ana, ben = two_instances(tmp_path)
     gone = ana.session.pains[0]
     ana.history.apply("delete", ana.session.model_copy(update={"pains": ana.session.pains[1:]}))
     assert ana.save().ok

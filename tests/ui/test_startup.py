@@ -66,4 +66,3 @@ async def test_a_new_session_opens_on_the_screen_of_the_agenda_step_the_top_bar_
         await pilot.pause()
         assert "Persona" in app.status_extra
         assert type(app.screen).__name__ == "PersonasScreen"
-

@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
-from cjmtui.core.edit import add_item
-from cjmtui.core.store import save_session
 from cjmtui.core.workspace import Workspace
 from cjmtui.ui.app import CjmApp
-from factories import workshop
-
-
-def _two(tmp_path):
-    path = tmp_path / "room.toml"
-    save_session(path, workshop(), None)
-    return path, Workspace.open(path), Workspace.open(path)
-
-
-def _note(ws: Workspace, text: str, actor: str) -> None:
-    ws.history.apply("note", add_item(ws.session, "pains", {"stage": "find", "text": text}, actor=actor)[0])
+from factories import two_instances, write_note
 
 
 async def test_a_save_made_while_a_pull_runs_is_taken_in_without_waiting_for_another(tmp_path):
     """The app remembered the stat of the file *after* its pull, so a save made while the pull
     ran looked already taken in: that note stayed off this screen until someone saved again."""
-    path, ana, ben = _two(tmp_path)
+    path, ana, ben = two_instances(tmp_path)
     app = CjmApp(Workspace.open(path), tmp_path, handle_signals=False)
     workspace = app.workspace
     assert workspace is not None
@@ -36,14 +24,14 @@ async def test_a_save_made_while_a_pull_runs_is_taken_in_without_waiting_for_ano
         result = pull()
         if not later:  # Ben saves while Ana's app is still taking in Ana's note
             later.append(True)
-            _note(ben, "Ben's note", "Ben")
+            write_note(ben, "Ben's note", "Ben")
             assert ben.save().ok
         return result
 
     workspace.pull = pull_then_another_save
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        _note(ana, "Ana's note", "Ana")
+        write_note(ana, "Ana's note", "Ana")
         assert ana.save().ok
         for _ in range(80):  # well past two looks at the file
             await pilot.pause(0.05)
