@@ -79,3 +79,52 @@ def test_starting_the_cli_or_the_ui_does_not_import_jinja2():
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]", "True"], result.stdout
+
+
+def _circles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another round a circle (Tarjan's strongly
+    connected components of more than one module)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in imports[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                group.append(other)
+                if other == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(imports):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_module_of_cjmtui_imports_itself_round_a_circle():
+    """Issue 25: every import counts (at the top, inside functions, under TYPE_CHECKING), as grimp
+    reads them; the nine-module circle around ui/app.py and core's edit <-> merge and rollup <->
+    rollup_html are gone, and a new one fails here, naming its modules."""
+    import grimp
+
+    graph = grimp.build_graph("cjmtui")
+    modules = set(graph.modules)
+    imports = {m: set(graph.find_modules_directly_imported_by(m)) & modules for m in modules}
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]  # the finder finds
+    assert _circles(imports) == []
