@@ -24,7 +24,7 @@ async def test_timer_counts_down_rings_once_and_runs_into_overtime(example_copy)
     app.bell = lambda: bells.append(clock.now)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("9")
-        assert "Persona 15:00 (paused)" in app.status_extra
+        assert "next: Persona 15:00" in app.status_extra  # the agenda has not started
         await pilot.press("t")
         clock.now += 61
         app.room.tick()
@@ -274,3 +274,24 @@ async def test_enter_on_an_agenda_step_and_t_agree_with_the_top_bar(example_copy
         await pilot.pause()
         app.room.tick()
         assert "Stages 20:00" in app.status_extra and "paused" not in app.status_extra
+
+
+async def test_before_the_agenda_starts_the_bar_names_the_first_step_as_next(example_copy):
+    """Issue 23, item 11: the bundled example (mapped, its agenda never run) opened on Pain points
+    while the top bar said the step was "Persona". The bar now says which step comes first; on
+    that step's own screen, and once the agenda runs, it names the step the room is in."""
+    clock = FakeClock()
+    app = make_app(example_copy(), clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PainsScreen"
+        assert "next: Persona 15:00" in app.status_extra and "(paused)" not in app.status_extra
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Persona 15:00 (paused)" in app.status_extra and "next:" not in app.status_extra
+        await pilot.press("3", "9", "t")  # the agenda starts: its step and running clock, on any screen
+        clock.now += 60
+        await pilot.press("3")
+        await pilot.pause()
+        app.room.tick()
+        assert "Persona 14:00" in app.status_extra and "next:" not in app.status_extra

@@ -107,6 +107,10 @@ class Room:
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change
 
+    def not_started(self) -> bool:
+        """Whether the agenda has never run in this session: no step recorded, the clock untouched."""
+        return self.app.session.progress.step is None and not self.timer.running and self.timer.elapsed() == 0
+
     def facilitating(self) -> bool:
         """The agenda and its timer are the facilitator's; a participant pressing their keys is told."""
         if self.app.actor is None:
@@ -248,7 +252,13 @@ class Room:
         # Silent writing and private voting before the clock: a narrow bar cuts the end.
         parts.extend(self._room_state[1])
         clock_at = len(parts)
-        parts.append(f"{STEP_TITLES[self.step]} {clock}{'' if self.timer.running else ' (paused)'}")
+        title = STEP_TITLES[self.step]
+        if self.not_started() and app.current_mode != mode_of_step(self.step):
+            # The agenda has not started and another screen is shown (a mapped session opens on
+            # its pains): the bar says which step comes first, not that the room is in it.
+            parts.append(f"next: {title} {clock}")
+        else:
+            parts.append(f"{title} {clock}{'' if self.timer.running else ' (paused)'}")
         if app.persona_lens:
             persona = get(session, Persona, app.persona_lens)
             parts.append(f"lens: {persona.name if persona else app.persona_lens}")

@@ -84,6 +84,7 @@ class WorkshopScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._fit(self.size.width, self.size.height)
+        self.cjm.room.show_status()  # the bar says whether this screen is the agenda's step
         if self._shown_version != self._view_key():
             self._show_session()
 
