@@ -44,6 +44,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # support.ssh: the ssh client as the tests run it
+from support.ssh import ssh_argv as local_ssh  # noqa: E402
+
 CODE = "bench-room-code"
 ROWS = 60  # each participant's terminal: tall enough for every note typed (-n 20, --notes 2)
 ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>78NOcM])")
@@ -123,21 +126,7 @@ class Terminals:
 
 
 def ssh_argv(port: int, name: str, *extra: str) -> list[str]:
-    return [
-        shutil.which("ssh") or "ssh",
-        "-p",
-        str(port),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "LogLevel=ERROR",
-        "-o",
-        "PubkeyAuthentication=no",
-        *extra,
-        f"{name}@127.0.0.1",
-    ]
+    return local_ssh(port, name, "-o", "PubkeyAuthentication=no", *extra)
 
 
 def join(port: int, name: str, env: dict[str, str], terminals: Terminals) -> tuple[subprocess.Popen, int, float]:

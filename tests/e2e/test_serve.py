@@ -20,6 +20,7 @@ import pytest
 
 from cjmtui.core.store import load_session
 from support.needs import need, needs
+from support.ssh import ssh_argv
 from support.tmux import CAPTURE_HINT, Pane, cjmtui_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,23 +64,8 @@ class Room:
 
     def ssh_argv(self, name: str, *extra: str) -> list[str]:
         assert SSH is not None
-        return [
-            SSH,
-            "-p",
-            str(self.port),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "PubkeyAuthentication=no",
-            "-o",
-            "NumberOfPasswordPrompts=1",
-            *extra,
-            f"{name}@127.0.0.1",
-        ]
+        options = ("-o", "PubkeyAuthentication=no", "-o", "NumberOfPasswordPrompts=1")
+        return ssh_argv(self.port, name, *options, *extra, ssh=SSH)
 
     def ssh_env(self, code: str = CODE) -> dict[str, str]:
         return {"SSH_ASKPASS": str(self.askpass), "SSH_ASKPASS_REQUIRE": "force", "CJM_CODE": code}
@@ -363,21 +349,7 @@ def test_the_readmes_forcecommand_recipe_locks_an_account_to_the_app(tmp_path):
     try:
         _wait(lambda: _listening(port), what="sshd listening")
         argv = [
-            SSH,
-            "-tt",
-            "-i",
-            str(folder / "client_key"),
-            "-p",
-            str(port),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
-            f"{user}@127.0.0.1",
+            *ssh_argv(port, user, "-tt", "-i", str(folder / "client_key"), "-o", "BatchMode=yes", ssh=SSH),
             "cat /etc/passwd",
         ]
         pane.start(argv, cwd=tmp_path)

@@ -24,6 +24,7 @@ import pytest
 
 from cjmtui.core.store import load_session
 from support.needs import need, needs
+from support.ssh import ssh_argv
 from support.tmux import Pane
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,27 +106,9 @@ def _pane(tmp_path: Path, command: str, term: str) -> Pane:
 
 
 def _ssh_command(sshd, remote: str, term: str) -> str:
-    options = [
-        "-tt",
-        "-i",
-        str(sshd["key"]),
-        "-p",
-        str(sshd["port"]),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "LogLevel=ERROR",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "ServerAliveInterval=1",
-    ]
-    user = getpass.getuser()
-    return " ".join(
-        [f"env TERM={term}", need("ssh"), *map(shlex.quote, options), f"{user}@127.0.0.1", shlex.quote(remote)]
-    )
+    options = ("-tt", "-i", str(sshd["key"]), "-o", "BatchMode=yes", "-o", "ServerAliveInterval=1")
+    argv = ssh_argv(sshd["port"], getpass.getuser(), *options, ssh=need("ssh"))
+    return " ".join([f"env TERM={term}", *map(shlex.quote, argv), shlex.quote(remote)])
 
 
 def _remote(tmp_path: Path, session: Path, term: str, extra_env: str = "") -> str:
