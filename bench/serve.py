@@ -158,7 +158,7 @@ def type_notes(
     pause: tuple[float, float],
     typists: int,
     session: Path,
-) -> tuple[list[float], list[float]]:
+) -> tuple[list[float], list[float], list[tuple[float, float, float]]]:
     """Every participant types ``notes`` notes at once, in bursts; seconds from each Enter until
     the note is on every other participant's terminal."""
     import random
@@ -210,7 +210,13 @@ def type_notes(
         print(f"  {missing} notes had not reached every screen after 30 s")
     watching = False
     saved = [on_disk[text] - at for text, at in sent.items() if text in on_disk]
-    return [terminals.arrived[text] - at for text, at in sent.items() if text in terminals.arrived], saved
+    reached = [terminals.arrived[text] - at for text, at in sent.items() if text in terminals.arrived]
+    first = min(sent.values(), default=0.0)
+    each = sorted(
+        (at - first, on_disk.get(text, at - 1) - at, terminals.arrived.get(text, at - 1) - at)
+        for text, at in sent.items()
+    )
+    return reached, saved, each
 
 
 def anchor(port: int, env: dict[str, str]) -> float:
@@ -267,6 +273,7 @@ def main() -> int:
         metavar=("LOW", "HIGH"),
         help="seconds each participant waits between notes, at random in between (default 4 12)",
     )
+    parser.add_argument("--each", action="store_true", help="also print every note's two times")
     parser.add_argument("--fresh", action="store_true", help="start each app afresh, not from the preloaded process")
     parser.add_argument("--serve-only", nargs=2, metavar=("PORT", "SESSION"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -322,10 +329,10 @@ def main() -> int:
             every += [app for pid in every[1:] for app in children(pid)]
             cpu_before = {pid: cpu_seconds(pid) for pid in every}
             typing_start, busy_before = time.perf_counter(), machine_busy()
-            reached, saved = (
+            reached, saved, each = (
                 type_notes(fds, terminals, args.notes, tuple(args.pause), args.typists or args.n, session)
                 if args.notes
-                else ([], [])
+                else ([], [], [])
             )
             typing_spent = time.perf_counter() - typing_start
             machine = (machine_busy() - busy_before) / typing_spent
@@ -364,6 +371,10 @@ def main() -> int:
                         f"  of which Enter to the note in the file (the writer's save): "
                         f"median {statistics.median(saved):.2f} s, p95 {percentile(saved, 0.95):.2f} s"
                     )
+                if args.each:  # (-1: never)
+                    print("  every note: Enter at (s), to the file, to every other screen")
+                    for at, to_file, to_screens in each:
+                        print(f"    {at:6.2f}  {to_file:5.2f}  {to_screens:5.2f}")
                 print(
                     f"  while typing: {len(reached) / typing_spent:.1f} notes a second; server and apps used "
                     f"{typing_cpu / typing_spent:.2f} cores, {typing_cpu / max(1, len(reached)) * 1000:.0f} ms "

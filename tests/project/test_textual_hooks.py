@@ -122,6 +122,22 @@ def test_the_render_caches_an_append_keeps_are_still_keyed_by_the_update_count()
     assert "self._offset_cache[self._update_count]" in source, "the row offsets are no longer keyed by the count"
 
 
+def test_what_an_append_without_a_layout_sets_is_still_there():
+    """FixedRowsDataTable sets the scrollable size without a layout when the scrollbars stay, and
+    keeps the assembled lines on an append: both lean on these."""
+    from textual.reactive import Reactive
+    from textual.scrollbar import ScrollBar
+
+    assert isinstance(vars(Widget).get("virtual_size"), Reactive), "Widget.virtual_size is no longer a reactive"
+    assert hasattr(Widget(), "_container_size"), "Widget._container_size is gone (read by _scrollbars_stay)"
+    assert isinstance(vars(ScrollBar).get("window_virtual_size"), Reactive), "ScrollBar.window_virtual_size is gone"
+    render_line = inspect.getsource(DataTable._render_line)
+    assert "cache_key = (\n            y," in render_line, "DataTable's lines are no longer cached by their place (y)"
+    assert "except LookupError:\n            return Strip.blank" in render_line, (
+        "a place below the last row is now cached: appending() must forget those lines again"
+    )
+
+
 # select ---------------------------------------------------------------------------------------
 
 

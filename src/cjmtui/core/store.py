@@ -191,6 +191,9 @@ def session_from_data(data: Any, source: str) -> Session:
 @collector.paused()
 def parse_session(text: str, source: str = "<text>") -> Session:
     """Parse and validate session TOML. Raises :class:`SessionFileError`, never anything else."""
+    known = _from_known_blocks(text)
+    if known is not None:
+        return known
     try:
         data = tomlio.loads(text)
     except tomlio.TOMLDecodeError as exc:
@@ -205,6 +208,72 @@ def parse_session(text: str, source: str = "<text>") -> Session:
         raise SessionFileError(source, "nested too deeply") from None
     except ValueError as exc:  # defensive: whatever the content, one clear error, no traceback
         raise SessionFileError(source, f"invalid content ({type(exc).__name__})") from None
+
+
+# Reading again what was read before. Each item is one ``[[table]]`` block (the writer's layout),
+# and a file taken in again after someone's save differs from the last by a block or two: twenty
+# participants' apps each took in every note of the room by parsing and checking the whole file
+# again. A block met before (the same text) gives the same item, so only new or changed blocks
+# are parsed, standalone, and checked. Anything unusual falls back to parsing the whole file, which
+# also gives the error, with its place, for a file that has one.
+_HEADER = re.compile(r"^\[\[(" + "|".join(TABLES) + r")\]\][ \t]*\r?$", re.M)
+_KNOWN: dict[str, tuple[str, Record]] = {}  # a block's text -> its table and item
+_KNOWN_HEAD: dict[str, dict[str, Any]] = {}  # the text before the first block -> its data
+_KNOWN_LOCK = threading.Lock()
+
+
+def _from_known_blocks(text: str) -> Session | None:
+    """The session ``text`` holds, from the blocks met before and the new ones parsed alone; None
+    when that cannot be told for sure (a file not in the writer's layout, anything not valid):
+    then the whole file is parsed. Never raises."""
+    starts = [m.start() for m in _HEADER.finditer(text)]
+    if len(starts) < 2:  # (nothing to gain, or not the writer's layout)
+        return None
+    try:
+        head = _KNOWN_HEAD.get(text[: starts[0]])
+        if head is None:
+            head = tomlio.loads(text[: starts[0]])
+            if any(table in head for table in TABLES):  # ``pains = [...]`` and [[pains]]: an error
+                return None
+        tables: dict[str, list[Record]] = {table: [] for table in TABLES}
+        found: list[tuple[str, str, Record]] = []
+        for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+            chunk = text[begin:end]
+            known = _KNOWN.get(chunk)
+            if known is None:
+                known = _one_item(chunk)
+                if known is None:
+                    return None
+                found.append((chunk, *known))
+            tables[known[0]].append(known[1])
+        data = migrate(_whole_numbers(dict(head)), "")
+        session = Session.model_validate({**data, **{t: items for t, items in tables.items() if items}})
+        if reference_problems(session):
+            return None
+    except Exception:  # the whole file's parse says what is wrong, and where
+        return None
+    with _KNOWN_LOCK:  # (save and warm-up threads read too)
+        if len(_KNOWN) > 2 * len(starts) + 1_000:
+            _KNOWN.clear()
+        if len(_KNOWN_HEAD) > 16:
+            _KNOWN_HEAD.clear()
+        _KNOWN_HEAD[text[: starts[0]]] = head
+        for chunk, table, item in found:
+            _KNOWN[chunk] = (table, item)
+    return session
+
+
+def _one_item(chunk: str) -> tuple[str, Record] | None:
+    """A block parsed on its own: exactly one item of one table, or None. A block cut inside a
+    multi-line string never parses on its own (it ends inside the string), and one holding
+    another table's header has two keys: both go to the whole file's parse."""
+    data = tomlio.loads(chunk)
+    if len(data) != 1:
+        return None
+    ((table, items),) = data.items()
+    if table not in TABLES or not isinstance(items, list) or len(items) != 1:
+        return None
+    return table, TABLES[table].model_validate(_whole_numbers(items[0]))
 
 
 def decode(data: bytes, source: str) -> str:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 
 from ..core.edit import add_item, update_item
@@ -86,14 +86,17 @@ class CjmApp(Notices, WhatIsTyped):
 
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
-    version: reactive[int] = reactive(0, init=False)  # bumped by every change to the session
-    stage_id: reactive[str | None] = reactive(None, init=False)
-    persona_lens: reactive[str | None] = reactive(None, init=False)
-    session_name: reactive[str] = reactive("", init=False)  # the session's title, for the top bar
-    save_state: reactive[str] = reactive("", init=False)
-    save_ok: reactive[bool] = reactive(True, init=False)
-    status_extra: reactive[str] = reactive("", init=False)  # timer, lens, voter: shown in the top bar
-    voter: reactive[str | None] = reactive(None, init=False)  # participant id while dot voting
+    # The app's state, not something it draws: the widgets bound to it (data_bind) redraw
+    # themselves. A plain ``reactive`` on the App repaints the whole screen at every change, and a
+    # participant's app took in each of the room's notes with two full-screen redraws.
+    version: var[int] = var(0, init=False)  # bumped by every change to the session
+    stage_id: var[str | None] = var(None, init=False)
+    persona_lens: var[str | None] = var(None, init=False)
+    session_name: var[str] = var("", init=False)  # the session's title, for the top bar
+    save_state: var[str] = var("", init=False)
+    save_ok: var[bool] = var(True, init=False)
+    status_extra: var[str] = var("", init=False)  # timer, lens, voter: shown in the top bar
+    voter: var[str | None] = var(None, init=False)  # participant id while dot voting
 
     def __init__(
         self,

@@ -22,11 +22,13 @@ def clip(value: object, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def show(widget: Static, content: Text) -> None:
+def show(widget: Static, content: Text, *, layout: bool = True) -> None:
     """``widget.update(content)``, skipped when it shows that already. Each update asks for a
     layout of the whole screen, which redraws all of it: the detail panel and the stage bar are
-    shown again whenever someone else's note arrives, and mostly say the same."""
+    shown again whenever someone else's note arrives, and mostly say the same. ``layout=False``
+    for a widget whose size its text never changes (one line high across the screen: the stage
+    bar, the key bar): only it is redrawn."""
     key = (content.plain, tuple(content.spans), str(content.style))
     if getattr(widget, "_cjm_shown", None) != key:
         widget._cjm_shown = key  # type: ignore[attr-defined]
-        widget.update(content)
+        widget.update(content, layout=layout)

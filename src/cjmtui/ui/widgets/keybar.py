@@ -11,6 +11,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..text import show
+
 
 class KeyBar(Static):
     def on_mount(self) -> None:
@@ -59,4 +61,4 @@ class KeyBar(Static):
         if app.ENABLE_COMMAND_PALETTE:
             text.append(" ^p ", style="bold reverse")
             text.append("palette")
-        self.update(text)
+        show(self, text, layout=False)  # one line high, across the screen (app.tcss)

@@ -93,7 +93,9 @@ class StagedScreen(ItemsScreen[S]):
         stage = self.stage()
         bar = self.query_one("#stagebar", Static)
         if stage is None:
-            show(bar, Text("No stages yet: press 2 and add the first step of the journey.", style="italic"))
+            show(
+                bar, Text("No stages yet: press 2 and add the first step of the journey.", style="italic"), layout=False
+            )
         else:
             index = stages.index(stage) + 1
             head = f"Stage {index}/{len(stages)}: "
@@ -109,6 +111,7 @@ class StagedScreen(ItemsScreen[S]):
                     (phase, "dim"),
                     ("  ] ▶", "dim"),
                 ),
+                layout=False,  # one line high (.stagebar)
             )
         super().refresh_view(select)
 
