@@ -295,3 +295,65 @@ async def test_before_the_agenda_starts_the_bar_names_the_first_step_as_next(exa
         await pilot.pause()
         app.room.tick()
         assert "Persona 14:00" in app.status_extra and "next:" not in app.status_extra
+
+
+async def test_two_facilitator_windows_show_one_timer_and_closing_one_leaves_it_running(tmp_path):
+    """Issue 22: a second facilitator window on the file kept a timer of its own: it ignored the
+    other window's t, and on closing wrote its own back, pausing the room and resetting the time
+    spent. Now it follows the room's clock, and leaves it running when another window runs it."""
+    import datetime as dt
+
+    from cjmtui.core.agenda import set_progress
+    from cjmtui.core.workspace import Workspace
+    from factories import two_instances
+
+    path, other_window, _ = two_instances(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "paused" in app.status_extra or "next:" in app.status_extra
+        # The other window runs the first step: 5 minutes spent, running since a minute ago.
+        since = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=60)
+        other_window.history.apply(
+            "t", set_progress(other_window.session, "persona", 300, running_since=since, actor=None)
+        )
+        assert other_window.save().ok
+        app.autosave.check_disk()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.session.progress.running_since is not None:
+                break
+        app.room.tick()
+        shown = app.status_extra  # 15 minutes, 6 spent (within a second: the start was cut to it)
+        assert ("Persona 09:00" in shown or "Persona 08:59" in shown) and "paused" not in shown, shown
+        await pilot.press("f10")
+    progress = Workspace.open(path).session.progress
+    assert progress.running_since == since and progress.spent == 300, "closing this window paused the room"
+
+
+async def test_the_window_that_follows_can_take_the_clock_and_then_pauses_it_on_leaving(tmp_path):
+    import datetime as dt
+
+    from cjmtui.core.agenda import set_progress
+    from cjmtui.core.workspace import Workspace
+    from factories import two_instances
+
+    path, other_window, _ = two_instances(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        since = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=60)
+        other_window.history.apply(
+            "t", set_progress(other_window.session, "persona", 300, running_since=since, actor=None)
+        )
+        assert other_window.save().ok
+        app.autosave.check_disk()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.session.progress.running_since is not None:
+                break
+        await pilot.press("t")  # this window pauses the room: now it runs the clock
+        assert "paused" in app.status_extra
+        await pilot.press("f10")
+    progress = Workspace.open(path).session.progress
+    assert progress.running_since is None and 355 <= progress.spent <= 400, progress

@@ -246,8 +246,7 @@ class CjmApp(Notices, WhatIsTyped):
     def session_replaced(self) -> None:
         """The whole session changed (opened, reloaded, undone): every view shows it again."""
         self.ensure_stage()
-        if self.actor is not None:  # a participant follows the facilitator's step and time
-            self.room.resume()
+        self.room.follow()  # the room's step and time, as the facilitator (or another window) set them
         self.version = self.workspace.history.version if self.workspace is not None else 0
 
     def watch_version(self) -> None:

@@ -53,6 +53,12 @@ class Room:
         self._here_path: Path | None = None
         self._here_problem: str | None = None  # why this person's heartbeat cannot be written (said once)
         self._room_state: tuple[Session | None, list[str]] = (None, [])  # (session, what the bar says)
+        # The room's clock as this window last read or wrote it ([progress]): another facilitator
+        # window's t, N or T shows as a change, and this window follows it.
+        self._clock: tuple[object, ...] | None = None
+        # This window last started, paused or moved the clock (or opened the session): leaving
+        # pauses it. A window that follows another's clock leaves it running.
+        self.runs_clock = True
 
     # The agenda and its timer -------------------------------------------------------------------
 
@@ -68,10 +74,22 @@ class Room:
         self._bell_rung = self.timer.remaining() <= 0
         self.tick()
 
+    def follow(self) -> None:
+        """Someone else's save taken in (or an undo, a reload): a participant's screen always
+        follows the room; a facilitator's window follows the room's clock when another window
+        changed it. Two windows used to keep a timer each, and the one that had not been used
+        wrote its own back on leaving: the room's time spent went back to what it had seen."""
+        if self.app.actor is not None:
+            self.resume()
+        elif self._clock is not None and _clock_of(self.app.session) != self._clock:
+            self.resume()
+            self.runs_clock = False
+
     def resume(self) -> None:
         """Where the room is (the session's ``[progress]``): its step, the time spent, the time
         added, and the timer running towards the same deadline as on every other screen, or paused."""
         session = self.app.session
+        self._clock = _clock_of(session)
         step, seconds, spent, running = timer_state(session, self.wall())
         steps = [a.step for a in agenda_of(session)]
         self.load_step(steps.index(step) if step in steps else 0, spent)
@@ -87,6 +105,8 @@ class Room:
         the room's clock is the facilitator's."""
         ws = self.app.workspace
         if ws is None or self.app.actor is not None:  # the facilitator's progress is the room's
+            return
+        if leaving and not self.runs_clock:  # another window runs the room's clock: it goes on
             return
         if leaving:
             self.timer.pause()
@@ -104,6 +124,8 @@ class Room:
                     actor=self.app.actor,
                 )
             )
+            self._clock = _clock_of(ws.history.session)
+        self.runs_clock = True
         if self.app.is_running and self.app.version != ws.history.version:
             self.app.version = ws.history.version  # saved soon, like any change
 
@@ -337,3 +359,9 @@ class Room:
         ids = [None, *(p.id for p in self.app.session.personas)]
         current = ids.index(self.app.persona_lens) if self.app.persona_lens in ids else 0
         self.set_lens(ids[(current + 1) % len(ids)])
+
+
+def _clock_of(session: Session) -> tuple[object, ...]:
+    """What of ``[progress]`` is the room's clock: the step, the time spent and added, since when it runs."""
+    progress = session.progress
+    return (progress.step, progress.spent, progress.running_since, progress.extra)
