@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,9 +159,12 @@ def type_notes(
     pause: tuple[float, float],
     typists: int,
     session: Path,
+    begin: Callable[[], None],
 ) -> tuple[list[float], list[float], list[tuple[float, float, float]]]:
     """Every participant types ``notes`` notes at once, in bursts; seconds from each Enter until
-    the note is on every other participant's terminal."""
+    the note is on every other participant's terminal. ``begin()`` is called once every screen
+    shows the pains and its entry, just before the first word (so the CPU measured is typing and
+    taking in notes, not twenty first draws of the pains screen)."""
     import random
 
     for fd in fds.values():
@@ -169,6 +173,7 @@ def type_notes(
     for fd in fds.values():
         os.write(fd, b"a")
     time.sleep(2)
+    begin()
     sent: dict[str, float] = {}
 
     def typist(name: str, fd: int) -> None:
@@ -327,13 +332,21 @@ def main() -> int:
             time.sleep(3)
             every = [server.pid, *children(server.pid)]
             every += [app for pid in every[1:] for app in children(pid)]
-            cpu_before = {pid: cpu_seconds(pid) for pid in every}
+            cpu_before: dict[int, float] = {}
             typing_start, busy_before = time.perf_counter(), machine_busy()
+
+            def begin() -> None:
+                nonlocal typing_start, busy_before
+                cpu_before.update({pid: cpu_seconds(pid) for pid in every})
+                typing_start, busy_before = time.perf_counter(), machine_busy()
+
             reached, saved, each = (
-                type_notes(fds, terminals, args.notes, tuple(args.pause), args.typists or args.n, session)
+                type_notes(fds, terminals, args.notes, tuple(args.pause), args.typists or args.n, session, begin)
                 if args.notes
                 else ([], [], [])
             )
+            if not cpu_before:
+                begin()
             typing_spent = time.perf_counter() - typing_start
             machine = (machine_busy() - busy_before) / typing_spent
             typing_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in every if Path(f"/proc/{pid}").exists())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
@@ -43,6 +44,10 @@ PARTICIPANT_SAVE_DELAY = 0.05
 RETRY_DELAY = 3.0  # after a failed save (a full disk, a read-only folder may recover)
 HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
 SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
+# Someone else's save is taken in at once, but no sooner than this after the last one: when
+# several people press Enter within a second (twenty in a room), each screen takes their notes
+# in together instead of redrawing once per note, which queued the room's CPU for seconds.
+TAKE_IN_SPACING = 0.25
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:
@@ -64,6 +69,8 @@ class Autosave:
         # mtime (two participants' notes of the same length: the second was not noticed).
         self._disk_stat: tuple[int, ...] | None = None
         self._conflict_open = False
+        self._taken_in_at = -TAKE_IN_SPACING  # (monotonic) when someone else's save was last taken in
+        self._take_in_timer: Timer | None = None
         self._rescued: tuple[int, str] | None = None  # (version, message) of the last rescue copy
         self._last_error: str | None = None  # the failed save's message already shown
         self.told = ""  # the message handed to the terminal on exit (printed once)
@@ -133,6 +140,8 @@ class Autosave:
 
     def _after_save(self, result: SaveResult) -> None:
         self.saving = False
+        if result.merged is not None:  # (the spacing counts from the end: a slow machine gets its room)
+            self._taken_in_at = time.monotonic()
         if result.merged is not None or result.overwritten:
             self.app.session_replaced()
             self._say_merged(result)
@@ -248,6 +257,11 @@ class Autosave:
             st = ws.path.stat()
             if _stat_key(st) == self._disk_stat:
                 return
+            wait = self._taken_in_at + TAKE_IN_SPACING - time.monotonic()
+            if wait > 0:  # taken in a moment ago: this one (and any after it) in a moment, together
+                if self._take_in_timer is None:
+                    self._take_in_timer = self.app.set_timer(wait, self._take_in_later)
+                return
             now = current_fingerprint(ws.path)
         except OSError:
             return
@@ -255,7 +269,12 @@ class Autosave:
         if now == ws.fingerprint:
             return
         self.paused_reason = None  # the file changed again: it may merge now
+        self._taken_in_at = time.monotonic()
         self._autosave(pull=True)  # someone else saved: merge their edits in now
+
+    def _take_in_later(self) -> None:
+        self._take_in_timer = None
+        self.check_disk()
 
     def conflict(self, message: str = "") -> None:
         """The file on disk cannot be read or merged: hold autosave, keep every edit, say so.
