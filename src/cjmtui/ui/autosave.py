@@ -44,10 +44,12 @@ PARTICIPANT_SAVE_DELAY = 0.05
 RETRY_DELAY = 3.0  # after a failed save (a full disk, a read-only folder may recover)
 HARD_EXIT_AFTER = 4.0  # after SIGHUP/SIGTERM, never linger on a dead terminal longer than this
 SIGNAL_GRACE = 0.2  # after SIGHUP/SIGTERM, let keys already typed land before saving
-# Someone else's save is taken in at once, but no sooner than this after the last one: when
-# several people press Enter within a second (twenty in a room), each screen takes their notes
-# in together instead of redrawing once per note, which queued the room's CPU for seconds.
-TAKE_IN_SPACING = 0.25
+# Someone else's save is taken in at once, but no sooner than this after the last one was: when
+# several people press Enter within a second (twenty in a room), each screen takes their notes in
+# together instead of redrawing once per note, which queued the room's CPU for seconds. Taking a
+# save in costs a participant's app about 15 ms of CPU, so twenty apps stay under one core of a
+# 2-core machine however fast the room writes (bench/serve.py; 0.25 s let bursts queue).
+TAKE_IN_SPACING = 0.4
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:
