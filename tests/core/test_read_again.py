@@ -38,8 +38,10 @@ def test_a_file_read_again_after_a_note_is_what_the_whole_file_says(session, dat
 def test_only_the_new_block_is_parsed_when_the_file_is_read_again(monkeypatch):
     session = store.parse_session((EXAMPLES / "online-ordering.toml").read_text(encoding="utf-8"))
     store.parse_session(store.dumps_session(session))  # the file as the app saves it, read once
-    added, _ = add_item(session, "pains", {"stage": session.stages[0].id, "text": "Ben's"}, actor="Ben")
+    added, note = add_item(session, "pains", {"stage": session.stages[0].id, "text": "Ben's"}, actor="Ben")
     again = store.dumps_session(added)
+    for key in [k for k, (_, item) in store._KNOWN.items() if item is note]:  # written by someone else
+        del store._KNOWN[key]
     parsed: list[str] = []
     real = tomlio.loads
     monkeypatch.setattr(tomlio, "loads", lambda t: parsed.append(t) or real(t))
@@ -97,3 +99,18 @@ def test_a_file_not_in_the_writers_layout_reads_as_the_whole_file_says(name):
             assert got is SessionFileError
         else:
             assert got == expected
+
+
+def test_a_file_met_for_the_first_time_is_parsed_whole(monkeypatch):
+    """Opening a big session is as quick as before: its blocks are not parsed one by one."""
+    session = store.parse_session((EXAMPLES / "online-ordering.toml").read_text(encoding="utf-8"))
+    for n in range(200):
+        session, _ = add_item(session, "pains", {"stage": session.stages[n % 3].id, "text": f"note {n}"}, actor=None)
+    text = store.dumps_session(session)  # every block registered as written here
+    expected = whole(text)
+    store._KNOWN.clear()  # ...as if written by someone else
+    parsed: list[str] = []
+    real = tomlio.loads
+    monkeypatch.setattr(tomlio, "loads", lambda t: parsed.append(t) or real(t))
+    assert store.parse_session(text) == expected
+    assert parsed.count(text) == 1 and len(parsed) <= store.COLD_BLOCKS + 2, len(parsed)

@@ -210,16 +210,18 @@ def parse_session(text: str, source: str = "<text>") -> Session:
         raise SessionFileError(source, f"invalid content ({type(exc).__name__})") from None
 
 
-# Reading again what was read before. Each item is one ``[[table]]`` block (the writer's layout),
-# and a file taken in again after someone's save differs from the last by a block or two: twenty
-# participants' apps each took in every note of the room by parsing and checking the whole file
-# again. A block met before (the same text) gives the same item, so only new or changed blocks
-# are parsed, standalone, and checked. Anything unusual falls back to parsing the whole file, which
-# also gives the error, with its place, for a file that has one.
+# Reading again what was read or written before. Each item is one ``[[table]]`` block (the
+# writer's layout), and a file taken in again after someone's save differs from the last by a
+# block or two: twenty participants' apps each took in every note of the room by parsing and
+# checking the whole file again. A block met before (the same text, read or written here) gives
+# the same item, so only new or changed blocks are parsed, standalone, and checked. A file met for
+# the first time, and anything unusual, is parsed whole, which also gives the error, with its
+# place, for a file that has one.
 _HEADER = re.compile(r"^\[\[(" + "|".join(TABLES) + r")\]\][ \t]*\r?$", re.M)
 _KNOWN: dict[str, tuple[str, Record]] = {}  # a block's text -> its table and item
 _KNOWN_HEAD: dict[str, dict[str, Any]] = {}  # the text before the first block -> its data
 _KNOWN_LOCK = threading.Lock()
+COLD_BLOCKS = 32  # this many blocks not met before, most of those looked at: a file met for the first time
 
 
 def _from_known_blocks(text: str) -> Session | None:
@@ -237,10 +239,12 @@ def _from_known_blocks(text: str) -> Session | None:
                 return None
         tables: dict[str, list[Record]] = {table: [] for table in TABLES}
         found: list[tuple[str, str, Record]] = []
-        for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
-            chunk = text[begin:end]
+        for seen, (begin, end) in enumerate(zip(starts, [*starts[1:], len(text)], strict=True), 1):
+            chunk = text[begin:end].rstrip()
             known = _KNOWN.get(chunk)
             if known is None:
+                if len(found) >= COLD_BLOCKS and 2 * len(found) > seen:
+                    return None  # a file met for the first time: one parse of the whole is quicker
                 known = _one_item(chunk)
                 if known is None:
                     return None
@@ -253,14 +257,24 @@ def _from_known_blocks(text: str) -> Session | None:
     except Exception:  # the whole file's parse says what is wrong, and where
         return None
     with _KNOWN_LOCK:  # (save and warm-up threads read too)
-        if len(_KNOWN) > 2 * len(starts) + 1_000:
-            _KNOWN.clear()
+        if len(_KNOWN) > 2 * len(starts) + 1_000:  # forget the items this file no longer holds
+            keep = {id(item) for items in tables.values() for item in items}
+            for key in [k for k, (_, item) in _KNOWN.items() if id(item) not in keep]:
+                del _KNOWN[key]
         if len(_KNOWN_HEAD) > 16:
             _KNOWN_HEAD.clear()
         _KNOWN_HEAD[text[: starts[0]]] = head
         for chunk, table, item in found:
             _KNOWN[chunk] = (table, item)
     return session
+
+
+def _remember_written(table: str, item: Record, block: bytes) -> None:
+    """What ``item``'s block, as written here, reads back as: ``item`` itself (the writer and the
+    reader agree, tests/core/test_store.py's round trips). Whitespace after a block's last line
+    says nothing in TOML: a block is looked up without it."""
+    with _KNOWN_LOCK:
+        _KNOWN[block.decode("utf-8").lstrip("\n").rstrip()] = (table, item)
 
 
 def _one_item(chunk: str) -> tuple[str, Record] | None:
@@ -394,15 +408,17 @@ def _item_block(table: str, item: Record) -> bytes:
     data = tomlio.dumps_item(table, _set_only(item)).encode("utf-8")
     with _BLOCKS_LOCK:  # a save thread and a warm-up may serialise at once
         _BLOCKS[id(item)] = (item, data)
+    _remember_written(table, item, data)
     return data
 
 
 def warm(session: Session) -> None:
     """Serialise ``session``'s items once, to remember each item's text: the first save after
-    opening a big session then writes only what changed (called in a thread after the first
-    screen). Last item first: a save that starts meanwhile serialises from the first item on, so
-    the two meet in the middle instead of doing the same items twice (a signal's save right after
-    opening a 20,000-pain session waited for both, ``bench/signals.py``)."""
+    opening a big session then writes only what changed, and the first read of someone else's
+    save parses only their new blocks (called in a thread after the first screen). Last item
+    first: a save that starts meanwhile serialises from the first item on, so the two meet in the
+    middle instead of doing the same items twice (a signal's save right after opening a
+    20,000-pain session waited for both, ``bench/signals.py``)."""
     for table in reversed(TABLES):
         for item in reversed(getattr(session, table)):
             _item_block(table, item)
