@@ -1,6 +1,6 @@
 """DataTable for lists of one-line rows in fixed-width columns: no measuring, cheap appends.
 
-Why, twice:
+Why, three times:
 
 1. ``DataTable._update_dimensions`` (called after rows are added) measures every new cell with
    Rich to widen auto-width columns and size auto-height rows: about 0.2 ms a cell, two seconds
@@ -15,8 +15,9 @@ Why, twice:
 3. DataTable keys its render caches by a counter (``_update_count``) that every ``add_row``
    bumps, so each note captured drew every visible cell again (~85 ms for a 120×40 list, felt as
    the first key after Enter). Rows added at the end change no cell above them:
-   :meth:`FixedRowsDataTable.appending` puts the counter back, and forgets only what depends on
-   the number of rows (the row offsets, the assembled lines: ``_offset_cache``, ``_line_cache``).
+   :meth:`FixedRowsDataTable.appending` puts the counter back, forgets only the row offsets
+   (``_offset_cache``), and draws only the new rows: the assembled lines (``_line_cache``) are
+   cached by their place, and a place below the last row was drawn blank without being cached.
 
 The upstream behaviour: DataTable's speed with many rows or cells has been worked on upstream
 (https://github.com/Textualize/textual/issues/4737, https://github.com/Textualize/textual/pull/5959
