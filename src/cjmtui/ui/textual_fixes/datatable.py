@@ -30,9 +30,10 @@ is still defined and called by DataTable; ``Widget.virtual_size`` is a reactive 
 ``_row_label_column_width``, ``_total_row_height``,
 ``_update_count``, ``_offset_cache`` and ``_line_cache`` still exist.
 
-Delete when: DataTable skips measuring columns of fixed width (rows of fixed height) and keeps
-its cached lines when rows are only appended. Measure with ``bench/tui.py`` (big list, capture)
-before deleting either half.
+Delete when: DataTable skips measuring columns of fixed width (rows of fixed height), grows its
+scrollable size without a layout of the screen, and keeps its cached lines when rows are only
+appended. Measure with ``bench/tui.py`` (big list, capture) and ``bench/serve.py`` (a note on
+twenty screens) before deleting any of the three.
 """
 
 from __future__ import annotations
