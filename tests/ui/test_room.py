@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from cjmtui.core.agenda import set_progress
 from cjmtui.core.scoring import rank
 from cjmtui.core.store import load_session
 from cjmtui.core.voting import total_votes
+from cjmtui.core.workspace import Workspace
 from cjmtui.ui.app import CjmApp
-from factories import FakeClock
+from factories import FakeClock, two_instances
 from helpers import make_app, notifications
 
 
@@ -297,32 +301,30 @@ async def test_before_the_agenda_starts_the_bar_names_the_first_step_as_next(exa
         assert "Persona 14:00" in app.status_extra and "next:" not in app.status_extra
 
 
+async def other_window_runs_the_clock(pilot, app: CjmApp, other_window) -> dt.datetime:
+    """Another facilitator window on the file runs the first step (5 minutes spent, running since a
+    minute ago) and saves; ``app`` takes the save in. Returns when the clock started running."""
+    since = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=60)
+    other_window.history.apply("t", set_progress(other_window.session, "persona", 300, running_since=since, actor=None))
+    assert other_window.save().ok
+    app.autosave.check_disk()
+    for _ in range(40):
+        await pilot.pause(0.05)
+        if app.session.progress.running_since is not None:
+            break
+    return since
+
+
 async def test_two_facilitator_windows_show_one_timer_and_closing_one_leaves_it_running(tmp_path):
     """Issue 22: a second facilitator window on the file kept a timer of its own: it ignored the
     other window's t, and on closing wrote its own back, pausing the room and resetting the time
     spent. Now it follows the room's clock, and leaves it running when another window runs it."""
-    import datetime as dt
-
-    from cjmtui.core.agenda import set_progress
-    from cjmtui.core.workspace import Workspace
-    from factories import two_instances
-
     path, other_window, _ = two_instances(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "paused" in app.status_extra or "next:" in app.status_extra
-        # The other window runs the first step: 5 minutes spent, running since a minute ago.
-        since = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=60)
-        other_window.history.apply(
-            "t", set_progress(other_window.session, "persona", 300, running_since=since, actor=None)
-        )
-        assert other_window.save().ok
-        app.autosave.check_disk()
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if app.session.progress.running_since is not None:
-                break
+        since = await other_window_runs_the_clock(pilot, app, other_window)
         app.room.tick()
         shown = app.status_extra  # 15 minutes, 6 spent (within a second: the start was cut to it)
         assert ("Persona 09:00" in shown or "Persona 08:59" in shown) and "paused" not in shown, shown
@@ -332,26 +334,11 @@ async def test_two_facilitator_windows_show_one_timer_and_closing_one_leaves_it_
 
 
 async def test_the_window_that_follows_can_take_the_clock_and_then_pauses_it_on_leaving(tmp_path):
-    import datetime as dt
-
-    from cjmtui.core.agenda import set_progress
-    from cjmtui.core.workspace import Workspace
-    from factories import two_instances
-
     path, other_window, _ = two_instances(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        since = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=60)
-        other_window.history.apply(
-            "t", set_progress(other_window.session, "persona", 300, running_since=since, actor=None)
-        )
-        assert other_window.save().ok
-        app.autosave.check_disk()
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if app.session.progress.running_since is not None:
-                break
+        await other_window_runs_the_clock(pilot, app, other_window)
         await pilot.press("t")  # this window pauses the room: now it runs the clock
         assert "paused" in app.status_extra
         await pilot.press("f10")
