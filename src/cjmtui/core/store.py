@@ -256,17 +256,23 @@ def _from_known_blocks(text: str) -> Session | None:
             return None
     except Exception:  # the whole file's parse says what is wrong, and where
         return None
+    if len(_KNOWN) > 2 * len(starts) + 1_000:  # forget the items this file no longer holds
+        _forget_known({id(item) for items in tables.values() for item in items})
     with _KNOWN_LOCK:  # (save and warm-up threads read too)
-        if len(_KNOWN) > 2 * len(starts) + 1_000:  # forget the items this file no longer holds
-            keep = {id(item) for items in tables.values() for item in items}
-            for key in [k for k, (_, item) in _KNOWN.items() if id(item) not in keep]:
-                del _KNOWN[key]
         if len(_KNOWN_HEAD) > 16:
             _KNOWN_HEAD.clear()
         _KNOWN_HEAD[text[: starts[0]]] = head
         for chunk, table, item in found:
             _KNOWN[chunk] = (table, item)
     return session
+
+
+def _forget_known(keep: set[int]) -> None:
+    """Forget the blocks of every item but those (by ``id``) in ``keep``: the read side of what a
+    save forgets in ``_BLOCKS`` (an item edited many times left every old version behind)."""
+    with _KNOWN_LOCK:
+        for key in [k for k, (_, item) in _KNOWN.items() if id(item) not in keep]:
+            del _KNOWN[key]
 
 
 def _remember_written(table: str, item: Record, block: bytes) -> None:
@@ -382,6 +388,7 @@ def session_bytes(session: Session) -> bytes:
         with _BLOCKS_LOCK:
             for key in [k for k in list(_BLOCKS) if k not in keep]:
                 del _BLOCKS[key]
+        _forget_known(keep)
     return head.encode("utf-8") + b"".join(blocks)
 
 

@@ -93,4 +93,4 @@ class FixedRowsDataTable(DataTable[CellType]):
         # drawn, when they are in view.
         for index in range(first, self.row_count):
             self.refresh_row(index)
-        self._appended = True
+        self._appended = self.row_count > first
